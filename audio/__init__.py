@@ -1,0 +1,4 @@
+"""Audio analysis: decode, voice activity, diarization, transcription, alignment and tone.
+
+Never imports ``scoring`` or ``service``.
+"""

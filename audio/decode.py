@@ -1,0 +1,214 @@
+"""Decode any recording (WAV, FLAC, MP3, OGG/Opus, M4A/AAC, ...) to 16 kHz float32 per channel.
+
+ffprobe reads the container first so bad input fails fast with a typed error; ffmpeg then
+streams raw samples through a pipe, and reading stops at the configured duration limit, so
+memory stays bounded whatever the header claims.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from audio.errors import (
+    AbsurdHeaderError,
+    CorruptAudioError,
+    EmptyFileError,
+    NotAudioError,
+    SilentRecordingError,
+    TooLongError,
+    UnsupportedCodecError,
+    ZeroDurationError,
+)
+
+SAMPLE_RATE = 16_000
+DEFAULT_MAX_DURATION_S = 4 * 3600.0
+MIN_DURATION_S = 0.1
+SILENCE_PEAK = 10 ** (-70 / 20)  # peak below -70 dBFS on every channel: nothing recorded
+_MAX_HEADER_RATE_HZ = 768_000
+_MAX_HEADER_CHANNELS = 64
+_READ_CHUNK_BYTES = 1 << 20
+
+# Leading bytes of containers we know; used to tell "corrupt audio" from "not audio at all".
+_AUDIO_MAGIC = (
+    b"RIFF",
+    b"fLaC",
+    b"OggS",
+    b"ID3",
+    b"\xff\xfb",
+    b"\xff\xf3",
+    b"\xff\xf2",
+    b"\xff\xf1",
+    b"\xff\xf9",
+    b"FORM",
+    b".snd",
+    b"#!AMR",
+    b"caff",
+    b"\x30\x26\xb2\x75",
+)
+
+
+@dataclass(frozen=True)
+class AudioInfo:
+    """What the container says about itself."""
+
+    format_name: str
+    codec: str
+    channels: int
+    source_sample_rate: int
+    header_duration_s: float | None
+
+
+@dataclass(frozen=True, eq=False)
+class DecodedAudio:
+    """Samples as float32 in [-1, 1], shape (channels, samples), at ``sample_rate`` Hz."""
+
+    samples: np.ndarray
+    sample_rate: int
+    info: AudioInfo
+
+    @property
+    def channels(self) -> int:
+        return int(self.samples.shape[0])
+
+    @property
+    def duration_s(self) -> float:
+        return self.samples.shape[1] / self.sample_rate
+
+    def mono(self) -> np.ndarray:
+        """Mixdown, shape (samples,)."""
+        return self.samples.mean(axis=0).astype(np.float32)
+
+
+def _require(tool: str) -> str:
+    found = shutil.which(tool)
+    if found is None:
+        raise RuntimeError(f"{tool} is not installed; install the Debian package 'ffmpeg'")
+    return found
+
+
+def _looks_like_audio(path: Path) -> bool:
+    with path.open("rb") as handle:
+        head = handle.read(16)
+    return head.startswith(_AUDIO_MAGIC) or head[4:8] == b"ftyp" or head[:4] == b"\x1aE\xdf\xa3"
+
+
+def probe(path: str | os.PathLike[str]) -> AudioInfo:
+    """Read the container header with ffprobe. Raises an ``AudioError`` subclass on bad input."""
+    path = Path(path)
+    if not path.is_file():
+        raise FileNotFoundError(f"no such file: {path}")
+    if path.stat().st_size == 0:
+        raise EmptyFileError(f"{path.name}: the file is empty (0 bytes)")
+    command = [
+        _require("ffprobe"),
+        "-v",
+        "error",
+        "-print_format",
+        "json",
+        "-show_format",
+        "-show_streams",
+        "-select_streams",
+        "a",
+        str(path),
+    ]
+    result = subprocess.run(command, capture_output=True, text=True, timeout=60, check=False)
+    if result.returncode != 0:
+        reason = result.stderr.strip().splitlines()[-1] if result.stderr.strip() else "unreadable"
+        if _looks_like_audio(path):
+            raise CorruptAudioError(f"{path.name}: the audio container is damaged ({reason})")
+        raise NotAudioError(f"{path.name}: not an audio file ({reason})")
+    meta = json.loads(result.stdout or "{}")
+    streams = meta.get("streams") or []
+    if not streams:
+        raise NotAudioError(f"{path.name}: the file has no audio stream")
+    stream = streams[0]
+    codec = stream.get("codec_name") or "unknown"
+    if codec in ("unknown", "none"):
+        raise UnsupportedCodecError(f"{path.name}: the audio codec is not supported")
+    channels = int(stream.get("channels") or 0)
+    rate = int(stream.get("sample_rate") or 0)
+    if not 1 <= channels <= _MAX_HEADER_CHANNELS or not 1 <= rate <= _MAX_HEADER_RATE_HZ:
+        raise AbsurdHeaderError(
+            f"{path.name}: the header is not plausible ({channels} channels at {rate} Hz)"
+        )
+    duration = stream.get("duration") or meta.get("format", {}).get("duration")
+    return AudioInfo(
+        format_name=meta.get("format", {}).get("format_name", "unknown"),
+        codec=codec,
+        channels=channels,
+        source_sample_rate=rate,
+        header_duration_s=float(duration) if duration not in (None, "N/A") else None,
+    )
+
+
+def decode(
+    path: str | os.PathLike[str], *, max_duration_s: float = DEFAULT_MAX_DURATION_S
+) -> DecodedAudio:
+    """Decode ``path`` to 16 kHz float32, one row per channel (mono stays mono, stereo stays
+    stereo, more than two channels are mixed down to mono).
+
+    Raises an ``AudioError`` subclass for empty, non-audio, corrupt, unsupported, zero-length,
+    silent or too-long input.
+    """
+    path = Path(path)
+    info = probe(path)
+    out_channels = info.channels if info.channels <= 2 else 1
+    command = [
+        _require("ffmpeg"),
+        "-nostdin",
+        "-v",
+        "error",
+        "-i",
+        str(path),
+        "-map",
+        "0:a:0",
+        "-vn",
+        "-ac",
+        str(out_channels),
+        "-ar",
+        str(SAMPLE_RATE),
+        "-f",
+        "f32le",
+        "-acodec",
+        "pcm_f32le",
+        "pipe:1",
+    ]
+    max_bytes = int(max_duration_s * SAMPLE_RATE) * out_channels * 4
+    chunks: list[bytes] = []
+    received = 0
+    with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE) as process:
+        assert process.stdout is not None and process.stderr is not None
+        while chunk := process.stdout.read(_READ_CHUNK_BYTES):
+            received += len(chunk)
+            if received > max_bytes:
+                process.kill()
+                raise TooLongError(
+                    f"{path.name}: longer than the {max_duration_s / 3600:g} h limit "
+                    f"(max_duration_s={max_duration_s:g})"
+                )
+            chunks.append(chunk)
+        errors = process.stderr.read().decode(errors="replace").strip()
+        returncode = process.wait()
+    if returncode != 0 and received == 0:
+        last = errors.splitlines()[-1] if errors else "decoder failed"
+        if "decoder" in errors.lower() and "not found" in errors.lower():
+            raise UnsupportedCodecError(f"{path.name}: no decoder for codec {info.codec} ({last})")
+        raise CorruptAudioError(f"{path.name}: the audio data cannot be decoded ({last})")
+    raw = b"".join(chunks)
+    usable = len(raw) - len(raw) % (4 * out_channels)
+    interleaved = np.frombuffer(raw[:usable], dtype="<f4")
+    samples = interleaved.reshape(-1, out_channels).T.copy()
+    duration_s = samples.shape[1] / SAMPLE_RATE
+    if duration_s < MIN_DURATION_S:
+        raise ZeroDurationError(f"{path.name}: the recording has no audio ({duration_s:.2f} s)")
+    np.clip(samples, -1.0, 1.0, out=samples)
+    if float(np.max(np.abs(samples))) < SILENCE_PEAK:
+        raise SilentRecordingError(f"{path.name}: the recording is silent on every channel")
+    return DecodedAudio(samples=samples, sample_rate=SAMPLE_RATE, info=info)

@@ -1,0 +1,169 @@
+"""One recording in, a diarized, transcribed and tone-measured call out.
+
+``analyze`` reads as the list of steps; ``hook(step, artifact, completed=, total=)`` is told
+about each (it defaults to doing nothing, so the pipeline never checks for it).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field, fields
+from typing import Any
+
+import numpy as np
+
+from audio import align, decode, diarize, transcribe, vad
+from audio.schema import CallAnalysis, Transcript
+from audio.tone import report
+
+Hook = Callable[..., None]
+STEPS = ("decode", "speakers", "transcription", "alignment", "tone")
+CHANNEL_LABELS = ("left", "right")
+
+
+def _no_hook(
+    step: str, artifact: Any = None, *, completed: int | None = None, total: int | None = None
+) -> None:
+    return None
+
+
+@dataclass(frozen=True)
+class AnalysisOptions:
+    agent_channel: str = "left"  # stereo: which channel is the agent ("left" | "right")
+    layout: str = "auto"  # auto | stereo | mono; auto treats identical channels as mono
+    max_duration_s: float = decode.DEFAULT_MAX_DURATION_S
+    threads: int = 2
+    vad: vad.VadOptions = field(default_factory=vad.VadOptions)
+    diarization: diarize.DiarizationOptions = field(default_factory=diarize.DiarizationOptions)
+    transcription: transcribe.TranscriptionOptions = field(
+        default_factory=transcribe.TranscriptionOptions
+    )
+    tone: report.ToneOptions = field(default_factory=report.ToneOptions)
+
+    def __post_init__(self) -> None:
+        if self.agent_channel not in CHANNEL_LABELS:
+            raise ValueError(
+                f"agent_channel must be one of {', '.join(CHANNEL_LABELS)}, "
+                f"got {self.agent_channel!r}"
+            )
+        if self.layout not in ("auto", "stereo", "mono"):
+            raise ValueError(f"layout must be one of auto, stereo, mono, got {self.layout!r}")
+
+    def flat(self) -> tuple[tuple[str, str], ...]:
+        """Options as (name, value) pairs for storing alongside results."""
+        items = []
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if hasattr(value, "__dataclass_fields__"):
+                items += [(f"{f.name}.{k}", str(v)) for k, v in vars(value).items()]
+            else:
+                items.append((f.name, str(value)))
+        return tuple(items)
+
+
+def set_threads(threads: int) -> None:
+    """Pin torch's thread pools: oversubscription makes pyannote many times slower."""
+    import torch
+
+    os.environ.setdefault("OMP_NUM_THREADS", str(threads))
+    torch.set_num_threads(threads)
+    if torch.get_num_interop_threads() != 1:
+        with contextlib.suppress(RuntimeError):  # can only be set once per process
+            torch.set_num_interop_threads(1)
+
+
+def is_stereo(audio: decode.DecodedAudio, layout: str) -> bool:
+    if layout != "auto":
+        return layout == "stereo" and audio.channels == 2
+    if audio.channels != 2:
+        return False
+    left, right = audio.samples.astype(np.float64)
+    correlation = abs(np.dot(left, right)) / (np.linalg.norm(left) * np.linalg.norm(right) + 1e-12)
+    return correlation < 0.98  # identical channels: a mono call stored as stereo
+
+
+def analyze(
+    path: str | os.PathLike[str], options: AnalysisOptions | None = None, hook: Hook = _no_hook
+) -> CallAnalysis:
+    """Diarize, transcribe and measure the tone of the call at ``path``."""
+    options = options or AnalysisOptions()
+    set_threads(options.threads)
+    timings: dict[str, float] = {}
+    clock = time.perf_counter()
+
+    def done(step: str, artifact: Any = None) -> None:
+        nonlocal clock
+        now = time.perf_counter()
+        timings[step] = round(now - clock, 3)
+        clock = now
+        hook(step, artifact, completed=STEPS.index(step) + 1, total=len(STEPS))
+
+    # 1. decode: (channels, samples) float32 at 16 kHz
+    audio = decode.decode(path, max_duration_s=options.max_duration_s)
+    done("decode", audio)
+    stereo = is_stereo(audio, options.layout)
+    transcription = options.transcription
+    models = [transcribe.describe(transcription)]
+
+    if stereo:
+        # 2. who spoke when: voice activity per channel, bleed removed
+        speaker_turns = vad.stereo_turns(
+            audio.samples, audio.sample_rate, CHANNEL_LABELS, options.vad
+        )
+        models.insert(0, vad.describe(options.vad))
+        done("speakers", speaker_turns)
+        # 3. words per channel, each channel on its own
+        channel_words = [transcribe.transcribe(channel, transcription) for channel in audio.samples]
+        done("transcription", channel_words)
+        # 4. keep each channel's words that fall in its own speech
+        words = tuple(
+            word
+            for label, found in zip(CHANNEL_LABELS, channel_words, strict=True)
+            for word in align.keep_words_in_turns(found, speaker_turns, label)
+        )
+        signals = dict(zip(CHANNEL_LABELS, audio.samples, strict=True))
+        customer = CHANNEL_LABELS[1 - CHANNEL_LABELS.index(options.agent_channel)]
+        channel_roles = ((options.agent_channel, "agent"), (customer, "customer"))
+        speakers = CHANNEL_LABELS
+    else:
+        mono = audio.mono()
+        # 2. who spoke when: pyannote diarization, overlaps kept
+        diarization = diarize.diarize(mono, audio.sample_rate, options.diarization)
+        speaker_turns = diarization.turns
+        models.insert(0, diarization.model)
+        done("speakers", speaker_turns)
+        # 3. words over the whole mix
+        raw_words = transcribe.transcribe(mono, transcription)
+        done("transcription", raw_words)
+        # 4. each word to the speaker it overlaps most
+        words = align.assign_speakers(raw_words, speaker_turns)
+        speakers = diarization.speakers or ("SPEAKER_00",)
+        signals = {speaker: mono for speaker in speakers}
+        channel_roles = ()
+
+    turns = align.group_turns(words)
+    transcript = Transcript(
+        turns=turns,
+        language=transcription.language,
+        duration_s=round(audio.duration_s, 3),
+        speakers=tuple(speakers),
+        channel_roles=channel_roles,
+        models=tuple(models),
+    )
+    done("alignment", transcript)
+    # 5. tone: loudness, pitch, rate, interruptions, silence
+    tone = report.measure(signals, audio.sample_rate, speaker_turns, transcript, options.tone)
+    done("tone", tone)
+    return CallAnalysis(
+        source=os.fspath(path),
+        duration_s=transcript.duration_s,
+        channels=audio.channels,
+        diarization=speaker_turns,
+        transcript=transcript,
+        tone=tone,
+        timings_s=tuple(timings.items()),
+        options=options.flat(),
+    )

@@ -1,0 +1,1 @@
+"""How it was said: loudness, pitch, speaking rate, overtalk and silence, per speaker."""

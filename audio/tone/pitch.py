@@ -1,0 +1,32 @@
+"""Pitch level and variability from librosa's YIN over a speaker's voiced frames."""
+
+from __future__ import annotations
+
+import librosa
+import numpy as np
+
+FMIN_HZ = 60.0
+FMAX_HZ = 400.0
+
+
+def pitch_track_hz(samples: np.ndarray, *, sr: int, hop_s: float) -> np.ndarray:
+    """Fundamental frequency per ``hop_s`` frame in Hz, shape (frames,)."""
+    hop = int(hop_s * sr)
+    return librosa.yin(
+        samples,
+        fmin=FMIN_HZ,
+        fmax=FMAX_HZ,
+        sr=sr,
+        frame_length=4 * hop,
+        hop_length=hop,
+        center=True,
+    )
+
+
+def pitch_stats(f0_hz: np.ndarray) -> tuple[float, float]:
+    """(median Hz, standard deviation in semitones) of voiced frames; NaN when none."""
+    voiced = f0_hz[np.isfinite(f0_hz) & (f0_hz > FMIN_HZ * 1.05) & (f0_hz < FMAX_HZ * 0.95)]
+    if voiced.size < 5:
+        return float("nan"), float("nan")
+    median = float(np.median(voiced))
+    return median, float(np.std(12 * np.log2(voiced / median)))

@@ -1,0 +1,2 @@
+"""Scoring: roles, behaviour flags with evidence, and the call score. May import audio's types;
+never imports service/."""

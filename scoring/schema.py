@@ -1,0 +1,74 @@
+"""Types that scoring produces. Times in seconds."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+AGENT, CUSTOMER = "agent", "customer"
+
+
+@dataclass(frozen=True)
+class Segment:
+    """One turn of the transcript contract: ``speaker`` is "agent" or "customer"."""
+
+    speaker: str
+    start: float
+    end: float
+    text: str
+
+
+@dataclass(frozen=True)
+class Flag:
+    type: str
+    speaker: str
+    start: float
+    end: float
+    quote: str
+    confidence: float
+    rule: str
+    explanation: str
+    polarity: str  # "negative" | "positive"
+
+
+@dataclass(frozen=True)
+class CategoryScore:
+    name: str
+    score: float  # 0-100
+    penalty: float
+    credit: float
+    flags: int
+
+
+@dataclass(frozen=True)
+class CallScore:
+    value: float  # 0-100
+    categories: tuple[CategoryScore, ...]
+    rules_version: str
+
+
+@dataclass(frozen=True)
+class RoleDecision:
+    """Which speaker label is the agent, with the cues that decided it."""
+
+    agent: str
+    customer: str
+    confidence: float
+    method: str  # channel_map | cues | override
+    cues: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class TurnSentiment:
+    speaker: str
+    start: float
+    compound: float  # VADER compound, -1..1
+
+
+@dataclass(frozen=True)
+class ScoredCall:
+    segments: tuple[Segment, ...]
+    flags: tuple[Flag, ...]
+    score: CallScore
+    sentiment: tuple[TurnSentiment, ...]
+    customer_sentiment_start: float
+    customer_sentiment_end: float

@@ -1,0 +1,1 @@
+"""The service layer: command line now; API, database, jobs and web UI later."""

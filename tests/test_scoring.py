@@ -1,0 +1,156 @@
+"""Every flag type with positive cases and near-misses, plus the labelled shared samples."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from scoring.call import score_segments
+from scoring.schema import Segment
+
+SAMPLES = Path(__file__).resolve().parents[2] / "shared" / "samples" / "calls.json"
+
+
+def _segments(turns: list[tuple[str, str]]) -> tuple[Segment, ...]:
+    segments, clock = [], 0.0
+    for speaker, text in turns:
+        length = len(text.split()) / 2.6
+        segments.append(Segment(speaker, round(clock, 2), round(clock + length, 2), text))
+        clock += length + 0.4
+    return tuple(segments)
+
+
+def _flags(rules, turns, angry_turns=frozenset()):
+    scored = score_segments(_segments(turns), rules, angry_turns=angry_turns)
+    return scored, {flag.type for flag in scored.flags}
+
+
+CUSTOMER_PROBLEM = ("customer", "My internet has been down since Monday and I work from home.")
+
+CASES = [
+    # (flag, turns that must raise it, turns that must not: a near-miss)
+    ("scripted_empathy",
+     [CUSTOMER_PROBLEM, ("agent", "I'm sorry to hear that.")],
+     [CUSTOMER_PROBLEM, ("agent", "I'm sorry to hear that. Your internet has been down since "
+                                  "Monday and you work from home, so let me book a technician "
+                                  "for tomorrow morning.")]),
+    ("scripted_empathy",
+     [CUSTOMER_PROBLEM, ("agent", "I know this whole situation has been really upsetting.")],
+     [CUSTOMER_PROBLEM, ("agent", "Okay, I'll check the line status now.")]),
+    ("reluctant_concession",
+     [("customer", "Can you waive the fee?"),
+      ("agent", "Alright, listen. I'll waive it just this once, but don't expect it again.")],
+     [("customer", "Can you waive the fee?"),
+      ("agent", "Of course, I'd be happy to waive that fee for you.")]),
+    ("reluctant_concession",
+     [("customer", "Can I get a refund?"), ("agent", "No, we can't refund that."),
+      ("customer", "Please, I was never told."), ("agent", "I can't do a refund on that order."),
+      ("customer", "This is the third time I'm asking."), ("agent", "I'll refund it.")],
+     [("customer", "Can I get a refund?"), ("agent", "Sure, I'll refund it right away.")]),
+    ("flat_refusal",
+     [("customer", "Can you move my due date?"), ("agent", "There's nothing I can do about that.")],
+     [("customer", "Can you move my due date?"),
+      ("agent", "I can't move the due date, but what I can do is set up a payment plan.")]),
+    ("system_blame",
+     [("customer", "I returned it last week."), ("agent", "Our records show no return.")],
+     [("customer", "I returned it last week."),
+      ("agent", "Our records show no return, but the system might be wrong, so let me check "
+                "the tracking number with you.")]),
+    ("deflection",
+     [("customer", "My order is missing."), ("agent", "You'll have to call the courier.")],
+     [("customer", "My order is missing."),
+      ("agent", "I'll contact the courier myself and call you back by five today.")]),
+    ("unprofessional_language",
+     [("customer", "This is wrong."), ("agent", "Whatever, we don't need customers like you.")],
+     [("customer", "When can you come?"), ("agent", "Whatever works for you, we have slots "
+                                                    "all week.")]),
+    ("customer_blame",
+     [("customer", "I was charged twice."), ("agent", "You should have read the terms.")],
+     [("customer", "I was charged twice."), ("agent", "You should see the second charge "
+                                                     "disappear within two days, I've reversed it.")]),
+    ("escalation",
+     [("agent", "How can I help?"),
+      ("customer", "This is ridiculous! I want a supervisor right now!")],
+     [("agent", "How can I help?"),
+      ("customer", "Could I speak with a supervisor about changing my plan, please?")]),
+    ("escalation",
+     [("agent", "How can I help?"), ("customer", "I'm sick of this, I'm going to cancel.")],
+     [("agent", "How can I help?"), ("customer", "I'd like to cancel my old landline, thanks.")]),
+    ("repeated_complaint",
+     [("customer", "My bill is wrong."), ("agent", "Let me see."),
+      ("customer", "For the third time, my bill is wrong!")],
+     [("customer", "My bill is wrong."), ("agent", "Let me see."),
+      ("customer", "Thanks for checking.")]),
+    ("active_listening",
+     [("customer", "My refill was promised yesterday and still isn't ready."),
+      ("agent", "Just to confirm, your refill was promised for yesterday?")],
+     [("customer", "My refill was promised yesterday and still isn't ready."),
+      ("agent", "Okay.")]),
+    ("ownership",
+     [("customer", "You sent the wrong size."),
+      ("agent", "That was our mistake, and I'll personally make sure the right one ships today.")],
+     [("customer", "You sent the wrong size."), ("agent", "Okay.")]),
+    ("goodwill_gesture",
+     [("customer", "The delivery was late."),
+      ("agent", "I'm so sorry, I'd be happy to refund the delivery charge for you.")],
+     [("customer", "The delivery was late."), ("agent", "Deliveries are sometimes late.")]),
+]
+
+
+@pytest.mark.parametrize(("flag", "positive", "near_miss"), CASES,
+                         ids=[f"{c[0]}-{i}" for i, c in enumerate(CASES)])
+def test_flag_and_its_near_miss(rules, flag, positive, near_miss):
+    _, raised = _flags(rules, positive)
+    assert flag in raised
+    _, raised = _flags(rules, near_miss)
+    assert flag not in raised
+
+
+def test_raised_voice_makes_a_threat_an_escalation(rules):
+    turns = [("agent", "How can I help?"), ("customer", "I will cancel my account.")]
+    assert "escalation" not in _flags(rules, turns)[1]
+    assert "escalation" in _flags(rules, turns, angry_turns=frozenset({1}))[1]
+
+
+def test_every_flag_carries_evidence(rules):
+    scored, _ = _flags(rules, [("customer", "I was charged twice."),
+                               ("agent", "The computer says you weren't.")])
+    flag = next(f for f in scored.flags if f.type == "system_blame")
+    assert flag.speaker == "agent" and flag.quote == "The computer says you weren't."
+    assert 0 < flag.confidence <= 1 and flag.rule.startswith("system_blame/")
+    assert flag.explanation and flag.start < flag.end
+
+
+def test_score_falls_with_bad_behaviour_and_has_breakdown(rules):
+    good, _ = _flags(rules, CASES[-1][1])
+    bad, _ = _flags(rules, CASES[7][1] + CASES[8][1])
+    assert 0 <= bad.score.value < good.score.value <= 100
+    names = {c.name for c in bad.score.categories}
+    assert {"empathy", "resolution", "professionalism", "process"} <= names
+
+
+def test_edited_rules_file_changes_behaviour(tmp_path):
+    from scoring import config
+
+    text = config.default_text().replace('"\\\\bthe computer says\\\\b",', "")
+    text = text.replace("(the|our) (system|computer) (shows", "(the|our) (system) (shows")
+    path = tmp_path / "rules.toml"
+    path.write_text(text.replace("[embedding]\nenabled = true", "[embedding]\nenabled = false"))
+    custom = config.load(path)
+    assert not custom.embedding_enabled
+    _, raised = _flags(custom, [("customer", "Hi."), ("agent", "The computer says no.")])
+    assert "system_blame" not in raised
+
+
+@pytest.mark.skipif(not SAMPLES.exists(), reason="shared/samples not beside the repo")
+def test_labelled_samples(rules):
+    samples = json.loads(SAMPLES.read_text())
+    for call_id, turns in samples.items():
+        segments = _segments([(speaker, text) for speaker, text, _ in turns])
+        scored = score_segments(segments, rules)
+        expected = sorted((i, f) for i, (_, _, flags) in enumerate(turns) for f in flags)
+        found = sorted((next(i for i, s in enumerate(segments) if s.start <= f.start <= s.end), f.type)
+                       for f in scored.flags)
+        assert found == expected, call_id
