@@ -164,7 +164,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--asr-backend", choices=("faster-whisper", "openai-whisper"), default="faster-whisper"
     )
     analyze.add_argument(
-        "--asr-model", help="model size name or local path (default: shipped tiny.en)"
+        "--asr-model", help="model size name or local path (default: shipped tiny.en; for openai-whisper, converted from it)"
     )
     analyze.add_argument("--compute-type", default="int8")
     analyze.add_argument("--device", default="cpu")
