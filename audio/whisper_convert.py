@@ -53,7 +53,9 @@ def read_ct2(directory: Path) -> Ct2Model:
 
     version = take("I")
     if version > 6:
-        raise ModelNotFoundError(f"{directory}: CTranslate2 binary version {version} is newer than 6")
+        raise ModelNotFoundError(
+            f"{directory}: CTranslate2 binary version {version} is newer than 6"
+        )
     spec = take_string()
     take("I")  # spec revision
     variables: dict[str, np.ndarray] = {}

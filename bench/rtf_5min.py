@@ -18,8 +18,10 @@ from tests.synth import DEMO_LINES, render
 def main() -> None:
     lines = DEMO_LINES * 9  # ~5 minutes
     with tempfile.TemporaryDirectory() as tmp:
+        warm_up = render(DEMO_LINES[:3], Path(tmp), "warm_up")
+        analyze(warm_up.stereo_path)  # load every model and JIT-compile once, as a worker does
+        analyze(warm_up.mono_path)
         call = render(lines, Path(tmp), "five_min")
-        analyze(call.stereo_path)  # warm-up: load models, JIT
         print(f"call length {call.duration_s:.0f} s", file=sys.stderr)
         print("| layout | " + " | ".join(
             ["decode", "speakers", "transcription", "alignment", "tone", "total"]) + " |")

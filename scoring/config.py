@@ -109,6 +109,15 @@ def default_text() -> str:
     return resources.files("scoring").joinpath("default_rules.toml").read_text()
 
 
+def from_text(text: str, source: str) -> ScoringConfig:
+    """Rules from TOML text (a tenant's stored config); ValueError names what is wrong."""
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        raise ValueError(f"{source}: not valid TOML ({error})") from error
+    return parse(data, source)
+
+
 def load(path: str | Path | None = None) -> ScoringConfig:
     """The shipped rules, or the organisation's own file at ``path``."""
     if path is None:

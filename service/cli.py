@@ -1,4 +1,4 @@
-"""The ``callqa`` command: analyze a recording, score a transcript, export a transcript."""
+"""The ``callqa`` command: analyze or score locally, run the service and its workers, manage keys."""
 
 from __future__ import annotations
 
@@ -130,6 +130,125 @@ def cmd_rules(args: argparse.Namespace) -> int:
     return 0
 
 
+def _settings():
+    from service.settings import get_settings
+
+    return get_settings()
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from service.api.app import create_app
+
+    settings = _settings()
+    mode = "in-process worker" if not settings.broker_url else f"broker {settings.broker_url}"
+    print(
+        f"callqa serving on http://{args.host}:{args.port}  (data in {settings.data_dir}, "
+        f"{mode})\n"
+        f"  first key:   callqa keys create --tenant demo --role admin\n"
+        f"  upload:      curl -H 'Authorization: Bearer KEY' -F file=@call.wav "
+        f"http://{args.host}:{args.port}/api/v1/calls\n"
+        f"  API docs:    http://{args.host}:{args.port}/docs",
+        file=sys.stderr,
+        flush=True,
+    )
+    uvicorn.run(create_app(settings), host=args.host, port=args.port, log_level="info")
+    return 0
+
+
+def cmd_worker(args: argparse.Namespace) -> int:
+    import signal
+    import threading
+
+    from service.db import migrate
+    from service.jobs.queue import WorkerRunner
+
+    settings = _settings()
+    if not settings.broker_url:
+        print(
+            "callqa: error: set CALLQA_BROKER_URL (redis://...) for a separate worker; "
+            "'callqa serve' runs one in-process",
+            file=sys.stderr,
+        )
+        return EXIT_BAD_INPUT
+    if args.migrate:
+        migrate.upgrade(settings.sqlalchemy_url)
+    if args.preload:
+        _preload_models(settings)
+    stop = threading.Event()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, lambda *_: stop.set())
+    runner = WorkerRunner(settings, threads=args.threads).start()
+    print(
+        f"callqa worker ready ({args.threads or settings.worker_threads} threads, "
+        f"broker {settings.broker_url})",
+        file=sys.stderr,
+        flush=True,
+    )
+    stop.wait()
+    runner.stop()
+    return 0
+
+
+def _preload_models(settings) -> None:
+    """Load the models once per worker process, before the first call arrives."""
+    from audio import transcribe
+    from scoring import embed
+
+    transcribe.load(transcribe.TranscriptionOptions(cpu_threads=settings.analysis_threads))
+    embed.encode(("warm up the sentence model",))
+
+
+def cmd_db(args: argparse.Namespace) -> int:
+    from service.db import migrate
+
+    migrate.upgrade(_settings().sqlalchemy_url)
+    print("database is at the latest schema", file=sys.stderr)
+    return 0
+
+
+def cmd_keys_create(args: argparse.Namespace) -> int:
+    from service import admin
+    from service.db import migrate
+    from service.db.session import session_scope
+
+    settings = _settings()
+    migrate.upgrade(settings.sqlalchemy_url)
+    with session_scope(settings.sqlalchemy_url) as session:
+        tenant = admin.tenant_named(session, args.tenant)
+        key = admin.create_key(session, tenant, args.role, args.name or "")
+        tenant_id = tenant.id
+    print(
+        f"tenant {args.tenant} ({tenant_id}), role {args.role}; the key is shown only once:",
+        file=sys.stderr,
+    )
+    print(key)
+    return 0
+
+
+def cmd_webhooks_secret(args: argparse.Namespace) -> int:
+    from service import admin
+    from service.db import migrate
+    from service.db.session import session_scope
+
+    settings = _settings()
+    migrate.upgrade(settings.sqlalchemy_url)
+    with session_scope(settings.sqlalchemy_url) as session:
+        tenant = admin.tenant_named(session, args.tenant)
+        if args.rotate:
+            admin.rotate_webhook_secret(tenant)
+        if args.twilio_auth_token:
+            tenant.twilio_auth_token = args.twilio_auth_token
+        secret, tenant_id = tenant.webhook_secret.split()[0], tenant.id
+    print(
+        f"tenant {args.tenant}: webhook URL /api/v1/webhooks/recordings?tenant={tenant_id}",
+        file=sys.stderr,
+    )
+    print(secret)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="callqa", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -164,7 +283,8 @@ def build_parser() -> argparse.ArgumentParser:
         "--asr-backend", choices=("faster-whisper", "openai-whisper"), default="faster-whisper"
     )
     analyze.add_argument(
-        "--asr-model", help="model size name or local path (default: shipped tiny.en; for openai-whisper, converted from it)"
+        "--asr-model",
+        help="model size name or local path (default: shipped tiny.en; for openai-whisper, converted from it)",
     )
     analyze.add_argument("--compute-type", default="int8")
     analyze.add_argument("--device", default="cpu")
@@ -180,6 +300,48 @@ def build_parser() -> argparse.ArgumentParser:
 
     rules = sub.add_parser("rules", help="print the shipped scoring rules (to copy and edit)")
     rules.set_defaults(func=cmd_rules)
+
+    serve = sub.add_parser("serve", help="run the API (and, without a broker, the worker)")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.set_defaults(func=cmd_serve)
+
+    worker = sub.add_parser("worker", help="run analysis jobs from CALLQA_BROKER_URL")
+    worker.add_argument(
+        "--threads", type=int, help="concurrent jobs (default CALLQA_WORKER_THREADS)"
+    )
+    worker.add_argument(
+        "--no-preload",
+        dest="preload",
+        action="store_false",
+        help="load models on the first job instead of at start",
+    )
+    worker.add_argument("--migrate", action="store_true", help="upgrade the database first")
+    worker.set_defaults(func=cmd_worker)
+
+    db = sub.add_parser("db", help="database schema")
+    db_sub = db.add_subparsers(dest="db_command", required=True)
+    db_sub.add_parser("upgrade", help="apply migrations").set_defaults(func=cmd_db)
+
+    keys = sub.add_parser("keys", help="API keys")
+    keys_sub = keys.add_subparsers(dest="keys_command", required=True)
+    create = keys_sub.add_parser("create", help="create a key (and the tenant if needed)")
+    create.add_argument("--tenant", required=True)
+    create.add_argument("--role", required=True, choices=("qa", "supervisor", "platform", "admin"))
+    create.add_argument("--name", help="who or what holds the key")
+    create.set_defaults(func=cmd_keys_create)
+
+    webhooks = sub.add_parser("webhooks", help="webhook signing")
+    webhooks_sub = webhooks.add_subparsers(dest="webhooks_command", required=True)
+    secret = webhooks_sub.add_parser("secret", help="print the tenant's signing secret")
+    secret.add_argument("--tenant", required=True)
+    secret.add_argument(
+        "--rotate",
+        action="store_true",
+        help="new secret; the previous one keeps working until the next rotation",
+    )
+    secret.add_argument("--twilio-auth-token", help="store the tenant's Twilio auth token")
+    secret.set_defaults(func=cmd_webhooks_secret)
     return parser
 
 

@@ -3,24 +3,11 @@
 from __future__ import annotations
 
 import dataclasses
-import math
 from typing import Any
 
 from audio.schema import CallAnalysis
+from audio.serialize import to_plain as _plain
 from scoring.schema import AGENT, CUSTOMER, RoleDecision, ScoredCall
-
-
-def _plain(value: Any) -> Any:
-    """Dataclasses/tuples to JSON-ready values; NaN becomes null."""
-    if dataclasses.is_dataclass(value):
-        return {f.name: _plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
-    if isinstance(value, (list, tuple)):
-        return [_plain(item) for item in value]
-    if isinstance(value, dict):
-        return {key: _plain(item) for key, item in value.items()}
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    return value
 
 
 def scored_json(scored: ScoredCall) -> dict[str, Any]:

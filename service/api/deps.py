@@ -1,0 +1,84 @@
+"""Request dependencies: settings, a database session, and the caller's key and tenant."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from fastapi import Depends, HTTPException, Request
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from service import keys
+from service.db.models import ApiKey, utcnow
+from service.db.session import session_factory
+from service.settings import Settings
+
+
+@dataclass(frozen=True)
+class Principal:
+    key_id: str
+    tenant_id: str
+    role: str
+    name: str
+
+    def can(self, permission: str) -> bool:
+        return permission in keys.PERMISSIONS[self.role]
+
+
+def get_settings(request: Request) -> Settings:
+    return request.app.state.settings
+
+
+def get_session(settings: Settings = Depends(get_settings)) -> Iterator[Session]:
+    session = session_factory(settings.sqlalchemy_url)()
+    try:
+        yield session
+    finally:
+        session.close()
+
+
+def _unauthorized(detail: str) -> HTTPException:
+    return HTTPException(401, detail, headers={"WWW-Authenticate": "Bearer"})
+
+
+def principal_for_key(session: Session, key: str) -> Principal | None:
+    prefix = keys.prefix_of(key)
+    if prefix is None:
+        return None
+    row = session.scalar(select(ApiKey).where(ApiKey.prefix == prefix))
+    if row is None or row.revoked_at is not None or not keys.matches(key, row.key_hash):
+        return None
+    row.last_used_at = utcnow()
+    session.commit()
+    return Principal(row.id, row.tenant_id, row.role, row.name)
+
+
+def get_principal(request: Request, session: Session = Depends(get_session)) -> Principal:
+    header = request.headers.get("authorization", "")
+    scheme, _, key = header.partition(" ")
+    if scheme.lower() != "bearer" or not key.strip():
+        raise _unauthorized("send an API key as 'Authorization: Bearer KEY'")
+    principal = principal_for_key(session, key.strip())
+    if principal is None:
+        raise _unauthorized("the API key is not valid (unknown, revoked or mistyped)")
+    return principal
+
+
+def require(permission: str):
+    def check(principal: Principal = Depends(get_principal)) -> Principal:
+        if not principal.can(permission):
+            raise HTTPException(
+                403,
+                f"the {principal.role!r} role may not {permission}; ask an admin for a "
+                f"key with a role that may",
+            )
+        return principal
+
+    return check
+
+
+CAN_UPLOAD = Depends(require("upload"))
+CAN_READ = Depends(require("read"))
+CAN_REVIEW = Depends(require("review"))
+CAN_CONFIG = Depends(require("config"))

@@ -1,0 +1,63 @@
+"""Liveness and readiness."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends
+from fastapi.responses import JSONResponse
+from sqlalchemy import text
+
+from service.api.deps import get_settings
+from service.db.session import engine_for
+from service.settings import Settings
+
+router = APIRouter()
+
+
+@router.get("/healthz")
+def healthz() -> dict[str, str]:
+    return {"status": "ok"}
+
+
+def _check_database(settings: Settings) -> str:
+    with engine_for(settings.sqlalchemy_url).connect() as connection:
+        version = connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
+    return f"ok (schema {version})"
+
+
+def _check_broker(settings: Settings) -> str:
+    if not settings.broker_url:
+        return "ok (in-process)"
+    from service.jobs.queue import get_queue
+
+    broker = get_queue(settings).broker
+    client = getattr(broker, "client", None)
+    if client is not None:  # Redis
+        client.ping()
+    else:
+        broker.get_declared_queues()
+    return "ok"
+
+
+def _check_models() -> str:
+    from audio import models
+
+    models.whisper_tiny_en_ct2()
+    models.segmentation_3_0()
+    models.campplus_state_dict()
+    models.minilm_sentence_model()
+    return "ok (shipped models present)"
+
+
+@router.get("/readyz")
+def readyz(settings: Settings = Depends(get_settings)) -> JSONResponse:
+    checks, ready = {}, True
+    for name, check in (
+        ("database", lambda: _check_database(settings)),
+        ("broker", lambda: _check_broker(settings)),
+        ("models", _check_models),
+    ):
+        try:
+            checks[name] = check()
+        except Exception as error:
+            checks[name], ready = f"failed: {type(error).__name__}: {error}", False
+    return JSONResponse({"ready": ready, "checks": checks}, status_code=200 if ready else 503)

@@ -1,0 +1,183 @@
+"""Dramatiq wiring. One set of actors; the broker decides where they run:
+
+* ``CALLQA_BROKER_URL=redis://...`` (or ``amqp://``): the API enqueues, ``callqa worker``
+  processes on any host run the actors; Redis gives dead workers' messages back after
+  ``CALLQA_BROKER_HEARTBEAT_S``.
+* no broker URL: a StubBroker and a dramatiq Worker in the same process (``callqa serve``).
+
+A reaper in every worker re-enqueues calls whose lease expired (worker killed) or whose
+message was lost; the claim in ``process.run`` makes duplicates harmless."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from dataclasses import dataclass
+
+import dramatiq
+from dramatiq.brokers.stub import StubBroker
+from dramatiq.middleware import CurrentMessage
+
+from service.settings import Settings
+
+log = logging.getLogger("callqa.jobs")
+
+
+@dataclass
+class Queue:
+    broker: dramatiq.Broker
+    analyze: dramatiq.Actor
+    rescore: dramatiq.Actor
+    callback: dramatiq.Actor
+    in_process: bool
+
+
+_queues: dict[str, Queue] = {}
+_lock = threading.Lock()
+
+
+def _make_broker(settings: Settings) -> tuple[dramatiq.Broker, bool]:
+    url = settings.broker_url
+    if not url:
+        return StubBroker(), True
+    if url.startswith(("redis://", "rediss://", "unix://")):
+        from dramatiq.brokers.redis import RedisBroker
+
+        return RedisBroker(url=url, heartbeat_timeout=settings.broker_heartbeat_s * 1000), False
+    if url.startswith(("amqp://", "amqps://")):
+        from dramatiq.brokers.rabbitmq import RabbitmqBroker  # needs pika: callqa[rabbitmq]
+
+        return RabbitmqBroker(url=url), False
+    raise ValueError(f"CALLQA_BROKER_URL must be redis://, rediss:// or amqp://, not {url!r}")
+
+
+def get_queue(settings: Settings) -> Queue:
+    """The broker and actors for these settings (declared once per process)."""
+    key = f"{settings.broker_url}|{settings.sqlalchemy_url}"
+    with _lock:
+        if key in _queues:
+            return _queues[key]
+        broker, in_process = _make_broker(settings)
+        broker.add_middleware(CurrentMessage())
+        dramatiq.set_broker(broker)
+        retry = {
+            "max_retries": settings.job_max_retries,
+            "min_backoff": settings.job_min_backoff_ms,
+            "max_backoff": settings.job_min_backoff_ms * 60,
+            "time_limit": settings.job_time_limit_s * 1000,
+        }
+
+        def analyze_call(call_id: str) -> None:
+            from service.jobs import process
+
+            message = CurrentMessage.get_current_message()
+            retries = message.options.get("retries", 0) if message else 0
+            outcome = process.run(
+                settings, call_id, final_attempt=retries >= settings.job_max_retries
+            )
+            log.info("call %s: %s", call_id, outcome)
+            if outcome in ("done", "failed"):
+                queue.callback.send(call_id)
+
+        def rescore_tenant(tenant_id: str) -> None:
+            from service import review
+
+            review.rescore_tenant(settings, tenant_id)
+
+        def send_callback(call_id: str) -> None:
+            from service import callbacks
+
+            callbacks.deliver(settings, call_id)
+
+        queue = Queue(
+            broker=broker,
+            analyze=dramatiq.actor(
+                analyze_call,
+                actor_name="analyze_call",
+                queue_name="analysis",
+                broker=broker,
+                **retry,
+            ),
+            rescore=dramatiq.actor(
+                rescore_tenant,
+                actor_name="rescore_tenant",
+                queue_name="scoring",
+                broker=broker,
+                **retry,
+            ),
+            callback=dramatiq.actor(
+                send_callback,
+                actor_name="send_callback",
+                queue_name="callbacks",
+                broker=broker,
+                max_retries=5,
+                min_backoff=10_000,
+            ),
+            in_process=in_process,
+        )
+        _queues[key] = queue
+        return queue
+
+
+def enqueue_analysis(settings: Settings, call_id: str) -> None:
+    """Call only after the call row is committed: the worker re-reads it by id."""
+    get_queue(settings).analyze.send(call_id)
+
+
+class Reaper:
+    """Every ``interval_s``: re-enqueue calls with expired leases or long-queued ones."""
+
+    def __init__(self, settings: Settings, interval_s: float | None = None):
+        self.settings = settings
+        self.interval_s = interval_s or max(2.0, settings.job_lease_s / 2)
+        self.stop = threading.Event()
+        self.thread = threading.Thread(target=self._run, daemon=True, name="callqa-reaper")
+
+    def sweep(self) -> int:
+        from service.jobs.process import stale_call_ids
+
+        stale = stale_call_ids(self.settings, queued_older_than_s=self.settings.job_lease_s)
+        for call_id in stale:
+            enqueue_analysis(self.settings, call_id)
+        if stale:
+            log.info("re-enqueued %d stale calls", len(stale))
+        return len(stale)
+
+    def _run(self) -> None:
+        while True:
+            try:
+                self.sweep()
+            except Exception:
+                log.exception("reaper sweep failed")
+            if self.stop.wait(self.interval_s):
+                return
+
+    def start(self) -> Reaper:
+        self.thread.start()
+        return self
+
+
+class WorkerRunner:
+    """A dramatiq Worker for the analysis actors plus the reaper, started and stopped together."""
+
+    def __init__(self, settings: Settings, threads: int | None = None):
+        self.settings = settings
+        self.queue = get_queue(settings)
+        self.worker = dramatiq.Worker(
+            self.queue.broker,
+            worker_threads=threads or settings.worker_threads,
+            worker_timeout=1000,
+        )
+        self.reaper = Reaper(settings)
+
+    def start(self) -> WorkerRunner:
+        from audio.models import offline_environment
+
+        offline_environment()
+        self.worker.start()
+        self.reaper.start()
+        return self
+
+    def stop(self) -> None:
+        self.reaper.stop.set()
+        self.worker.stop(timeout=10_000)

@@ -1,0 +1,54 @@
+"""Service settings from ``CALLQA_*`` environment variables (and nothing else)."""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="CALLQA_", extra="ignore")
+
+    data_dir: Path = Path("callqa-data")
+    database_url: str = ""  # default: SQLite in data_dir
+    broker_url: str = ""  # redis://... for a fleet; empty: in-process worker, no broker
+    storage: str = "local"  # local | s3
+    s3_bucket: str = ""
+    s3_endpoint_url: str = ""
+    s3_prefix: str = "audio/"
+    public_url: str = ""  # how platforms reach us (Twilio signs the public URL)
+    max_upload_mb: int = 500
+    max_duration_h: float = 4.0
+    webhook_tolerance_s: int = 300
+    fetch_allowlist: str = ""  # comma-separated hosts (suffix match); empty: any public host
+    fetch_allow_private: bool = False  # only for tests and closed networks
+    fetch_timeout_s: float = 60.0
+    job_max_retries: int = 3
+    job_min_backoff_ms: int = 5_000
+    job_lease_s: int = 1_800  # a call "processing" past its lease is picked up again
+    job_time_limit_s: int = 3 * 3600
+    worker_threads: int = 1
+    analysis_threads: int = 2
+    broker_heartbeat_s: int = 60  # Redis: a dead worker's messages go back after this
+    callback_timeout_s: float = 10.0
+
+    @property
+    def sqlalchemy_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{(self.data_dir / 'callqa.db').resolve()}"
+
+    @property
+    def audio_dir(self) -> Path:
+        return self.data_dir / "audio"
+
+    @property
+    def max_upload_bytes(self) -> int:
+        return self.max_upload_mb * 1024 * 1024
+
+
+@cache
+def get_settings() -> Settings:
+    return Settings()
