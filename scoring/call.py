@@ -55,8 +55,8 @@ def tone_flag(event: ToneEvent, role_of: dict[str, str]) -> Flag:
     return Flag(
         type=event.kind,
         speaker=speaker,
-        start=event.start,
-        end=event.end,
+        start=float(event.start),
+        end=float(event.end),
         quote="",
         confidence=1.0,
         rule=f"tone/{event.kind}",

@@ -32,6 +32,7 @@ class Settings(BaseSettings):
     worker_threads: int = 1
     analysis_threads: int = 2
     broker_heartbeat_s: int = 60  # Redis: a dead worker's messages go back after this
+    broker_namespace: str = "callqa"  # Redis key prefix: several deployments, one Redis
     callback_timeout_s: float = 10.0
 
     @property

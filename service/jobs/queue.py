@@ -43,7 +43,10 @@ def _make_broker(settings: Settings) -> tuple[dramatiq.Broker, bool]:
     if url.startswith(("redis://", "rediss://", "unix://")):
         from dramatiq.brokers.redis import RedisBroker
 
-        return RedisBroker(url=url, heartbeat_timeout=settings.broker_heartbeat_s * 1000), False
+        return RedisBroker(
+            url=url, namespace=settings.broker_namespace,
+            heartbeat_timeout=settings.broker_heartbeat_s * 1000,
+        ), False
     if url.startswith(("amqp://", "amqps://")):
         from dramatiq.brokers.rabbitmq import RabbitmqBroker  # needs pika: callqa[rabbitmq]
 
@@ -53,7 +56,7 @@ def _make_broker(settings: Settings) -> tuple[dramatiq.Broker, bool]:
 
 def get_queue(settings: Settings) -> Queue:
     """The broker and actors for these settings (declared once per process)."""
-    key = f"{settings.broker_url}|{settings.sqlalchemy_url}"
+    key = f"{settings.broker_url}|{settings.broker_namespace}|{settings.sqlalchemy_url}"
     with _lock:
         if key in _queues:
             return _queues[key]

@@ -1,0 +1,146 @@
+"""Service fixtures: a real database (SQLite file and PostgreSQL), a real app, real keys.
+
+Every API test runs on both databases. PostgreSQL gets a fresh database per test session
+(created on the server at CALLQA_TEST_POSTGRES_URL, dropped afterwards)."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from dataclasses import dataclass
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import create_engine, text
+
+POSTGRES_SERVER = os.environ.get(
+    "CALLQA_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+)
+REDIS_URL = os.environ.get("CALLQA_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
+
+
+@pytest.fixture(scope="session")
+def postgres_url():
+    name = f"callqa_test_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(POSTGRES_SERVER, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as connection:
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+    except Exception as error:  # say what is missing instead of a wall of driver errors
+        pytest.fail(f"PostgreSQL is required at {POSTGRES_SERVER} ({error})")
+    url = POSTGRES_SERVER.rsplit("/", 1)[0] + "/" + name
+    yield url
+    from service.db.session import engine_for
+
+    engine_for(url).dispose()
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request, tmp_path):
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'callqa.db'}"
+    return request.getfixturevalue("postgres_url")
+
+
+@pytest.fixture
+def settings(database_url, tmp_path):
+    from service.settings import Settings
+
+    return Settings(
+        data_dir=tmp_path / "data", database_url=database_url, max_upload_mb=5,
+        public_url="https://callqa.example.com",
+    )
+
+
+@dataclass
+class Api:
+    client: TestClient
+    settings: object
+    tenant_id: str
+    keys: dict[str, str]  # role -> key
+    secret: str
+
+    def headers(self, role: str = "admin") -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.keys[role]}"}
+
+
+def make_tenant(settings, name: str) -> tuple[str, dict[str, str], str]:
+    from service import admin
+    from service.db.session import session_scope
+
+    with session_scope(settings.sqlalchemy_url) as session:
+        tenant = admin.tenant_named(session, name)
+        tenant.twilio_auth_token = "twilio-token-" + name
+        keys = {role: admin.create_key(session, tenant, role, f"{role} of {name}")
+                for role in ("qa", "supervisor", "platform", "admin")}
+        return tenant.id, keys, tenant.webhook_secret
+
+
+def _truncate_all(settings) -> None:
+    """PostgreSQL's database is shared by the session's tests: start each from empty."""
+    from service.db.models import Base
+    from service.db.session import engine_for
+
+    engine = engine_for(settings.sqlalchemy_url)
+    if engine.dialect.name != "postgresql":
+        return
+    with engine.begin() as connection:
+        names = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
+        connection.execute(text(f"TRUNCATE {names} CASCADE"))
+
+
+@pytest.fixture
+def api(settings):
+    """The app with no worker running: calls stay queued unless a test runs the job."""
+    from service.api.app import create_app
+
+    with TestClient(create_app(settings, run_worker=False)) as client:
+        _truncate_all(settings)
+        tenant_id, keys, secret = make_tenant(settings, "acme")
+        yield Api(client, settings, tenant_id, keys, secret)
+
+
+@pytest.fixture
+def other_tenant(api):
+    return Api(api.client, api.settings, *make_tenant(api.settings, "globex"))
+
+
+def wav_bytes(seconds: float = 1.0, silent: bool = False) -> bytes:
+    """A small valid WAV (a tone, or digital silence)."""
+    import io
+
+    import numpy as np
+    import soundfile as sf
+
+    t = np.arange(int(16000 * seconds)) / 16000
+    samples = np.zeros_like(t) if silent else 0.3 * np.sin(2 * np.pi * 220 * t)
+    buffer = io.BytesIO()
+    sf.write(buffer, samples.astype(np.float32), 16000, format="WAV", subtype="PCM_16")
+    return buffer.getvalue()
+
+
+def store_done_call(api: Api, analysis, agent_id: str = "agent-1", created_at=None,
+                    tenant_id: str | None = None) -> str:
+    """A finished call from an analysis computed once per session (no models run here)."""
+    import hashlib
+
+    from service.db.models import Call, Tenant
+    from service.db.session import session_scope
+    from service.results import store, tenant_rules
+
+    with session_scope(api.settings.sqlalchemy_url) as session:
+        tenant = session.get(Tenant, tenant_id or api.tenant_id)
+        call = Call(
+            tenant_id=tenant.id, source="upload", agent_id=agent_id, agent_channel="left",
+            content_hash=hashlib.sha256(uuid.uuid4().bytes).hexdigest(), status="done",
+            audio_key=None,
+        )
+        if created_at is not None:
+            call.created_at = created_at
+        session.add(call)
+        session.flush()
+        store(session, call, analysis, tenant_rules(tenant.scoring_config))
+        return call.id
