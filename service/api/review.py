@@ -199,16 +199,16 @@ def scorecard(
     if not mine:
         raise HTTPException(404, f"no analysed calls for agent {agent_id!r} in this range")
     flag_counts = session.execute(
-        select(Call.agent_id == agent_id, FlagRow.type, func.count())
+        select(Call.agent_id, FlagRow.type, func.count())
         .join(Call, Call.id == FlagRow.call_id)
         .where(*window)
-        .group_by(Call.agent_id == agent_id, FlagRow.type)
+        .group_by(Call.agent_id, FlagRow.type)
     ).all()
     per_type: dict[str, dict[str, float]] = defaultdict(lambda: {"agent": 0.0, "team": 0.0})
-    for is_agent, flag_type, count in flag_counts:
-        per_type[flag_type]["agent" if is_agent else "team"] += count
-        if is_agent:
-            per_type[flag_type]["team"] += count
+    for flag_agent, flag_type, count in flag_counts:
+        per_type[flag_type]["team"] += count
+        if flag_agent == agent_id:
+            per_type[flag_type]["agent"] += count
     for rates in per_type.values():
         rates["agent"] = round(rates["agent"] / len(mine), 3)
         rates["team"] = round(rates["team"] / len(calls), 3)

@@ -79,11 +79,16 @@ def make_tenant(settings, name: str) -> tuple[str, dict[str, str], str]:
         return tenant.id, keys, tenant.webhook_secret
 
 
-def _truncate_all(settings) -> None:
-    """PostgreSQL's database is shared by the session's tests: start each from empty."""
+def fresh_state(settings) -> None:
+    """PostgreSQL's database and the in-process broker are shared by the session's tests:
+    start each test from empty."""
     from service.db.models import Base
     from service.db.session import engine_for
+    from service.jobs.queue import get_queue
 
+    queue = get_queue(settings)
+    if queue.in_process:
+        queue.broker.flush_all()
     engine = engine_for(settings.sqlalchemy_url)
     if engine.dialect.name != "postgresql":
         return
@@ -98,7 +103,7 @@ def api(settings):
     from service.api.app import create_app
 
     with TestClient(create_app(settings, run_worker=False)) as client:
-        _truncate_all(settings)
+        fresh_state(settings)
         tenant_id, keys, secret = make_tenant(settings, "acme")
         yield Api(client, settings, tenant_id, keys, secret)
 

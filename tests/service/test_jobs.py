@@ -1,0 +1,133 @@
+"""Analysis jobs on the real pipeline: results equal the CLI's, re-runs replace instead of
+duplicating, failures are visible with a reason, claims and leases keep it exactly-once."""
+
+from __future__ import annotations
+
+import shutil
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import func, select, update
+
+from service.db.models import Call, FlagRow, TranscriptSegment, utcnow
+from service.db.session import session_scope
+from service.jobs import process
+from service.jobs.queue import Reaper
+from tests.service.conftest import wav_bytes
+
+
+@pytest.fixture(scope="module")
+def short_call(tmp_path_factory):
+    from tests.synth import DEMO_LINES, render
+
+    return render(DEMO_LINES[:4], tmp_path_factory.mktemp("short"), "short")
+
+
+def _upload_file(api, path, **fields) -> str:
+    with open(path, "rb") as handle:
+        response = api.client.post("/api/v1/calls", headers=api.headers("qa"),
+                                   files={"file": (path.name, handle, "audio/wav")}, data=fields)
+    assert response.status_code == 202, response.text
+    return response.json()["id"]
+
+
+def _count(settings, table, call_id) -> int:
+    with session_scope(settings.sqlalchemy_url) as session:
+        return session.scalar(select(func.count()).select_from(table).where(
+            table.call_id == call_id))
+
+
+def test_job_result_matches_the_cli_and_reruns_replace(api, short_call):
+    from audio.pipeline import analyze
+    from scoring import config
+    from scoring.call import score_analysis
+
+    call_id = _upload_file(api, short_call.stereo_path, agent_id="a1")
+    assert process.run(api.settings, call_id) == "done"
+    call = api.client.get(f"/api/v1/calls/{call_id}", headers=api.headers("qa")).json()
+    _, scored = score_analysis(analyze(short_call.stereo_path), config.load())
+    assert call["status"] == "done" and call["score"] == scored.score.value
+    assert [(f["type"], f["start"]) for f in call["flags"]] == [
+        (f.type, f.start) for f in scored.flags]
+    assert call["model_versions"]["options"]["agent_channel"] == "left"
+    flags, segments = _count(api.settings, FlagRow, call_id), _count(
+        api.settings, TranscriptSegment, call_id)
+    # re-analysis replaces every derived row
+    assert api.client.post(f"/api/v1/calls/{call_id}/reanalyze",
+                           headers=api.headers("qa")).status_code == 202
+    assert process.run(api.settings, call_id) == "done"
+    assert _count(api.settings, FlagRow, call_id) == flags
+    assert _count(api.settings, TranscriptSegment, call_id) == segments
+    again = api.client.get(f"/api/v1/calls/{call_id}", headers=api.headers("qa")).json()
+    assert again["attempts"] == 1 and again["score"] == call["score"]
+
+
+def test_bad_audio_fails_permanently_with_its_reason(api):
+    call_id = api.client.post(
+        "/api/v1/calls", headers=api.headers("qa"),
+        files={"file": ("quiet.wav", wav_bytes(3.0, silent=True), "audio/wav")},
+    ).json()["id"]
+    assert process.run(api.settings, call_id, final_attempt=False) == "failed"
+    call = api.client.get(f"/api/v1/calls/{call_id}", headers=api.headers("qa")).json()
+    assert call["status"] == "failed" and call["failure_reason"].startswith("silent_recording")
+    failed = api.client.get("/api/v1/calls", headers=api.headers("qa"),
+                            params={"status": "failed"}).json()["items"]
+    assert [c["id"] for c in failed] == [call_id]
+
+
+def test_transient_errors_retry_then_fail_visibly(api):
+    call_id = api.client.post("/api/v1/calls", headers=api.headers("qa"),
+                              files={"file": ("a.wav", wav_bytes(), "audio/wav")}).json()["id"]
+    shutil.rmtree(api.settings.audio_dir)  # the audio store lost the file
+    with pytest.raises(process.TransientError):
+        process.run(api.settings, call_id, final_attempt=False)
+    call = api.client.get(f"/api/v1/calls/{call_id}", headers=api.headers("qa")).json()
+    assert call["status"] == "queued" and call["failure_reason"].startswith("retrying")
+    assert process.run(api.settings, call_id, final_attempt=True) == "failed"
+    call = api.client.get(f"/api/v1/calls/{call_id}", headers=api.headers("qa")).json()
+    assert call["status"] == "failed" and "gave up after 2 attempts" in call["failure_reason"]
+
+
+def test_claim_is_exclusive_until_the_lease_expires(api):
+    call_id = api.client.post("/api/v1/calls", headers=api.headers("qa"),
+                              files={"file": ("a.wav", wav_bytes(), "audio/wav")}).json()["id"]
+    assert process.claim(api.settings, call_id) == 1
+    assert process.claim(api.settings, call_id) is None  # a duplicate message finds it taken
+    assert Reaper(api.settings).sweep() == 0  # the lease is live: nothing stale
+    with session_scope(api.settings.sqlalchemy_url) as session:
+        session.execute(update(Call).where(Call.id == call_id).values(
+            lease_until=utcnow() - timedelta(seconds=1)))
+    assert process.stale_call_ids(api.settings, 3600) == [call_id]
+    assert process.claim(api.settings, call_id) == 2  # the dead worker's call is taken over
+    process.renew_lease(api.settings, call_id, attempt=1)  # the old worker cannot extend it
+    process.fail(api.settings, call_id, "late", attempt=1)  # nor write its outcome
+    with session_scope(api.settings.sqlalchemy_url) as session:
+        assert session.get(Call, call_id).status == "processing"
+
+
+def test_in_process_worker_runs_uploads(settings, short_call):
+    """The embedded default: `callqa serve` analyses with no broker."""
+    from fastapi.testclient import TestClient
+
+    from service.api.app import create_app
+    from service.db import migrate
+    from tests.service.conftest import fresh_state, make_tenant
+
+    migrate.upgrade(settings.sqlalchemy_url)
+    fresh_state(settings)
+    with TestClient(create_app(settings)) as client:
+        tenant_id, keys, _ = make_tenant(settings, "embedded")
+        headers = {"Authorization": f"Bearer {keys['qa']}"}
+        with open(short_call.mono_path, "rb") as handle:
+            call_id = client.post("/api/v1/calls", headers=headers,
+                                  files={"file": ("mono.wav", handle)}).json()["id"]
+        import time
+
+        deadline = time.monotonic() + 240
+        while time.monotonic() < deadline:
+            call = client.get(f"/api/v1/calls/{call_id}", headers=headers).json()
+            if call["status"] in ("done", "failed"):
+                break
+            time.sleep(0.5)
+        assert call["status"] == "done", call
+        assert call["roles"]["method"] == "cues" and call["flags"]

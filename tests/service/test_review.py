@@ -1,0 +1,124 @@
+"""The supervisor's API: queue, verdicts with an audit trail, rule precision, scorecards,
+per-tenant scoring rules with a re-score that needs no re-transcription."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from service.review import rescore_tenant
+from tests.service.conftest import store_done_call
+
+
+def test_review_queue_verdicts_and_rule_stats(api, other_tenant, stereo_analysis):
+    call_id = store_done_call(api, stereo_analysis)
+    queue = api.client.get("/api/v1/flags", headers=api.headers("supervisor"),
+                           params={"verdict": "unreviewed"}).json()
+    flags = queue["items"]
+    assert flags and sum(queue["unreviewed_by_type"].values()) == len(flags)
+    first, second = flags[0], flags[1]
+    confirm = api.client.post(f"/api/v1/flags/{first['id']}/review",
+                              headers=api.headers("supervisor"),
+                              json={"verdict": "confirmed", "note": "yes, scripted"})
+    assert confirm.status_code == 200 and confirm.json()["verdict"] == "confirmed"
+    api.client.post(f"/api/v1/flags/{second['id']}/review", headers=api.headers("supervisor"),
+                    json={"verdict": "dismissed"})
+    # changing one's mind appends to the audit trail; the latest verdict counts
+    api.client.post(f"/api/v1/flags/{second['id']}/review", headers=api.headers("supervisor"),
+                    json={"verdict": "confirmed", "note": "on second listen"})
+    trail = api.client.get(f"/api/v1/flags/{second['id']}/reviews",
+                           headers=api.headers("qa")).json()
+    assert [r["verdict"] for r in trail] == ["dismissed", "confirmed"]
+    assert trail[1]["reviewer"] == "supervisor of acme"
+    stats = {row["rule"]: row for row in api.client.get(
+        "/api/v1/rules/stats", headers=api.headers("supervisor")).json()}
+    assert stats[first["rule"]]["confirmed"] >= 1 and stats[first["rule"]]["precision"] == 1.0
+    assert stats[second["rule"]]["dismissed"] == 0
+    call = api.client.get(f"/api/v1/calls/{call_id}", headers=api.headers()).json()
+    assert call["unreviewed_flags"] == len(flags) - 2
+    # roles and tenants
+    assert api.client.post(f"/api/v1/flags/{first['id']}/review", headers=api.headers("qa"),
+                           json={"verdict": "confirmed"}).status_code == 403
+    assert api.client.post(f"/api/v1/flags/{first['id']}/review",
+                           headers=other_tenant.headers("supervisor"),
+                           json={"verdict": "confirmed"}).status_code == 404
+    assert api.client.post(f"/api/v1/flags/{first['id']}/review",
+                           headers=api.headers("supervisor"),
+                           json={"verdict": "maybe"}).status_code == 422
+    assert other_tenant.client.get("/api/v1/flags", headers=other_tenant.headers()
+                                   ).json()["items"] == []
+
+
+def test_queue_is_worst_calls_first_and_filterable(api, stereo_analysis):
+    from service.db.models import Call
+    from service.db.session import session_scope
+
+    better = store_done_call(api, stereo_analysis, agent_id="good")
+    worse = store_done_call(api, stereo_analysis, agent_id="bad")
+    with session_scope(api.settings.sqlalchemy_url) as session:
+        session.get(Call, worse).score = 10.0
+    items = api.client.get("/api/v1/flags", headers=api.headers("supervisor")).json()["items"]
+    assert items[0]["call_id"] == worse and items[-1]["call_id"] == better
+    only = api.client.get("/api/v1/flags", headers=api.headers("supervisor"),
+                          params={"type": "system_blame", "agent_id": "good"}).json()["items"]
+    assert {(f["type"], f["call_id"]) for f in only} == {("system_blame", better)}
+
+
+def test_agent_scorecard(api, stereo_analysis):
+    day = datetime(2026, 3, 1, 9, tzinfo=UTC)
+    for offset, agent in ((0, "a"), (0, "b"), (1, "a"), (2, "a")):
+        store_done_call(api, stereo_analysis, agent_id=agent,
+                        created_at=day + timedelta(days=offset))
+    card = api.client.get("/api/v1/agents/a/scorecard", headers=api.headers("supervisor"),
+                          params={"from": day.isoformat()}).json()
+    assert card["calls"] == 3 and len(card["trend"]) == 3
+    assert card["flag_rates_per_call"]["scripted_empathy"] == {"agent": 1.0, "team": 1.0}
+    assert len(card["worst_calls"]) == 3
+    narrowed = api.client.get("/api/v1/agents/a/scorecard", headers=api.headers("supervisor"),
+                              params={"from": (day + timedelta(days=2)).isoformat()}).json()
+    assert narrowed["calls"] == 1
+    assert api.client.get("/api/v1/agents/nobody/scorecard",
+                          headers=api.headers()).status_code == 404
+
+
+def test_scoring_config_edit_and_rescore_without_transcription(api, stereo_analysis):
+    call_id = store_done_call(api, stereo_analysis)
+    before = api.client.get(f"/api/v1/calls/{call_id}", headers=api.headers()).json()
+    empathy = next(f for f in before["flags"] if f["type"] == "scripted_empathy")
+    api.client.post(f"/api/v1/flags/{empathy['id']}/review", headers=api.headers("supervisor"),
+                    json={"verdict": "confirmed"})
+    rules = api.client.get("/api/v1/config/scoring", headers=api.headers("supervisor")).text
+    assert "[flags.system_blame]" in rules
+    broken = api.client.put("/api/v1/config/scoring", headers={
+        **api.headers("supervisor"), "content-type": "application/toml"},
+        content="this is = = not toml")
+    assert broken.status_code == 422 and "TOML" in broken.json()["detail"]
+    assert api.client.put("/api/v1/config/scoring", headers={
+        **api.headers("qa"), "content-type": "application/toml"}, content=rules
+    ).status_code == 403
+    # a supervisor turns off system_blame's patterns and exemplars
+    edited = rules.replace('version = "', 'version = "tenant-', 1)
+    edited = _disable(edited, "system_blame")
+    response = api.client.put("/api/v1/config/scoring", params={"rescore": "false"}, headers={
+        **api.headers("supervisor"), "content-type": "application/toml"}, content=edited)
+    assert response.status_code == 200, response.text
+    assert rescore_tenant(api.settings, api.tenant_id) == 1  # the job the API would queue
+    after = api.client.get(f"/api/v1/calls/{call_id}", headers=api.headers()).json()
+    assert "system_blame" not in {f["type"] for f in after["flags"]}
+    assert after["rules_version"].startswith("tenant-")
+    assert after["segments"] == before["segments"]  # the transcript was not redone
+    kept = next(f for f in after["flags"] if f["type"] == "scripted_empathy")
+    assert kept["verdict"] == "confirmed"  # the verdict survived the re-score
+
+
+def _disable(toml_text: str, flag: str) -> str:
+    """Empty the patterns and exemplars of one flag's table in the rules TOML."""
+    import re
+    import tomllib
+
+    data = tomllib.loads(toml_text)
+    assert flag in data["flags"]
+    section = re.search(rf"(?ms)^\[flags\.{flag}\]\n(.*?)(?=^\[)", toml_text)
+    body = section.group(1)
+    body = re.sub(r"(?ms)^(patterns|exemplars) = \[.*?^\]", r"\1 = []", body)
+    body = re.sub(r"(?m)^(patterns|exemplars) = \[[^\n]*\]$", r"\1 = []", body)
+    return toml_text[: section.start(1)] + body + toml_text[section.end(1):]
