@@ -31,6 +31,9 @@ class Settings(BaseSettings):
     job_time_limit_s: int = 3 * 3600
     worker_threads: int = 1
     analysis_threads: int = 2
+    device: str = "cpu"  # cpu | cuda | auto (cuda when available)
+    diarization_pipeline: str = ""  # local pyannote pipeline dir or HF id; empty: shipped
+    hf_token: str = ""
     broker_heartbeat_s: int = 60  # Redis: a dead worker's messages go back after this
     broker_namespace: str = "callqa"  # Redis key prefix: several deployments, one Redis
     callback_timeout_s: float = 10.0

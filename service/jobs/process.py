@@ -113,10 +113,20 @@ def requeue(settings: Settings, call_id: str, attempt: int, reason: str) -> None
         )
 
 
+def resolved_device(setting: str) -> str:
+    if setting != "auto":
+        return setting
+    import torch
+
+    return "cuda" if torch.cuda.is_available() else "cpu"
+
+
 def analysis_options(settings: Settings, call: Call):
+    from audio.diarize import DiarizationOptions
     from audio.pipeline import AnalysisOptions
     from audio.transcribe import TranscriptionOptions
 
+    device = resolved_device(settings.device)
     options = AnalysisOptions(
         agent_channel=call.agent_channel,
         max_duration_s=settings.max_duration_h * 3600,
@@ -125,7 +135,12 @@ def analysis_options(settings: Settings, call: Call):
     return replace(
         options,
         transcription=replace(
-            TranscriptionOptions(), language=call.language, cpu_threads=settings.analysis_threads
+            TranscriptionOptions(), language=call.language, cpu_threads=settings.analysis_threads,
+            device=device, compute_type="int8" if device == "cpu" else "float16",
+        ),
+        diarization=replace(
+            DiarizationOptions(), device=device,
+            pipeline=settings.diarization_pipeline or None, hf_token=settings.hf_token or None,
         ),
     )
 

@@ -56,7 +56,7 @@ def _make_broker(settings: Settings) -> tuple[dramatiq.Broker, bool]:
 
 def get_queue(settings: Settings) -> Queue:
     """The broker and actors for these settings (declared once per process)."""
-    key = f"{settings.broker_url}|{settings.broker_namespace}|{settings.sqlalchemy_url}"
+    key = settings.model_dump_json()  # the actors close over these settings: all must match
     with _lock:
         if key in _queues:
             return _queues[key]

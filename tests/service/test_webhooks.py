@@ -257,3 +257,41 @@ def test_twilio_bad_signature_and_other_statuses(api, recordings_server):
     in_progress = _twilio(api, _recording(base, sid="RE2", RecordingStatus="in-progress"))
     assert in_progress.status_code == 200 and in_progress.json()["ignored"] is True
     assert api.client.get("/api/v1/calls", headers=api.headers()).json()["items"] == []
+
+
+# --- outgoing: the tenant's callback -----------------------------------------------------
+
+class _Receiver(BaseHTTPRequestHandler):
+    def do_POST(self):  # noqa: N802
+        body = self.rfile.read(int(self.headers["Content-Length"]))
+        self.server.received.append((dict(self.headers), body))
+        self.send_response(204)
+        self.end_headers()
+
+    def log_message(self, *args):
+        pass
+
+
+def test_finished_call_is_announced_with_a_signed_callback(api, stereo_analysis):
+    from service import callbacks
+    from service.db.models import CallbackAttempt
+    from service.db.session import session_scope
+    from tests.service.conftest import store_done_call
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _Receiver)
+    server.received = []
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    url = f"http://127.0.0.1:{server.server_address[1]}/hook"
+    response = api.client.put("/api/v1/config/tenant", headers=api.headers("supervisor"),
+                              json={"callback_url": url})
+    assert response.status_code == 200
+    call_id = store_done_call(api, stereo_analysis, agent_id="a-3")
+    callbacks.deliver(api.settings, call_id)  # what the worker sends after the analysis
+    server.shutdown()
+    headers, body = server.received[0]
+    payload = Webhook(api.secret).verify(body.decode(), {k.lower(): v for k, v in headers.items()})
+    assert payload["type"] == "call.analyzed" and payload["data"]["call_id"] == call_id
+    assert payload["data"]["agent_id"] == "a-3" and payload["data"]["score"] is not None
+    with session_scope(api.settings.sqlalchemy_url) as session:
+        attempt = session.query(CallbackAttempt).one()
+        assert attempt.delivered and attempt.status_code == 204
