@@ -9,7 +9,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
-from service.api import calls, health, review, webhooks
+from service.api import calls, health, keys, review, webhooks
 from service.settings import Settings, get_settings
 
 
@@ -53,6 +53,6 @@ def create_app(
             {"detail": f"{where}: {first.get('msg', 'invalid request')}"}, status_code=422
         )
 
-    for module in (health, calls, webhooks, review):
+    for module in (health, calls, webhooks, review, keys):
         app.include_router(module.router)
     return app

@@ -212,3 +212,24 @@ def test_health_and_readiness(api):
     ready = api.client.get("/readyz")
     assert ready.status_code == 200 and ready.json()["ready"] is True
     assert set(ready.json()["checks"]) == {"database", "broker", "models"}
+
+
+def test_admins_manage_keys_in_their_tenant(api, other_tenant):
+    created = api.client.post("/api/v1/keys", headers=api.headers("admin"),
+                              json={"role": "supervisor", "name": "night shift"})
+    assert created.status_code == 201
+    new_key = created.json()["key"]
+    listed = api.client.get("/api/v1/keys", headers=api.headers("admin")).json()
+    entry = next(k for k in listed if k["name"] == "night shift")
+    assert "key" not in entry and new_key.split("_")[1] == entry["prefix"]  # never shown again
+    as_new = {"Authorization": f"Bearer {new_key}"}
+    assert api.client.get("/api/v1/flags", headers=as_new).status_code == 200
+    assert api.client.post("/api/v1/keys", headers=as_new, json={"role": "admin"}
+                           ).status_code == 403
+    assert api.client.delete(f"/api/v1/keys/{entry['id']}", headers=other_tenant.headers()
+                             ).status_code == 404
+    assert api.client.delete(f"/api/v1/keys/{entry['id']}", headers=api.headers()
+                             ).status_code == 204
+    assert api.client.get("/api/v1/flags", headers=as_new).status_code == 401  # revoked
+    assert api.client.post("/api/v1/keys", headers=api.headers(), json={"role": "owner"}
+                           ).status_code == 422
