@@ -244,7 +244,11 @@ class CamPlusPlus(Model):
         )
         embeddings = []
         for item, keep, weight in zip(features, active, weights, strict=True):
-            if int(keep.sum()) >= MIN_ACTIVE_FRAMES:
+            if not bool(weight.gt(0).any()):
+                # a local speaker silent in this chunk: pyannote drops NaN embeddings before
+                # clustering, so computing one (a third of all windows in a 2-party call) is waste
+                embeddings.append(torch.full((1, EMBEDDING_DIM), float("nan")))
+            elif int(keep.sum()) >= MIN_ACTIVE_FRAMES:
                 selected = item[keep]
                 embeddings.append(self.embed_features((selected - selected.mean(0))[None]))
             else:

@@ -34,7 +34,10 @@ class DiarizationOptions:
     pipeline: str | None = None  # local pipeline dir or HF id; None = shipped models
     hf_token: str | None = None
     device: str = "cpu"
-    segmentation_step: float = 0.1  # fraction of the 10 s window
+    # Window step as a fraction of pyannote's 10 s window. pyannote's own default is 0.1; 0.5
+    # measured 4.8x faster (mono RTF 0.048 vs 0.23 for this step) at DER 0.022 vs 0.013 on
+    # pyannote's real-speech sample and 0.04 vs 0.16 on our synthetic demo call.
+    segmentation_step: float = 0.5
 
     def speaker_bounds(self) -> dict[str, int]:
         """Keyword arguments for the pipeline call; explicit bounds override the fixed count."""

@@ -33,6 +33,7 @@ def _analysis_options(args: argparse.Namespace):
             pipeline=args.diarization_pipeline,
             hf_token=args.hf_token,
             device=args.device,
+            segmentation_step=args.segmentation_step,
         ),
         transcription=TranscriptionOptions(
             backend=args.asr_backend,
@@ -279,6 +280,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="local pyannote pipeline dir or Hugging Face id (needs --hf-token)",
     )
     analyze.add_argument("--hf-token")
+    analyze.add_argument(
+        "--segmentation-step", type=float, default=0.5,
+        help="mono: pyannote window step as a fraction of 10 s (0.1 = pyannote's default, "
+        "slower; 0.5 = ours)",
+    )
     analyze.add_argument(
         "--asr-backend", choices=("faster-whisper", "openai-whisper"), default="faster-whisper"
     )
