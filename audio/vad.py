@@ -35,7 +35,7 @@ class VadOptions:
 def _model():
     from silero_vad import load_silero_vad
 
-    return load_silero_vad(onnx=False)
+    return load_silero_vad(onnx=True)
 
 
 def describe(options: VadOptions) -> ModelInfo:
