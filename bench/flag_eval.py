@@ -11,6 +11,7 @@ import sys
 from collections import Counter
 from pathlib import Path
 
+from bench.run import _match, _prf, _prf_table
 from scoring import config
 from scoring.call import score_segments
 from scoring.schema import Segment
@@ -28,19 +29,9 @@ def main(path: str = str(Path(__file__).with_name("heldout_calls.json"))) -> Non
         expected = {(i, f) for i, (_, _, flags) in enumerate(turns) for f in flags}
         found = {(next(i for i, s in enumerate(segments) if s.start - 0.01 <= f.start <= s.end + 0.01), f.type)
                  for f in score_segments(tuple(segments), rules).flags}
-        for _, kind in found & expected:
-            tp[kind] += 1
-        for _, kind in found - expected:
-            fp[kind] += 1
-        for _, kind in expected - found:
-            fn[kind] += 1
-    print("| flag | TP | FP | FN | precision | recall |\n|---|---|---|---|---|---|")
-    for kind in sorted(set(tp) | set(fp) | set(fn)):
-        p = tp[kind] / (tp[kind] + fp[kind]) if tp[kind] + fp[kind] else float("nan")
-        r = tp[kind] / (tp[kind] + fn[kind]) if tp[kind] + fn[kind] else float("nan")
-        print(f"| {kind} | {tp[kind]} | {fp[kind]} | {fn[kind]} | {p:.2f} | {r:.2f} |")
-    t, f, n = sum(tp.values()), sum(fp.values()), sum(fn.values())
-    print(f"| micro | {t} | {f} | {n} | {t / (t + f):.2f} | {t / (t + n):.2f} |")
+        _match(found, expected, tp, fp, fn)
+    kinds = sorted(set(tp) | set(fp) | set(fn))
+    print(_prf_table("Held-out text flags", _prf(tp, fp, fn, kinds)))
 
 
 if __name__ == "__main__":

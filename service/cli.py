@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
 
@@ -209,7 +210,9 @@ def cmd_db(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_keys_create(args: argparse.Namespace) -> int:
+@contextmanager
+def _tenant(name: str):
+    """The named tenant (created if new) in a committed session on a migrated database."""
     from service import admin
     from service.db import migrate
     from service.db.session import session_scope
@@ -217,7 +220,13 @@ def cmd_keys_create(args: argparse.Namespace) -> int:
     settings = _settings()
     migrate.upgrade(settings.sqlalchemy_url)
     with session_scope(settings.sqlalchemy_url) as session:
-        tenant = admin.tenant_named(session, args.tenant)
+        yield session, admin.tenant_named(session, name)
+
+
+def cmd_keys_create(args: argparse.Namespace) -> int:
+    from service import admin
+
+    with _tenant(args.tenant) as (session, tenant):
         key = admin.create_key(session, tenant, args.role, args.name or "")
         tenant_id = tenant.id
     print(
@@ -230,13 +239,8 @@ def cmd_keys_create(args: argparse.Namespace) -> int:
 
 def cmd_webhooks_secret(args: argparse.Namespace) -> int:
     from service import admin
-    from service.db import migrate
-    from service.db.session import session_scope
 
-    settings = _settings()
-    migrate.upgrade(settings.sqlalchemy_url)
-    with session_scope(settings.sqlalchemy_url) as session:
-        tenant = admin.tenant_named(session, args.tenant)
+    with _tenant(args.tenant) as (_, tenant):
         if args.rotate:
             admin.rotate_webhook_secret(tenant)
         if args.twilio_auth_token:
@@ -281,7 +285,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     analyze.add_argument("--hf-token")
     analyze.add_argument(
-        "--segmentation-step", type=float, default=0.5,
+        "--segmentation-step",
+        type=float,
+        default=0.5,
         help="mono: pyannote window step as a fraction of 10 s (0.1 = pyannote's default, "
         "slower; 0.5 = ours)",
     )

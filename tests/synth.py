@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import subprocess
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -117,11 +118,15 @@ def render(
     bleed_db: float = -26.0,
     seed: int = 0,
     variation: float = 0.0,
+    voice: Callable[[str, str], np.ndarray] | None = None,
 ) -> SyntheticCall:
-    """Render ``lines`` to ``{name}_stereo.wav`` and ``{name}_mono.wav`` in ``directory``."""
+    """Render ``lines`` to ``{name}_stereo.wav`` and ``{name}_mono.wav`` in ``directory``.
+
+    ``voice(text, speaker)`` returns 16 kHz float32 speech; default: Piper (``speak``)."""
+    voice = voice or (lambda text, speaker: speak(text, speaker, variation))
     clips, turns, cursor, previous_end = [], [], lead_in_s, lead_in_s
     for index, line in enumerate(lines):
-        clip = speak(line.text, line.speaker, variation) * np.float32(10 ** (line.gain_db / 20))
+        clip = voice(line.text, line.speaker) * np.float32(10 ** (line.gain_db / 20))
         start = previous_end + line.gap_before_s if index else lead_in_s
         start = max(0.0, start)
         end = start + clip.size / SAMPLE_RATE

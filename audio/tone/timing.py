@@ -12,12 +12,15 @@ class TimingOptions:
     min_interruption_overlap_s: float = 0.4  # shorter overlaps are turn-taking jitter
     min_interrupter_turn_s: float = 0.8  # shorter interjections are backchannels ("mm-hm")
     long_silence_s: float = 3.0
+    # pauses shorter than this inside one speaker's speech (commas, breaths) do not end a turn
+    # when judging interruptions: "Okay, okay, I can..." is one turn, not three short ones
+    same_turn_gap_s: float = 0.5
 
 
-def merge_spans(spans: list[Span]) -> list[Span]:
+def merge_spans(spans: list[Span], gap_s: float = 0.0) -> list[Span]:
     merged: list[Span] = []
     for span in sorted(spans):
-        if merged and span.start <= merged[-1].end:
+        if merged and span.start <= merged[-1].end + gap_s:
             merged[-1] = Span(merged[-1].start, max(merged[-1].end, span.end))
         else:
             merged.append(span)
@@ -34,7 +37,10 @@ def interruptions(turns: tuple[SpeakerTurn, ...], options: TimingOptions) -> tup
     ``speaker`` interrupted ``other``; ``value`` is the overlap in seconds.
     """
     speakers = sorted({turn.speaker for turn in turns})
-    spans = {speaker: speaker_spans(turns, speaker) for speaker in speakers}
+    spans = {
+        speaker: merge_spans(speaker_spans(turns, speaker), options.same_turn_gap_s)
+        for speaker in speakers
+    }
     events = []
     for speaker in speakers:
         for span in spans[speaker]:

@@ -273,7 +273,7 @@ def reanalyze(
     updated = session.execute(
         update(Call)
         .where(Call.id == call.id, (Call.status != "processing") | (Call.lease_until < utcnow()))
-        .values(status="queued", queued_at=utcnow(), failure_reason=None, attempts=0)
+        .values(status="queued", queued_at=utcnow(), failure_reason=None)
     )
     session.commit()
     if updated.rowcount != 1:

@@ -24,22 +24,29 @@ class KeyIn(BaseModel):
 
 
 def _public(key: ApiKey) -> dict[str, Any]:
-    return {"id": key.id, "prefix": key.prefix, "role": key.role, "name": key.name,
-            "created_at": key.created_at.isoformat(),
-            "last_used_at": key.last_used_at and key.last_used_at.isoformat(),
-            "revoked": key.revoked_at is not None}
+    return {
+        "id": key.id,
+        "prefix": key.prefix,
+        "role": key.role,
+        "name": key.name,
+        "created_at": key.created_at.isoformat(),
+        "last_used_at": key.last_used_at and key.last_used_at.isoformat(),
+        "revoked": key.revoked_at is not None,
+    }
 
 
 @router.get("")
 def list_keys(principal: Principal = CAN_ADMIN, session: Session = Depends(get_session)):
-    keys = session.scalars(select(ApiKey).where(ApiKey.tenant_id == principal.tenant_id)
-                           .order_by(ApiKey.created_at))
+    keys = session.scalars(
+        select(ApiKey).where(ApiKey.tenant_id == principal.tenant_id).order_by(ApiKey.created_at)
+    )
     return [_public(key) for key in keys]
 
 
 @router.post("", status_code=201)
-def create_key(body: KeyIn, principal: Principal = CAN_ADMIN,
-               session: Session = Depends(get_session)) -> dict[str, Any]:
+def create_key(
+    body: KeyIn, principal: Principal = CAN_ADMIN, session: Session = Depends(get_session)
+) -> dict[str, Any]:
     """The response is the only place the key ever appears."""
     key = admin.create_key(session, session.get(Tenant, principal.tenant_id), body.role, body.name)
     session.commit()
@@ -47,8 +54,9 @@ def create_key(body: KeyIn, principal: Principal = CAN_ADMIN,
 
 
 @router.delete("/{key_id}", status_code=204)
-def revoke_key(key_id: str, principal: Principal = CAN_ADMIN,
-               session: Session = Depends(get_session)) -> None:
+def revoke_key(
+    key_id: str, principal: Principal = CAN_ADMIN, session: Session = Depends(get_session)
+) -> None:
     key = session.get(ApiKey, key_id)
     if key is None or key.tenant_id != principal.tenant_id:
         raise HTTPException(404, f"no key {key_id!r}")

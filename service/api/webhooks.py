@@ -73,30 +73,34 @@ def _replay_answer(delivery: WebhookDelivery) -> JSONResponse:
     )
 
 
-def _record(
+def _accepted(
     session: Session,
+    settings: Settings,
     tenant: Tenant,
     source: str,
     delivery_id: str,
-    call: Call | None,
-    status_code: int,
-) -> bool:
-    """False when another request recorded the same delivery first."""
+    call: Call,
+    created: bool,
+) -> JSONResponse | None:
+    """Record the delivery and enqueue a new call; the first answer if another request
+    recorded the same delivery first (a concurrent replay), else None."""
     session.add(
         WebhookDelivery(
             tenant_id=tenant.id,
             source=source,
             delivery_id=delivery_id,
-            call_id=call and call.id,
-            status_code=status_code,
+            call_id=call.id,
+            status_code=202,
         )
     )
     try:
         session.commit()
-        return True
     except IntegrityError:
         session.rollback()
-        return False
+        return _replay_answer(_replayed(session, tenant, source, delivery_id))
+    if created:
+        enqueue_analysis(settings, call.id)
+    return None
 
 
 async def _spool(request: Request, settings: Settings) -> Path:
@@ -213,10 +217,8 @@ async def recording_webhook(
     except ingest.IngestError as error:
         audio.unlink(missing_ok=True)
         raise HTTPException(error.status_code, f"{error.code}: {error.detail}") from error
-    if not _record(session, tenant, "standard", delivery_id, call, 202):
-        return _replay_answer(_replayed(session, tenant, "standard", delivery_id))
-    if created:
-        enqueue_analysis(settings, call.id)
+    if replay := _accepted(session, settings, tenant, "standard", delivery_id, call, created):
+        return replay
     return {
         "id": call.id,
         "status": call.status,
@@ -312,10 +314,8 @@ async def twilio_webhook(
     except ingest.IngestError as error:
         target.unlink(missing_ok=True)
         raise HTTPException(error.status_code, f"{error.code}: {error.detail}") from error
-    if not _record(session, tenant, "twilio", sid, call, 202):
-        return _replay_answer(_replayed(session, tenant, "twilio", sid))
-    if created:
-        enqueue_analysis(settings, call.id)
+    if replay := _accepted(session, settings, tenant, "twilio", sid, call, created):
+        return replay
     return JSONResponse(
         {"id": call.id, "status": call.status, "duplicate": not created}, status_code=202
     )

@@ -135,12 +135,17 @@ def analysis_options(settings: Settings, call: Call):
     return replace(
         options,
         transcription=replace(
-            TranscriptionOptions(), language=call.language, cpu_threads=settings.analysis_threads,
-            device=device, compute_type="int8" if device == "cpu" else "float16",
+            TranscriptionOptions(),
+            language=call.language,
+            cpu_threads=settings.analysis_threads,
+            device=device,
+            compute_type="int8" if device == "cpu" else "float16",
         ),
         diarization=replace(
-            DiarizationOptions(), device=device,
-            pipeline=settings.diarization_pipeline or None, hf_token=settings.hf_token or None,
+            DiarizationOptions(),
+            device=device,
+            pipeline=settings.diarization_pipeline or None,
+            hf_token=settings.hf_token or None,
         ),
     )
 

@@ -44,7 +44,8 @@ def _make_broker(settings: Settings) -> tuple[dramatiq.Broker, bool]:
         from dramatiq.brokers.redis import RedisBroker
 
         return RedisBroker(
-            url=url, namespace=settings.broker_namespace,
+            url=url,
+            namespace=settings.broker_namespace,
             heartbeat_timeout=settings.broker_heartbeat_s * 1000,
         ), False
     if url.startswith(("amqp://", "amqps://")):

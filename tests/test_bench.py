@@ -1,0 +1,33 @@
+"""The benchmark's corpus and scoring code stay working (CI runs this tiny slice; the figures
+come from `python -m bench.run`)."""
+
+from __future__ import annotations
+
+import soundfile as sf
+
+from audio.pipeline import AnalysisOptions
+
+
+def test_corpus_renders_conditions_with_ground_truth(tmp_path):
+    from bench import corpus
+
+    calls = corpus.build(tmp_path, ("clean", "telephone"), limit=1)
+    assert [c.condition for c in calls] == ["clean", "telephone"]
+    clean, phone = calls
+    assert sf.info(str(phone.call.stereo_path)).samplerate == 8000
+    assert sf.info(str(phone.call.stereo_path)).subtype == "ULAW"
+    assert len(clean.labels) == len(clean.call.turns)
+    loud = [t for t in clean.call.turns if t.gain_db >= 6]
+    assert loud and any("raised_volume" in clean.labels[clean.call.turns.index(t)] for t in loud)
+
+
+def test_one_dialog_end_to_end(tmp_path):
+    from bench import corpus, run
+
+    calls = corpus.build(tmp_path, ("clean",), limit=1)
+    text = {row[0]: row for row in run.text_flags(calls)}
+    assert text["micro"][4] >= 0.75  # precision of text-only flags on this dialog
+    result = run.evaluate(calls, AnalysisOptions())
+    stereo = result["by"][("stereo", "clean")]
+    assert stereo["roles"] == [1.0] and stereo["der"][0] < 0.25
+    assert "micro" in run.accuracy_tables(result)
