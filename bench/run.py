@@ -55,8 +55,10 @@ def _hypothesis(analysis, role_of) -> Annotation:
     return annotation
 
 
-def _turn_of(call, start: float, end: float) -> int | None:
+def _turn_of(call, start: float, end: float, kind: str = "") -> int | None:
     """The truth turn a flag at [start, end] points at: most overlap, else the nearest start."""
+    if kind == "long_silence":  # dead air belongs to the turn that ends it
+        return min(range(len(call.turns)), key=lambda i: abs(call.turns[i].start - end))
     # an interruption's span is shared by both turns: the tie goes to the turn starting there
     overlaps = [(round(min(end, t.end) - max(start, t.start), 2), -abs(t.start - start), i)
                 for i, t in enumerate(call.turns)]
@@ -109,7 +111,7 @@ def text_flags(calls) -> list[tuple]:
         seen.add(item.dialog)
         segments = tuple(TextSegment(t.speaker, t.start, t.end, t.text) for t in item.call.turns)
         scored = score_segments(segments, rules)
-        found = {(_turn_of(item.call, f.start, f.end), f.type) for f in scored.flags}
+        found = {(_turn_of(item.call, f.start, f.end, f.type), f.type) for f in scored.flags}
         expected = {(i, kind) for i, kinds in enumerate(item.labels) for kind in kinds
                     if kind not in TONE_KINDS}
         _match(found, expected, tp, fp, fn)
@@ -145,7 +147,7 @@ def evaluate(calls, options: AnalysisOptions) -> dict:
                     and t.speaker == role_of.get(w.speaker) for t in item.call.turns)
                 for w in words)
             by[key]["attribution"].append(right / max(1, len(words)))
-            found = {(_turn_of(item.call, f.start, f.end), f.type) for f in scored.flags}
+            found = {(_turn_of(item.call, f.start, f.end, f.type), f.type) for f in scored.flags}
             expected = {(i, k) for i, kinds in enumerate(item.labels) for k in kinds}
             _match(found, expected, *flag_counts[layout])
             tone_found = {(i, k) for i, k in found if k in TONE_KINDS}
@@ -346,11 +348,23 @@ def diarization_side_by_side(calls) -> str:
     return "\n".join(lines)
 
 
+def _splice_accuracy(text: str) -> None:
+    """Replace the accuracy sections of an existing benchmark.md, keep the speed sections."""
+    path = RESULTS / "benchmark.md"
+    report = path.read_text()
+    start = report.index("### Flags from text")
+    end = report.index("### Real speech")
+    path.write_text(report[:start] + text + report[end:])
+    print(text)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--smoke", action="store_true", help="2 dialogs, clean, no speed runs")
     parser.add_argument("--long", action="store_true", help="include 30-minute calls")
     parser.add_argument("--one", nargs=3, help=argparse.SUPPRESS)
+    parser.add_argument("--accuracy-only", action="store_true",
+                        help="corpus accuracy sections only, written into benchmark.md in place")
     args = parser.parse_args()
     if args.one:
         one(float(args.one[0]), args.one[1], args.one[2])
@@ -369,6 +383,9 @@ def main() -> None:
             accuracy_tables(evaluate(calls, AnalysisOptions())),
             scoring_throughput(calls),
         ]
+        if args.accuracy_only:
+            _splice_accuracy("\n\n".join(sections[2:]) + "\n\n")
+            return
         sections.append(real_speech_sample())
         if not args.smoke:
             clean_and_phone = [c for c in calls if c.condition in ("clean", "telephone")]
