@@ -236,14 +236,23 @@ def scoring_throughput(calls, repeats: int = 20) -> str:
 
 
 def speed(directory: Path, minutes: tuple[float, ...]) -> str:
-    """Per-stage RTF and peak memory per call length, each layout in a fresh process."""
+    """Per-stage RTF and peak memory per call length, each layout in a fresh worker process.
+
+    Calls are rendered here, so the children's peak RSS is the worker's alone."""
+    from tests.synth import DEMO_LINES, render
+
+    warm = render(DEMO_LINES[:3], directory, "warm")
     lines = ["### Speed by call length (warm worker; each row a fresh process)", "",
-             "| minutes | layout | decode | speakers | transcription | alignment | tone | total RTF | peak RSS MB |",
+             "| minutes | layout | decode | speakers | transcription | alignment | tone | total RTF | worker peak RSS MB |",
              "|---|---|---|---|---|---|---|---|---|"]
     for length in minutes:
+        call = render(DEMO_LINES * max(1, round(length * 60 / 33)), directory, f"len{length:g}")
         for layout in ("stereo", "mono"):
+            paths = (warm.stereo_path, call.stereo_path) if layout == "stereo" else (
+                warm.mono_path, call.mono_path)
             out = subprocess.run(
-                [sys.executable, "-m", "bench.run", "--one", str(length), layout, str(directory)],
+                [sys.executable, "-m", "bench.run", "--one", str(paths[0]), str(paths[1]),
+                 str(call.duration_s)],
                 capture_output=True, text=True, check=True, cwd=Path(__file__).parents[1])
             row = json.loads(out.stdout.strip().splitlines()[-1])
             stages = " | ".join(f"{row['rtf'][k]:.3f}" for k in
@@ -252,19 +261,15 @@ def speed(directory: Path, minutes: tuple[float, ...]) -> str:
     return "\n".join(lines)
 
 
-def one(length_min: float, layout: str, directory: str) -> None:
-    """Child process of ``speed``: render a call of ``length_min`` minutes, analyse it warm."""
-    from tests.synth import DEMO_LINES, render
-
-    warm = render(DEMO_LINES[:3], Path(directory), "warm")
-    analyze(warm.stereo_path if layout == "stereo" else warm.mono_path)
-    repeats = max(1, round(length_min * 60 / 33))
-    call = render(DEMO_LINES * repeats, Path(directory), f"len{length_min:g}")
-    analysis = analyze(call.stereo_path if layout == "stereo" else call.mono_path)
+def one(warm_path: str, call_path: str, duration_s: str) -> None:
+    """Child process of ``speed``: a worker that warms up on one call, then analyses another."""
+    analyze(warm_path)
+    analysis = analyze(call_path)
     timings = dict(analysis.timings_s)
+    duration = float(duration_s)
     print(json.dumps({
-        "rtf": {k: v / call.duration_s for k, v in timings.items()},
-        "total": sum(timings.values()) / call.duration_s,
+        "rtf": {k: v / duration for k, v in timings.items()},
+        "total": sum(timings.values()) / duration,
         "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
     }))
 
@@ -363,11 +368,22 @@ def main() -> None:
     parser.add_argument("--smoke", action="store_true", help="2 dialogs, clean, no speed runs")
     parser.add_argument("--long", action="store_true", help="include 30-minute calls")
     parser.add_argument("--one", nargs=3, help=argparse.SUPPRESS)
+    parser.add_argument("--speed-only", action="store_true",
+                        help="speed-by-length section only, written into benchmark.md in place")
     parser.add_argument("--accuracy-only", action="store_true",
                         help="corpus accuracy sections only, written into benchmark.md in place")
     args = parser.parse_args()
     if args.one:
-        one(float(args.one[0]), args.one[1], args.one[2])
+        one(*args.one)
+        return
+    if args.speed_only:
+        with tempfile.TemporaryDirectory() as tmp:
+            text = speed(Path(tmp), (1, 5, 30) if args.long else (1, 5)) + "\n\n"
+        path = RESULTS / "benchmark.md"
+        report = path.read_text()
+        start, end = report.index("### Speed by call length"), report.index("### Throughput")
+        path.write_text(report[:start] + text + report[end:])
+        print(text)
         return
     with tempfile.TemporaryDirectory() as tmp:
         directory = Path(tmp)
