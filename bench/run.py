@@ -35,6 +35,7 @@ from bench import corpus
 from scoring import config, roles
 from scoring.call import score_analysis, score_segments
 from scoring.schema import Segment as TextSegment
+from tests.synth import pyannote_sample, reference_annotation
 
 RESULTS = Path(__file__).with_name("results")
 TONE_KINDS = ("raised_volume", "interruption", "long_silence")
@@ -42,10 +43,7 @@ _normalise = EnglishTextNormalizer()
 
 
 def _reference(call) -> Annotation:
-    annotation = Annotation()
-    for turn in call.turns:
-        annotation[Segment(turn.start, turn.end)] = turn.speaker
-    return annotation
+    return reference_annotation(call.turns)
 
 
 def _hypothesis(analysis, role_of) -> Annotation:
@@ -297,18 +295,9 @@ def throughput(directory: Path, calls: int = 6) -> str:
 
 def real_speech_sample() -> str:
     """pyannote.audio's shipped sample (real two-speaker speech with its RTTM): DER by step."""
-    from importlib import resources
-
-    import soundfile as sf
-
     from audio.diarize import DiarizationOptions, diarize
 
-    sample = resources.files("pyannote.audio") / "sample"
-    reference = Annotation()
-    for line in (sample / "sample.rttm").read_text().splitlines():
-        fields = line.split()
-        reference[Segment(float(fields[3]), float(fields[3]) + float(fields[4]))] = fields[7]
-    samples, rate = sf.read(str(sample / "sample.wav"), dtype="float32")
+    samples, rate, reference = pyannote_sample()
     lines = ["### Real speech: pyannote.audio's shipped sample (30 s, 2 speakers, reference RTTM)",
              "", "| window step | DER (collar 0.25) | DER (no collar, overlap) | JER | seconds |",
              "|---|---|---|---|---|"]

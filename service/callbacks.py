@@ -41,12 +41,7 @@ def deliver(settings: Settings, call_id: str) -> None:
             tenant.webhook_secret,
             json.dumps(payload(call)).encode(),
         )
-    policy = fetch.FetchPolicy(
-        max_bytes=0,
-        timeout_s=settings.callback_timeout_s,
-        allowlist=tuple(h for h in settings.fetch_allowlist.split(",") if h),
-        allow_private=settings.fetch_allow_private,
-    )
+    policy = fetch.policy_for(settings, max_bytes=0)
     status, error, refused = None, None, False
     try:
         fetch.resolve(url, policy)

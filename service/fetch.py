@@ -42,6 +42,17 @@ class Fetched:
     content_type: str
 
 
+def policy_for(settings, auth: tuple[str, str] | None = None, max_bytes: int | None = None):
+    """The fetch policy the service's settings describe (downloads and outgoing callbacks)."""
+    return FetchPolicy(
+        max_bytes=settings.max_upload_bytes if max_bytes is None else max_bytes,
+        timeout_s=settings.fetch_timeout_s,
+        allowlist=tuple(h.strip().lower() for h in settings.fetch_allowlist.split(",") if h.strip()),
+        allow_private=settings.fetch_allow_private,
+        auth=auth,
+    )
+
+
 def _allowed_host(host: str, allowlist: tuple[str, ...]) -> bool:
     return not allowlist or any(host == a or host.endswith("." + a) for a in allowlist)
 

@@ -179,3 +179,29 @@ DEMO_LINES = [
     ),
     Line("customer", "Okay. Thank you.", gap_before_s=3.5),
 ]
+
+
+def reference_annotation(turns: tuple[TruthTurn, ...]):
+    """Ground truth as a pyannote Annotation (labels ``agent``/``customer``), for DER/JER."""
+    from pyannote.core import Annotation, Segment
+
+    annotation = Annotation()
+    for turn in turns:
+        annotation[Segment(turn.start, turn.end)] = turn.speaker
+    return annotation
+
+
+def pyannote_sample():
+    """(samples, sample rate, reference Annotation) of the real two-speaker recording that
+    ships inside the pyannote.audio wheel."""
+    from importlib import resources
+
+    from pyannote.core import Annotation, Segment
+
+    sample = resources.files("pyannote.audio") / "sample"
+    reference = Annotation()
+    for line in (sample / "sample.rttm").read_text().splitlines():
+        fields = line.split()
+        reference[Segment(float(fields[3]), float(fields[3]) + float(fields[4]))] = fields[7]
+    samples, rate = sf.read(str(sample / "sample.wav"), dtype="float32")
+    return samples, rate, reference

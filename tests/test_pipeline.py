@@ -13,16 +13,14 @@ from pyannote.metrics.diarization import DiarizationErrorRate
 from whisper.normalizers import EnglishTextNormalizer
 
 from scoring import roles
+from tests.synth import pyannote_sample, reference_annotation
 
 LOUD_TURN = 5
 INTERRUPTING_TURN = 6
 
 
 def _reference(call) -> Annotation:
-    reference = Annotation()
-    for turn in call.turns:
-        reference[Segment(turn.start, turn.end)] = turn.speaker
-    return reference
+    return reference_annotation(call.turns)
 
 
 def _hypothesis(analysis) -> Annotation:
@@ -173,18 +171,9 @@ def test_agent_channel_right(demo_call, tmp_path):
 
 def test_real_speech_sample_shipped_with_pyannote():
     """Real two-speaker speech with its reference RTTM, both inside the pyannote.audio wheel."""
-    from importlib import resources
-
-    import soundfile as sf
-
     from audio.diarize import DiarizationOptions, diarize
 
-    sample = resources.files("pyannote.audio") / "sample"
-    reference = Annotation()
-    for line in (sample / "sample.rttm").read_text().splitlines():
-        fields = line.split()
-        reference[Segment(float(fields[3]), float(fields[3]) + float(fields[4]))] = fields[7]
-    samples, rate = sf.read(str(sample / "sample.wav"), dtype="float32")
+    samples, rate, reference = pyannote_sample()
     result = diarize(samples, rate, DiarizationOptions())
     hypothesis = Annotation()
     for turn in result.turns:

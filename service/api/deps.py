@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import timedelta
 
 from fastapi import Depends, HTTPException, Request
 from sqlalchemy import select
@@ -13,6 +14,8 @@ from service import keys
 from service.db.models import ApiKey, utcnow
 from service.db.session import session_factory
 from service.settings import Settings
+
+LAST_USED_RESOLUTION = timedelta(minutes=1)
 
 
 @dataclass(frozen=True)
@@ -49,8 +52,10 @@ def principal_for_key(session: Session, key: str) -> Principal | None:
     row = session.scalar(select(ApiKey).where(ApiKey.prefix == prefix))
     if row is None or row.revoked_at is not None or not keys.matches(key, row.key_hash):
         return None
-    row.last_used_at = utcnow()
-    session.commit()
+    now = utcnow()
+    if row.last_used_at is None or now - row.last_used_at > LAST_USED_RESOLUTION:
+        row.last_used_at = now  # a write per minute per key, not one per request
+        session.commit()
     return Principal(row.id, row.tenant_id, row.role, row.name)
 
 

@@ -42,16 +42,6 @@ def _tenant(request: Request, session: Session) -> Tenant:
     return tenant
 
 
-def _policy(settings: Settings, auth: tuple[str, str] | None = None) -> fetch.FetchPolicy:
-    return fetch.FetchPolicy(
-        max_bytes=settings.max_upload_bytes,
-        timeout_s=settings.fetch_timeout_s,
-        allowlist=tuple(h.strip().lower() for h in settings.fetch_allowlist.split(",") if h),
-        allow_private=settings.fetch_allow_private,
-        auth=auth,
-    )
-
-
 def _replayed(session: Session, tenant: Tenant, source: str, delivery_id: str):
     return session.scalar(
         select(WebhookDelivery).where(
@@ -161,7 +151,7 @@ async def _audio_from_body(request: Request, settings: Settings, body: Path):
     target = ingest.scratch_file(settings)
     try:
         fetched = await run_in_threadpool(
-            fetch.fetch, str(metadata.audio_url), target, _policy(settings)
+            fetch.fetch, str(metadata.audio_url), target, fetch.policy_for(settings)
         )
     except fetch.FetchError as error:
         target.unlink(missing_ok=True)
@@ -277,7 +267,7 @@ async def twilio_webhook(
             fetch.fetch,
             recording_url + ".wav",
             target,
-            _policy(settings, (account, tenant.twilio_auth_token)),
+            fetch.policy_for(settings, (account, tenant.twilio_auth_token)),
         )
         call, created = await run_in_threadpool(
             ingest.accept,
