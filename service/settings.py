@@ -37,6 +37,8 @@ class Settings(BaseSettings):
     broker_heartbeat_s: int = 60  # Redis: a dead worker's messages go back after this
     broker_namespace: str = "callqa"  # Redis key prefix: several deployments, one Redis
     callback_timeout_s: float = 10.0
+    session_idle_minutes: int = 120  # the review desk signs a browser out after this idle
+    session_max_hours: int = 12  # ... and after this long in any case
 
     @property
     def sqlalchemy_url(self) -> str:

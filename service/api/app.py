@@ -11,6 +11,7 @@ from fastapi.responses import JSONResponse
 
 from service.api import calls, health, keys, review, webhooks
 from service.settings import Settings, get_settings
+from service.web import desk
 
 
 def create_app(
@@ -55,4 +56,5 @@ def create_app(
 
     for module in (health, calls, webhooks, review, keys):
         app.include_router(module.router)
+    desk.install(app)
     return app

@@ -14,6 +14,7 @@ from service import keys
 from service.db.models import ApiKey, utcnow
 from service.db.session import session_factory
 from service.settings import Settings
+from service.web import sessions as web_sessions
 
 LAST_USED_RESOLUTION = timedelta(minutes=1)
 
@@ -59,8 +60,19 @@ def principal_for_key(session: Session, key: str) -> Principal | None:
     return Principal(row.id, row.tenant_id, row.role, row.name)
 
 
-def get_principal(request: Request, session: Session = Depends(get_session)) -> Principal:
+UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+
+def get_principal(
+    request: Request,
+    session: Session = Depends(get_session),
+    settings: Settings = Depends(get_settings),
+) -> Principal:
+    """The caller, from ``Authorization: Bearer KEY`` or from the review desk's session
+    cookie; a cookie-authenticated change must also send the session's ``X-CSRF-Token``."""
     header = request.headers.get("authorization", "")
+    if not header and request.cookies.get(web_sessions.COOKIE):
+        return _principal_from_cookie(request, session, settings)
     scheme, _, key = header.partition(" ")
     if scheme.lower() != "bearer" or not key.strip():
         raise _unauthorized("send an API key as 'Authorization: Bearer KEY'")
@@ -68,6 +80,20 @@ def get_principal(request: Request, session: Session = Depends(get_session)) -> 
     if principal is None:
         raise _unauthorized("the API key is not valid (unknown, revoked or mistyped)")
     return principal
+
+
+def _principal_from_cookie(request: Request, session: Session, settings: Settings) -> Principal:
+    state = web_sessions.resolve(session, settings, request.cookies[web_sessions.COOKIE])
+    if state.key is None:
+        raise HTTPException(
+            401, f"your session has {state.status}; sign in again at /signin"
+        )
+    if request.method in UNSAFE_METHODS and not web_sessions.csrf_matches(
+        state.csrf_token, request.headers.get("x-csrf-token")
+    ):
+        raise HTTPException(403, "missing or wrong X-CSRF-Token for this session; reload the page")
+    key = state.key
+    return Principal(key.id, key.tenant_id, key.role, key.name)
 
 
 def require(permission: str):

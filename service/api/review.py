@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
 from datetime import datetime
 from typing import Any
 
@@ -12,6 +11,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from scoring import config as scoring_config
+from service import review
+from service import review_queue as review_queue_module
 from service.api.deps import (
     CAN_CONFIG,
     CAN_READ,
@@ -24,7 +25,6 @@ from service.api.schemas import ReviewIn, TenantSettingsIn
 from service.db.models import Call, FlagRow, Review, Tenant
 from service.jobs.queue import get_queue
 from service.results import flag_json
-from service.review import refresh_unreviewed
 from service.settings import Settings
 
 router = APIRouter(prefix="/api/v1")
@@ -81,31 +81,17 @@ def flag_queue(
 @router.post("/flags/{flag_id}/review")
 def review_flag(
     flag_id: str,
-    review: ReviewIn,
+    review_in: ReviewIn,
     principal: Principal = CAN_REVIEW,
     session: Session = Depends(get_session),
 ) -> dict[str, Any]:
-    flag = session.get(FlagRow, flag_id)
-    if flag is None or flag.tenant_id != principal.tenant_id:
-        raise HTTPException(404, f"no flag {flag_id!r}")
-    flag.verdict = review.verdict
-    session.add(
-        Review(
-            tenant_id=principal.tenant_id,
-            call_id=flag.call_id,
-            flag_id=flag.id,
-            flag_type=flag.type,
-            rule=flag.rule,
-            flag_start=flag.start,
-            verdict=review.verdict,
-            note=review.note,
-            reviewer_key_id=principal.key_id,
-            reviewer_name=principal.name,
+    try:
+        flag = review.record_verdict(
+            session, principal.tenant_id, principal.key_id, principal.name, flag_id,
+            review_in.verdict, review_in.note,
         )
-    )
-    session.flush()
-    refresh_unreviewed(session, flag.call_id)
-    session.commit()
+    except LookupError as error:
+        raise HTTPException(404, str(error)) from error
     return flag_json(flag)
 
 
@@ -138,42 +124,7 @@ def rule_stats(
     session: Session = Depends(get_session),
 ) -> list[dict[str, Any]]:
     """Per rule: how often it fired, how reviewers judged it, precision = confirmed / judged."""
-    fired = session.execute(
-        select(FlagRow.rule, FlagRow.type, func.count())
-        .where(FlagRow.tenant_id == principal.tenant_id)
-        .group_by(FlagRow.rule, FlagRow.type)
-    ).all()
-    # latest verdict per flag, from the audit trail (survives re-scoring)
-    latest = (
-        select(Review.rule, Review.verdict, Review.flag_id, Review.id)
-        .where(Review.tenant_id == principal.tenant_id)
-        .subquery()
-    )
-    newest_ids = select(func.max(latest.c.id)).group_by(latest.c.flag_id)
-    judged = session.execute(
-        select(latest.c.rule, latest.c.verdict, func.count())
-        .where(latest.c.id.in_(newest_ids))
-        .group_by(latest.c.rule, latest.c.verdict)
-    ).all()
-    stats: dict[str, dict[str, Any]] = defaultdict(
-        lambda: {"fired": 0, "confirmed": 0, "dismissed": 0, "type": ""}
-    )
-    for rule, flag_type, count in fired:
-        stats[rule]["fired"] += count
-        stats[rule]["type"] = flag_type
-    for rule, verdict, count in judged:
-        stats[rule][verdict] += count
-    out = []
-    for rule, row in sorted(stats.items()):
-        decided = row["confirmed"] + row["dismissed"]
-        out.append(
-            {
-                "rule": rule,
-                **row,
-                "precision": round(row["confirmed"] / decided, 3) if decided else None,
-            }
-        )
-    return out
+    return review.rule_precision(session, principal.tenant_id)
 
 
 @router.get("/agents/{agent_id}/scorecard")
@@ -185,50 +136,50 @@ def scorecard(
     session: Session = Depends(get_session),
 ) -> dict[str, Any]:
     """Score trend (per day) and flag rates per call for the agent, against the team."""
-    window = [Call.tenant_id == principal.tenant_id, Call.status == "done"]
-    if created_from:
-        window.append(Call.created_at >= created_from)
-    if created_to:
-        window.append(Call.created_at < created_to)
-    calls = session.execute(
-        select(Call.id, Call.created_at, Call.score, Call.agent_id)
-        .where(*window)
-        .order_by(Call.created_at)
-    ).all()
-    mine = [c for c in calls if c.agent_id == agent_id]
-    if not mine:
-        raise HTTPException(404, f"no analysed calls for agent {agent_id!r} in this range")
-    flag_counts = session.execute(
-        select(Call.agent_id, FlagRow.type, func.count())
-        .join(Call, Call.id == FlagRow.call_id)
-        .where(*window)
-        .group_by(Call.agent_id, FlagRow.type)
-    ).all()
-    per_type: dict[str, dict[str, float]] = defaultdict(lambda: {"agent": 0.0, "team": 0.0})
-    for flag_agent, flag_type, count in flag_counts:
-        per_type[flag_type]["team"] += count
-        if flag_agent == agent_id:
-            per_type[flag_type]["agent"] += count
-    for rates in per_type.values():
-        rates["agent"] = round(rates["agent"] / len(mine), 3)
-        rates["team"] = round(rates["team"] / len(calls), 3)
-    trend: dict[str, list[float]] = defaultdict(list)
-    for call in mine:
-        trend[call.created_at.date().isoformat()].append(call.score)
+    try:
+        return review.agent_scorecard(
+            session, principal.tenant_id, agent_id, created_from, created_to
+        )
+    except LookupError as error:
+        raise HTTPException(404, str(error)) from error
+
+
+@router.get("/review-queue")
+def review_queue(
+    flag_type: str | None = None,
+    agent_id: str | None = None,
+    created_from: datetime | None = Query(None, alias="from"),
+    created_to: datetime | None = Query(None, alias="to"),
+    score_min: float | None = None,
+    score_max: float | None = None,
+    page: int = Query(1, ge=1),
+    per_page: int = Query(25, ge=1, le=200),
+    principal: Principal = CAN_REVIEW,
+    session: Session = Depends(get_session),
+) -> dict[str, Any]:
+    """Calls with unreviewed flags, worst score first, with unreviewed counts per flag type."""
+    filters = review_queue_module.QueueFilters(
+        flag_type, agent_id, created_from, created_to, score_min, score_max
+    )
+    found = review_queue_module.calls_to_review(
+        session, principal.tenant_id, filters, page, per_page
+    )
     return {
-        "agent_id": agent_id,
-        "calls": len(mine),
-        "average_score": round(sum(c.score for c in mine) / len(mine), 1),
-        "team_average_score": round(sum(c.score for c in calls) / len(calls), 1),
-        "trend": [
-            {"date": day, "average_score": round(sum(s) / len(s), 1), "calls": len(s)}
-            for day, s in sorted(trend.items())
+        "items": [
+            {
+                "id": row.call_id,
+                "score": row.score,
+                "agent_id": row.agent_id,
+                "created_at": row.created_at.isoformat(),
+                "duration_s": row.duration_s,
+                "unreviewed_by_type": dict(row.unreviewed_by_type),
+            }
+            for row in found.rows
         ],
-        "flag_rates_per_call": dict(sorted(per_type.items())),
-        "worst_calls": [
-            {"id": c.id, "score": c.score, "created_at": c.created_at.isoformat()}
-            for c in sorted(mine, key=lambda c: c.score)[:5]
-        ],
+        "total": found.total,
+        "unreviewed_by_type": dict(found.unreviewed_by_type),
+        "page": page,
+        "pages": found.pages,
     }
 
 

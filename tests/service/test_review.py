@@ -71,7 +71,11 @@ def test_agent_scorecard(api, stereo_analysis):
     card = api.client.get("/api/v1/agents/a/scorecard", headers=api.headers("supervisor"),
                           params={"from": day.isoformat()}).json()
     assert card["calls"] == 3 and len(card["trend"]) == 3
-    assert card["flag_rates_per_call"]["scripted_empathy"] == {"agent": 1.0, "team": 1.0}
+    assert card["flag_rates_per_call"]["scripted_empathy"] == {
+        "agent": 1.0, "team": 1.0, "polarity": "negative"}
+    first_day = card["trend"][0]
+    assert first_day["calls"] == 1 and first_day["team_average_score"] == first_day[
+        "average_score"]  # a's and b's calls that day are the same analysis
     assert len(card["worst_calls"]) == 3
     narrowed = api.client.get("/api/v1/agents/a/scorecard", headers=api.headers("supervisor"),
                               params={"from": (day + timedelta(days=2)).isoformat()}).json()

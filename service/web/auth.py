@@ -1,0 +1,98 @@
+"""Who is looking at a desk page: the session cookie, the role's permissions, CSRF checks."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from urllib.parse import quote
+
+from fastapi import Depends, Request
+from sqlalchemy.orm import Session
+
+from service.api.deps import Principal, get_session, get_settings
+from service.settings import Settings
+from service.web import sessions
+
+SIGNIN_COOKIE = "callqa_signin"  # double-submit token for the sign-in form itself
+
+ROLE_CAN = {
+    "qa": "upload calls and follow their analysis",
+    "supervisor": "review flagged calls, see scorecards and rule precision",
+    "platform": "post recordings by webhook (not sign in)",
+    "admin": "do everything",
+}
+
+
+@dataclass(frozen=True)
+class Viewer:
+    principal: Principal
+    csrf_token: str
+
+    def can(self, permission: str) -> bool:
+        return self.principal.can(permission)
+
+
+class SignInRequired(Exception):
+    """Redirect to the sign-in page; ``reason`` is '' | expired | ended."""
+
+    def __init__(self, next_url: str, reason: str = "") -> None:
+        super().__init__(reason)
+        self.next_url, self.reason = next_url, reason
+
+    def location(self) -> str:
+        reason = f"&reason={self.reason}" if self.reason else ""
+        return f"/signin?next={quote(self.next_url, safe='')}{reason}"
+
+
+class PageForbidden(Exception):
+    """The signed-in role may not see this page; the message says why and what it may do."""
+
+    def __init__(self, message: str, who: Viewer) -> None:
+        super().__init__(message)
+        self.who = who
+
+
+def viewer(
+    request: Request,
+    session: Session = Depends(get_session),
+    settings: Settings = Depends(get_settings),
+) -> Viewer:
+    here = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    token = request.cookies.get(sessions.COOKIE, "")
+    if not token:
+        raise SignInRequired(here)
+    state = sessions.resolve(session, settings, token)
+    if state.key is None:
+        raise SignInRequired(here, state.status)
+    key = state.key
+    return Viewer(Principal(key.id, key.tenant_id, key.role, key.name), state.csrf_token)
+
+
+def need(who: Viewer, permission: str, page: str) -> None:
+    if not who.can(permission):
+        role = who.principal.role
+        raise PageForbidden(
+            f"{page} needs a supervisor or admin key. You are signed in with the {role!r} "
+            f"role, which may {ROLE_CAN[role]}.",
+            who,
+        )
+
+
+def check_csrf(who: Viewer, given: str | None) -> None:
+    if not sessions.csrf_matches(who.csrf_token, given):
+        raise PageForbidden(
+            "This form is out of date (its security token does not match your session). "
+            "Reload the page and try again.",
+            who,
+        )
+
+
+def new_signin_token() -> str:
+    return secrets.token_urlsafe(24)
+
+
+def safe_next(target: str | None) -> str:
+    """Only same-site paths: never redirect a freshly signed-in user to another host."""
+    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return "/"
+    return target

@@ -1,0 +1,361 @@
+"""The review desk's pages: sign-in, queue, call, upload, agents, rules.
+
+Pages are rendered on the server; the small scripts in ``static/`` add seeking, keyboard
+review, drag-and-drop upload and live status by calling the same JSON API with the
+session cookie and its CSRF token."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.templating import Jinja2Templates
+from markupsafe import Markup
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from service import review, review_queue
+from service.api.calls import call_detail
+from service.api.deps import get_session, get_settings, principal_for_key
+from service.db.models import Call, CallResult, utcnow
+from service.settings import Settings
+from service.web import plots, sessions
+from service.web.auth import (
+    SIGNIN_COOKIE,
+    Viewer,
+    check_csrf,
+    need,
+    new_signin_token,
+    safe_next,
+    viewer,
+)
+
+HERE = Path(__file__).parent
+STATIC_DIR = HERE / "static"
+templates = Jinja2Templates(directory=HERE / "templates")
+templates.env.globals["clock"] = plots.clock
+templates.env.filters["human"] = lambda name: (name or "").replace("_", " ")
+templates.env.filters["when"] = lambda at: at.strftime("%Y-%m-%d %H:%M UTC") if at else ""
+templates.env.globals["asset_version"] = hashlib.sha256(
+    b"".join(p.read_bytes() for p in sorted(STATIC_DIR.iterdir()))
+).hexdigest()[:10]
+
+router = APIRouter(include_in_schema=False)
+
+SIGNIN_NOTICES = {
+    "expired": "Your session expired. Sign in again to carry on where you were.",
+    "ended": "Your session has ended. Sign in again.",
+    "signed_out": "You are signed out.",
+}
+
+
+def render(request: Request, name: str, status_code: int = 200, **context) -> HTMLResponse:
+    return templates.TemplateResponse(request, name, context, status_code=status_code)
+
+
+def page(request: Request, who: Viewer, name: str, **context) -> HTMLResponse:
+    return render(request, name, who=who, **context)
+
+
+@router.get("/")
+def home(request: Request) -> Response:
+    return RedirectResponse("/queue", status_code=303)
+
+
+# --- sign-in -----------------------------------------------------------------------------
+
+
+@router.get("/signin")
+def signin_form(request: Request, next: str = "/", reason: str = "") -> Response:
+    token = new_signin_token()
+    response = render(
+        request, "signin.html", next=safe_next(next), notice=SIGNIN_NOTICES.get(reason, ""),
+        signin_token=token,
+    )
+    response.set_cookie(SIGNIN_COOKIE, token, httponly=True, samesite="strict", max_age=3600)
+    return response
+
+
+@router.post("/signin")
+async def signin(
+    request: Request,
+    session: Session = Depends(get_session),
+    settings: Settings = Depends(get_settings),
+) -> Response:
+    form = await request.form()
+    next_url = safe_next(str(form.get("next") or "/"))
+    expected = request.cookies.get(SIGNIN_COOKIE, "")
+
+    def refuse(message: str, status_code: int) -> Response:
+        token = new_signin_token()
+        response = render(
+            request, "signin.html", status_code, next=next_url, error=message, signin_token=token
+        )
+        response.set_cookie(SIGNIN_COOKIE, token, httponly=True, samesite="strict", max_age=3600)
+        return response
+
+    if not sessions.csrf_matches(expected, str(form.get("signin_token") or "")):
+        return refuse("The sign-in form had expired. Paste your key again.", 400)
+    key = str(form.get("api_key") or "").strip()
+    principal = principal_for_key(session, key) if key else None
+    if principal is None:
+        return refuse(
+            "That API key was not recognised. Check it was copied whole (it starts with "
+            "cqa_) and has not been revoked.",
+            401,
+        )
+    if principal.role == "platform":
+        return refuse(
+            "This key has the platform role: it posts recordings by webhook and cannot sign "
+            "in. Ask an admin for a qa or supervisor key.",
+            403,
+        )
+    token = sessions.open_session(
+        session, settings, principal.key_id, principal.tenant_id,
+        request.headers.get("user-agent", ""),
+    )
+    if next_url == "/":
+        next_url = "/queue" if principal.can("review") else "/upload"
+    response = RedirectResponse(next_url, status_code=303)
+    response.set_cookie(
+        sessions.COOKIE, token, httponly=True, samesite="lax",
+        secure=request.url.scheme == "https", max_age=settings.session_max_hours * 3600,
+    )
+    response.delete_cookie(SIGNIN_COOKIE)
+    return response
+
+
+@router.post("/signout")
+async def signout(request: Request, session: Session = Depends(get_session)) -> Response:
+    token = request.cookies.get(sessions.COOKIE, "")
+    state = sessions.resolve(session, request.app.state.settings, token)
+    form = await request.form()
+    if state.key is not None and sessions.csrf_matches(
+        state.csrf_token, str(form.get("csrf_token") or "")
+    ):
+        sessions.close_session(session, token)
+    response = RedirectResponse("/signin?reason=signed_out", status_code=303)
+    response.delete_cookie(sessions.COOKIE)
+    return response
+
+
+# --- queue -------------------------------------------------------------------------------
+
+
+def _day(value: str | None, field: str, errors: list[str]) -> datetime | None:
+    if not value:
+        return None
+    try:
+        return datetime.strptime(value, "%Y-%m-%d").replace(tzinfo=UTC)
+    except ValueError:
+        errors.append(f"{field} must be a date like 2026-11-25")
+        return None
+
+
+def _number(value: str | None, field: str, errors: list[str]) -> float | None:
+    if value in (None, ""):
+        return None
+    try:
+        return float(value)
+    except ValueError:
+        errors.append(f"{field} must be a number from 0 to 100")
+        return None
+
+
+@router.get("/queue")
+def queue_page(
+    request: Request,
+    type: str = "",
+    agent: str = "",
+    date_from: str = "",
+    date_to: str = "",
+    score_min: str = "",
+    score_max: str = "",
+    page_number: int = Query(1, alias="page", ge=1),
+    who: Viewer = Depends(viewer),
+    session: Session = Depends(get_session),
+) -> Response:
+    need(who, "review", "The review queue")
+    errors: list[str] = []
+    until = _day(date_to, "To date", errors)
+    filters = review_queue.QueueFilters(
+        flag_type=type or None,
+        agent_id=agent or None,
+        created_from=_day(date_from, "From date", errors),
+        created_to=until + timedelta(days=1) if until else None,  # the To day is included
+        score_min=_number(score_min, "Lowest score", errors),
+        score_max=_number(score_max, "Highest score", errors),
+    )
+    found = review_queue.calls_to_review(
+        session, who.principal.tenant_id, filters, max(1, page_number), per_page=25
+    )
+    agents = [row["agent_id"] for row in review.agents_overview(session, who.principal.tenant_id)]
+    current = dict(request.query_params)
+
+    def link(**changes: Any) -> str:
+        """This page's URL with some query parameters changed (None drops one)."""
+        merged = {k: v for k, v in (current | changes).items() if v not in (None, "")}
+        return "/queue?" + urlencode(merged)
+
+    return page(
+        request, who, "queue.html", found=found, errors=errors, agents=agents,
+        form={"type": type, "agent": agent, "date_from": date_from, "date_to": date_to,
+              "score_min": score_min, "score_max": score_max},
+        page_number=max(1, page_number), link=link,
+    )
+
+
+# --- one call ----------------------------------------------------------------------------
+
+
+def _load_call(session: Session, who: Viewer, call_id: str) -> Call | None:
+    call = session.get(Call, call_id)
+    return call if call is not None and call.tenant_id == who.principal.tenant_id else None
+
+
+def _mark_words(segments: list[dict[str, Any]], flags: list[dict[str, Any]]) -> None:
+    """Split each turn into ``pieces`` [(text, flag or None)]: runs of words that a flag on
+    the same speaker's side covers, so the transcript can highlight the quoted span."""
+    for segment in segments:
+        pieces: list[tuple[str, dict[str, Any] | None]] = []
+        for word in segment["words"]:
+            covering = next(
+                (f for f in flags if f["speaker"] == segment["speaker"]
+                 and f["start"] < word["end"] and word["start"] < f["end"]),
+                None,
+            )
+            if pieces and pieces[-1][1] is covering:
+                pieces[-1] = (f"{pieces[-1][0]} {word['text']}", covering)
+            else:
+                pieces.append((word["text"], covering))
+        segment["pieces"] = pieces or [(segment["text"], None)]
+        segment["flagged"] = any(flag for _, flag in pieces)
+
+
+@router.get("/calls/{call_id}")
+def call_page(
+    request: Request,
+    call_id: str,
+    who: Viewer = Depends(viewer),
+    session: Session = Depends(get_session),
+) -> Response:
+    need(who, "read", "A call's page")
+    call = _load_call(session, who, call_id)
+    if call is None:
+        return page(request, who, "error.html", status_code=404, title="Call not found",
+                    message=f"There is no call {call_id!r} in your organisation.")
+    detail = call_detail(session, call)
+    timeline = ""
+    if call.status == "done":
+        result = session.get(CallResult, call.id)
+        role_of = {detail["roles"]["agent"]: "agent", detail["roles"]["customer"]: "customer"}
+        timeline = plots.timeline(
+            detail["duration_s"], result.analysis["tone"].get("tracks", []), role_of,
+            detail["tone"]["events"], detail["flags"],
+        )
+        _mark_words(detail["segments"], detail["flags"])
+    return page(request, who, "call.html", call=call, detail=detail,
+                timeline=Markup(timeline))
+
+
+@router.post("/calls/{call_id}/flags/{flag_id}/review")
+async def review_form(
+    request: Request,
+    call_id: str,
+    flag_id: str,
+    who: Viewer = Depends(viewer),
+    session: Session = Depends(get_session),
+) -> Response:
+    """The no-script path of the confirm/dismiss buttons (scripts call the API instead)."""
+    form = await request.form()
+    check_csrf(who, str(form.get("csrf_token") or ""))
+    need(who, "review", "Confirming or dismissing flags")
+    verdict = str(form.get("verdict") or "")
+    if verdict not in ("confirmed", "dismissed") or _load_call(session, who, call_id) is None:
+        return page(request, who, "error.html", status_code=404, title="Nothing to review",
+                    message="That flag or verdict is unknown.")
+    try:
+        review.record_verdict(
+            session, who.principal.tenant_id, who.principal.key_id, who.principal.name,
+            flag_id, verdict, str(form.get("note") or "")[:4000],
+        )
+    except LookupError:
+        return page(request, who, "error.html", status_code=404, title="Flag not found",
+                    message=f"There is no flag {flag_id!r} on this call.")
+    return RedirectResponse(f"/calls/{call_id}#flag-{flag_id}", status_code=303)
+
+
+# --- upload ------------------------------------------------------------------------------
+
+
+@router.get("/upload")
+def upload_page(
+    request: Request,
+    who: Viewer = Depends(viewer),
+    session: Session = Depends(get_session),
+    settings: Settings = Depends(get_settings),
+) -> Response:
+    need(who, "upload", "Uploading calls")
+    recent = list(
+        session.scalars(
+            select(Call)
+            .where(Call.tenant_id == who.principal.tenant_id)
+            .order_by(Call.created_at.desc(), Call.id.desc())
+            .limit(20)
+        )
+    )
+    return page(request, who, "upload.html", recent=recent,
+                max_upload_mb=settings.max_upload_mb)
+
+
+# --- agents and rules --------------------------------------------------------------------
+
+
+@router.get("/agents")
+def agents_page(
+    request: Request,
+    who: Viewer = Depends(viewer),
+    session: Session = Depends(get_session),
+) -> Response:
+    need(who, "review", "Agent scorecards")
+    return page(request, who, "agents.html",
+                agents=review.agents_overview(session, who.principal.tenant_id))
+
+
+@router.get("/agents/{agent_id}")
+def agent_page(
+    request: Request,
+    agent_id: str,
+    who: Viewer = Depends(viewer),
+    session: Session = Depends(get_session),
+) -> Response:
+    need(who, "review", "Agent scorecards")
+    try:
+        card = review.agent_scorecard(session, who.principal.tenant_id, agent_id)
+    except LookupError as error:
+        return page(request, who, "error.html", status_code=404, title="No scorecard",
+                    message=str(error).capitalize() + ".")
+    rates = sorted(
+        card["flag_rates_per_call"].items(),
+        key=lambda item: (item[1].get("polarity") != "negative", -item[1]["agent"]),
+    )
+    return page(request, who, "agent.html", card=card, rates=rates,
+                trend=Markup(plots.trend(card["trend"])))
+
+
+@router.get("/rules")
+def rules_page(
+    request: Request,
+    who: Viewer = Depends(viewer),
+    session: Session = Depends(get_session),
+) -> Response:
+    need(who, "review", "Rule precision")
+    stats = review.rule_precision(session, who.principal.tenant_id)
+    # the rules that cry wolf most come first; unjudged rules last
+    stats.sort(key=lambda r: (r["precision"] is None, r["precision"] or 0, -r["fired"]))
+    return page(request, who, "rules.html", stats=stats, generated_at=utcnow())

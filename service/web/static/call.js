@@ -1,0 +1,130 @@
+// The call page: seek the recording from flags, transcript and timeline; review by keyboard.
+"use strict";
+(() => {
+  const audio = document.getElementById("audio");
+  const statusCard = document.getElementById("call-status");
+  if (statusCard) return watchStatus(statusCard);
+  if (!audio) return;
+
+  const flags = [...document.querySelectorAll("article.flag")];
+  const svg = document.querySelector("svg.timeline");
+  const playhead = svg && svg.querySelector(".playhead");
+  const width = svg ? svg.viewBox.baseVal.width : 0;
+  const duration = svg ? parseFloat(svg.dataset.duration) : 0;
+  let current = -1;
+
+  function seek(seconds, play = true) {
+    audio.currentTime = Math.max(0, seconds);
+    movePlayhead();
+    if (play) audio.play().catch(() => {});  // autoplay may be refused; the seek stands
+  }
+
+  function movePlayhead() {
+    if (!playhead || !duration) return;
+    const x = (audio.currentTime / duration) * width;
+    playhead.setAttribute("x1", x);
+    playhead.setAttribute("x2", x);
+    document.querySelectorAll(".turn.playing").forEach((t) => t.classList.remove("playing"));
+    const turn = [...document.querySelectorAll(".turn")].find(
+      (t) => audio.currentTime >= +t.dataset.start && audio.currentTime < +t.dataset.end);
+    if (turn) turn.classList.add("playing");
+  }
+
+  function select(index, play) {
+    if (!flags.length) return;
+    current = (index + flags.length) % flags.length;
+    flags.forEach((f, i) => f.classList.toggle("selected", i === current));
+    const flag = flags[current];
+    flag.focus({ preventScroll: true });
+    flag.scrollIntoView({ block: "nearest", behavior: "smooth" });
+    document.querySelectorAll("mark.selected").forEach((m) => m.classList.remove("selected"));
+    document.querySelectorAll(`mark[data-flag-id="${flag.dataset.flagId}"]`)
+      .forEach((m) => m.classList.add("selected"));
+    if (play) seek(parseFloat(flag.dataset.start));
+  }
+
+  async function judge(flag, verdict) {
+    const form = flag.querySelector("form.review");
+    if (!form) return;
+    const status = flag.querySelector(".verdict");
+    const note = form.querySelector("textarea").value;
+    form.querySelectorAll("button").forEach((b) => (b.disabled = true));
+    status.textContent = "Saving…";
+    try {
+      await callqa.api("POST", `/api/v1/flags/${flag.dataset.flagId}/review`, { verdict, note });
+      flag.classList.remove("confirmed", "dismissed");
+      flag.classList.add("judged", verdict);
+      status.textContent = verdict === "confirmed" ? "Confirmed" : "Dismissed";
+    } catch (error) {
+      status.textContent = `Not saved: ${error.message}`;
+    } finally {
+      form.querySelectorAll("button").forEach((b) => (b.disabled = false));
+    }
+  }
+
+  document.addEventListener("click", (event) => {
+    const button = event.target.closest("button.seek");
+    if (button) return seek(parseFloat(button.dataset.start));
+    const marker = event.target.closest(".flag-marker");
+    if (marker) {
+      event.preventDefault();
+      return select(flags.findIndex((f) => f.dataset.flagId === marker.dataset.flagId), true);
+    }
+    const mark = event.target.closest("mark[data-flag-id]");
+    if (mark) {
+      return select(flags.findIndex((f) => f.dataset.flagId === mark.dataset.flagId), true);
+    }
+    const turn = event.target.closest(".turn");
+    if (turn) return seek(parseFloat(turn.dataset.start));
+    const flag = event.target.closest("article.flag");
+    if (flag && !event.target.closest("form, button, a, textarea")) {
+      return select(flags.indexOf(flag), true);
+    }
+    if (svg && event.target.closest("svg.timeline")) {
+      const box = svg.getBoundingClientRect();
+      seek(((event.clientX - box.left) / box.width) * duration);
+    }
+  });
+
+  document.addEventListener("submit", (event) => {
+    const form = event.target.closest("form.review");
+    if (!form) return;
+    event.preventDefault();
+    judge(form.closest("article.flag"), event.submitter ? event.submitter.value : "confirmed");
+  });
+
+  document.addEventListener("keydown", (event) => {
+    if (event.ctrlKey || event.metaKey || event.altKey) return;
+    if (event.target.closest("input, textarea, select, [contenteditable]")) return;
+    const flag = flags[current];
+    switch (event.key) {
+      case "j": select(current + 1, true); break;
+      case "k": select(current - 1, true); break;
+      case "p": if (flag) seek(parseFloat(flag.dataset.start)); break;
+      case "c": if (flag) judge(flag, "confirmed"); break;
+      case "x": if (flag) judge(flag, "dismissed"); break;
+      case " ":
+        if (event.target.closest("button, a, audio")) return;
+        audio.paused ? audio.play().catch(() => {}) : audio.pause();
+        break;
+      default: return;
+    }
+    event.preventDefault();
+  });
+
+  audio.addEventListener("timeupdate", movePlayhead);
+  audio.addEventListener("seeked", movePlayhead);
+  if (location.hash.startsWith("#flag-")) {
+    select(flags.findIndex((f) => "#" + f.id === location.hash), false);
+  }
+
+  function watchStatus(card) {
+    const shown = card.dataset.status;
+    const timer = setInterval(async () => {
+      try {
+        const call = await callqa.api("GET", `/api/v1/calls/${card.dataset.callId}`);
+        if (call.status !== shown) { clearInterval(timer); location.reload(); }
+      } catch (error) { /* keep polling; a restart of the service is not a reason to stop */ }
+    }, 2000);
+  }
+})();
