@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 
 from service import review, review_queue
 from service.api.calls import call_detail
-from service.api.deps import get_session, get_settings, principal_for_key
+from service.api.deps import Principal, get_session, get_settings, principal_for_key
 from service.db.models import Call, CallResult, utcnow
 from service.settings import Settings
 from service.web import plots, sessions
@@ -62,9 +62,22 @@ def page(request: Request, who: Viewer, name: str, **context) -> HTMLResponse:
     return render(request, name, who=who, **context)
 
 
+def landing(principal) -> str:
+    """Where a role starts: supervisors at the queue, QA staff at the upload page."""
+    return "/queue" if principal.can("review") else "/upload"
+
+
 @router.get("/")
-def home(request: Request) -> Response:
-    return RedirectResponse("/queue", status_code=303)
+def home(
+    request: Request,
+    session: Session = Depends(get_session),
+    settings: Settings = Depends(get_settings),
+) -> Response:
+    state = sessions.resolve(session, settings, request.cookies.get(sessions.COOKIE, ""))
+    if state.key is None:
+        return RedirectResponse("/signin", status_code=303)
+    key = state.key
+    return RedirectResponse(landing(Principal(key.id, key.tenant_id, key.role, key.name)), 303)
 
 
 # --- sign-in -----------------------------------------------------------------------------
@@ -120,7 +133,7 @@ async def signin(
         request.headers.get("user-agent", ""),
     )
     if next_url == "/":
-        next_url = "/queue" if principal.can("review") else "/upload"
+        next_url = landing(principal)
     response = RedirectResponse(next_url, status_code=303)
     response.set_cookie(
         sessions.COOKIE, token, httponly=True, samesite="lax",
@@ -131,13 +144,20 @@ async def signin(
 
 
 @router.post("/signout")
-async def signout(request: Request, session: Session = Depends(get_session)) -> Response:
+async def signout(
+    request: Request,
+    session: Session = Depends(get_session),
+    settings: Settings = Depends(get_settings),
+) -> Response:
     token = request.cookies.get(sessions.COOKIE, "")
-    state = sessions.resolve(session, request.app.state.settings, token)
+    state = sessions.resolve(session, settings, token)
     form = await request.form()
-    if state.key is not None and sessions.csrf_matches(
-        state.csrf_token, str(form.get("csrf_token") or "")
-    ):
+    if state.key is not None:
+        key = state.key
+        check_csrf(
+            Viewer(Principal(key.id, key.tenant_id, key.role, key.name), state.csrf_token),
+            str(form.get("csrf_token") or ""),
+        )  # a forged sign-out leaves the session (and its cookie) alone
         sessions.close_session(session, token)
     response = RedirectResponse("/signin?reason=signed_out", status_code=303)
     response.delete_cookie(sessions.COOKIE)

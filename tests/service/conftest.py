@@ -11,31 +11,20 @@ from dataclasses import dataclass
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import create_engine, text
+from sqlalchemy import text
 
-POSTGRES_SERVER = os.environ.get(
-    "CALLQA_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
-)
+from tests.served import scratch_postgres
+
 REDIS_URL = os.environ.get("CALLQA_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 
 
 @pytest.fixture(scope="session")
 def postgres_url():
-    name = f"callqa_test_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(POSTGRES_SERVER, isolation_level="AUTOCOMMIT")
     try:
-        with admin.connect() as connection:
-            connection.execute(text(f'CREATE DATABASE "{name}"'))
-    except Exception as error:  # say what is missing instead of a wall of driver errors
-        pytest.fail(f"PostgreSQL is required at {POSTGRES_SERVER} ({error})")
-    url = POSTGRES_SERVER.rsplit("/", 1)[0] + "/" + name
-    yield url
-    from service.db.session import engine_for
-
-    engine_for(url).dispose()
-    with admin.connect() as connection:
-        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
+        with scratch_postgres() as url:
+            yield url
+    except RuntimeError as error:
+        pytest.fail(str(error))
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

@@ -3,60 +3,24 @@
 from __future__ import annotations
 
 import json
-import os
-import socket
 import subprocess
-import sys
 import time
-from pathlib import Path
 
 import httpx
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _callqa(env, *args) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "service.cli", *args], cwd=ROOT, env=env,
-                          capture_output=True, text=True, timeout=120, check=False)
+from tests.served import callqa, create_key, service_env, serving
 
 
 @pytest.fixture(scope="module")
 def served(tmp_path_factory):
     data = tmp_path_factory.mktemp("served")
-    env = {**os.environ, "CALLQA_DATA_DIR": str(data)}
-    env.pop("CALLQA_DATABASE_URL", None)
-    env.pop("CALLQA_BROKER_URL", None)
-    created = _callqa(env, "keys", "create", "--tenant", "demo", "--role", "admin")
-    assert created.returncode == 0, created.stderr
-    key = created.stdout.strip().splitlines()[-1]
-    secret = _callqa(env, "webhooks", "secret", "--tenant", "demo")
+    env = service_env(data)
+    key = create_key(env, "demo", "admin")
+    secret = callqa(env, "webhooks", "secret", "--tenant", "demo")
     assert secret.stdout.strip().startswith("whsec_")
-    port = _free_port()
-    server = subprocess.Popen(
-        [sys.executable, "-m", "service.cli", "serve", "--port", str(port)], cwd=ROOT, env=env,
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
-    )
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"{base}/healthz").status_code == 200:
-                break
-        except httpx.HTTPError:
-            time.sleep(0.3)
-    else:
-        server.kill()
-        pytest.fail(server.stderr.read())
-    yield base, key, data
-    server.terminate()
-    server.wait(timeout=30)
+    with serving(env) as base:
+        yield base, key, data
 
 
 def test_curl_upload_comes_back_scored(served, demo_call):
@@ -83,6 +47,5 @@ def test_curl_upload_comes_back_scored(served, demo_call):
 
 def test_cli_refuses_a_bad_role(served):
     _, _, data = served
-    result = _callqa({**os.environ, "CALLQA_DATA_DIR": str(data)},
-                     "keys", "create", "--tenant", "demo", "--role", "owner")
+    result = callqa(service_env(data), "keys", "create", "--tenant", "demo", "--role", "owner")
     assert result.returncode != 0 and "invalid choice" in result.stderr

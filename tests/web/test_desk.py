@@ -1,0 +1,235 @@
+"""A newcomer's path through the review desk, in Debian's chromium: upload, wait, review."""
+
+from __future__ import annotations
+
+import base64
+import re
+from datetime import UTC, datetime, timedelta
+
+from playwright.sync_api import expect
+from sqlalchemy import create_engine, text
+
+from tests.web.conftest import sign_in
+
+# contrast of every visible text element against its nearest opaque background (WCAG AA:
+# 4.5:1, or 3:1 for large text); returns the offenders
+CONTRAST_CHECK = """() => {
+  const rgb = (s) => (s.match(/[\\d.]+/g) || []).map(Number);
+  const lum = ([r, g, b]) => { const f = (c) => { c /= 255;
+    return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4; };
+    return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b); };
+  const background = (el) => { for (; el; el = el.parentElement) {
+      const c = rgb(getComputedStyle(el).backgroundColor);
+      if (c.length === 3 || c[3] > 0.9) return c.slice(0, 3); } return [255, 255, 255]; };
+  const bad = [];
+  for (const el of document.querySelectorAll("body *")) {
+    const own = [...el.childNodes].some((n) => n.nodeType === 3 && n.textContent.trim());
+    if (!own || !el.checkVisibility() || el.closest("svg")) continue;
+    const style = getComputedStyle(el);
+    const fg = lum(rgb(style.color)), bg = lum(background(el));
+    const ratio = (Math.max(fg, bg) + 0.05) / (Math.min(fg, bg) + 0.05);
+    const large = parseFloat(style.fontSize) >= 24 ||
+      (parseFloat(style.fontSize) >= 18.6 && +style.fontWeight >= 700);
+    if (ratio < (large ? 3 : 4.5)) bad.push(`${el.tagName} "${el.textContent.trim().slice(0, 30)}" ${ratio.toFixed(2)}`);
+  }
+  return bad;
+}"""
+
+# every form control has an accessible name
+UNLABELLED = """() => [...document.querySelectorAll("input:not([type=hidden]), select, textarea")]
+  .filter((el) => !(el.labels && el.labels.length) && !el.getAttribute("aria-label")
+                  && !el.getAttribute("aria-labelledby")).map((el) => el.outerHTML)"""
+
+
+def check_accessible(page) -> None:
+    assert page.evaluate(CONTRAST_CHECK) == []
+    assert page.evaluate(UNLABELLED) == []
+    assert page.locator("main h1").count() == 1
+    # fits the width (laptop and tablet): no sideways scrolling
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+
+
+def drop_file(page, selector: str, path, mime: str = "audio/wav") -> None:
+    """A real drop event carrying the file, as when a user drags it onto the page."""
+    payload = base64.b64encode(path.read_bytes()).decode()
+    transfer = page.evaluate_handle(
+        """([name, b64, mime]) => { const dt = new DataTransfer();
+           const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+           dt.items.add(new File([bytes], name, { type: mime })); return dt; }""",
+        [path.name, payload, mime],
+    )
+    page.dispatch_event(selector, "drop", {"dataTransfer": transfer})
+
+
+def test_upload_review_and_see_the_numbers_move(desk, new_context, demo_call, tmp_path):
+    # QA drops a recording (and a broken one) and watches them through analysis
+    qa = new_context().new_page()
+    sign_in(qa, desk.base, desk.keys["qa"])
+    expect(qa).to_have_url(re.compile(r"/upload$"))
+    expect(qa.get_by_role("link", name="Review queue")).to_have_count(0)  # not for this role
+    check_accessible(qa)
+    qa.get_by_label("Agent id").fill("jordan")
+    drop_file(qa, "#dropzone", demo_call.stereo_path)
+    broken = tmp_path / "broken.wav"
+    broken.write_bytes(b"RIFF\x00\x00\x00\x00WAVEnot really audio")
+    qa.get_by_label("Choose recordings…").set_input_files(str(broken))
+    broken_row = qa.locator(".upload-row", has_text="broken.wav")
+    expect(broken_row.locator(".state")).to_have_text("refused")
+    expect(broken_row.locator(".reason")).to_contain_text("audio")
+    row = qa.locator(".upload-row", has_text=demo_call.stereo_path.name)
+    expect(row.locator("progress")).to_have_attribute("value", "100")
+    expect(row.locator(".state")).to_contain_text("analysed", timeout=240_000)
+    desk.shot(qa, "upload")
+
+    # the supervisor opens the worst call from the queue
+    page = new_context().new_page()
+    sign_in(page, desk.base, desk.keys["supervisor"])
+    expect(page).to_have_url(re.compile(r"/queue$"))
+    expect(page.locator(".summary")).to_have_text("1 call to review")
+    check_accessible(page)
+    page.keyboard.press("Tab")
+    expect(page.locator(":focus")).to_have_text("Skip to content")  # focus order starts there
+    desk.shot(page, "queue")
+    page.get_by_role("link", name=demo_call.stereo_path.name).click()
+    expect(page.locator("h1")).to_have_text(demo_call.stereo_path.name)
+    audio = page.locator("#audio")
+    page.wait_for_function("document.getElementById('audio').readyState >= 1")
+    assert page.evaluate("document.getElementById('audio').duration") > 20
+    check_accessible(page)
+
+    # clicking a flag moves the recording to it
+    blame = page.locator("article.flag", has=page.get_by_role("heading", name="System blame"))
+    start = float(blame.get_attribute("data-start"))
+    blame.locator("button.seek").click()
+    page.wait_for_function(f"Math.abs(document.getElementById('audio').currentTime - {start}) < 0.3")
+    # so does a transcript line
+    last_turn = page.locator(".turn").last
+    turn_start = float(last_turn.get_attribute("data-start"))
+    last_turn.locator("p").click()
+    page.wait_for_function(
+        f"Math.abs(document.getElementById('audio').currentTime - {turn_start}) < 0.3")
+    audio.evaluate("a => a.pause()")
+    desk.shot(page, "call")
+
+    # confirm one flag with a note by clicking, dismiss another from the keyboard
+    blame.get_by_label("Note").fill("Customer had the bank receipt; agent hid behind the system.")
+    blame.get_by_role("button", name="Confirm").click()
+    expect(blame.locator(".verdict")).to_have_text("Confirmed")
+    silence = page.locator("article.flag", has=page.get_by_role("heading", name="Long silence"))
+    silence_index = page.locator("article.flag").evaluate_all(
+        "(all, target) => all.indexOf(document.getElementById(target))",
+        silence.get_attribute("id"))
+    page.locator("h1").click()  # keyboard focus on the page, not in a field
+    for _ in range(silence_index + 1):
+        page.keyboard.press("j")
+    expect(silence).to_have_class(re.compile(r"\bselected\b"))
+    page.keyboard.press("x")
+    expect(silence.locator(".verdict")).to_have_text("Dismissed")
+    page.reload()  # the verdicts are the server's, not the page's
+    expect(blame.locator(".verdict")).to_have_text("Confirmed")
+    expect(silence.locator(".verdict")).to_have_text("Dismissed")
+
+    # the rule statistics moved
+    page.get_by_role("link", name="Rules").click()
+    confirmed_rule = page.locator("tr", has=page.get_by_text(re.compile(r"^system_blame/")))
+    expect(confirmed_rule.locator(".confirmed")).to_have_text("1")
+    expect(confirmed_rule.locator(".precision")).to_contain_text("100%")
+    dismissed_rule = page.locator("tr[data-rule='tone/long_silence']")
+    expect(dismissed_rule.locator(".dismissed")).to_have_text("1")
+    expect(dismissed_rule.locator(".precision")).to_contain_text("0%")
+    check_accessible(page)
+    desk.shot(page, "rules")
+
+    # and the agent's scorecard shows the call
+    page.get_by_role("link", name="Agents").click()
+    page.get_by_role("link", name="jordan").click()
+    expect(page.locator("h1")).to_have_text("Scorecard: jordan")
+    expect(page.locator("svg.trend circle")).to_have_count(1)
+    expect(page.locator(".stat", has_text="calls analysed")).to_contain_text("1")
+    page.get_by_role("link", name=re.compile(r"^Score \d+")).first.click()
+    expect(page.locator("h1")).to_have_text(demo_call.stereo_path.name)
+    page.go_back()
+    check_accessible(page)
+    desk.shot(page, "scorecard")
+
+    # the same call page fits a tablet
+    tablet = new_context(viewport={"width": 820, "height": 1180}).new_page()
+    sign_in(tablet, desk.base, desk.keys["supervisor"])
+    tablet.get_by_role("link", name=demo_call.stereo_path.name).click()
+    check_accessible(tablet)
+    desk.shot(tablet, "call-tablet")
+
+
+def test_wrong_key_is_refused_with_a_reason(desk, new_context):
+    page = new_context().new_page()
+    sign_in(page, desk.base, "cqa_000000000000_not-a-real-key")
+    expect(page.get_by_role("alert")).to_contain_text("not recognised")
+    expect(page.get_by_role("navigation")).to_have_count(0)
+    sign_in(page, desk.base, desk.keys["platform"])
+    expect(page.get_by_role("alert")).to_contain_text("platform role")
+    response = page.request.get(f"{desk.base}/api/v1/calls")
+    assert response.status == 401
+    desk.shot(page, "signin-refused")
+
+
+def test_expired_session_asks_to_sign_in_again(desk, new_context):
+    page = new_context().new_page()
+    sign_in(page, desk.base, desk.keys["supervisor"], then="/rules")
+    expect(page.locator("h1")).to_have_text("Rule precision")
+    engine = create_engine(desk.database_url)
+    with engine.begin() as connection:
+        connection.execute(text("UPDATE web_sessions SET expires_at = :past"),
+                           {"past": datetime.now(UTC) - timedelta(minutes=1)})
+    engine.dispose()
+    page.reload()
+    expect(page).to_have_url(re.compile(r"/signin\?next=%2Frules&reason=expired"))
+    expect(page.get_by_role("status")).to_contain_text("session expired")
+    assert page.request.get(f"{desk.base}/api/v1/calls").status == 401
+    page.get_by_label("API key").fill(desk.keys["supervisor"])
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.locator("h1")).to_have_text("Rule precision")  # back where they were
+
+
+def test_roles_and_tenants_see_no_data_they_may_not(desk, new_context):
+    page = new_context().new_page()
+    sign_in(page, desk.base, desk.keys["qa"])
+    for path in ("/queue", "/rules", "/agents", "/agents/jordan"):
+        response = page.goto(desk.base + path)
+        assert response.status == 403, path
+        expect(page.get_by_role("alert")).to_contain_text("needs a supervisor or admin key")
+        expect(page.locator("table")).to_have_count(0)
+    desk.shot(page, "qa-forbidden")
+    csrf = page.locator('meta[name="csrf-token"]').get_attribute("content")
+    refused = page.request.post(f"{desk.base}/api/v1/flags/anything/review",
+                                data={"verdict": "confirmed"}, headers={"X-CSRF-Token": csrf})
+    assert refused.status == 403 and "may not review" in refused.json()["detail"]
+
+    other = new_context().new_page()
+    sign_in(other, desk.base, desk.other_tenant_key)
+    expect(other.locator(".summary")).to_have_text("0 calls to review")
+    admin = new_context().new_page()
+    sign_in(admin, desk.base, desk.keys["admin"])
+    calls = admin.request.get(f"{desk.base}/api/v1/calls").json()["items"]
+    for call in calls:
+        assert other.goto(f"{desk.base}/calls/{call['id']}").status == 404
+        expect(other.get_by_role("alert")).to_contain_text("no call")
+
+
+def test_changes_need_the_sessions_csrf_token(desk, new_context):
+    context = new_context()
+    page = context.new_page()
+    sign_in(page, desk.base, desk.keys["admin"])
+    forged = context.request.post(f"{desk.base}/api/v1/flags/x/review",
+                                  data={"verdict": "dismissed"})
+    assert forged.status == 403 and "X-CSRF-Token" in forged.json()["detail"]
+    forged_form = context.request.post(f"{desk.base}/calls/x/flags/y/review",
+                                       form={"verdict": "dismissed", "csrf_token": "guess"})
+    assert forged_form.status == 403
+    signed_out = context.request.post(f"{desk.base}/signout", form={"csrf_token": "guess"})
+    assert signed_out.status == 403  # a forged sign-out does not end the session ...
+    page.goto(desk.base + "/upload")
+    expect(page.locator("h1")).to_have_text("Upload calls")
+    page.get_by_role("button", name="Sign out").click()  # ... the real one does
+    expect(page.get_by_role("status")).to_contain_text("signed out")
+    page.goto(desk.base + "/upload")
+    expect(page).to_have_url(re.compile(r"/signin"))
