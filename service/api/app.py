@@ -9,7 +9,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
-from service.api import calls, health, keys, review, webhooks
+from service.api import calls, docs, health, keys, review, webhooks
 from service.settings import Settings, get_settings
 from service.web import desk
 
@@ -43,7 +43,10 @@ def create_app(
         version="0.1.0",
         description="Call quality monitoring: upload or push recordings, get flags and scores.",
         lifespan=lifespan,
+        docs_url=None,
+        redoc_url=None,
     )
+    docs.install(app)
     app.state.settings = settings
 
     @app.exception_handler(RequestValidationError)

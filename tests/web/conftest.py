@@ -67,11 +67,21 @@ def browser():
 
 @pytest.fixture
 def new_context(browser):
-    """Fresh browser profiles (cookies) that fail the test on any script error."""
-    contexts, errors = [], []
+    """Fresh browser profiles (cookies) that fail the test on any script error or any
+    request to another host."""
+    contexts, errors, outside = [], [], []
+
+    def local_only(route):
+        # nothing may come from a CDN or anywhere else: customers run this offline
+        if route.request.url.startswith(("http://127.0.0.1:", "data:", "blob:")):
+            route.continue_()
+        else:
+            outside.append(route.request.url)
+            route.abort()
 
     def make(**options):
         context = browser.new_context(**({"viewport": {"width": 1366, "height": 900}} | options))
+        context.route("**/*", local_only)
         context.on("weberror", lambda error: errors.append(str(error.error)))
         # refused requests the test provokes log "Failed to load resource"; anything else
         # at error level is a bug in our scripts
@@ -85,6 +95,7 @@ def new_context(browser):
     for context in contexts:
         context.close()
     assert not errors, errors
+    assert not outside, f"requests left the machine: {outside}"
 
 
 def sign_in(page, base: str, key: str, then: str = "/"):

@@ -233,3 +233,10 @@ def test_changes_need_the_sessions_csrf_token(desk, new_context):
     expect(page.get_by_role("status")).to_contain_text("signed out")
     page.goto(desk.base + "/upload")
     expect(page).to_have_url(re.compile(r"/signin"))
+
+
+def test_api_reference_renders_offline(desk, new_context):
+    page = new_context().new_page()
+    page.goto(desk.base + "/docs")
+    expect(page.locator(".swagger-ui .info .title")).to_contain_text("callqa")
+    expect(page.get_by_text("/api/v1/calls/{call_id}/audio").first).to_be_visible()
