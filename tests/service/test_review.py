@@ -126,3 +126,34 @@ def _disable(toml_text: str, flag: str) -> str:
     body = re.sub(r"(?ms)^(patterns|exemplars) = \[.*?^\]", r"\1 = []", body)
     body = re.sub(r"(?m)^(patterns|exemplars) = \[[^\n]*\]$", r"\1 = []", body)
     return toml_text[: section.start(1)] + body + toml_text[section.end(1):]
+
+
+def test_review_queue_filters_pages_and_counts(api, stereo_analysis):
+    from service.db.models import Call
+    from service.db.session import session_scope
+
+    ids = [store_done_call(api, stereo_analysis, agent_id=agent) for agent in ("a", "a", "b")]
+    with session_scope(api.settings.sqlalchemy_url) as session:
+        for call_id, score in zip(ids, (40.0, 90.0, 60.0), strict=True):
+            session.get(Call, call_id).score = score
+    def queue(**params):
+        return api.client.get("/api/v1/review-queue", headers=api.headers("supervisor"),
+                              params=params).json()
+
+    everything = queue()
+    assert [c["id"] for c in everything["items"]] == [ids[0], ids[2], ids[1]]  # worst first
+    assert everything["unreviewed_by_type"]["system_blame"] == 3
+    assert [c["id"] for c in queue(agent_id="a")["items"]] == [ids[0], ids[1]]
+    assert [c["id"] for c in queue(score_min=50, score_max=95)["items"]] == [ids[2], ids[1]]
+    second = queue(per_page=2, page=2)
+    assert [c["id"] for c in second["items"]] == [ids[1]] and second["pages"] == 2
+    # judging every system_blame flag of one call takes it out of that type's filter
+    flags = api.client.get("/api/v1/flags", headers=api.headers("supervisor"),
+                           params={"type": "system_blame"}).json()["items"]
+    for flag in (f for f in flags if f["call_id"] == ids[0]):
+        api.client.post(f"/api/v1/flags/{flag['id']}/review", headers=api.headers("supervisor"),
+                        json={"verdict": "confirmed"})
+    narrowed = queue(flag_type="system_blame")
+    assert [c["id"] for c in narrowed["items"]] == [ids[2], ids[1]]
+    assert narrowed["unreviewed_by_type"]["system_blame"] == 2  # facets ignore the type filter
+    assert api.client.get("/api/v1/review-queue", headers=api.headers("qa")).status_code == 403
