@@ -29,6 +29,10 @@ class Principal:
     def can(self, permission: str) -> bool:
         return permission in keys.PERMISSIONS[self.role]
 
+    @classmethod
+    def of(cls, key: ApiKey) -> Principal:
+        return cls(key.id, key.tenant_id, key.role, key.name)
+
 
 def get_settings(request: Request) -> Settings:
     return request.app.state.settings
@@ -57,7 +61,7 @@ def principal_for_key(session: Session, key: str) -> Principal | None:
     if row.last_used_at is None or now - row.last_used_at > LAST_USED_RESOLUTION:
         row.last_used_at = now  # a write per minute per key, not one per request
         session.commit()
-    return Principal(row.id, row.tenant_id, row.role, row.name)
+    return Principal.of(row)
 
 
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
@@ -92,8 +96,7 @@ def _principal_from_cookie(request: Request, session: Session, settings: Setting
         state.csrf_token, request.headers.get("x-csrf-token")
     ):
         raise HTTPException(403, "missing or wrong X-CSRF-Token for this session; reload the page")
-    key = state.key
-    return Principal(key.id, key.tenant_id, key.role, key.name)
+    return Principal.of(state.key)
 
 
 def require(permission: str):

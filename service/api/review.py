@@ -170,6 +170,7 @@ def review_queue(
                 "id": row.call_id,
                 "score": row.score,
                 "agent_id": row.agent_id,
+                "external_id": row.external_id,
                 "created_at": row.created_at.isoformat(),
                 "duration_s": row.duration_s,
                 "unreviewed_by_type": dict(row.unreviewed_by_type),

@@ -64,8 +64,7 @@ def viewer(
     state = sessions.resolve(session, settings, token)
     if state.key is None:
         raise SignInRequired(here, state.status)
-    key = state.key
-    return Viewer(Principal(key.id, key.tenant_id, key.role, key.name), state.csrf_token)
+    return Viewer(Principal.of(state.key), state.csrf_token)
 
 
 def need(who: Viewer, permission: str, page: str) -> None:

@@ -76,8 +76,7 @@ def home(
     state = sessions.resolve(session, settings, request.cookies.get(sessions.COOKIE, ""))
     if state.key is None:
         return RedirectResponse("/signin", status_code=303)
-    key = state.key
-    return RedirectResponse(landing(Principal(key.id, key.tenant_id, key.role, key.name)), 303)
+    return RedirectResponse(landing(Principal.of(state.key)), status_code=303)
 
 
 # --- sign-in -----------------------------------------------------------------------------
@@ -153,10 +152,8 @@ async def signout(
     state = sessions.resolve(session, settings, token)
     form = await request.form()
     if state.key is not None:
-        key = state.key
         check_csrf(
-            Viewer(Principal(key.id, key.tenant_id, key.role, key.name), state.csrf_token),
-            str(form.get("csrf_token") or ""),
+            Viewer(Principal.of(state.key), state.csrf_token), str(form.get("csrf_token") or "")
         )  # a forged sign-out leaves the session (and its cookie) alone
         sessions.close_session(session, token)
     response = RedirectResponse("/signin?reason=signed_out", status_code=303)
