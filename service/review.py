@@ -72,6 +72,13 @@ def record_verdict(
     return flag
 
 
+def latest_reviews(session: Session, call_id: str) -> dict[tuple[str, float], Review]:
+    """The newest verdict per flag of a call, keyed by (rule, start rounded to 0.1 s) so it
+    still finds a flag whose row a re-score replaced."""
+    rows = session.scalars(select(Review).where(Review.call_id == call_id).order_by(Review.id))
+    return {(r.rule, round(r.flag_start, 1)): r for r in rows}
+
+
 def refresh_unreviewed(session, call_id: str) -> None:
     count = session.scalar(
         select(func.count())

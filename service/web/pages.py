@@ -276,6 +276,9 @@ def call_page(
             detail["tone"]["events"], detail["flags"],
         )
         _mark_words(detail["segments"], detail["flags"])
+        reviews = review.latest_reviews(session, call.id)
+        for flag in detail["flags"]:
+            flag["review"] = reviews.get((flag["rule"], round(flag["start"], 1)))
     return page(request, who, "call.html", call=call, detail=detail,
                 timeline=Markup(timeline))
 

@@ -7,6 +7,8 @@ import re
 import time
 from datetime import UTC, datetime, timedelta
 
+import numpy as np
+import soundfile as sf
 from playwright.sync_api import expect
 from sqlalchemy import create_engine, text
 
@@ -86,9 +88,15 @@ def test_upload_review_and_see_the_numbers_move(desk, new_context, demo_call, tm
     broken_row = qa.locator(".upload-row", has_text="broken.wav")
     expect(broken_row.locator(".state")).to_have_text("refused")
     expect(broken_row.locator(".reason")).to_contain_text("audio")
+    quiet = tmp_path / "quiet.wav"  # accepted, then fails in analysis: nobody speaks
+    sf.write(quiet, np.zeros(16000 * 3, dtype=np.float32), 16000, subtype="PCM_16")
+    drop_file(qa, "#dropzone", quiet)
+    quiet_row = qa.locator(".upload-row", has_text="quiet.wav")
     row = qa.locator(".upload-row", has_text=demo_call.stereo_path.name)
     expect(row.locator("progress")).to_have_attribute("value", "100")
     expect(row.locator(".state")).to_contain_text("analysed", timeout=240_000)
+    expect(quiet_row.locator(".state")).to_have_text("failed", timeout=120_000)
+    expect(quiet_row.locator(".reason")).to_contain_text("silent_recording")
     desk.shot(qa, "upload")
 
     # the supervisor opens the worst call from the queue
@@ -135,9 +143,21 @@ def test_upload_review_and_see_the_numbers_move(desk, new_context, demo_call, tm
     expect(silence).to_have_class(re.compile(r"\bselected\b"))
     page.keyboard.press("x")
     expect(silence.locator(".verdict")).to_have_text("Dismissed")
+    expect(blame.locator(".reviewed-by")).to_contain_text("by you, just now")
     page.reload()  # the verdicts are the server's, not the page's
     expect(blame.locator(".verdict")).to_have_text("Confirmed")
+    expect(blame.locator(".reviewed-by")).to_contain_text(
+        "by Supervisor Person, 20")  # ... and who gave them, when, with the note
+    expect(blame.locator(".reviewed-by")).to_contain_text("bank receipt")
     expect(silence.locator(".verdict")).to_have_text("Dismissed")
+    # single-key shortcuts can be switched off, and stay off
+    page.get_by_label("Keyboard shortcuts").uncheck()
+    page.reload()
+    expect(page.get_by_label("Keyboard shortcuts")).not_to_be_checked()
+    page.locator("h1").click()
+    page.keyboard.press("j")
+    expect(page.locator("article.flag.selected")).to_have_count(0)
+    page.get_by_label("Keyboard shortcuts").check()
 
     # the rule statistics moved
     page.get_by_role("link", name="Rules").click()

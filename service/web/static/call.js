@@ -55,6 +55,8 @@
       flag.classList.remove("confirmed", "dismissed");
       flag.classList.add("judged", verdict);
       status.textContent = verdict === "confirmed" ? "Confirmed" : "Dismissed";
+      flag.querySelector(".reviewed-by").textContent =
+        "by you, just now" + (note ? `: “${note}”` : "");
     } catch (error) {
       status.textContent = `Not saved: ${error.message}`;
     } finally {
@@ -93,8 +95,14 @@
     judge(form.closest("article.flag"), event.submitter ? event.submitter.value : "confirmed");
   });
 
+  // single-key shortcuts can be switched off (WCAG 2.1.4); the choice is remembered
+  const shortcuts = document.getElementById("shortcuts");
+  shortcuts.checked = localStorage.getItem("callqa.shortcuts") !== "off";
+  shortcuts.addEventListener("change", () =>
+    localStorage.setItem("callqa.shortcuts", shortcuts.checked ? "on" : "off"));
+
   document.addEventListener("keydown", (event) => {
-    if (event.ctrlKey || event.metaKey || event.altKey) return;
+    if (!shortcuts.checked || event.ctrlKey || event.metaKey || event.altKey) return;
     if (event.target.closest("input, textarea, select, [contenteditable]")) return;
     const flag = flags[current];
     switch (event.key) {
