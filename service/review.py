@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections import defaultdict
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import func, select
@@ -135,8 +135,10 @@ def agent_scorecard(
     agent_id: str,
     created_from: datetime | None = None,
     created_to: datetime | None = None,
+    bucket: str = "day",
 ) -> dict[str, Any]:
-    """Score trend per day, flag rates per call against the team, worst calls.
+    """Score trend per day or per week (``bucket``; a week is named by its Monday), flag
+    rates per call against the team, worst calls.
 
     Raises LookupError when the agent has no analysed call in the range."""
     window = [Call.tenant_id == tenant_id, Call.status == "done"]
@@ -170,12 +172,15 @@ def agent_scorecard(
     trend: dict[str, list[float]] = defaultdict(list)
     team_trend: dict[str, list[float]] = defaultdict(list)
     for call in calls:
-        team_trend[call.created_at.date().isoformat()].append(call.score)
+        day = call.created_at.date()
+        label = (day - timedelta(days=day.weekday()) if bucket == "week" else day).isoformat()
+        team_trend[label].append(call.score)
         if call.agent_id == agent_id:
-            trend[call.created_at.date().isoformat()].append(call.score)
+            trend[label].append(call.score)
     return {
         "agent_id": agent_id,
         "calls": len(mine),
+        "bucket": bucket,
         "average_score": _mean(c.score for c in mine),
         "team_average_score": _mean(c.score for c in calls),
         "trend": [

@@ -132,13 +132,14 @@ def scorecard(
     agent_id: str,
     created_from: datetime | None = Query(None, alias="from"),
     created_to: datetime | None = Query(None, alias="to"),
+    bucket: str = Query("day", pattern="^(day|week)$"),
     principal: Principal = CAN_READ,
     session: Session = Depends(get_session),
 ) -> dict[str, Any]:
-    """Score trend (per day) and flag rates per call for the agent, against the team."""
+    """Score trend (per day or week) and flag rates per call for the agent, against the team."""
     try:
         return review.agent_scorecard(
-            session, principal.tenant_id, agent_id, created_from, created_to
+            session, principal.tenant_id, agent_id, created_from, created_to, bucket
         )
     except LookupError as error:
         raise HTTPException(404, str(error)) from error

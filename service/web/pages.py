@@ -347,24 +347,45 @@ def agents_page(
                 agents=review.agents_overview(session, who.principal.tenant_id))
 
 
+WEEKLY_FROM_DAYS = 45  # longer trends are drawn per week, or the chart is all dots
+
+
 @router.get("/agents/{agent_id}")
 def agent_page(
     request: Request,
     agent_id: str,
+    date_from: str = "",
+    date_to: str = "",
+    bucket: str = "",
     who: Viewer = Depends(viewer),
     session: Session = Depends(get_session),
 ) -> Response:
     need(who, "review", "Agent scorecards")
+    errors: list[str] = []
+    since, until = _day(date_from, "From date", errors), _day(date_to, "To date", errors)
+    window = (since, until + timedelta(days=1) if until else None)
+    form = {"date_from": date_from, "date_to": date_to, "bucket": bucket}
     try:
-        card = review.agent_scorecard(session, who.principal.tenant_id, agent_id)
+        card = review.agent_scorecard(
+            session, who.principal.tenant_id, agent_id, *window,
+            bucket="week" if bucket == "week" else "day",
+        )
+        if not bucket and len(card["trend"]) > WEEKLY_FROM_DAYS:
+            card = review.agent_scorecard(
+                session, who.principal.tenant_id, agent_id, *window, bucket="week"
+            )
     except LookupError as error:
-        return page(request, who, "error.html", status_code=404, title="No scorecard",
-                    message=str(error).capitalize() + ".")
+        if not any(window):
+            return page(request, who, "error.html", status_code=404, title="No scorecard",
+                        message=str(error).capitalize() + ".")
+        errors.append("No analysed calls for this agent in this period.")
+        return page(request, who, "agent.html", card={"agent_id": agent_id, "calls": 0},
+                    rates=[], form=form, errors=errors, trend="")
     rates = sorted(
         card["flag_rates_per_call"].items(),
         key=lambda item: (item[1].get("polarity") != "negative", -item[1]["agent"]),
     )
-    return page(request, who, "agent.html", card=card, rates=rates,
+    return page(request, who, "agent.html", card=card, rates=rates, form=form, errors=errors,
                 trend=Markup(plots.trend(card["trend"])))
 
 

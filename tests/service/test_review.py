@@ -77,6 +77,11 @@ def test_agent_scorecard(api, stereo_analysis):
     assert first_day["calls"] == 1 and first_day["team_average_score"] == first_day[
         "average_score"]  # a's and b's calls that day are the same analysis
     assert len(card["worst_calls"]) == 3
+    weekly = api.client.get("/api/v1/agents/a/scorecard", headers=api.headers("supervisor"),
+                            params={"bucket": "week"}).json()
+    # 1 March 2026 is a Sunday: its week began 23 February; the 2nd and 3rd share a week
+    assert [(p["date"], p["calls"]) for p in weekly["trend"]] == [
+        ("2026-02-23", 1), ("2026-03-02", 2)]
     narrowed = api.client.get("/api/v1/agents/a/scorecard", headers=api.headers("supervisor"),
                               params={"from": (day + timedelta(days=2)).isoformat()}).json()
     assert narrowed["calls"] == 1

@@ -175,6 +175,16 @@ def test_upload_review_and_see_the_numbers_move(desk, new_context, demo_call, tm
     page.get_by_role("link", name="jordan").click()
     expect(page.locator("h1")).to_have_text("Scorecard: jordan")
     expect(page.locator("svg.trend circle")).to_have_count(1)
+    page.get_by_label("Trend per").select_option("week")
+    page.get_by_role("button", name="Show").click()
+    expect(page.get_by_role("heading", name="Score trend, per week")).to_be_visible()
+    page.get_by_label("From").fill("2000-01-01")
+    page.get_by_label("To").fill("2000-01-31")
+    page.get_by_role("button", name="Show").click()  # a period without calls says so
+    expect(page.get_by_role("alert")).to_have_text(
+        "No analysed calls for this agent in this period.")
+    expect(page.get_by_label("From")).to_have_value("2000-01-01")  # the period stays editable
+    page.get_by_role("link", name="All time").click()
     expect(page.locator(".stat", has_text="calls analysed")).to_contain_text("1")
     page.get_by_role("link", name=re.compile(r"^Score \d+")).first.click()
     expect(page.locator("h1")).to_have_text(demo_call.stereo_path.name)
