@@ -130,6 +130,7 @@ def test_upload_review_and_see_the_numbers_move(desk, new_context, demo_call, tm
     desk.shot(page, "call")
 
     # confirm one flag with a note by clicking, dismiss another from the keyboard
+    flag_count = page.locator("article.flag").count()
     blame.get_by_label("Note").fill("Customer had the bank receipt; agent hid behind the system.")
     blame.get_by_role("button", name="Confirm").click()
     expect(blame.locator(".verdict")).to_have_text("Confirmed")
@@ -144,6 +145,15 @@ def test_upload_review_and_see_the_numbers_move(desk, new_context, demo_call, tm
     page.keyboard.press("x")
     expect(silence.locator(".verdict")).to_have_text("Dismissed")
     expect(blame.locator(".reviewed-by")).to_contain_text("by you, just now")
+    # hiding reviewed flags leaves the others, and j walks only those
+    page.get_by_label("Hide reviewed").check()
+    expect(page.locator(".flag-filter .shown")).to_have_text(f"{flag_count - 2} of {flag_count} shown")
+    expect(blame).to_be_hidden()
+    page.get_by_label("Show", exact=True).select_option("scripted_empathy")
+    expect(page.locator("article.flag:visible")).to_have_count(1)
+    page.locator("h1").click()
+    page.keyboard.press("j")
+    expect(page.locator("article.flag.selected")).to_have_attribute("data-type", "scripted_empathy")
     page.reload()  # the verdicts are the server's, not the page's
     expect(blame.locator(".verdict")).to_have_text("Confirmed")
     expect(blame.locator(".reviewed-by")).to_contain_text(

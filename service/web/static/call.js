@@ -30,6 +30,34 @@
     if (turn) turn.classList.add("playing");
   }
 
+  const hideReviewed = document.getElementById("hide-reviewed");
+  const typeFilter = document.getElementById("flag-type-filter");
+
+  function visible(flag) {
+    return !flag.parentElement.hidden;
+  }
+
+  function applyFilter() {
+    if (!typeFilter) return;
+    let shown = 0;
+    for (const flag of flags) {
+      const hide = (hideReviewed.checked && flag.classList.contains("judged")) ||
+        (typeFilter.value && flag.dataset.type !== typeFilter.value);
+      flag.parentElement.hidden = hide;
+      shown += !hide;
+    }
+    document.querySelector(".flag-filter .shown").textContent =
+      `${shown} of ${flags.length} shown`;
+  }
+
+  function step(direction) {  // next/previous flag that the filter shows
+    const from = current < 0 && direction < 0 ? flags.length : current;
+    for (let n = 1; n <= flags.length; n++) {
+      const index = (((from + direction * n) % flags.length) + flags.length) % flags.length;
+      if (visible(flags[index])) return select(index, true);
+    }
+  }
+
   function select(index, play) {
     if (!flags.length) return;
     current = (index + flags.length) % flags.length;
@@ -57,6 +85,7 @@
       status.textContent = verdict === "confirmed" ? "Confirmed" : "Dismissed";
       flag.querySelector(".reviewed-by").textContent =
         "by you, just now" + (note ? `: “${note}”` : "");
+      applyFilter();  // with "hide reviewed" on, a judged flag leaves the list
     } catch (error) {
       status.textContent = `Not saved: ${error.message}`;
     } finally {
@@ -106,8 +135,8 @@
     if (event.target.closest("input, textarea, select, [contenteditable]")) return;
     const flag = flags[current];
     switch (event.key) {
-      case "j": select(current + 1, true); break;
-      case "k": select(current - 1, true); break;
+      case "j": step(1); break;
+      case "k": step(-1); break;
       case "p": if (flag) seek(parseFloat(flag.dataset.start)); break;
       case "c": if (flag) judge(flag, "confirmed"); break;
       case "x": if (flag) judge(flag, "dismissed"); break;
@@ -120,6 +149,9 @@
     event.preventDefault();
   });
 
+  hideReviewed?.addEventListener("change", applyFilter);
+  typeFilter?.addEventListener("change", applyFilter);
+  applyFilter();  // a reload may bring the controls back in their last state
   audio.addEventListener("timeupdate", movePlayhead);
   audio.addEventListener("seeked", movePlayhead);
   if (location.hash.startsWith("#flag-")) {
