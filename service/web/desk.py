@@ -15,7 +15,7 @@ CONTENT_SECURITY_POLICY = (
     "media-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; "
     "base-uri 'none'"
 )
-API_PREFIXES = ("/api/", "/docs", "/redoc", "/openapi.json", "/healthz", "/readyz")
+API_PREFIXES = ("/api/", "/docs", "/openapi.json", "/healthz", "/readyz")
 
 
 def install(app: FastAPI) -> None:

@@ -82,15 +82,17 @@ def home(
 # --- sign-in -----------------------------------------------------------------------------
 
 
-@router.get("/signin")
-def signin_form(request: Request, next: str = "/", reason: str = "") -> Response:
+def _signin_page(request: Request, status_code: int = 200, **context) -> Response:
+    """The sign-in form with a fresh double-submit token, in the page and in a cookie."""
     token = new_signin_token()
-    response = render(
-        request, "signin.html", next=safe_next(next), notice=SIGNIN_NOTICES.get(reason, ""),
-        signin_token=token,
-    )
+    response = render(request, "signin.html", status_code, signin_token=token, **context)
     response.set_cookie(SIGNIN_COOKIE, token, httponly=True, samesite="strict", max_age=3600)
     return response
+
+
+@router.get("/signin")
+def signin_form(request: Request, next: str = "/", reason: str = "") -> Response:
+    return _signin_page(request, next=safe_next(next), notice=SIGNIN_NOTICES.get(reason, ""))
 
 
 @router.post("/signin")
@@ -104,12 +106,7 @@ async def signin(
     expected = request.cookies.get(SIGNIN_COOKIE, "")
 
     def refuse(message: str, status_code: int) -> Response:
-        token = new_signin_token()
-        response = render(
-            request, "signin.html", status_code, next=next_url, error=message, signin_token=token
-        )
-        response.set_cookie(SIGNIN_COOKIE, token, httponly=True, samesite="strict", max_age=3600)
-        return response
+        return _signin_page(request, status_code, next=next_url, error=message)
 
     if not sessions.csrf_matches(expected, str(form.get("signin_token") or "")):
         return refuse("The sign-in form had expired. Paste your key again.", 400)

@@ -11,7 +11,6 @@ from html import escape
 from typing import Any
 
 TIMELINE_WIDTH = 1000
-ROLE_CLASS = {"agent": "agent", "customer": "customer"}
 EVENT_ROWS = (("raised_volume", "Raised volume"), ("interruption", "Interruption"),
               ("long_silence", "Silence"))
 
@@ -66,6 +65,10 @@ def timeline(
     def y_of(v: float) -> float:
         return top + plot_h - (max(v, low) - low) / span * plot_h
 
+    def role_class(speaker: str) -> str:
+        role = role_of.get(speaker, "")
+        return role if role in ("agent", "customer") else "other"
+
     out = [
         f'<svg class="timeline" viewBox="0 0 {width} {height}" '
         f'data-duration="{duration_s:.3f}" role="img" aria-labelledby="timeline-title '
@@ -77,7 +80,7 @@ def timeline(
         f'<rect class="plot-bg" x="0" y="{top}" width="{width}" height="{plot_h}"/>',
     ]
     for track in tracks:
-        role = ROLE_CLASS.get(role_of.get(track["speaker"], ""), "other")
+        role = role_class(track["speaker"])
         points = _peaks(track["times"], track["loudness_db"], width)
         out.append(f'<path class="loudness {role}" d="{_path(points, x_of, y_of)}"/>')
     for index, (kind, label) in enumerate(EVENT_ROWS):
@@ -86,7 +89,7 @@ def timeline(
         for event in events:
             if event["kind"] != kind:
                 continue
-            role = ROLE_CLASS.get(role_of.get(event["speaker"], ""), "other")
+            role = role_class(event["speaker"])
             x0, x1 = x_of(event["start"]), x_of(event["end"])
             out.append(
                 f'<rect class="event {kind} {role}" x="{x0:.1f}" y="{y + 2}" '
