@@ -196,10 +196,11 @@ def cmd_worker(args: argparse.Namespace) -> int:
 def _preload_models(settings) -> None:
     """Load the models once per worker process, before the first call arrives."""
     from audio import transcribe
-    from scoring import embed
+    from scoring import acts, minilm
 
     transcribe.load(transcribe.TranscriptionOptions(cpu_threads=settings.analysis_threads))
-    embed.encode(("warm up the sentence model",))
+    minilm.encode(("warm up the sentence model",))
+    acts.load()
 
 
 def cmd_db(args: argparse.Namespace) -> int:

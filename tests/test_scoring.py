@@ -134,14 +134,44 @@ def test_score_falls_with_bad_behaviour_and_has_breakdown(rules):
 def test_edited_rules_file_changes_behaviour(tmp_path):
     from scoring import config
 
-    text = config.default_text().replace('"\\\\bthe computer says\\\\b",', "")
-    text = text.replace("(the|our) (system|computer) (shows", "(the|our) (system) (shows")
+    text = config.default_text()
+    table = "[flags.system_blame]\n"
+    at = text.index(table)
+    edited = text[:at] + text[at:].replace("threshold = 0.5", "threshold = 1.01", 1)
     path = tmp_path / "rules.toml"
-    path.write_text(text.replace("[embedding]\nenabled = true", "[embedding]\nenabled = false"))
+    path.write_text(edited)
     custom = config.load(path)
-    assert not custom.embedding_enabled
-    _, raised = _flags(custom, [("customer", "Hi."), ("agent", "The computer says no.")])
-    assert "system_blame" not in raised
+    assert custom.rules("system_blame").threshold == 1.01
+    turns = [("customer", "I paid on time."), ("agent", "The computer says you paid late.")]
+    assert "system_blame" in _flags(config.load(), turns)[1]
+    assert "system_blame" not in _flags(custom, turns)[1]
+
+
+def test_rules_file_refuses_unknown_flags_and_settings(tmp_path):
+    from scoring import config
+
+    with pytest.raises(ValueError, match="valid flags: scripted_empathy"):
+        config.from_text(config.default_text() + "\n[flags.rudeness]\nweight = 3\n", "mine")
+    text = config.default_text().replace("follow_turns = 1", "follow_turn = 1")
+    with pytest.raises(ValueError, match="unknown setting follow_turn; valid: .*follow_turns"):
+        config.from_text(text, "mine")
+    with pytest.raises(ValueError, match="lexicon.refusal: .* is not a valid pattern"):
+        config.from_text(config.default_text().replace('"^no\\\\b",', '"(",'), "mine")
+
+
+def test_rules_file_of_the_phrase_matching_era_still_loads():
+    """A tenant's stored file from before the act heads: its patterns are ignored, what it
+    leaves out comes from the shipped file."""
+    from scoring import config
+
+    old = "\n".join(
+        f'[flags.{name}]\ncategory = "x"\nweight = 2.0\nsimilarity = 0.8\npatterns = ["a"]\n'
+        for name in config.NEGATIVE + config.POSITIVE
+    )
+    rules = config.from_text('version = "2026.11-1"\n' + old, "stored")
+    assert rules.rules("flat_refusal").weight == 2.0
+    assert rules.rules("flat_refusal").threshold == config.load().rules("flat_refusal").threshold
+    assert dict(rules.lexicon)["refusal"]
 
 
 @pytest.mark.skipif(not SAMPLES.exists(), reason="shared/samples not beside the repo")

@@ -1,0 +1,143 @@
+"""Features of each sentence in its context, the input of the dialogue-act heads.
+
+Per sentence (rows in call order), concatenated:
+
+    own embedding                                      384
+    mean embedding of the rest of the same turn        384  (zeros when alone)
+    mean embedding of the other party's turn before    384  (zeros at the start)
+    mean embedding of the other party's turn after     384  (zeros at the end)
+    context scalars                                    len(SCALARS)
+    similarity to training examples of each act        acts (``acts.similarity_to_examples``)
+    lexicon cues: sentence hit, turn hit               2 x len(lexicon keys)
+
+Embeddings are unit-norm MiniLM vectors; similarities are cosines.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+
+import numpy as np
+
+from scoring import text
+from scoring.sentences import Sentence
+
+EMBEDDING_BLOCKS = ("self", "rest_of_turn", "other_before", "other_after")
+SCALARS = (
+    "question",
+    "log_words",
+    "first_in_turn",
+    "position_in_call",
+    "unpunctuated_turn",
+    "similarity_to_other_before",
+    "similarity_to_own_earlier",
+    "has_own_earlier",
+    "shared_words_with_other_before",
+)
+Lexicon = tuple[tuple[str, tuple[re.Pattern[str], ...]], ...]
+
+
+def names(lexicon_keys: tuple[str, ...], acts: tuple[str, ...], dimension: int) -> tuple[str, ...]:
+    """Column names, in the order ``build`` writes them."""
+    columns = [f"{block}:{i}" for block in EMBEDDING_BLOCKS for i in range(dimension)]
+    columns += list(SCALARS)
+    columns += [f"similar:{act}" for act in acts]
+    columns += [f"lexicon:{key}" for key in lexicon_keys]
+    columns += [f"lexicon_turn:{key}" for key in lexicon_keys]
+    return tuple(columns)
+
+
+def _turns(sentences: tuple[Sentence, ...]) -> list[list[int]]:
+    count = (sentences[-1].segment + 1) if sentences else 0
+    turns: list[list[int]] = [[] for _ in range(count)]
+    for row, sentence in enumerate(sentences):
+        turns[sentence.segment].append(row)
+    return turns
+
+
+def _neighbour(turns, speakers, index: int, step: int) -> int | None:
+    """The nearest turn before (step -1) or after (step +1) by the other speaker."""
+    other = index + step
+    while 0 <= other < len(turns):
+        if turns[other] and speakers[other] != speakers[index]:
+            return other
+        other += step
+    return None
+
+
+def _unpunctuated(value: str) -> bool:
+    return not re.search(r"[.,?!]", value) and value == value.lower()
+
+
+def build(
+    sentences: tuple[Sentence, ...],
+    embeddings: np.ndarray,
+    neighbours: np.ndarray,
+    lexicon: Lexicon,
+    lexicon_keys: tuple[str, ...],
+) -> np.ndarray:
+    """Feature matrix, shape (len(sentences), len(names(...))), float32. ``neighbours`` is
+    (sentences, acts): each sentence's similarity to training examples of each act.
+
+    ``lexicon`` holds the patterns in force (a rules file may drop or change them); columns
+    follow ``lexicon_keys``, the keys the heads were trained with.
+    """
+    n, dim = embeddings.shape[0], embeddings.shape[1] if embeddings.ndim == 2 else 0
+    keys = len(lexicon_keys)
+    similar = neighbours.shape[1]
+    out = np.zeros((n, 4 * dim + len(SCALARS) + similar + 2 * keys), dtype=np.float32)
+    if n == 0:
+        return out
+    turns = _turns(sentences)
+    speakers = [sentences[rows[0]].speaker if rows else "" for rows in turns]
+    turn_means = [embeddings[rows].mean(axis=0) if rows else None for rows in turns]
+    turn_texts = [" ".join(sentences[r].text for r in rows) for rows in turns]
+    turn_words = [text.content_words(value) for value in turn_texts]
+    patterns = dict(lexicon)
+    hits = np.zeros((n, keys), dtype=np.float32)
+    for row, sentence in enumerate(sentences):
+        for column, key in enumerate(lexicon_keys):
+            if any(p.search(sentence.text) for p in patterns.get(key, ())):
+                hits[row, column] = 1.0
+    last_turn = max(1, len(turns) - 1)
+    scalar_at = 4 * dim
+    for row, sentence in enumerate(sentences):
+        index = sentence.segment
+        own = turns[index]
+        out[row, :dim] = embeddings[row]
+        rest = [r for r in own if r != row]
+        if rest:
+            out[row, dim : 2 * dim] = embeddings[rest].mean(axis=0)
+        before = _neighbour(turns, speakers, index, -1)
+        after = _neighbour(turns, speakers, index, +1)
+        if before is not None:
+            out[row, 2 * dim : 3 * dim] = turn_means[before]
+        if after is not None:
+            out[row, 3 * dim : 4 * dim] = turn_means[after]
+        earlier = [
+            r
+            for t in range(index)
+            if speakers[t] == sentence.speaker
+            for r in turns[t]
+        ]
+        words = text.words(sentence.text)
+        scalars = (
+            1.0 if "?" in sentence.text else 0.0,
+            math.log1p(len(words)),
+            1.0 if sentence.position == 0 else 0.0,
+            index / last_turn,
+            1.0 if _unpunctuated(turn_texts[index]) else 0.0,
+            float((embeddings[turns[before]] @ embeddings[row]).max()) if before is not None else 0.0,
+            float((embeddings[earlier] @ embeddings[row]).max()) if earlier else 0.0,
+            1.0 if earlier else 0.0,
+            min(1.0, len(text.content_words(sentence.text) & turn_words[before]) / 4)
+            if before is not None
+            else 0.0,
+        )
+        out[row, scalar_at : scalar_at + len(SCALARS)] = scalars
+        out[row, scalar_at + len(SCALARS) : scalar_at + len(SCALARS) + similar] = neighbours[row]
+        lexicon_at = scalar_at + len(SCALARS) + similar
+        out[row, lexicon_at : lexicon_at + keys] = hits[row]
+        out[row, lexicon_at + keys :] = hits[own].max(axis=0)
+    return out

@@ -1,0 +1,159 @@
+"""Learn a tenant's scoring from its supervisors' verdicts.
+
+Confirmed and dismissed flags are labelled data about this tenant's calls. Two adjustments,
+both written into the tenant's rules file, so they are visible, editable and reversible:
+
+1. **Recurring false positives**: dismissed quotes of one flag type that resemble each other
+   (cosine >= ``similarity``), at least ``min_repeats`` dismissals, and resemble no confirmed
+   flag of that type, become that flag's ``unlike`` examples; a later sentence that close to
+   one of them no longer raises the flag.
+2. **Threshold per flag type**, from at least ``min_verdicts`` verdicts of that type not already
+   explained by (1): the lowest threshold at or above the current one that keeps the most
+   confirmed minus dismissed flags, adopted only if it removes ``MIN_DROPPED`` dismissed flags.
+   Thresholds only rise: flags below the current one were never shown, so nothing is known
+   about them.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+
+import numpy as np
+
+from scoring import config, minilm
+
+MIN_VERDICTS = 5
+MIN_DROPPED = 3  # a threshold rises only if it removes at least this many dismissed flags
+MIN_REPEATS = 2
+SIMILARITY = 0.7
+
+
+@dataclass(frozen=True)
+class Verdict:
+    flag_type: str
+    quote: str
+    confidence: float
+    confirmed: bool
+
+
+@dataclass(frozen=True)
+class Change:
+    flag_type: str
+    setting: str  # "threshold" | "unlike"
+    before: str
+    after: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class Learned:
+    text: str  # the new rules file
+    changes: tuple[Change, ...]
+    verdicts: int
+
+
+def best_threshold(verdicts: list[Verdict], current: float) -> float:
+    """Lowest threshold >= ``current`` maximising confirmed minus dismissed flags kept."""
+    candidates = sorted({current, *(v.confidence for v in verdicts if v.confidence >= current)})
+    best, best_gain = current, None
+    for threshold in candidates:
+        kept = [v for v in verdicts if v.confidence >= threshold]
+        gain = sum(1 if v.confirmed else -1 for v in kept)
+        if best_gain is None or gain > best_gain:
+            best, best_gain = threshold, gain
+    return round(best, 3)
+
+
+def recurring_dismissals(
+    verdicts: list[Verdict], model: str = "", similarity: float = SIMILARITY,
+    min_repeats: int = MIN_REPEATS,
+) -> list[str]:
+    """Dismissed quotes that recur (``min_repeats`` or more dismissals of alike sentences,
+    the same one included) and look like no confirmed flag of the same type."""
+    dismissed = [v.quote for v in verdicts if not v.confirmed and v.quote]
+    confirmed = sorted({v.quote for v in verdicts if v.confirmed and v.quote})
+    if len(dismissed) < min_repeats:
+        return []
+    unique = sorted(set(dismissed))
+    times = np.array([dismissed.count(q) for q in unique])
+    vectors = minilm.encode(tuple(unique), model)
+    alike = (vectors @ vectors.T) >= similarity
+    if confirmed:
+        near_confirmed = (vectors @ minilm.encode(tuple(confirmed), model).T).max(axis=1)
+    else:
+        near_confirmed = np.zeros(len(unique))
+    return [
+        quote
+        for i, quote in enumerate(unique)
+        if times[alike[i]].sum() >= min_repeats and near_confirmed[i] < similarity
+    ]
+
+
+def _near(verdicts: list[Verdict], examples: list[str], model: str, similarity: float) -> list[bool]:
+    """Whether each verdict's quote is within ``similarity`` of an ``unlike`` example."""
+    if not verdicts or not examples:
+        return [False] * len(verdicts)
+    quotes = minilm.encode(tuple(v.quote for v in verdicts), model)
+    return list((quotes @ minilm.encode(tuple(examples), model).T).max(axis=1) >= similarity)
+
+
+def _toml_list(values: list[str]) -> str:
+    escaped = [v.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ") for v in values]
+    return "[" + ", ".join(f'"{v}"' for v in escaped) + "]"
+
+
+def _set_in_table(text: str, table: str, key: str, value: str) -> str:
+    """Set ``key = value`` inside ``[table]`` of a TOML text, keeping comments and order."""
+    lines = text.splitlines()
+    header = f"[{table}]"
+    if header not in (line.strip() for line in lines):
+        return text.rstrip("\n") + f"\n\n{header}\n{key} = {value}\n"
+    start = next(i for i, line in enumerate(lines) if line.strip() == header)
+    end = next((i for i in range(start + 1, len(lines)) if lines[i].lstrip().startswith("[")),
+               len(lines))
+    for i in range(start + 1, end):
+        if lines[i].split("=")[0].strip() == key:
+            lines[i] = f"{key} = {value}"
+            return "\n".join(lines) + "\n"
+    insert = end
+    while insert > start + 1 and not lines[insert - 1].strip():
+        insert -= 1
+    lines.insert(insert, f"{key} = {value}")
+    return "\n".join(lines) + "\n"
+
+
+def learn(
+    text: str, verdicts: list[Verdict], min_verdicts: int = MIN_VERDICTS,
+    similarity: float = SIMILARITY, min_repeats: int = MIN_REPEATS,
+) -> Learned:
+    """The tenant's rules ``text`` adjusted by ``verdicts``; ValueError if ``text`` is invalid."""
+    rules = config.from_text(text, "tenant rules")
+    stored = tomllib.loads(text)
+    changes: list[Change] = []
+    for flag in rules.flags:
+        mine = [v for v in verdicts if v.flag_type == flag.name]
+        recurring = recurring_dismissals(mine, rules.embedding_model, similarity, min_repeats)
+        before = list(stored.get("flags", {}).get(flag.name, {}).get("unlike", []))
+        added = [q for q in recurring if q not in before]
+        if added:
+            text = _set_in_table(text, f"flags.{flag.name}", "unlike", _toml_list(before + added))
+            text = _set_in_table(text, f"flags.{flag.name}", "unlike_similarity", f"{similarity:g}")
+            changes.append(Change(
+                flag.name, "unlike", f"{len(before)} examples", f"{len(before) + len(added)} examples",
+                f"{len(added)} dismissed sentences recur and resemble no confirmed flag"))
+        explained = _near(mine, before + added, rules.embedding_model, similarity)
+        rest = [v for v, near in zip(mine, explained, strict=True) if not near]
+        if len(rest) < min_verdicts:
+            continue
+        threshold = best_threshold(rest, flag.threshold)
+        dropped = sum(not v.confirmed for v in rest if v.confidence < threshold)
+        if threshold > flag.threshold and dropped >= MIN_DROPPED:
+            text = _set_in_table(text, f"flags.{flag.name}", "threshold", f"{threshold:g}")
+            kept = sum(v.confirmed for v in rest if v.confidence >= threshold)
+            changes.append(Change(
+                flag.name, "threshold", f"{flag.threshold:g}", f"{threshold:g}",
+                f"keeps {kept} of {sum(v.confirmed for v in rest)} confirmed flags and drops "
+                f"{dropped} of {sum(not v.confirmed for v in rest)} dismissed ones"))
+    config.from_text(text, "learned rules")  # what we write must load
+    return Learned(text, tuple(changes), len(verdicts))

@@ -1,0 +1,64 @@
+"""The act heads: retrained from the development set they reproduce the shipped heads and their
+validation figures; the frozen test set is unchanged and shares nothing with training."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+FROZEN = ROOT / "bench" / "frozen_test_dialogs.json"
+# written by two authors who saw only docs/labelling.md, before any training; never edit it
+FROZEN_SHA256 = "a3363abd4df7100fd46705e1795c7595ecf4e778f68e27a273b045aa6e1551b5"
+
+
+def test_frozen_test_set_is_unchanged():
+    assert hashlib.sha256(FROZEN.read_bytes()).hexdigest() == FROZEN_SHA256
+
+
+def test_frozen_test_set_shares_no_sentence_with_training():
+    from scoring import train
+
+    dialogs, _ = train.load_dev()
+    trained = {s.text.lower().strip(" .?!") for d in dialogs for s in d.sentences}
+    frozen = json.loads(FROZEN.read_text())
+    frozen.pop("_about", None)
+    assert len(frozen) >= 40
+    tested = {t[1].lower().strip(" .?!") for turns in frozen.values() for t in turns}
+    shared = tested & trained
+    # stock phrases ("whatever you want to do") occur in both; copied turns would be longer
+    assert not {s for s in shared if len(s.split()) >= 10}
+    assert len(shared) <= 0.05 * len(tested)
+
+
+def test_development_set_is_large_enough_and_grouped():
+    from scoring import acts, train
+
+    dialogs, _ = train.load_dev()
+    assert len(dialogs) >= 150
+    assert sum(len(d.sentences) for d in dialogs) >= 1500
+    labels = np.concatenate([d.labels for d in dialogs])
+    assert (labels.sum(axis=0) >= 15).all(), dict(zip(acts.ACTS, labels.sum(axis=0), strict=True))
+    training, validation = train.split_groups(dialogs)
+    assert training and validation and not training & validation
+
+
+@pytest.mark.slow
+def test_retraining_reproduces_the_shipped_heads(tmp_path):
+    from scoring import acts, train
+
+    out, report = tmp_path / "acts.npz", tmp_path / "report.md"
+    assert train.main(["--out", str(out), "--report", str(report)]) == 0
+    shipped, again = acts.load(), acts.read(out)
+    assert again.meta["dev_sha256"] == shipped.meta["dev_sha256"]
+    assert np.allclose(again.weights, shipped.weights, atol=1e-3)
+    figures, shipped_figures = again.meta["validation"], shipped.meta["validation"]
+    assert figures["macro_f1"] == pytest.approx(shipped_figures["macro_f1"], abs=0.005)
+    assert figures["flag_micro_f1"] == pytest.approx(shipped_figures["flag_micro_f1"], abs=0.005)
+    assert figures["ece"] <= 0.05
+    assert "| empathy | agent |" in report.read_text()
+    assert report.with_name("report_reliability.png").stat().st_size > 1000
