@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import datetime
 from typing import Any
 
-from fastapi import APIRouter, Body, Depends, HTTPException, Query
+from fastapi import APIRouter, Body, Depends, HTTPException, Path, Query
 from fastapi.responses import PlainTextResponse
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from scoring import config as scoring_config
-from service import review
+from service import review, scoring_versions
 from service import review_queue as review_queue_module
 from service.api.deps import (
     CAN_CONFIG,
@@ -206,16 +207,18 @@ def put_scoring_config(
     session: Session = Depends(get_session),
     settings: Settings = Depends(get_settings),
 ) -> dict[str, Any]:
-    """Replace the rules (validated first); re-scores stored calls unless ``rescore=false``."""
+    """Replace the rules (validated first); re-scores stored calls unless ``rescore=false``.
+    The previous rules stay restorable (``/config/scoring/versions``)."""
     try:
         rules = scoring_config.from_text(text, "submitted config")
     except ValueError as error:
         raise HTTPException(422, str(error)) from error
-    _tenant(session, principal).scoring_config = text
+    version = scoring_versions.record(session, _tenant(session, principal), text, "edit",
+                                      "rules file replaced", principal.name)
     session.commit()
     if rescore:
         get_queue(settings).rescore.send(principal.tenant_id)
-    return {"version": rules.version, "rescore_queued": rescore}
+    return {"version": rules.version, "number": version.number, "rescore_queued": rescore}
 
 
 @router.delete("/config/scoring")
@@ -224,10 +227,60 @@ def reset_scoring_config(
     session: Session = Depends(get_session),
     settings: Settings = Depends(get_settings),
 ) -> dict[str, Any]:
-    _tenant(session, principal).scoring_config = None
+    version = scoring_versions.record(session, _tenant(session, principal), None, "reset",
+                                      "back to the shipped rules", principal.name)
     session.commit()
     get_queue(settings).rescore.send(principal.tenant_id)
-    return {"version": scoring_config.load().version, "rescore_queued": True}
+    return {"version": scoring_config.load().version, "number": version.number,
+            "rescore_queued": True}
+
+
+@router.post("/config/scoring/learn")
+def learn_scoring_config(
+    principal: Principal = CAN_CONFIG,
+    session: Session = Depends(get_session),
+    settings: Settings = Depends(get_settings),
+) -> dict[str, Any]:
+    """Adjust the tenant's thresholds and add recurring dismissed sentences as ``unlike``
+    examples, from the supervisors' verdicts; re-scores stored calls when anything changed.
+    Undo with ``POST /config/scoring/versions/{number}/restore``."""
+    tenant = _tenant(session, principal)
+    learned, number = scoring_versions.learn(session, tenant, principal.name)
+    session.commit()
+    if number is not None:
+        get_queue(settings).rescore.send(principal.tenant_id)
+    return {
+        "verdicts": learned.verdicts,
+        "number": number,
+        "changes": [dataclasses.asdict(change) for change in learned.changes],
+        "rescore_queued": number is not None,
+    }
+
+
+@router.get("/config/scoring/versions")
+def scoring_config_versions(
+    principal: Principal = CAN_READ,
+    session: Session = Depends(get_session),
+) -> list[dict[str, Any]]:
+    """Every rules version of the tenant, newest first."""
+    return scoring_versions.listing(session, principal.tenant_id)
+
+
+@router.post("/config/scoring/versions/{number}/restore")
+def restore_scoring_config(
+    number: int = Path(ge=1, le=1_000_000),
+    principal: Principal = CAN_CONFIG,
+    session: Session = Depends(get_session),
+    settings: Settings = Depends(get_settings),
+) -> dict[str, Any]:
+    try:
+        version = scoring_versions.restore(session, _tenant(session, principal), number,
+                                           principal.name)
+    except LookupError as error:
+        raise HTTPException(404, str(error)) from error
+    session.commit()
+    get_queue(settings).rescore.send(principal.tenant_id)
+    return {"number": version.number, "rescore_queued": True}
 
 
 @router.put("/config/tenant")

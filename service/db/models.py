@@ -205,6 +205,22 @@ class Review(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
+class ScoringConfigVersion(Base):
+    """Every rules file a tenant has had, newest last: edits, resets, learned adjustments and
+    restores each add one, so any earlier version can be restored."""
+
+    __tablename__ = "scoring_config_versions"
+    __table_args__ = (UniqueConstraint("tenant_id", "number"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    tenant_id: Mapped[str] = mapped_column(ForeignKey("tenants.id", ondelete="CASCADE"))
+    number: Mapped[int] = mapped_column(Integer)  # 1, 2, ... per tenant
+    text: Mapped[str | None] = mapped_column(Text)  # TOML; None: the shipped default
+    source: Mapped[str] = mapped_column(String(20))  # edit | reset | learned | restore
+    summary: Mapped[str] = mapped_column(Text, default="")
+    created_by: Mapped[str] = mapped_column(String(200), default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
 class WebhookDelivery(Base):
     """One row per accepted delivery id: a replay finds it and gets the same answer."""
 

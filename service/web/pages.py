@@ -19,10 +19,11 @@ from markupsafe import Markup
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from service import review, review_queue
+from service import review, review_queue, scoring_versions
 from service.api.calls import call_detail
 from service.api.deps import Principal, get_session, get_settings, principal_for_key
-from service.db.models import Call, CallResult, utcnow
+from service.db.models import Call, CallResult, Tenant, utcnow
+from service.jobs.queue import get_queue
 from service.settings import Settings
 from service.web import plots, sessions
 from service.web.auth import (
@@ -396,4 +397,50 @@ def rules_page(
     stats = review.rule_precision(session, who.principal.tenant_id)
     # the rules that cry wolf most come first; unjudged rules last
     stats.sort(key=lambda r: (r["precision"] is None, r["precision"] or 0, -r["fired"]))
-    return page(request, who, "rules.html", stats=stats, generated_at=utcnow())
+    versions = scoring_versions.listing(session, who.principal.tenant_id)
+    learned = request.query_params.get("learned")
+    return page(request, who, "rules.html", stats=stats, generated_at=utcnow(),
+                versions=versions, learned=learned,
+                can_config=who.principal.can("config"))
+
+
+@router.post("/rules/learn")
+async def learn_form(
+    request: Request,
+    who: Viewer = Depends(viewer),
+    session: Session = Depends(get_session),
+    settings: Settings = Depends(get_settings),
+) -> Response:
+    """Adjust this tenant's scoring from its verdicts, then re-score stored calls."""
+    form = await request.form()
+    check_csrf(who, str(form.get("csrf_token") or ""))
+    need(who, "config", "Learning from verdicts")
+    tenant = session.get(Tenant, who.principal.tenant_id)
+    learned, number = scoring_versions.learn(session, tenant, who.principal.name)
+    session.commit()
+    if number is not None:
+        get_queue(settings).rescore.send(who.principal.tenant_id)
+    outcome = f"version {number}" if number is not None else "nothing"
+    return RedirectResponse(f"/rules?learned={outcome}#versions", status_code=303)
+
+
+@router.post("/rules/versions/{number}/restore")
+async def restore_form(
+    request: Request,
+    number: int,
+    who: Viewer = Depends(viewer),
+    session: Session = Depends(get_session),
+    settings: Settings = Depends(get_settings),
+) -> Response:
+    form = await request.form()
+    check_csrf(who, str(form.get("csrf_token") or ""))
+    need(who, "config", "Restoring scoring rules")
+    try:
+        scoring_versions.restore(session, session.get(Tenant, who.principal.tenant_id), number,
+                                 who.principal.name)
+    except LookupError:
+        return page(request, who, "error.html", status_code=404, title="No such version",
+                    message=f"There is no scoring rules version {number}.")
+    session.commit()
+    get_queue(settings).rescore.send(who.principal.tenant_id)
+    return RedirectResponse("/rules#versions", status_code=303)

@@ -104,7 +104,7 @@ def test_scoring_config_edit_and_rescore_without_transcription(api, stereo_analy
     assert api.client.put("/api/v1/config/scoring", headers={
         **api.headers("qa"), "content-type": "application/toml"}, content=rules
     ).status_code == 403
-    # a supervisor turns off system_blame's patterns and exemplars
+    # a supervisor switches system_blame off
     edited = rules.replace('version = "', 'version = "tenant-', 1)
     edited = _disable(edited, "system_blame")
     response = api.client.put("/api/v1/config/scoring", params={"rescore": "false"}, headers={
@@ -120,16 +120,13 @@ def test_scoring_config_edit_and_rescore_without_transcription(api, stereo_analy
 
 
 def _disable(toml_text: str, flag: str) -> str:
-    """Empty the patterns and exemplars of one flag's table in the rules TOML."""
+    """Raise one flag's threshold above any probability in the rules TOML."""
     import re
     import tomllib
 
-    data = tomllib.loads(toml_text)
-    assert flag in data["flags"]
+    assert flag in tomllib.loads(toml_text)["flags"]
     section = re.search(rf"(?ms)^\[flags\.{flag}\]\n(.*?)(?=^\[)", toml_text)
-    body = section.group(1)
-    body = re.sub(r"(?ms)^(patterns|exemplars) = \[.*?^\]", r"\1 = []", body)
-    body = re.sub(r"(?m)^(patterns|exemplars) = \[[^\n]*\]$", r"\1 = []", body)
+    body = re.sub(r"(?m)^threshold = .*$", "threshold = 1.01", section.group(1))
     return toml_text[: section.start(1)] + body + toml_text[section.end(1):]
 
 
@@ -162,3 +159,40 @@ def test_review_queue_filters_pages_and_counts(api, stereo_analysis):
     assert [c["id"] for c in narrowed["items"]] == [ids[2], ids[1]]
     assert narrowed["unreviewed_by_type"]["system_blame"] == 2  # facets ignore the type filter
     assert api.client.get("/api/v1/review-queue", headers=api.headers("qa")).status_code == 403
+
+
+def test_learning_from_verdicts_is_versioned_and_reversible(api, stereo_analysis):
+    calls = [store_done_call(api, stereo_analysis) for _ in range(3)]
+    supervisor = api.headers("supervisor")
+    blamed = []
+    for call_id in calls:
+        detail = api.client.get(f"/api/v1/calls/{call_id}", headers=api.headers()).json()
+        blamed += [f for f in detail["flags"] if f["type"] == "system_blame"]
+    assert len(blamed) == 3  # the same sentence in each call
+    for flag in blamed:
+        api.client.post(f"/api/v1/flags/{flag['id']}/review", headers=supervisor,
+                        json={"verdict": "dismissed", "note": "we say this to inform"})
+    assert api.client.post("/api/v1/config/scoring/learn",
+                           headers=api.headers("qa")).status_code == 403
+    learned = api.client.post("/api/v1/config/scoring/learn", headers=supervisor).json()
+    assert learned["verdicts"] == 3 and learned["number"] == 2 and learned["rescore_queued"]
+    assert [(c["flag_type"], c["setting"]) for c in learned["changes"]] == [
+        ("system_blame", "unlike")]
+    assert "unlike = [" in api.client.get("/api/v1/config/scoring", headers=supervisor).text
+    rescore_tenant(api.settings, api.tenant_id)  # the job the API queued
+    after = api.client.get(f"/api/v1/calls/{calls[0]}", headers=api.headers()).json()
+    assert "system_blame" not in {f["type"] for f in after["flags"]}
+    versions = api.client.get("/api/v1/config/scoring/versions", headers=supervisor).json()
+    assert [(v["number"], v["source"], v["current"]) for v in versions] == [
+        (2, "learned", True), (1, "initial", False)]
+    assert "system_blame unlike" in versions[0]["summary"]
+    # nothing new to learn: no new version
+    again = api.client.post("/api/v1/config/scoring/learn", headers=supervisor).json()
+    assert again["number"] is None and not again["changes"]
+    undone = api.client.post("/api/v1/config/scoring/versions/1/restore", headers=supervisor)
+    assert undone.status_code == 200 and undone.json()["number"] == 3
+    rescore_tenant(api.settings, api.tenant_id)
+    restored = api.client.get(f"/api/v1/calls/{calls[0]}", headers=api.headers()).json()
+    assert "system_blame" in {f["type"] for f in restored["flags"]}
+    assert api.client.post("/api/v1/config/scoring/versions/99/restore",
+                           headers=supervisor).status_code == 404

@@ -1,0 +1,122 @@
+"""Learning from the desk's verdicts, simulated (issue 9).
+
+A tenant's agents open every call with a courtesy apology for the queue ("I do apologise for the
+wait, ..."), which the shipped rules read as scripted empathy. Its supervisor reviews the first
+calls: dismisses those flags, confirms flags that match the labels, dismisses the other false
+ones. After learning from those verdicts (``scoring.verdicts``), fresh calls are scored with the
+tenant's rules. Calls: the development set's validation dialogs (never trained on), each with
+the courtesy line added as the agent's second turn; reviewed and fresh calls are different
+dialogs with different wording of the line.
+
+    .venv/bin/python -m bench.learning [--reviewed 12]    # writes bench/results/learning.md
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+from collections import Counter
+
+from bench.flags import timed
+from bench.run import RESULTS
+from scoring import config, train
+from scoring.call import score_segments
+from scoring.verdicts import Verdict, learn
+
+HOUSE_LINES = (
+    "I do apologise for the wait, {reason}.",
+    "Sorry to keep you waiting, {reason}.",
+    "Apologies for the hold, {reason}.",
+)
+REASONS = (
+    "we're busier than usual today", "it's a busy morning here", "the lines are full today",
+    "we've had a lot of calls this week", "it's our peak hour", "we're a little short-staffed",
+)
+FLAG = "scripted_empathy"
+
+
+def tenant_calls(dialogs: list[train.Dialog], offset: int) -> list[tuple]:
+    """(segments, labels per turn, index of the courtesy turn) per dialog."""
+    calls = []
+    for number, dialog in enumerate(dialogs):
+        turns = [(s.speaker, s.text) for s in dialog.segments]
+        labels = [set(kinds) for kinds in dialog.flags]
+        line = HOUSE_LINES[(number + offset) % len(HOUSE_LINES)].format(
+            reason=REASONS[(number * 5 + offset) % len(REASONS)])
+        at = 1 if turns and turns[0][0] == "agent" else 0
+        turns.insert(at + 1, ("agent", line))
+        labels.insert(at + 1, set())
+        calls.append((timed(turns), labels, at + 1))
+    return calls
+
+
+def flagged(segments, rules) -> set[tuple[int, str]]:
+    found = set()
+    for flag in score_segments(segments, rules).flags:
+        turn = next(i for i, s in enumerate(segments) if s.start - 0.01 <= flag.start <= s.end)
+        found.add((turn, flag.type))
+    return found
+
+
+def measure(calls, rules) -> tuple[float, Counter, Counter]:
+    """Share of calls whose courtesy line is flagged; recall counts of the labelled flags."""
+    house, hit, total = 0, Counter(), Counter()
+    for segments, labels, courtesy in calls:
+        found = flagged(segments, rules)
+        house += (courtesy, FLAG) in found
+        for turn, kinds in enumerate(labels):
+            for kind in kinds & set(train.TEXT_FLAGS):
+                total[kind] += 1
+                hit[kind] += (turn, kind) in found
+    return house / len(calls), hit, total
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m bench.learning")
+    parser.add_argument("--reviewed", type=int, default=20, help="calls the supervisor reviews")
+    args = parser.parse_args(argv)
+    dialogs, _ = train.load_dev()
+    _, validation = train.split_groups(dialogs)
+    held = [d for d in dialogs if d.group in validation]
+    reviewed = tenant_calls(held[: args.reviewed], offset=0)
+    fresh = tenant_calls(held[args.reviewed :], offset=1)
+    shipped = config.load()
+    verdicts = []
+    for segments, labels, _ in reviewed:
+        for flag in score_segments(segments, shipped).flags:
+            turn = next(i for i, s in enumerate(segments) if s.start - 0.01 <= flag.start <= s.end)
+            verdicts.append(Verdict(flag.type, flag.quote, flag.confidence,
+                                    flag.type in labels[turn]))
+    began = time.perf_counter()
+    learned = learn(config.default_text(), verdicts)
+    seconds = time.perf_counter() - began
+    tenant = config.from_text(learned.text, "tenant")
+    before, hit_before, total = measure(fresh, shipped)
+    after, hit_after, _ = measure(fresh, tenant)
+    lines = [
+        "## Learning from verdicts (`python -m bench.learning`)", "",
+        f"Reviewed calls: {len(reviewed)}, giving {len(verdicts)} verdicts "
+        f"({sum(not v.confirmed for v in verdicts)} dismissed, "
+        f"{sum(v.flag_type == FLAG and not v.confirmed for v in verdicts)} of them "
+        f"{FLAG}). Learning took {seconds:.1f} s and changed: "
+        + ("; ".join(f"{c.flag_type} {c.setting} {c.before} -> {c.after} ({c.reason})"
+                     for c in learned.changes) or "nothing") + ".", "",
+        f"Fresh calls: {len(fresh)} (other dialogs, other wording of the courtesy line).", "",
+        "| figure | shipped rules | tenant rules after learning |", "|---|---|---|",
+        f"| courtesy line flagged as {FLAG} | {before:.0%} of calls | {after:.0%} of calls |",
+    ]
+    for kind in sorted(total):
+        lines.append(f"| recall {kind} ({total[kind]} labelled) | "
+                     f"{hit_before[kind] / total[kind]:.2f} | {hit_after[kind] / total[kind]:.2f} |")
+    drop = (before - after) / before if before else 0.0
+    lost = [k for k in total if k != FLAG and hit_after[k] < hit_before[k]]
+    lines += ["", f"False-positive rate fell by {drop:.0%} (target: at least half); "
+              f"recall lost on other flag types: {', '.join(lost) or 'none'}."]
+    report = "\n".join(lines) + "\n"
+    RESULTS.mkdir(exist_ok=True)
+    (RESULTS / "learning.md").write_text(report)
+    print(report)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,42 @@
+"""Learning a tenant's scoring from verdicts: thresholds rise where dismissals sit below
+confirmations, recurring dismissed sentences stop raising their flag, the rest is untouched."""
+
+from __future__ import annotations
+
+from scoring import config
+from scoring.verdicts import Verdict, best_threshold, learn, recurring_dismissals
+from tests.test_scoring import _flags
+
+
+def test_threshold_rises_only_as_far_as_the_dismissals():
+    verdicts = [Verdict("ownership", "q", c, ok) for c, ok in
+                ((0.55, False), (0.6, False), (0.62, False), (0.8, True), (0.9, True))]
+    assert best_threshold(verdicts, 0.5) == 0.8
+    # all confirmed: nothing to gain by rising
+    assert best_threshold([Verdict("ownership", "q", 0.6, True)] * 5, 0.5) == 0.5
+
+
+def test_recurring_dismissals_need_repeats_and_no_confirmed_lookalike():
+    house = "Our system shows your appointment is booked for Tuesday at three."
+    verdicts = [Verdict("system_blame", house, 0.7, False)] * 3
+    assert recurring_dismissals(verdicts) == [house]
+    assert recurring_dismissals(verdicts[:1]) == []
+    confirmed = [Verdict("system_blame", house.replace("three", "four"), 0.7, True)]
+    assert recurring_dismissals(verdicts + confirmed) == []
+
+
+def test_learned_rules_drop_the_recurring_false_positive_only():
+    house = "The system shows you paid late, so the fee stands."
+    other = "Our records say the parcel was delivered, so there is nothing to refund."
+    turns = [("customer", "I paid on time."), ("agent", house)]
+    base = config.load()
+    assert "system_blame" in _flags(base, turns)[1]
+    verdicts = [Verdict("system_blame", house, 0.9, False)] * 3
+    learned = learn(config.default_text(), verdicts)
+    assert [(c.flag_type, c.setting) for c in learned.changes] == [("system_blame", "unlike")]
+    tenant = config.from_text(learned.text, "tenant")
+    assert "system_blame" not in _flags(tenant, turns)[1]
+    elsewhere = [("customer", "Where is it?"), ("agent", other)]
+    assert _flags(tenant, elsewhere)[1] == _flags(base, elsewhere)[1]
+    # the file stays the shipped one apart from the change, comments included
+    assert learned.text.count("\n# ") == config.default_text().count("\n# ")
