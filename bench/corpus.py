@@ -57,8 +57,8 @@ class CorpusCall:
     voices: tuple[str, str]
 
 
-def dialogs() -> dict[str, list]:
-    data = json.loads(DIALOGS.read_text())
+def dialogs(path: Path = DIALOGS) -> dict[str, list]:
+    data = json.loads(path.read_text())
     data.pop("_about", None)
     return data
 
@@ -124,10 +124,11 @@ def degrade(path: Path, condition: str, seed: int = 0) -> Path:
     return target
 
 
-def build(directory: Path, conditions=CONDITIONS, limit: int | None = None) -> list[CorpusCall]:
-    """Render every dialog once per voice pair slot, then each condition of it."""
+def build(directory: Path, conditions=CONDITIONS, limit: int | None = None,
+          source: Path = DIALOGS) -> list[CorpusCall]:
+    """Render every dialog of ``source`` once per voice pair slot, then each condition of it."""
     calls = []
-    for index, (name, turns) in enumerate(list(dialogs().items())[:limit]):
+    for index, (name, turns) in enumerate(list(dialogs(source).items())[:limit]):
         agent, customer = VOICE_PAIRS[index % len(VOICE_PAIRS)]
         lines = [Line(speaker, text, gap_before_s=options.get("gap_s", 0.5),
                       gain_db=options.get("gain_db", 0.0))
