@@ -1,8 +1,11 @@
 """Dialogue acts: what each sentence does, as calibrated probabilities from trained heads.
 
-The vocabulary is fixed (docs/labelling.md defines every act). Each act has a logistic
-regression head over the sentence's features in context (``scoring.features``), trained by
-``python -m scoring.train`` on the development set and stored in ``scoring/heads/acts.npz``.
+The vocabulary is fixed (docs/labelling.md defines every act). Each party's acts are read by
+one small network over the sentence's features in context (``scoring.features``): a hidden
+layer of rectified units shared by that party's acts, then one logistic output per act. On the
+validation split this beat one logistic regression per act (mean average precision 0.83 vs
+0.80) and stayed calibrated. Trained by ``python -m scoring.train`` on the development set;
+stored in ``scoring/heads/acts.npz``.
 """
 
 from __future__ import annotations
@@ -67,13 +70,28 @@ HEADS_FILE = "heads/acts.npz"
 
 
 @dataclass(frozen=True)
+class Layers:
+    """One party's network: p = sigmoid(relu(x @ hidden + hidden_bias) @ out + out_bias)."""
+
+    hidden: np.ndarray  # (features, units) float32, standardisation folded in
+    hidden_bias: np.ndarray  # (units,)
+    out: np.ndarray  # (units, that party's acts)
+    out_bias: np.ndarray  # (that party's acts,)
+
+    def probabilities(self, features: np.ndarray) -> np.ndarray:
+        hidden = np.maximum(features @ self.hidden + self.hidden_bias, 0.0)
+        logits = hidden @ self.out + self.out_bias
+        return 1.0 / (1.0 + np.exp(-np.clip(logits, -30, 30)))
+
+
+@dataclass(frozen=True)
 class Heads:
-    """Logistic heads, one column per act: p = sigmoid(features @ weights + bias)."""
+    """The act networks of both parties, and the examples their similarity features use."""
 
     acts: tuple[str, ...]
     lexicon_keys: tuple[str, ...]
-    weights: np.ndarray  # (features, acts) float32, standardisation folded in
-    bias: np.ndarray  # (acts,) float32
+    agent: Layers
+    customer: Layers
     bank: np.ndarray  # (examples, 384) float16: embeddings of training sentences showing an act
     bank_labels: np.ndarray  # (examples, acts) uint8: which acts each example shows
     meta: dict[str, Any] = field(default_factory=dict)  # training provenance and figures
@@ -85,11 +103,15 @@ class Heads:
     def save(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         meta = {**self.meta, "acts": list(self.acts), "lexicon_keys": list(self.lexicon_keys)}
+        arrays = {
+            f"{side}_{name}": getattr(getattr(self, side), name).astype(np.float32)
+            for side in (AGENT, CUSTOMER)
+            for name in ("hidden", "hidden_bias", "out", "out_bias")
+        }
         with path.open("wb") as handle:
             np.savez_compressed(
                 handle,
-                weights=self.weights.astype(np.float32),
-                bias=self.bias.astype(np.float32),
+                **arrays,
                 bank=self.bank.astype(np.float16),
                 bank_labels=self.bank_labels.astype(np.uint8),
                 meta=np.frombuffer(json.dumps(meta, sort_keys=True).encode(), dtype=np.uint8),
@@ -99,11 +121,16 @@ class Heads:
 def read(path: Path) -> Heads:
     with np.load(path) as data:
         meta = json.loads(bytes(data["meta"]).decode())
+        sides = {
+            side: Layers(*(data[f"{side}_{name}"] for name in
+                           ("hidden", "hidden_bias", "out", "out_bias")))
+            for side in (AGENT, CUSTOMER)
+        }
         return Heads(
             acts=tuple(meta["acts"]),
             lexicon_keys=tuple(meta["lexicon_keys"]),
-            weights=data["weights"],
-            bias=data["bias"],
+            agent=sides[AGENT],
+            customer=sides[CUSTOMER],
             bank=data["bank"],
             bank_labels=data["bank_labels"],
             meta=meta,
@@ -170,7 +197,11 @@ def similarity_to_examples(
 
 def predict(features: np.ndarray, speakers: tuple[str, ...], heads: Heads) -> ActScores:
     """Act probabilities for feature rows spoken by ``speakers`` (one per row)."""
-    logits = features @ heads.weights + heads.bias
-    probabilities = 1.0 / (1.0 + np.exp(-np.clip(logits, -30, 30)))
-    spoken = np.array(speakers)[:, None] == np.array([SPEAKER_OF[a] for a in heads.acts])[None]
-    return ActScores(heads.acts, (probabilities * spoken).astype(np.float32))
+    out = np.zeros((len(speakers), len(heads.acts)), dtype=np.float32)
+    spoken = np.array(speakers)
+    for side, layers in ((AGENT, heads.agent), (CUSTOMER, heads.customer)):
+        rows = np.flatnonzero(spoken == side)
+        columns = [i for i, act in enumerate(heads.acts) if SPEAKER_OF[act] == side]
+        if len(rows):
+            out[np.ix_(rows, columns)] = layers.probabilities(features[rows])
+    return ActScores(heads.acts, out)

@@ -3,9 +3,7 @@
 The graph computes what transformers' ``BertModel`` followed by sentence-transformers' mean
 pooling computes (absolute positions, token type 0, exact erf GELU, post-layer-norm blocks):
 
-    input_ids, attention_mask: (batch, tokens) int64
-      -> sentence_embedding: (batch, hidden), mean over real tokens (sentence-transformers')
-      -> token_max: (batch, hidden), max over real tokens
+    input_ids, attention_mask: (batch, tokens) int64  ->  sentence_embedding: (batch, hidden)
 
 No torch is involved: weights are read with ``safetensors.numpy`` and the graph is built with
 ``onnx.helper``.
@@ -153,11 +151,6 @@ def bert_mean_pooling_graph(weights_path: Path, config: dict[str, Any]) -> bytes
     g.nodes.append(
         helper.make_node("Div", [summed, g.op("Max", [counted, floor])], ["sentence_embedding"])
     )
-    # 5. max pooling over real tokens -> (B, H): the most salient word of each dimension
-    padded = g.op("Mul", [g.op("Sub", [token_mask, one]), g.const("big", np.array(1e4, dtype=np.float32))])
-    g.nodes.append(
-        helper.make_node("ReduceMax", [g.op("Add", [x, padded])], ["token_max"], axes=[1], keepdims=0)
-    )
 
     graph = helper.make_graph(
         g.nodes,
@@ -166,10 +159,7 @@ def bert_mean_pooling_graph(weights_path: Path, config: dict[str, Any]) -> bytes
             helper.make_tensor_value_info("input_ids", TensorProto.INT64, ["batch", "tokens"]),
             helper.make_tensor_value_info("attention_mask", TensorProto.INT64, ["batch", "tokens"]),
         ],
-        [
-            helper.make_tensor_value_info("sentence_embedding", TensorProto.FLOAT, ["batch", hidden]),
-            helper.make_tensor_value_info("token_max", TensorProto.FLOAT, ["batch", hidden]),
-        ],
+        [helper.make_tensor_value_info("sentence_embedding", TensorProto.FLOAT, ["batch", hidden])],
         g.initializers,
     )
     model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", OPSET)])

