@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import statistics
 import subprocess
 import sys
@@ -31,6 +32,7 @@ HERE = Path(__file__).parent
 FROZEN = HERE / "frozen_test_dialogs.json"
 HELDOUT = HERE / "heldout_calls.json"
 TEXT_FLAGS = config.NEGATIVE + config.POSITIVE
+BASELINE_REVISION = "c17d96b"  # main before issue 9: phrase patterns and exemplar similarity
 
 
 def timed(turns: list[tuple[str, str]], start: float = 0.0) -> tuple[Segment, ...]:
@@ -50,23 +52,76 @@ def labelled(path: Path) -> dict[str, list[tuple[str, str, list[str]]]]:
     return {name: [(t[0], t[1], list(t[2])) for t in turns] for name, turns in data.items()}
 
 
-def text_counts(dialogs, rules) -> tuple[Counter, Counter, Counter]:
-    tp, fp, fn = Counter(), Counter(), Counter()
+def found_flags(dialogs, rules) -> list[set[tuple[int, str]]]:
+    """(turn, flag type) of every text flag raised, per dialog."""
+    out = []
     for turns in dialogs.values():
         segments = timed([(speaker, text) for speaker, text, _ in turns])
-        scored = score_segments(segments, rules)
         found = set()
-        for flag in scored.flags:
+        for flag in score_segments(segments, rules).flags:
             turn = next(i for i, s in enumerate(segments) if s.start - 0.01 <= flag.start <= s.end)
             found.add((turn, flag.type))
+        out.append(found)
+    return out
+
+
+def text_counts(dialogs, found: list[set]) -> tuple[Counter, Counter, Counter]:
+    tp, fp, fn = Counter(), Counter(), Counter()
+    for turns, raised in zip(dialogs.values(), found, strict=True):
         expected = {(i, kind) for i, (_, _, kinds) in enumerate(turns) for kind in kinds
                     if kind not in TONE_KINDS}
-        _match(found, expected, tp, fp, fn)
+        _match({f for f in raised if f[1] not in TONE_KINDS}, expected, tp, fp, fn)
     return tp, fp, fn
 
 
-def text_table(title: str, dialogs, rules) -> tuple[str, dict]:
-    tp, fp, fn = text_counts(dialogs, rules)
+# run in a checkout of an earlier revision: the same dialogs, that revision's scorer
+_BASELINE = """
+import json, sys, time
+from scoring import config
+from scoring.call import score_segments
+from scoring.schema import Segment
+rules = config.load()
+out = []
+for turns in json.load(sys.stdin):
+    segments, clock = [], 0.0
+    for speaker, text in turns:
+        length = max(0.4, len(text.split()) / 2.6)
+        segments.append(Segment(speaker, round(clock, 2), round(clock + length, 2), text))
+        clock += length + 0.4
+    began = time.perf_counter()
+    flags = score_segments(tuple(segments), rules).flags
+    seconds = time.perf_counter() - began
+    found = [[next(i for i, s in enumerate(segments) if s.start - 0.01 <= f.start <= s.end),
+              f.type] for f in flags]
+    out.append({"found": found, "seconds": seconds})
+print(json.dumps(out))
+"""
+
+
+def checkout(revision: str, directory: Path) -> Path:
+    """A work tree of git ``revision`` inside ``directory`` (made once)."""
+    tree = directory / f"baseline-{revision}"
+    if not tree.exists():
+        subprocess.run(["git", "worktree", "add", "--detach", str(tree), revision], check=True,
+                       capture_output=True, cwd=HERE.parent)
+    return tree
+
+
+def baseline_found(revision: str, dialogs, directory: Path) -> tuple[list[set], float]:
+    """Flags of ``dialogs`` by the scorer at git ``revision`` (checked out in ``directory``),
+    and its seconds per dialog after the first."""
+    tree = checkout(revision, directory)
+    payload = json.dumps([[t[:2] for t in turns] for turns in dialogs.values()])
+    result = subprocess.run([sys.executable, "-c", _BASELINE], input=payload, text=True,
+                            capture_output=True, check=True, cwd=tree,
+                            env={**os.environ, "PYTHONPATH": str(tree)})
+    rows = json.loads(result.stdout)
+    seconds = sum(r["seconds"] for r in rows[1:]) / max(1, len(rows) - 1)
+    return [{(t, k) for t, k in r["found"]} for r in rows], seconds
+
+
+def text_table(title: str, dialogs, found: list[set]) -> tuple[str, dict]:
+    tp, fp, fn = text_counts(dialogs, found)
     rows = _prf(tp, fp, fn, TEXT_FLAGS)
     turns = sum(len(t) for t in dialogs.values())
     table = _prf_table(f"{title}: {len(dialogs)} dialogs, {turns} turns", rows)
@@ -74,7 +129,7 @@ def text_table(title: str, dialogs, rules) -> tuple[str, dict]:
 
 
 def five_minute_transcripts(count: int) -> list[tuple[Segment, ...]]:
-    """Distinct 5-minute transcripts (about 60 turns) stitched from the test dialogs."""
+    """Distinct 5-minute transcripts stitched from the test dialogs' turns."""
     pool = [turn[:2] for source in (FROZEN, corpus.DIALOGS) if source.exists()
             for turns in labelled(source).values() for turn in turns]
     transcripts = []
@@ -89,30 +144,38 @@ def five_minute_transcripts(count: int) -> list[tuple[Segment, ...]]:
     return transcripts
 
 
-def score_wall_time(directory: Path, runs: int = 3) -> str:
-    """`callqa score` on one 1- and one 5-minute transcript, fresh process each run."""
-    lines = ["### `callqa score` wall time (fresh process, start-up included; median of "
-             f"{runs})", "", "| transcript | turns | sentences | seconds |", "|---|---|---|---|"]
+def score_wall_time(baseline: str, directory: Path, runs: int = 3) -> str:
+    """`callqa score` on one 1- and one 5-minute transcript, a fresh process each run, this
+    revision and the baseline side by side."""
+    from scoring import sentences
+
+    tree = checkout(baseline, directory)
+    lines = [f"### `callqa score` wall time (fresh process, start-up included; median of {runs})",
+             "", f"| transcript | turns | sentences | phrase rules ({baseline}) | "
+             "act heads (this revision) |", "|---|---|---|---|---|"]
     five = five_minute_transcripts(1)[0]
     one = tuple(s for s in five if s.end <= 60)
     for label, segments in (("1 minute", one), ("5 minutes", five)):
         path = directory / f"{label.replace(' ', '')}.json"
         path.write_text(json.dumps({"segments": [s.__dict__ for s in segments]}))
-        cli = [sys.executable, "-m", "service.cli", "score", str(path)]
-        subprocess.run(cli, check=True, capture_output=True)  # the ONNX graph is cached once
-        seconds = []
-        for _ in range(runs):
-            began = time.perf_counter()
-            subprocess.run(cli, check=True, capture_output=True)
-            seconds.append(time.perf_counter() - began)
-        from scoring import sentences
-
+        cells = []
+        for cwd in (tree, HERE.parent):
+            cli = [sys.executable, "-m", "service.cli", "score", str(path)]
+            env = {**os.environ, "PYTHONPATH": str(cwd)}
+            subprocess.run(cli, check=True, capture_output=True, cwd=cwd, env=env)  # caches
+            seconds = []
+            for _ in range(runs):
+                began = time.perf_counter()
+                subprocess.run(cli, check=True, capture_output=True, cwd=cwd, env=env)
+                seconds.append(time.perf_counter() - began)
+            cells.append(f"{statistics.median(seconds):.2f} s")
         lines.append(f"| {label} | {len(segments)} | {len(sentences.split(segments))} | "
-                     f"{statistics.median(seconds):.2f} |")
+                     f"{cells[0]} | {cells[1]} |")
     return "\n".join(lines)
 
 
-def throughput(count: int = 20) -> str:
+def throughput(baseline: str, directory: Path, count: int = 20) -> str:
+    """Transcripts scored per second in process, this revision and the baseline, same input."""
     rules = config.load()
     five = five_minute_transcripts(count + 1)
     score_segments(five[0], rules)
@@ -120,17 +183,23 @@ def throughput(count: int = 20) -> str:
     for segments in five[1:]:
         score_segments(segments, rules)
     long_rate = count / (time.perf_counter() - began)
-    short = [timed([(s, t) for s, t, _ in turns]) for source in (FROZEN, corpus.DIALOGS)
-             if source.exists() for turns in labelled(source).values()]
+    short = {name: turns for source in (FROZEN, corpus.DIALOGS)
+             for name, turns in labelled(source).items()}
     began = time.perf_counter()
-    for segments in short:
-        score_segments(segments, rules)
+    found_flags(short, rules)
     short_rate = len(short) / (time.perf_counter() - began)
+    as_dialogs = {str(i): [(s.speaker, s.text, []) for s in t] for i, t in enumerate(five)}
+    _, old_long = baseline_found(baseline, as_dialogs, directory)
+    _, old_short = baseline_found(baseline, short, directory)
+    turns = statistics.mean(len(t) for t in five)
     return "\n".join([
         "### Scoring throughput in process (embeddings included, 2 threads)", "",
-        "| transcripts | count | transcripts/s |", "|---|---|---|",
-        f"| 5 minutes, about 60 turns, distinct | {count} | {long_rate:.1f} |",
-        f"| test-set dialogs, 6-16 turns | {len(short)} | {short_rate:.1f} |",
+        f"| transcripts | count | phrase rules ({baseline}) | act heads (this revision) |",
+        "|---|---|---|---|",
+        f"| 5 minutes, {turns:.0f} turns on average, distinct | {count} | {1 / old_long:.1f}/s | "
+        f"{long_rate:.1f}/s |",
+        f"| test-set and corpus dialogs, 4-16 turns | {len(short)} | {1 / old_short:.1f}/s | "
+        f"{short_rate:.1f}/s |",
     ])
 
 
@@ -149,23 +218,33 @@ def audio_tables(directory: Path) -> str:
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m bench.flags")
     parser.add_argument("--audio", action="store_true", help="also end to end from audio")
+    parser.add_argument("--baseline", default=BASELINE_REVISION,
+                        help="git revision whose scorer runs side by side (default: the "
+                             "phrase-matching rules before issue 9)")
     args = parser.parse_args(argv)
     rules = config.load()
     sections = ["## Flags from text (`callqa score`), on sets the scorer was not built from"]
     summary = []
-    for title, source in (("Frozen test set", FROZEN), ("Benchmark corpus", corpus.DIALOGS),
-                          ("Issue 2 held-out calls", HELDOUT)):
-        if not source.exists():
-            continue
-        table, figures = text_table(title, labelled(source), rules)
-        sections.append(table)
-        micro = figures["micro"]
-        summary.append(f"{title}: micro P {micro[0]:.2f} R {micro[1]:.2f} F1 {micro[2]:.2f}")
     with tempfile.TemporaryDirectory() as tmp:
-        sections.append(score_wall_time(Path(tmp)))
-        sections.append(throughput())
+        for title, source in (("Frozen test set", FROZEN), ("Benchmark corpus", corpus.DIALOGS),
+                              ("Issue 2 held-out calls", HELDOUT)):
+            dialogs = labelled(source)
+            table, figures = text_table(title, dialogs, found_flags(dialogs, rules))
+            old_found, _ = baseline_found(args.baseline, dialogs, Path(tmp))
+            _, old_figures = text_table(title, dialogs, old_found)
+            sections.append(table)
+            micro, old = figures["micro"], old_figures["micro"]
+            summary.append(f"| {title} | {old[0]:.2f} / {old[1]:.2f} / {old[2]:.2f} | "
+                           f"{micro[0]:.2f} / {micro[1]:.2f} / {micro[2]:.2f} |")
+        sections.insert(1, "\n".join([
+            "### Side by side: micro precision / recall / F1", "",
+            f"| test set | phrase rules ({args.baseline}) | act heads (this revision) |",
+            "|---|---|---|", *summary]))
+        sections.append(score_wall_time(args.baseline, Path(tmp)))
+        sections.append(throughput(args.baseline, Path(tmp)))
         if args.audio:
             sections.append(audio_tables(Path(tmp)))
+        subprocess.run(["git", "worktree", "prune"], cwd=HERE.parent, capture_output=True)
     report = "\n\n".join(sections) + "\n"
     name = "flags_audio.md" if args.audio else "flags.md"
     RESULTS.mkdir(exist_ok=True)
@@ -173,7 +252,6 @@ def main(argv: list[str] | None = None) -> None:
         f"<!-- python -m bench.flags{' --audio' if args.audio else ''}, "
         f"{time.strftime('%Y-%m-%d')}, rules {rules.version} -->\n" + report)
     print(report)
-    print("\n".join(summary), file=sys.stderr)
 
 
 if __name__ == "__main__":

@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import time
 from collections import Counter
+from pathlib import Path
 
 from bench.flags import timed
 from bench.run import RESULTS
@@ -71,9 +72,11 @@ def measure(calls, rules) -> tuple[float, Counter, Counter]:
     return house / len(calls), hit, total
 
 
-def main(argv: list[str] | None = None) -> None:
+def main(argv: list[str] | None = None) -> dict:
     parser = argparse.ArgumentParser(prog="python -m bench.learning")
     parser.add_argument("--reviewed", type=int, default=20, help="calls the supervisor reviews")
+    parser.add_argument("--out", default=str(RESULTS / "learning.md"),
+                        help="report file ('' to skip writing)")
     args = parser.parse_args(argv)
     dialogs, _ = train.load_dev()
     _, validation = train.split_groups(dialogs)
@@ -113,9 +116,11 @@ def main(argv: list[str] | None = None) -> None:
     lines += ["", f"False-positive rate fell by {drop:.0%} (target: at least half); "
               f"recall lost on other flag types: {', '.join(lost) or 'none'}."]
     report = "\n".join(lines) + "\n"
-    RESULTS.mkdir(exist_ok=True)
-    (RESULTS / "learning.md").write_text(report)
-    print(report)
+    if args.out:
+        Path(args.out).write_text(report)
+        print(report)
+    return {"false_positive_rate": (before, after), "recall_lost": lost,
+            "changes": learned.changes, "verdicts": len(verdicts)}
 
 
 if __name__ == "__main__":

@@ -11,6 +11,8 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from scoring.acts import ACTS
+
 NEGATIVE = (
     "scripted_empathy",
     "reluctant_concession",
@@ -42,28 +44,7 @@ LEGACY_KEYS = frozenset(
         "anger", "anger_sentiment", "repeat_similarity", "min_shared_words",
     }
 )  # fmt: skip
-LEXICON_KEYS = (
-    "empathy",
-    "apology",
-    "restate",
-    "action",
-    "ownership",
-    "concession",
-    "reluctance",
-    "refusal",
-    "alternative",
-    "system_appeal",
-    "admits_error",
-    "redirect",
-    "handoff_care",
-    "blame_customer",
-    "rude",
-    "complaint",
-    "escalation",
-    "anger",
-    "repeat",
-    "thanks",
-)
+LEXICON_KEYS = ACTS  # one cue list per dialogue act
 
 
 @dataclass(frozen=True)

@@ -31,3 +31,21 @@ def test_one_dialog_end_to_end(tmp_path):
     stereo = result["by"][("stereo", "clean")]
     assert stereo["roles"] == [1.0] and stereo["der"][0] < 0.25
     assert "micro" in run.accuracy_tables(result)
+
+
+def test_flag_tables_and_learning_simulation_run():
+    from bench import flags, learning
+
+    dialogs = flags.labelled(flags.HELDOUT)
+    table, figures = flags.text_table("held-out", dialogs, flags.found_flags(dialogs, _rules()))
+    assert "| micro |" in table and 0 <= figures["micro"][2] <= 1
+    report = learning.main(["--reviewed", "20", "--out", ""])
+    before, after = report["false_positive_rate"]
+    assert before > 0 and after <= before / 2, report
+    assert not report["recall_lost"], report
+
+
+def _rules():
+    from scoring import config
+
+    return config.load()

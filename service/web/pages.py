@@ -7,6 +7,7 @@ session cookie and its CSRF token."""
 from __future__ import annotations
 
 import hashlib
+import re
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -398,10 +399,18 @@ def rules_page(
     # the rules that cry wolf most come first; unjudged rules last
     stats.sort(key=lambda r: (r["precision"] is None, r["precision"] or 0, -r["fired"]))
     versions = scoring_versions.listing(session, who.principal.tenant_id)
-    learned = request.query_params.get("learned")
+    learned = request.query_params.get("learned", "")
+    learned = learned if re.fullmatch(r"version \d{1,7}|nothing", learned) else ""
     return page(request, who, "rules.html", stats=stats, generated_at=utcnow(),
                 versions=versions, learned=learned,
                 can_config=who.principal.can("config"))
+
+
+async def _config_change(request: Request, who: Viewer, what: str) -> None:
+    """The checks every scoring-rules form passes: its CSRF token and the config permission."""
+    form = await request.form()
+    check_csrf(who, str(form.get("csrf_token") or ""))
+    need(who, "config", what)
 
 
 @router.post("/rules/learn")
@@ -412,11 +421,9 @@ async def learn_form(
     settings: Settings = Depends(get_settings),
 ) -> Response:
     """Adjust this tenant's scoring from its verdicts, then re-score stored calls."""
-    form = await request.form()
-    check_csrf(who, str(form.get("csrf_token") or ""))
-    need(who, "config", "Learning from verdicts")
+    await _config_change(request, who, "Learning from verdicts")
     tenant = session.get(Tenant, who.principal.tenant_id)
-    learned, number = scoring_versions.learn(session, tenant, who.principal.name)
+    _, number = scoring_versions.learn(session, tenant, who.principal.name)
     session.commit()
     if number is not None:
         get_queue(settings).rescore.send(who.principal.tenant_id)
@@ -432,9 +439,7 @@ async def restore_form(
     session: Session = Depends(get_session),
     settings: Settings = Depends(get_settings),
 ) -> Response:
-    form = await request.form()
-    check_csrf(who, str(form.get("csrf_token") or ""))
-    need(who, "config", "Restoring scoring rules")
+    await _config_change(request, who, "Restoring scoring rules")
     try:
         scoring_versions.restore(session, session.get(Tenant, who.principal.tenant_id), number,
                                  who.principal.name)

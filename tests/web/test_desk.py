@@ -179,6 +179,10 @@ def test_upload_review_and_see_the_numbers_move(desk, new_context, demo_call, tm
     expect(dismissed_rule.locator(".precision")).to_contain_text("0%")
     check_accessible(page)
     desk.shot(page, "rules")
+    # two verdicts are too few to learn from: the page says so and the shipped rules stay
+    page.get_by_role("button", name="Learn from verdicts").click()
+    expect(page.get_by_role("status")).to_contain_text("made nothing")
+    expect(page.locator("#versions ~ p", has_text="shipped rules are in use")).to_be_visible()
 
     # and the agent's scorecard shows the call
     page.get_by_role("link", name="Agents").click()
