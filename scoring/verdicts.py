@@ -8,8 +8,9 @@ both written into the tenant's rules file, so they are visible, editable and rev
    flag of that type, become that flag's ``unlike`` examples; a later sentence that close to
    one of them no longer raises the flag.
 2. **Threshold per flag type**, from at least ``min_verdicts`` verdicts of that type not already
-   explained by (1): the lowest threshold at or above the current one that keeps the most
-   confirmed minus dismissed flags, adopted only if it removes ``MIN_DROPPED`` dismissed flags.
+   explained by (1): the lowest threshold at or above the current one, and no higher than any
+   confirmed flag, that keeps the fewest dismissed flags; adopted only if it removes
+   ``MIN_DROPPED`` dismissed flags.
    Thresholds only rise: flags below the current one were never shown, so nothing is known
    about them.
 """
@@ -54,8 +55,11 @@ class Learned:
 
 
 def best_threshold(verdicts: list[Verdict], current: float) -> float:
-    """Lowest threshold >= ``current`` maximising confirmed minus dismissed flags kept."""
-    candidates = sorted({current, *(v.confidence for v in verdicts if v.confidence >= current)})
+    """Lowest threshold >= ``current`` maximising confirmed minus dismissed flags kept, never
+    above a confirmed flag: reviewers' confirmations are kept, only dismissals below them go."""
+    ceiling = min((v.confidence for v in verdicts if v.confirmed), default=1.0)
+    candidates = sorted({current, *(v.confidence for v in verdicts
+                                    if current <= v.confidence <= ceiling)})
     best, best_gain = current, None
     for threshold in candidates:
         kept = [v for v in verdicts if v.confidence >= threshold]
