@@ -1,10 +1,10 @@
 """Flag accuracy and scoring speed (issue 9), on data the scorer was never built from.
 
     .venv/bin/python -m bench.flags            # text flags, `callqa score` wall time, throughput
-    .venv/bin/python -m bench.flags --audio    # also end to end from audio (about 40 min)
+    .venv/bin/python -m bench.flags --audio [--every 2]  # end to end from audio (hours for all)
 
 Test sets: the frozen test set (``bench/frozen_test_dialogs.json``, written by authors who saw
-only docs/labelling.md, before any training; its checksum is pinned in tests/test_frozen_set.py),
+only docs/labelling.md, before any training; its checksum is pinned in tests/test_training.py),
 the benchmark corpus (``bench/corpus_dialogs.json``) and issue 2's held-out calls. A flag counts
 as found when its type is labelled on the turn it falls in. Writes ``bench/results/flags.md``.
 """
@@ -203,26 +203,31 @@ def throughput(baseline: str, directory: Path, count: int = 20) -> str:
     ])
 
 
-def audio_tables(directory: Path) -> str:
+def audio_tables(directory: Path, every: int = 1) -> str:
+    """Flags end to end from rendered audio, every ``every``-th frozen dialog, all conditions."""
     from audio.pipeline import AnalysisOptions
     from bench.run import accuracy_tables, evaluate
 
     parts = []
-    for title, source in (("frozen test set", FROZEN), ("benchmark corpus", corpus.DIALOGS)):
-        calls = corpus.build(directory / source.stem, corpus.CONDITIONS, source=source)
-        parts.append(f"## End to end from audio: {title}\n\n"
+    for title, source, step in (("frozen test set", FROZEN, every),
+                                ("benchmark corpus", corpus.DIALOGS, 1)):
+        subset = directory / f"{source.stem}.json"
+        chosen = dict(list(labelled_raw(source).items())[::step])
+        subset.write_text(json.dumps(chosen))
+        calls = corpus.build(directory / source.stem, corpus.CONDITIONS, source=subset)
+        parts.append(f"## End to end from audio: {title}, {len(chosen)} dialogs x "
+                     f"{len(corpus.CONDITIONS)} conditions\n\n"
                      + accuracy_tables(evaluate(calls, AnalysisOptions())))
     return "\n\n".join(parts)
 
 
-def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(prog="python -m bench.flags")
-    parser.add_argument("--audio", action="store_true", help="also end to end from audio")
-    parser.add_argument("--baseline", default=BASELINE_REVISION,
-                        help="git revision whose scorer runs side by side (default: the "
-                             "phrase-matching rules before issue 9)")
-    args = parser.parse_args(argv)
-    rules = config.load()
+def labelled_raw(path: Path) -> dict[str, list]:
+    data = json.loads(path.read_text())
+    data.pop("_about", None)
+    return data
+
+
+def text_sections(baseline: str, rules) -> list[str]:
     sections = ["## Flags from text (`callqa score`), on sets the scorer was not built from"]
     summary = []
     with tempfile.TemporaryDirectory() as tmp:
@@ -230,7 +235,7 @@ def main(argv: list[str] | None = None) -> None:
                               ("Issue 2 held-out calls", HELDOUT)):
             dialogs = labelled(source)
             table, figures = text_table(title, dialogs, found_flags(dialogs, rules))
-            old_found, _ = baseline_found(args.baseline, dialogs, Path(tmp))
+            old_found, _ = baseline_found(baseline, dialogs, Path(tmp))
             _, old_figures = text_table(title, dialogs, old_found)
             sections.append(table)
             micro, old = figures["micro"], old_figures["micro"]
@@ -238,18 +243,34 @@ def main(argv: list[str] | None = None) -> None:
                            f"{micro[0]:.2f} / {micro[1]:.2f} / {micro[2]:.2f} |")
         sections.insert(1, "\n".join([
             "### Side by side: micro precision / recall / F1", "",
-            f"| test set | phrase rules ({args.baseline}) | act heads (this revision) |",
+            f"| test set | phrase rules ({baseline}) | act heads (this revision) |",
             "|---|---|---|", *summary]))
-        sections.append(score_wall_time(args.baseline, Path(tmp)))
-        sections.append(throughput(args.baseline, Path(tmp)))
-        if args.audio:
-            sections.append(audio_tables(Path(tmp)))
+        sections.append(score_wall_time(baseline, Path(tmp)))
+        sections.append(throughput(baseline, Path(tmp)))
         subprocess.run(["git", "worktree", "prune"], cwd=HERE.parent, capture_output=True)
+    return sections
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m bench.flags")
+    parser.add_argument("--audio", action="store_true", help="end to end from audio only")
+    parser.add_argument("--every", type=int, default=1,
+                        help="with --audio: every n-th frozen dialog (the full set takes hours)")
+    parser.add_argument("--baseline", default=BASELINE_REVISION,
+                        help="git revision whose scorer runs side by side (default: the "
+                             "phrase-matching rules before issue 9)")
+    args = parser.parse_args(argv)
+    rules = config.load()
+    if args.audio:
+        with tempfile.TemporaryDirectory() as tmp:
+            sections = [audio_tables(Path(tmp), args.every)]
+    else:
+        sections = text_sections(args.baseline, rules)
     report = "\n\n".join(sections) + "\n"
     name = "flags_audio.md" if args.audio else "flags.md"
     RESULTS.mkdir(exist_ok=True)
     (RESULTS / name).write_text(
-        f"<!-- python -m bench.flags{' --audio' if args.audio else ''}, "
+        f"<!-- python -m bench.flags{f' --audio --every {args.every}' if args.audio else ''}, "
         f"{time.strftime('%Y-%m-%d')}, rules {rules.version} -->\n" + report)
     print(report)
 
