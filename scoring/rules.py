@@ -30,6 +30,13 @@ def act_scores(
     vectors = minilm.encode(tuple(s.text for s in split), config.embedding_model)
     similar = acts.similarity_to_examples(vectors, heads.bank, heads.bank_labels)
     matrix = features.build(split, vectors, similar, config.lexicon, heads.lexicon_keys)
+    if matrix.shape[1] != heads.agent.hidden.shape[0]:
+        raise ValueError(
+            f"the act heads ({heads.version}) were trained on {heads.bank.shape[1]}-dimensional "
+            f"sentence embeddings, but the embedding model in {config.source} gives "
+            f"{vectors.shape[1]}: train heads for that model (python -m scoring.train) and set "
+            "[acts] heads to them"
+        )
     return split, vectors, acts.predict(matrix, tuple(s.speaker for s in split), heads)
 
 
