@@ -1,12 +1,12 @@
 """Learning from the desk's verdicts, simulated (issue 9).
 
 A tenant's agents open every call with a courtesy apology for the queue ("I do apologise for the
-wait, ..."), which the shipped rules read as scripted empathy. Its supervisor reviews the first
+wait, ..."), which the shipped rules often read as scripted empathy. Its supervisor reviews the first
 calls: dismisses those flags, confirms flags that match the labels, dismisses the other false
 ones. After learning from those verdicts (``scoring.verdicts``), fresh calls are scored with the
 tenant's rules. Calls: the development set's validation dialogs (never trained on), each with
 the courtesy line added as the agent's second turn; reviewed and fresh calls are different
-dialogs with different wording of the line.
+dialogs, and the line in wordings the supervisor never saw.
 
     .venv/bin/python -m bench.learning [--reviewed 12]    # writes bench/results/learning.md
 """
@@ -24,26 +24,33 @@ from scoring import config, train
 from scoring.call import score_segments
 from scoring.verdicts import Verdict, learn
 
-HOUSE_LINES = (
+# what the supervisor reviews, and the wording of the fresh calls: other sentences, same habit
+REVIEWED_LINES = (
     "I do apologise for the wait, {reason}.",
     "Sorry to keep you waiting, {reason}.",
     "Apologies for the hold, {reason}.",
 )
-REASONS = (
+REVIEWED_REASONS = (
     "we're busier than usual today", "it's a busy morning here", "the lines are full today",
+)
+FRESH_LINES = (
+    "Thanks for holding, and sorry about the queue, {reason}.",
+    "My apologies for the wait on the line, {reason}.",
+    "Sorry it took a while to get through, {reason}.",
+)
+FRESH_REASONS = (
     "we've had a lot of calls this week", "it's our peak hour", "we're a little short-staffed",
 )
 FLAG = "scripted_empathy"
 
 
-def tenant_calls(dialogs: list[train.Dialog], offset: int) -> list[tuple]:
+def tenant_calls(dialogs: list[train.Dialog], lines, reasons) -> list[tuple]:
     """(segments, labels per turn, index of the courtesy turn) per dialog."""
     calls = []
     for number, dialog in enumerate(dialogs):
         turns = [(s.speaker, s.text) for s in dialog.segments]
         labels = [set(kinds) for kinds in dialog.flags]
-        line = HOUSE_LINES[(number + offset) % len(HOUSE_LINES)].format(
-            reason=REASONS[(number * 5 + offset) % len(REASONS)])
+        line = lines[number % len(lines)].format(reason=reasons[(number // 3) % len(reasons)])
         at = 1 if turns and turns[0][0] == "agent" else 0
         turns.insert(at + 1, ("agent", line))
         labels.insert(at + 1, set())
@@ -51,12 +58,12 @@ def tenant_calls(dialogs: list[train.Dialog], offset: int) -> list[tuple]:
     return calls
 
 
+def _turn(segments, flag) -> int:
+    return next(i for i, s in enumerate(segments) if s.start - 0.01 <= flag.start <= s.end)
+
+
 def flagged(segments, rules) -> set[tuple[int, str]]:
-    found = set()
-    for flag in score_segments(segments, rules).flags:
-        turn = next(i for i, s in enumerate(segments) if s.start - 0.01 <= flag.start <= s.end)
-        found.add((turn, flag.type))
-    return found
+    return {(_turn(segments, flag), flag.type) for flag in score_segments(segments, rules).flags}
 
 
 def measure(calls, rules) -> tuple[float, Counter, Counter]:
@@ -81,21 +88,28 @@ def main(argv: list[str] | None = None) -> dict:
     dialogs, _ = train.load_dev()
     _, validation = train.split_groups(dialogs)
     held = [d for d in dialogs if d.group in validation]
-    reviewed = tenant_calls(held[: args.reviewed], offset=0)
-    fresh = tenant_calls(held[args.reviewed :], offset=1)
+    if not 0 < args.reviewed < len(held):
+        parser.error(f"--reviewed must be between 1 and {len(held) - 1}")
+    reviewed = tenant_calls(held[: args.reviewed], REVIEWED_LINES, REVIEWED_REASONS)
+    fresh = tenant_calls(held[args.reviewed :], FRESH_LINES, FRESH_REASONS)
     shipped = config.load()
     verdicts = []
     for segments, labels, _ in reviewed:
         for flag in score_segments(segments, shipped).flags:
-            turn = next(i for i, s in enumerate(segments) if s.start - 0.01 <= flag.start <= s.end)
             verdicts.append(Verdict(flag.type, flag.quote, flag.confidence,
-                                    flag.type in labels[turn]))
+                                    flag.type in labels[_turn(segments, flag)]))
     began = time.perf_counter()
     learned = learn(config.default_text(), verdicts)
     seconds = time.perf_counter() - began
     tenant = config.from_text(learned.text, "tenant")
     before, hit_before, total = measure(fresh, shipped)
     after, hit_after, _ = measure(fresh, tenant)
+    confirmed = [(segments, flag) for segments, labels, _ in reviewed
+                 for flag in score_segments(segments, shipped).flags
+                 if flag.type in labels[_turn(segments, flag)]]
+    kept = sum(any(f.type == flag.type and f.start == flag.start
+                   for f in score_segments(segments, tenant).flags)
+               for segments, flag in confirmed)
     lines = [
         "## Learning from verdicts (`python -m bench.learning`)", "",
         f"Reviewed calls: {len(reviewed)}, giving {len(verdicts)} verdicts "
@@ -104,7 +118,12 @@ def main(argv: list[str] | None = None) -> dict:
         f"{FLAG}). Learning took {seconds:.1f} s and changed: "
         + ("; ".join(f"{c.flag_type} {c.setting} {c.before} -> {c.after} ({c.reason})"
                      for c in learned.changes) or "nothing") + ".", "",
-        f"Fresh calls: {len(fresh)} (other dialogs, other wording of the courtesy line).", "",
+        f"Confirmed flags of the reviewed calls still raised after learning: {kept} of "
+        f"{len(confirmed)}.", "",
+        f"Fresh calls: {len(fresh)}: other dialogs, and the courtesy line in wordings the "
+        "supervisor never reviewed (see FRESH_LINES). The calls are the development set's "
+        "validation dialogs: never trained on, but the shipped thresholds were chosen on them.",
+        "",
         "| figure | shipped rules | tenant rules after learning |", "|---|---|---|",
         f"| courtesy line flagged as {FLAG} | {before:.0%} of calls | {after:.0%} of calls |",
     ]
@@ -120,6 +139,7 @@ def main(argv: list[str] | None = None) -> dict:
         Path(args.out).write_text(report)
         print(report)
     return {"false_positive_rate": (before, after), "recall_lost": lost,
+            "confirmed_kept": (kept, len(confirmed)),
             "changes": learned.changes, "verdicts": len(verdicts)}
 
 

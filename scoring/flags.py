@@ -1,9 +1,10 @@
 """Behaviour flags composed from dialogue acts: one small function per flag type.
 
 Each function reads act probabilities (``ActScores``) and returns, per turn, the sentence that
-best shows the behaviour with its probability. A flag's probability is the product of its acts'
-probabilities and of (1 - p) for each act that rules it out, so it stays a probability and is
-the flag's confidence. Thresholds, explanations and context lengths come from the rules file.
+best shows the behaviour with its probability. A flag's probability is the probability of its
+act (the likeliest sentence of the turn), times (1 - p) where p is the highest probability,
+over the sentences in the context, of any act that rules it out; so it stays a probability and
+is the flag's confidence. Thresholds, explanations and context lengths come from the rules file.
 """
 
 from __future__ import annotations
@@ -15,6 +16,21 @@ from scoring.config import FlagRules, ScoringConfig
 from scoring.schema import AGENT, CUSTOMER
 from scoring.sentences import Sentence
 
+# the acts that show each flag's behaviour (its training examples stand for the real thing)
+PRIMARY_ACTS = {
+    "scripted_empathy": ("empathy", "apology"),
+    "reluctant_concession": ("concession", "reluctance"),
+    "flat_refusal": ("refusal",),
+    "system_blame": ("system_appeal",),
+    "deflection": ("redirect",),
+    "unprofessional_language": ("rude",),
+    "customer_blame": ("blame_customer",),
+    "escalation": ("escalation",),
+    "repeated_complaint": ("repeat",),
+    "active_listening": ("restate",),
+    "ownership": ("ownership",),
+    "goodwill_gesture": ("concession",),
+}
 FOLLOW_THROUGH = ("restate", "action", "ownership", "concession", "alternative")
 WAYS_OUT = ("alternative", "concession", "action", "ownership")
 REFUSAL_COUNTS_AT = 0.5  # an agent turn counts as a refusal from this probability
@@ -196,6 +212,10 @@ COMPOSERS = {
 }
 
 
+# one concession is either grudging or willing: the likelier reading wins
+EXCLUSIVE = (("reluctant_concession", "goodwill_gesture"),)
+
+
 def compose(call: CallActs, config: ScoringConfig) -> list[Hit]:
     """Every flag whose probability reaches its threshold, at most one per type and turn."""
     hits = []
@@ -203,4 +223,12 @@ def compose(call: CallActs, config: ScoringConfig) -> list[Hit]:
         for hit in COMPOSERS[rules.name](call, rules):
             if hit.probability >= rules.threshold:
                 hits.append(hit)
+    turn_of = {id(h): call.sentences[h.row].segment for h in hits}
+    for first, second in EXCLUSIVE:
+        pairs = [(a, b) for a in hits for b in hits if a.type == first and b.type == second
+                 and turn_of[id(a)] == turn_of[id(b)]]
+        for a, b in pairs:
+            weaker = a if a.probability < b.probability else b
+            if weaker in hits:
+                hits.remove(weaker)
     return hits

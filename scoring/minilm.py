@@ -97,8 +97,9 @@ def encode(texts: list[str] | tuple[str, ...], path: str = "") -> np.ndarray:
     encodings = _tokenizer(path).encode_batch(list(texts))
     lengths = np.array([len(e.ids) for e in encodings])
     order = np.argsort(lengths, kind="stable")
-    out = np.empty((len(texts), DIMENSION), dtype=np.float32)
     session = _session(path)
+    width = int(session.get_outputs()[0].shape[1])  # 384 for MiniLM; a custom model may differ
+    out = np.empty((len(texts), width), dtype=np.float32)
     for begin in range(0, len(order), _BATCH):
         chosen = order[begin : begin + _BATCH]
         width = int(lengths[chosen].max())

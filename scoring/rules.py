@@ -4,7 +4,8 @@
 2. embed every sentence once with MiniLM (ONNX Runtime)   (scoring.minilm)   -> (n, 384)
 3. act probabilities from features in context             (scoring.features, scoring.acts)
 4. flags composed from acts, thresholded                  (scoring.flags)
-5. drop a flag whose sentence is close to one the tenant's reviewers dismissed (``unlike``)
+5. drop a flag whose sentence is more like those the tenant's reviewers dismissed (``unlike``)
+   than like the training examples of the behaviour
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from scoring import acts, features, flags, minilm, sentences
 from scoring.config import POSITIVE, ScoringConfig
 from scoring.schema import Flag, Segment
 
-UNLIKE_SIMILARITY = 0.8  # cosine from which a sentence counts as one a reviewer dismissed
+UNLIKE_SIMILARITY = 0.5  # lowest cosine to a dismissed sentence at which a flag can be dropped
 
 
 def act_scores(
@@ -28,27 +29,36 @@ def act_scores(
     heads = acts.load(config.heads_path)
     split = sentences.split(segments)
     vectors = minilm.encode(tuple(s.text for s in split), config.embedding_model)
-    similar = acts.similarity_to_examples(vectors, heads.bank, heads.bank_labels)
-    matrix = features.build(split, vectors, similar, config.lexicon, heads.lexicon_keys)
-    if matrix.shape[1] != heads.agent.hidden.shape[0]:
+    if vectors.shape[1] != heads.bank.shape[1]:
         raise ValueError(
             f"the act heads ({heads.version}) were trained on {heads.bank.shape[1]}-dimensional "
             f"sentence embeddings, but the embedding model in {config.source} gives "
             f"{vectors.shape[1]}: train heads for that model (python -m scoring.train) and set "
             "[acts] heads to them"
         )
+    similar = acts.similarity_to_examples(vectors, heads.bank, heads.bank_labels)
+    matrix = features.build(split, vectors, similar, config.lexicon, heads.lexicon_keys)
     return split, vectors, acts.predict(matrix, tuple(s.speaker for s in split), heads)
 
 
-def _like_dismissed(hit: flags.Hit, vectors: np.ndarray, config: ScoringConfig) -> bool:
-    """The sentence is close to one the tenant's reviewers dismissed for this flag type."""
+def _like_dismissed(
+    hit: flags.Hit, vectors: np.ndarray, config: ScoringConfig, heads: acts.Heads
+) -> bool:
+    """The sentence resembles what the tenant's reviewers dismissed for this flag type more
+    than the training examples of the behaviour itself (and at least ``unlike_similarity``)."""
     rules = config.rules(hit.type)
     unlike = rules.setting("unlike", ())
     if not unlike:
         return False
-    examples = _unlike_vectors(unlike, config.embedding_model)
-    limit = float(rules.setting("unlike_similarity", UNLIKE_SIMILARITY))
-    return float((examples @ vectors[hit.row]).max()) >= limit
+    vector = vectors[hit.row]
+    dismissed = float((_unlike_vectors(unlike, config.embedding_model) @ vector).max())
+    if dismissed < float(rules.setting("unlike_similarity", UNLIKE_SIMILARITY)):
+        return False
+    columns = [heads.acts.index(act) for act in flags.PRIMARY_ACTS[hit.type]]
+    genuine = acts.similarity_to_examples(
+        vector[None], heads.bank, heads.bank_labels[:, columns].max(axis=1, keepdims=True)
+    )[0, 0]
+    return dismissed > float(genuine)
 
 
 @lru_cache(maxsize=64)
@@ -62,11 +72,12 @@ def detect(
     """Text flags of a transcript. ``angry_turns`` are segment indices with a raised voice."""
     if not segments:
         return ()
+    heads = acts.load(config.heads_path)
     split, vectors, scores = act_scores(segments, config)
     call = flags.CallActs(split, scores, angry_turns)
     found = []
     for hit in flags.compose(call, config):
-        if _like_dismissed(hit, vectors, config):
+        if _like_dismissed(hit, vectors, config, heads):
             continue
         sentence = split[hit.row]
         found.append(

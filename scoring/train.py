@@ -378,7 +378,7 @@ def main(argv: list[str] | None = None) -> int:
         path = Path(__file__).with_name("default_rules.toml")
         text = path.read_text()
         for kind, threshold in summary["thresholds"].items():
-            text = set_in_table(text, f"flags.{kind}", "threshold", f"{threshold:g}")
+            text = set_in_table(text, f"flags.{kind}", "threshold", threshold)
         path.write_text(text)
         rules = config.load()
         report, summary = evaluate(dialogs, matrices, validation, heads, rules)

@@ -5,8 +5,9 @@ both written into the tenant's rules file, so they are visible, editable and rev
 
 1. **Recurring false positives**: dismissed quotes of one flag type that resemble each other
    (cosine >= ``similarity``), at least ``min_repeats`` dismissals, and resemble no confirmed
-   flag of that type, become that flag's ``unlike`` examples; a later sentence that close to
-   one of them no longer raises the flag.
+   flag of that type, become that flag's ``unlike`` examples; a later sentence more like them
+   than like the training examples of the behaviour no longer raises the flag
+   (``scoring.rules``).
 2. **Threshold per flag type**, from at least ``min_verdicts`` verdicts of that type not already
    explained by (1): the lowest threshold at or above the current one, and no higher than any
    confirmed flag, that keeps the fewest dismissed flags; adopted only if it removes
@@ -19,8 +20,10 @@ from __future__ import annotations
 
 import tomllib
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
+import tomlkit
 
 from scoring import config, minilm
 
@@ -55,18 +58,22 @@ class Learned:
 
 
 def best_threshold(verdicts: list[Verdict], current: float) -> float:
-    """Lowest threshold >= ``current`` maximising confirmed minus dismissed flags kept, never
-    above a confirmed flag: reviewers' confirmations are kept, only dismissals below them go."""
+    """Threshold >= ``current`` keeping the most confirmed minus dismissed flags, never above a
+    confirmed flag: only dismissals below every confirmation go. It sits halfway between the
+    last flag dropped and the first kept, so rounding of stored confidences cannot tip a
+    confirmed flag under it."""
     ceiling = min((v.confidence for v in verdicts if v.confirmed), default=1.0)
     candidates = sorted({current, *(v.confidence for v in verdicts
                                     if current <= v.confidence <= ceiling)})
     best, best_gain = current, None
     for threshold in candidates:
-        kept = [v for v in verdicts if v.confidence >= threshold]
-        gain = sum(1 if v.confirmed else -1 for v in kept)
+        gain = sum(1 if v.confirmed else -1 for v in verdicts if v.confidence >= threshold)
         if best_gain is None or gain > best_gain:
             best, best_gain = threshold, gain
-    return round(best, 3)
+    if best == current:
+        return current
+    below = max((v.confidence for v in verdicts if v.confidence < best), default=current)
+    return round(max(current, (below + best) / 2), 3)
 
 
 def recurring_dismissals(
@@ -102,36 +109,25 @@ def _near(verdicts: list[Verdict], examples: list[str], model: str, similarity: 
     return list((quotes @ minilm.encode(tuple(examples), model).T).max(axis=1) >= similarity)
 
 
-def _toml_list(values: list[str]) -> str:
-    escaped = [v.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ") for v in values]
-    return "[" + ", ".join(f'"{v}"' for v in escaped) + "]"
-
-
-def set_in_table(text: str, table: str, key: str, value: str) -> str:
-    """Set ``key = value`` inside ``[table]`` of a TOML text, keeping comments and order."""
-    lines = text.splitlines()
-    header = f"[{table}]"
-    if header not in (line.strip() for line in lines):
-        return text.rstrip("\n") + f"\n\n{header}\n{key} = {value}\n"
-    start = next(i for i, line in enumerate(lines) if line.strip() == header)
-    end = next((i for i in range(start + 1, len(lines)) if lines[i].lstrip().startswith("[")),
-               len(lines))
-    for i in range(start + 1, end):
-        if lines[i].split("=")[0].strip() == key:
-            lines[i] = f"{key} = {value}"
-            return "\n".join(lines) + "\n"
-    insert = end
-    while insert > start + 1 and not lines[insert - 1].strip():
-        insert -= 1
-    lines.insert(insert, f"{key} = {value}")
-    return "\n".join(lines) + "\n"
+def set_in_table(text: str, table: str, key: str, value: Any) -> str:
+    """``text`` (TOML) with ``key = value`` in ``[table]`` (a dotted name), everything else kept:
+    comments, order, layout."""
+    document = tomlkit.parse(text)
+    node: Any = document
+    for part in table.split("."):
+        if part not in node:
+            node[part] = tomlkit.table()
+        node = node[part]
+    node[key] = value
+    return tomlkit.dumps(document)
 
 
 def learn(
     text: str, verdicts: list[Verdict], min_verdicts: int = MIN_VERDICTS,
-    similarity: float = SIMILARITY, min_repeats: int = MIN_REPEATS,
+    similarity: float = SIMILARITY, min_repeats: int = MIN_REPEATS, version: str = "",
 ) -> Learned:
-    """The tenant's rules ``text`` adjusted by ``verdicts``; ValueError if ``text`` is invalid."""
+    """The tenant's rules ``text`` adjusted by ``verdicts`` (and labelled ``version`` when
+    anything changed); ValueError if ``text`` is invalid."""
     rules = config.from_text(text, "tenant rules")
     stored = tomllib.loads(text)
     changes: list[Change] = []
@@ -141,8 +137,7 @@ def learn(
         before = list(stored.get("flags", {}).get(flag.name, {}).get("unlike", []))
         added = [q for q in recurring if q not in before]
         if added:
-            text = set_in_table(text, f"flags.{flag.name}", "unlike", _toml_list(before + added))
-            text = set_in_table(text, f"flags.{flag.name}", "unlike_similarity", f"{similarity:g}")
+            text = set_in_table(text, f"flags.{flag.name}", "unlike", before + added)
             changes.append(Change(
                 flag.name, "unlike", f"{len(before)} examples", f"{len(before) + len(added)} examples",
                 f"{len(added)} dismissed sentences recur and resemble no confirmed flag"))
@@ -153,11 +148,15 @@ def learn(
         threshold = best_threshold(rest, flag.threshold)
         dropped = sum(not v.confirmed for v in rest if v.confidence < threshold)
         if threshold > flag.threshold and dropped >= MIN_DROPPED:
-            text = set_in_table(text, f"flags.{flag.name}", "threshold", f"{threshold:g}")
+            text = set_in_table(text, f"flags.{flag.name}", "threshold", threshold)
             kept = sum(v.confirmed for v in rest if v.confidence >= threshold)
             changes.append(Change(
                 flag.name, "threshold", f"{flag.threshold:g}", f"{threshold:g}",
                 f"keeps {kept} of {sum(v.confirmed for v in rest)} confirmed flags and drops "
                 f"{dropped} of {sum(not v.confirmed for v in rest)} dismissed ones"))
+    if changes and version:
+        document = tomlkit.parse(text)
+        document["version"] = version
+        text = tomlkit.dumps(document)
     config.from_text(text, "learned rules")  # what we write must load
     return Learned(text, tuple(changes), len(verdicts))

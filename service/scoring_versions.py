@@ -103,7 +103,8 @@ def tenant_verdicts(session: Session, tenant_id: str) -> list[verdicts.Verdict]:
 def learn(session: Session, tenant: Tenant, by: str) -> tuple[verdicts.Learned, int | None]:
     """Adjust the tenant's rules from its verdicts; a new version only if something changed."""
     text = tenant.scoring_config or scoring_config.default_text()
-    learned = verdicts.learn(text, tenant_verdicts(session, tenant.id))
+    label = f"{scoring_config.from_text(text, 'tenant rules').version.split('+')[0]}+{tenant.name}"
+    learned = verdicts.learn(text, tenant_verdicts(session, tenant.id), version=label)
     if not learned.changes:
         return learned, None
     summary = "; ".join(

@@ -113,7 +113,7 @@ def test_raised_voice_makes_a_threat_an_escalation(tmp_path):
     from scoring.verdicts import set_in_table
 
     # a bar no calm threat reaches, and the shipped lower bar for a raised voice
-    text = set_in_table(config.default_text(), "flags.escalation", "threshold", "0.999")
+    text = set_in_table(config.default_text(), "flags.escalation", "threshold", 0.999)
     strict = config.from_text(text, "strict")
     turns = [("agent", "How can I help?"), ("customer", "I will cancel my account.")]
     assert "escalation" not in _flags(strict, turns)[1]
@@ -143,7 +143,7 @@ def test_edited_rules_file_changes_behaviour(tmp_path):
     from scoring.verdicts import set_in_table
 
     path = tmp_path / "rules.toml"
-    path.write_text(set_in_table(config.default_text(), "flags.system_blame", "threshold", "1.01"))
+    path.write_text(set_in_table(config.default_text(), "flags.system_blame", "threshold", 1.01))
     custom = config.load(path)
     assert custom.rules("system_blame").threshold == 1.01
     turns = [("customer", "I paid on time."), ("agent", "The computer says you paid late.")]

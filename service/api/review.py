@@ -213,6 +213,10 @@ def put_scoring_config(
         rules = scoring_config.from_text(text, "submitted config")
     except ValueError as error:
         raise HTTPException(422, str(error)) from error
+    if rules.heads_path or rules.embedding_model:
+        raise HTTPException(422, "[embedding] model and [acts] heads name files on the server: "
+                                 "the operator sets them (callqa --rules), a tenant's rules "
+                                 "leave them empty")
     version = scoring_versions.record(session, _tenant(session, principal), text, "edit",
                                       "rules file replaced", principal.name)
     session.commit()

@@ -14,6 +14,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Query, Request
+from fastapi import Path as PathParam
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 from markupsafe import Markup
@@ -434,7 +435,7 @@ async def learn_form(
 @router.post("/rules/versions/{number}/restore")
 async def restore_form(
     request: Request,
-    number: int,
+    number: int = PathParam(ge=1, le=1_000_000),
     who: Viewer = Depends(viewer),
     session: Session = Depends(get_session),
     settings: Settings = Depends(get_settings),
