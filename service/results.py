@@ -16,6 +16,7 @@ from service.db.models import (
     Call,
     CallResult,
     FlagRow,
+    Review,
     ToneEventRow,
     TranscriptSegment,
     utcnow,
@@ -49,6 +50,14 @@ def store(
         for f in session.scalars(select(FlagRow).where(FlagRow.call_id == call.id))
         if f.verdict
     }
+    # a flag that rules once suppressed (a learned change, later undone) gets its verdict back
+    # from the audit trail, where the latest verdict per rule and moment wins
+    audited = {
+        (review.rule, round(review.flag_start, 1)): review.verdict
+        for review in session.scalars(
+            select(Review).where(Review.call_id == call.id).order_by(Review.id)
+        )
+    }
     for table in (TranscriptSegment, ToneEventRow, FlagRow):
         session.execute(delete(table).where(table.call_id == call.id))
     for position, segment in enumerate(report["segments"]):
@@ -79,7 +88,9 @@ def store(
         )
     unreviewed = 0
     for flag in scored.flags:
-        verdict = old_verdicts.get(_verdict_key(flag.rule, flag.start, flag.quote))
+        verdict = old_verdicts.get(_verdict_key(flag.rule, flag.start, flag.quote)) or audited.get(
+            (flag.rule, round(flag.start, 1))
+        )
         unreviewed += verdict is None
         session.add(
             FlagRow(

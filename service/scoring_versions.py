@@ -18,6 +18,8 @@ def record(
     session: Session, tenant: Tenant, text: str | None, source: str, summary: str, by: str
 ) -> ScoringConfigVersion:
     """Make ``text`` (None: the shipped rules) the tenant's rules and keep it as a version."""
+    # one change at a time per tenant: the next number is read under the tenant's row lock
+    session.execute(select(Tenant.id).where(Tenant.id == tenant.id).with_for_update())
     if not session.scalar(
         select(func.count()).where(ScoringConfigVersion.tenant_id == tenant.id)
     ):

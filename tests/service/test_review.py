@@ -193,6 +193,7 @@ def test_learning_from_verdicts_is_versioned_and_reversible(api, stereo_analysis
     assert undone.status_code == 200 and undone.json()["number"] == 3
     rescore_tenant(api.settings, api.tenant_id)
     restored = api.client.get(f"/api/v1/calls/{calls[0]}", headers=api.headers()).json()
-    assert "system_blame" in {f["type"] for f in restored["flags"]}
+    back = [f for f in restored["flags"] if f["type"] == "system_blame"]
+    assert back and back[0]["verdict"] == "dismissed"  # its verdict came back with it
     assert api.client.post("/api/v1/config/scoring/versions/99/restore",
                            headers=supervisor).status_code == 404
