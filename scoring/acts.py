@@ -42,30 +42,6 @@ CUSTOMER_ACTS = ("complaint", "escalation", "anger", "repeat", "thanks")
 ACTS = AGENT_ACTS + CUSTOMER_ACTS
 SPEAKER_OF = {**dict.fromkeys(AGENT_ACTS, AGENT), **dict.fromkeys(CUSTOMER_ACTS, CUSTOMER)}
 
-# how explanations name an act to a supervisor
-DESCRIPTION = {
-    "empathy": "empathy line",
-    "apology": "apology",
-    "restate": "restating the customer's specifics",
-    "action": "a concrete action",
-    "ownership": "taking responsibility",
-    "concession": "a concession",
-    "reluctance": "grudging framing",
-    "refusal": "a refusal",
-    "alternative": "an alternative",
-    "system_appeal": "the system cited as the authority",
-    "admits_error": "allowing the record may be wrong",
-    "redirect": "sending the customer elsewhere",
-    "handoff_care": "a looked-after handover",
-    "blame_customer": "blaming the customer",
-    "rude": "rude or dismissive language",
-    "complaint": "a complaint",
-    "escalation": "a threat to escalate or leave",
-    "anger": "anger",
-    "repeat": "repeating an earlier complaint",
-    "thanks": "thanks",
-}
-
 HEADS_FILE = "heads/acts.npz"
 
 

@@ -25,7 +25,6 @@ import numpy as np
 from scoring import text
 from scoring.sentences import Sentence
 
-EMBEDDING_BLOCKS = ("self",)
 SCALARS = (
     "question",
     "log_words",
@@ -38,16 +37,6 @@ SCALARS = (
     "shared_words_with_other_before",
 )
 Lexicon = tuple[tuple[str, tuple[re.Pattern[str], ...]], ...]
-
-
-def names(lexicon_keys: tuple[str, ...], acts: tuple[str, ...], dimension: int) -> tuple[str, ...]:
-    """Column names, in the order ``build`` writes them."""
-    columns = [f"{block}:{i}" for block in EMBEDDING_BLOCKS for i in range(dimension)]
-    columns += list(SCALARS)
-    columns += [f"similar:{act}" for act in acts]
-    columns += [f"lexicon:{key}" for key in lexicon_keys]
-    columns += [f"lexicon_turn:{key}" for key in lexicon_keys]
-    return tuple(columns)
 
 
 def _turns(sentences: tuple[Sentence, ...]) -> list[list[int]]:
