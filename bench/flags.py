@@ -204,16 +204,19 @@ def throughput(baseline: str, directory: Path, count: int = 20) -> str:
     ])
 
 
-def audio_tables(directory: Path, every: int = 1) -> str:
-    """Flags end to end from rendered audio, every ``every``-th frozen dialog, all conditions."""
+def audio_tables(directory: Path, every: int = 1, offset: int = 0, corpus_too: bool = True) -> str:
+    """Flags end to end from rendered audio, every ``every``-th frozen dialog from ``offset``,
+    all conditions; and the benchmark corpus."""
     from audio.pipeline import AnalysisOptions
     from bench.run import accuracy_tables, evaluate
 
     parts = []
-    for title, source, step in (("frozen test set", FROZEN, every),
-                                ("benchmark corpus", corpus.DIALOGS, 1)):
+    sets = [("frozen test set", FROZEN, every, offset)]
+    if corpus_too:
+        sets.append(("benchmark corpus", corpus.DIALOGS, 1, 0))
+    for title, source, step, start in sets:
         subset = directory / f"{source.stem}.json"
-        chosen = dict(list(labelled_raw(source).items())[::step])
+        chosen = dict(list(labelled_raw(source).items())[start::step])
         subset.write_text(json.dumps(chosen))
         calls = corpus.build(directory / source.stem, corpus.CONDITIONS, source=subset)
         parts.append(f"## End to end from audio: {title}, {len(chosen)} dialogs x "
@@ -257,6 +260,10 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--audio", action="store_true", help="end to end from audio only")
     parser.add_argument("--every", type=int, default=1,
                         help="with --audio: every n-th frozen dialog (the full set takes hours)")
+    parser.add_argument("--offset", type=int, default=0,
+                        help="with --audio: the first frozen dialog to take")
+    parser.add_argument("--frozen-only", action="store_true",
+                        help="with --audio: leave the benchmark corpus out")
     parser.add_argument("--baseline", default=BASELINE_REVISION,
                         help="git revision whose scorer runs side by side (default: the "
                              "phrase-matching rules before issue 9)")
@@ -264,14 +271,15 @@ def main(argv: list[str] | None = None) -> None:
     rules = config.load()
     if args.audio:
         with tempfile.TemporaryDirectory() as tmp:
-            sections = [audio_tables(Path(tmp), args.every)]
+            sections = [audio_tables(Path(tmp), args.every, args.offset, not args.frozen_only)]
     else:
         sections = text_sections(args.baseline, rules)
     report = "\n\n".join(sections) + "\n"
-    name = "flags_audio.md" if args.audio else "flags.md"
+    suffix = f"_from{args.offset}" if args.offset else ""
+    name = f"flags_audio{suffix}.md" if args.audio else "flags.md"
     RESULTS.mkdir(exist_ok=True)
     (RESULTS / name).write_text(
-        f"<!-- python -m bench.flags{f' --audio --every {args.every}' if args.audio else ''}, "
+        f"<!-- python -m bench.flags {' '.join(argv if argv is not None else sys.argv[1:])}, "
         f"{time.strftime('%Y-%m-%d')}, rules {rules.version} -->\n" + report)
     print(report)
 
