@@ -177,7 +177,7 @@ class FlagRow(Base):
     end: Mapped[float] = mapped_column(Float)
     quote: Mapped[str] = mapped_column(Text)
     confidence: Mapped[float] = mapped_column(Float)
-    rule: Mapped[str] = mapped_column(Text)  # "type/pattern:<regex>" can be long
+    rule: Mapped[str] = mapped_column(Text)  # "type/name"; rows scored before 2026.11-2 hold regexes
     explanation: Mapped[str] = mapped_column(Text)
     verdict: Mapped[str | None] = mapped_column(String(12))  # latest review: confirmed|dismissed
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -196,7 +196,7 @@ class Review(Base):
     call_id: Mapped[str] = mapped_column(ForeignKey("calls.id", ondelete="CASCADE"))
     flag_id: Mapped[str] = mapped_column(String(32))
     flag_type: Mapped[str] = mapped_column(String(40))
-    rule: Mapped[str] = mapped_column(Text)  # "type/pattern:<regex>" can be long
+    rule: Mapped[str] = mapped_column(Text)  # "type/name"; rows scored before 2026.11-2 hold regexes
     flag_start: Mapped[float] = mapped_column(Float)
     verdict: Mapped[str] = mapped_column(String(12))
     note: Mapped[str] = mapped_column(Text, default="")
