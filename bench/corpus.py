@@ -19,7 +19,7 @@ from pathlib import Path
 import numpy as np
 import soundfile as sf
 
-from tests.synth import SAMPLE_RATE, Line, SyntheticCall, render, speak
+from bench.synth import SAMPLE_RATE, Line, SyntheticCall, render, speak
 
 DIALOGS = Path(__file__).with_name("corpus_dialogs.json")
 CONDITIONS = ("clean", "telephone", "noise_20db", "noise_10db")

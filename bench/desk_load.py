@@ -23,7 +23,7 @@ from typing import Any
 import httpx
 from tqdm import tqdm
 
-from tests.served import ROOT, create_key, service_env, serving
+from bench.served import ROOT, create_key, service_env, serving
 
 EXAMPLE = ROOT / "examples" / "lakeside_fee_dispute.ogg"
 TIME_KEYS = ("start", "end")
@@ -71,9 +71,9 @@ def repeated(analysis, copies: int):
 
 
 def _store(settings, analysis, agent: str) -> str:
+    from service.calls.results import store, tenant_rules
     from service.db.models import Call, Tenant
     from service.db.session import session_scope
-    from service.results import store, tenant_rules
 
     with session_scope(settings.sqlalchemy_url) as session:
         tenant = session.query(Tenant).filter_by(name="bench").one()
@@ -110,7 +110,7 @@ def _browser_times(base: str, key: str, paths: dict[str, str], runs: int) -> dic
     """Median ms from navigation start to the load event, page fully laid out, in chromium."""
     from playwright.sync_api import sync_playwright
 
-    from tests.web.conftest import CHROMIUM
+    from bench.served import CHROMIUM
 
     out = {}
     with sync_playwright() as playwright:

@@ -32,10 +32,10 @@ from whisper.normalizers import EnglishTextNormalizer
 from audio.pipeline import AnalysisOptions, analyze
 from audio.transcribe import TranscriptionOptions
 from bench import corpus
+from bench.synth import pyannote_sample, reference_annotation
 from scoring import config, roles
 from scoring.call import score_analysis, score_segments
 from scoring.schema import Segment as TextSegment
-from tests.synth import pyannote_sample, reference_annotation
 
 RESULTS = Path(__file__).with_name("results")
 TONE_KINDS = ("raised_volume", "interruption", "long_silence")
@@ -237,7 +237,7 @@ def speed(directory: Path, minutes: tuple[float, ...]) -> str:
     """Per-stage RTF and peak memory per call length, each layout in a fresh worker process.
 
     Calls are rendered here, so the children's peak RSS is the worker's alone."""
-    from tests.synth import DEMO_LINES, render
+    from bench.synth import DEMO_LINES, render
 
     warm = render(DEMO_LINES[:3], directory, "warm")
     lines = ["### Speed by call length (warm worker; each row a fresh process)", "",
@@ -274,7 +274,7 @@ def one(warm_path: str, call_path: str, duration_s: str) -> None:
 
 def throughput(directory: Path, calls: int = 6) -> str:
     """Calls per hour per machine at 1 and 2 worker processes (1-minute stereo calls)."""
-    from tests.synth import DEMO_LINES, render
+    from bench.synth import DEMO_LINES, render
 
     files = [render(DEMO_LINES * 2, directory, f"tp{i}", seed=i).stereo_path for i in range(calls)]
     script = ("import sys, time; from audio.pipeline import analyze; "

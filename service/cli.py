@@ -67,7 +67,7 @@ def cmd_analyze(args: argparse.Namespace) -> int:
     from audio.pipeline import analyze
     from scoring import config
     from scoring.call import score_analysis
-    from service.report import analysis_json, text_report
+    from service.calls.report import analysis_json, text_report
 
     rules = config.load(args.rules)
     analysis = analyze(args.audio, _analysis_options(args), hook=_progress_hook())
@@ -117,7 +117,7 @@ def read_segments(path: str):
 def cmd_score(args: argparse.Namespace) -> int:
     from scoring import config
     from scoring.call import score_segments
-    from service.report import scored_json, text_report
+    from service.calls.report import scored_json, text_report
 
     scored = score_segments(read_segments(args.transcript), config.load(args.rules))
     result = scored_json(scored)
@@ -141,7 +141,7 @@ def _settings():
 def cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
-    from service.api.app import create_app
+    from service.app import create_app
 
     settings = _settings()
     mode = "in-process worker" if not settings.broker_url else f"broker {settings.broker_url}"
@@ -214,7 +214,7 @@ def cmd_db(args: argparse.Namespace) -> int:
 @contextmanager
 def _tenant(name: str):
     """The named tenant (created if new) in a committed session on a migrated database."""
-    from service import admin
+    from service.auth import service as admin
     from service.db import migrate
     from service.db.session import session_scope
 
@@ -225,7 +225,7 @@ def _tenant(name: str):
 
 
 def cmd_keys_create(args: argparse.Namespace) -> int:
-    from service import admin
+    from service.auth import service as admin
 
     with _tenant(args.tenant) as (session, tenant):
         key = admin.create_key(session, tenant, args.role, args.name or "")
@@ -239,7 +239,7 @@ def cmd_keys_create(args: argparse.Namespace) -> int:
 
 
 def cmd_webhooks_secret(args: argparse.Namespace) -> int:
-    from service import admin
+    from service.auth import service as admin
 
     with _tenant(args.tenant) as (_, tenant):
         if args.rotate:

@@ -9,7 +9,7 @@ import pytest
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("PYANNOTE_METRICS_ENABLED", "0")
 
-from tests.synth import DEMO_LINES, SyntheticCall, render  # noqa: E402
+from bench.synth import DEMO_LINES, SyntheticCall, render  # noqa: E402
 
 
 @pytest.fixture(scope="session")

@@ -12,8 +12,8 @@ from pyannote.core import Annotation, Segment
 from pyannote.metrics.diarization import DiarizationErrorRate
 from whisper.normalizers import EnglishTextNormalizer
 
+from bench.synth import pyannote_sample, reference_annotation
 from scoring import roles
-from tests.synth import pyannote_sample, reference_annotation
 
 LOUD_TURN = 5
 INTERRUPTING_TURN = 6
@@ -160,7 +160,7 @@ def test_hook_sees_every_step(demo_call):
 
 def test_agent_channel_right(demo_call, tmp_path):
     from audio.pipeline import AnalysisOptions, analyze
-    from tests.synth import DEMO_LINES, render
+    from bench.synth import DEMO_LINES, render
 
     swapped = render(DEMO_LINES[:3], tmp_path, "swapped", agent_channel="right")
     analysis = analyze(swapped.stereo_path, AnalysisOptions(agent_channel="right"))

@@ -127,7 +127,7 @@ class CallResult(Base):
         ForeignKey("calls.id", ondelete="CASCADE"), primary_key=True
     )
     analysis: Mapped[dict[str, Any]] = mapped_column()  # audio.serialize of CallAnalysis
-    report: Mapped[dict[str, Any]] = mapped_column()  # service.report.analysis_json
+    report: Mapped[dict[str, Any]] = mapped_column()  # service.calls.report.analysis_json
     agent_speaker: Mapped[str | None] = mapped_column(String(50))  # role override
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
 

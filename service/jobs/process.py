@@ -155,8 +155,8 @@ def run(settings: Settings, call_id: str, *, final_attempt: bool = True) -> str:
 
     Raises TransientError (after requeueing the call) when a retry may succeed."""
     from audio.pipeline import analyze
-    from service.results import store, tenant_rules
-    from service.storage import storage_for
+    from service.calls.results import store, tenant_rules
+    from service.calls.storage import storage_for
 
     attempt = claim(settings, call_id)
     if attempt is None:

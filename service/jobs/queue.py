@@ -84,12 +84,12 @@ def get_queue(settings: Settings) -> Queue:
                 queue.callback.send(call_id)
 
         def rescore_tenant(tenant_id: str) -> None:
-            from service import review
+            from service.reviews import service as review
 
             review.rescore_tenant(settings, tenant_id)
 
         def send_callback(call_id: str) -> None:
-            from service import callbacks
+            from service.webhooks import callbacks
 
             callbacks.deliver(settings, call_id)
 

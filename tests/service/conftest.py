@@ -13,7 +13,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import text
 
-from tests.served import scratch_postgres
+from bench.served import scratch_postgres
 
 REDIS_URL = os.environ.get("CALLQA_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 
@@ -57,7 +57,7 @@ class Api:
 
 
 def make_tenant(settings, name: str) -> tuple[str, dict[str, str], str]:
-    from service import admin
+    from service.auth import service as admin
     from service.db.session import session_scope
 
     with session_scope(settings.sqlalchemy_url) as session:
@@ -89,7 +89,7 @@ def fresh_state(settings) -> None:
 @pytest.fixture
 def api(settings):
     """The app with no worker running: calls stay queued unless a test runs the job."""
-    from service.api.app import create_app
+    from service.app import create_app
 
     with TestClient(create_app(settings, run_worker=False)) as client:
         fresh_state(settings)
@@ -121,9 +121,9 @@ def store_done_call(api: Api, analysis, agent_id: str = "agent-1", created_at=No
     """A finished call from an analysis computed once per session (no models run here)."""
     import hashlib
 
+    from service.calls.results import store, tenant_rules
     from service.db.models import Call, Tenant
     from service.db.session import session_scope
-    from service.results import store, tenant_rules
 
     with session_scope(api.settings.sqlalchemy_url) as session:
         tenant = session.get(Tenant, tenant_id or api.tenant_id)

@@ -21,7 +21,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 @pytest.fixture(scope="module")
 def calls(tmp_path_factory):
-    from tests.synth import DEMO_LINES, render
+    from bench.synth import DEMO_LINES, render
 
     directory = tmp_path_factory.mktemp("fleet")
     return [render(DEMO_LINES[start:start + 3], directory, f"part{start}")
@@ -62,7 +62,7 @@ def fleet(postgres_url, tmp_path):
         workers.append(process)
         return process
 
-    from service.api.app import create_app
+    from service.app import create_app
     from tests.service.conftest import fresh_state
 
     with TestClient(create_app(settings, run_worker=False)) as client:

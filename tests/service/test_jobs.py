@@ -18,7 +18,7 @@ from tests.service.conftest import wav_bytes
 
 @pytest.fixture(scope="module")
 def short_call(tmp_path_factory):
-    from tests.synth import DEMO_LINES, render
+    from bench.synth import DEMO_LINES, render
 
     return render(DEMO_LINES[:4], tmp_path_factory.mktemp("short"), "short")
 
@@ -110,7 +110,7 @@ def test_in_process_worker_runs_uploads(settings, short_call):
     """The embedded default: `callqa serve` analyses with no broker."""
     from fastapi.testclient import TestClient
 
-    from service.api.app import create_app
+    from service.app import create_app
     from service.db import migrate
     from tests.service.conftest import fresh_state, make_tenant
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from service.review import rescore_tenant
+from service.reviews.service import rescore_tenant
 from tests.service.conftest import store_done_call
 
 

@@ -9,7 +9,7 @@ import time
 import httpx
 import pytest
 
-from tests.served import callqa, create_key, service_env, serving
+from bench.served import callqa, create_key, service_env, serving
 
 
 @pytest.fixture(scope="module")

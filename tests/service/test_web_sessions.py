@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from service.web.auth import safe_next
+from service.desk.viewer import safe_next
 
 
 def sign_in(api, role: str, next_url: str = "/"):

@@ -16,7 +16,7 @@ import pytest
 from standardwebhooks import Webhook
 from twilio.request_validator import RequestValidator
 
-from service import fetch
+from service.webhooks import fetch
 from tests.service.conftest import wav_bytes
 
 AUDIO = wav_bytes(1.5)
@@ -155,7 +155,7 @@ def test_unknown_tenant_is_401(api):
 
 
 def test_secret_rotation_accepts_old_and_new(api, recordings_server):
-    from service import admin
+    from service.auth import service as admin
     from service.db.models import Tenant
     from service.db.session import session_scope
 
@@ -273,9 +273,9 @@ class _Receiver(BaseHTTPRequestHandler):
 
 
 def test_finished_call_is_announced_with_a_signed_callback(api, stereo_analysis):
-    from service import callbacks
     from service.db.models import CallbackAttempt
     from service.db.session import session_scope
+    from service.webhooks import callbacks
     from tests.service.conftest import store_done_call
 
     server = ThreadingHTTPServer(("127.0.0.1", 0), _Receiver)

@@ -3,17 +3,14 @@
 
 from __future__ import annotations
 
-import os
-import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
-from tests.served import ROOT, create_key, scratch_postgres, service_env, serving
+from bench.served import CHROMIUM, ROOT, create_key, scratch_postgres, service_env, serving
 
 ARTIFACTS = ROOT / "test-artifacts" / "desk"
-CHROMIUM = os.environ.get("CALLQA_TEST_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
 
 
 @dataclass

@@ -9,10 +9,10 @@ from pydantic import BaseModel, Field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from service import admin
-from service.api.deps import Principal, get_session, require
+from service.auth import service as admin
+from service.auth.keys import ROLES
+from service.auth.principal import Principal, get_session, require
 from service.db.models import ApiKey, Tenant, utcnow
-from service.keys import ROLES
 
 router = APIRouter(prefix="/api/v1/keys")
 CAN_ADMIN = Depends(require("admin"))

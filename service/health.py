@@ -6,7 +6,7 @@ from fastapi import APIRouter, Depends
 from fastapi.responses import JSONResponse
 from sqlalchemy import text
 
-from service.api.deps import get_settings
+from service.auth.principal import get_settings
 from service.db.session import engine_for
 from service.settings import Settings
 

@@ -12,6 +12,7 @@ from audio.serialize import from_plain, to_plain
 from scoring import config as scoring_config
 from scoring.call import score_analysis
 from scoring.config import ScoringConfig
+from service.calls.report import analysis_json
 from service.db.models import (
     Call,
     CallResult,
@@ -21,7 +22,6 @@ from service.db.models import (
     TranscriptSegment,
     utcnow,
 )
-from service.report import analysis_json
 
 
 def tenant_rules(text: str | None) -> ScoringConfig:

@@ -12,9 +12,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from scoring import config as scoring_config
-from service import review, scoring_versions
-from service import review_queue as review_queue_module
-from service.api.deps import (
+from service.auth.principal import (
     CAN_CONFIG,
     CAN_READ,
     CAN_REVIEW,
@@ -22,10 +20,13 @@ from service.api.deps import (
     get_session,
     get_settings,
 )
-from service.api.schemas import ReviewIn, TenantSettingsIn
+from service.calls.results import flag_json
+from service.calls.schemas import ReviewIn, TenantSettingsIn
 from service.db.models import Call, FlagRow, Review, Tenant
 from service.jobs.queue import get_queue
-from service.results import flag_json
+from service.reviews import queue as review_queue_module
+from service.reviews import service as review
+from service.rules import versions as scoring_versions
 from service.settings import Settings
 
 router = APIRouter(prefix="/api/v1")

@@ -9,9 +9,13 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
-from service.api import calls, docs, health, keys, review, webhooks
+from service import docs, health
+from service.auth import endpoints as keys
+from service.calls import endpoints as calls
+from service.desk import mount as desk
+from service.reviews import endpoints as review
 from service.settings import Settings, get_settings
-from service.web import desk
+from service.webhooks import endpoints as webhooks
 
 
 def create_app(

@@ -10,9 +10,9 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from service.calls.results import rescore, tenant_rules
 from service.db.models import Call, FlagRow, Review, Tenant
 from service.db.session import session_scope
-from service.results import rescore, tenant_rules
 from service.settings import Settings
 
 log = logging.getLogger("callqa.review")

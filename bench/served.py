@@ -1,8 +1,10 @@
-"""Run the real service as a user does: `callqa` subprocesses against a real database."""
+"""Run the real service as a user does: `callqa` subprocesses against a real database.
+Shared by the tests and the benchmarks (bench never imports tests/)."""
 
 from __future__ import annotations
 
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -19,6 +21,10 @@ ROOT = Path(__file__).resolve().parents[1]
 POSTGRES_SERVER = os.environ.get(
     "CALLQA_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 )
+
+
+# Debian's chromium (apt); Playwright drives it, it never downloads a browser
+CHROMIUM = os.environ.get("CALLQA_TEST_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
 
 
 def free_port() -> int:

@@ -10,11 +10,11 @@ from fastapi import Depends, HTTPException, Request
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from service import keys
+from service.auth import keys
+from service.auth import sessions as web_sessions
 from service.db.models import ApiKey, utcnow
 from service.db.session import session_factory
 from service.settings import Settings
-from service.web import sessions as web_sessions
 
 LAST_USED_RESOLUTION = timedelta(minutes=1)
 

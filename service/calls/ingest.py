@@ -15,9 +15,9 @@ from sqlalchemy.orm import Session
 
 from audio import decode
 from audio.errors import AudioError, NotAudioError, UnsupportedCodecError
+from service.calls.storage import storage_for
 from service.db.models import Call
 from service.settings import Settings
-from service.storage import storage_for
 
 AGENT_CHANNELS = ("left", "right")
 

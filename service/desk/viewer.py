@@ -9,9 +9,9 @@ from urllib.parse import quote
 from fastapi import Depends, Request
 from sqlalchemy.orm import Session
 
-from service.api.deps import Principal, get_session, get_settings
+from service.auth import sessions
+from service.auth.principal import Principal, get_session, get_settings
 from service.settings import Settings
-from service.web import sessions
 
 SIGNIN_COOKIE = "callqa_signin"  # double-submit token for the sign-in form itself
 

@@ -21,14 +21,12 @@ from markupsafe import Markup
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from service import review, review_queue, scoring_versions
-from service.api.calls import call_detail
-from service.api.deps import Principal, get_session, get_settings, principal_for_key
+from service.auth import sessions
+from service.auth.principal import Principal, get_session, get_settings, principal_for_key
+from service.calls.endpoints import call_detail
 from service.db.models import Call, CallResult, Tenant, utcnow
-from service.jobs.queue import get_queue
-from service.settings import Settings
-from service.web import plots, sessions
-from service.web.auth import (
+from service.desk import plots
+from service.desk.viewer import (
     SIGNIN_COOKIE,
     Viewer,
     check_csrf,
@@ -37,6 +35,11 @@ from service.web.auth import (
     safe_next,
     viewer,
 )
+from service.jobs.queue import get_queue
+from service.reviews import queue as review_queue
+from service.reviews import service as review
+from service.rules import versions as scoring_versions
+from service.settings import Settings
 
 HERE = Path(__file__).parent
 STATIC_DIR = HERE / "static"

@@ -18,12 +18,13 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from service import fetch, ingest, multipart, signing
-from service.api.deps import get_session, get_settings, principal_for_key
-from service.api.schemas import WebhookRecording
+from service.auth.principal import get_session, get_settings, principal_for_key
+from service.calls import ingest, multipart
+from service.calls.schemas import WebhookRecording
 from service.db.models import Call, Tenant, WebhookDelivery
 from service.jobs.queue import enqueue_analysis
 from service.settings import Settings
+from service.webhooks import fetch, signing
 
 router = APIRouter(prefix="/api/v1/webhooks")
 

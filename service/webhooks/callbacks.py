@@ -7,10 +7,10 @@ import json
 
 import httpx
 
-from service import fetch, signing
 from service.db.models import Call, CallbackAttempt, Tenant
 from service.db.session import session_scope
 from service.settings import Settings
+from service.webhooks import fetch, signing
 
 
 def payload(call: Call) -> dict:

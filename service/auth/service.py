@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from service import keys
+from service.auth import keys
 from service.db.models import ApiKey, Tenant
 
 

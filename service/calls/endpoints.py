@@ -13,20 +13,20 @@ from fastapi.responses import FileResponse, PlainTextResponse, StreamingResponse
 from sqlalchemy import delete, exists, select, update
 from sqlalchemy.orm import Session
 
-from service import ingest, multipart
-from service.api.deps import (
+from service.auth.principal import (
     CAN_READ,
     CAN_UPLOAD,
     Principal,
     get_session,
     get_settings,
 )
-from service.api.schemas import CallAccepted, CallPage, CallSummary
+from service.calls import ingest, multipart
+from service.calls.results import flag_json
+from service.calls.schemas import CallAccepted, CallPage, CallSummary
+from service.calls.storage import storage_for
 from service.db.models import CALL_STATUSES, Call, CallResult, FlagRow, WebhookDelivery, utcnow
 from service.jobs.queue import enqueue_analysis
-from service.results import flag_json
 from service.settings import Settings
-from service.storage import storage_for
 
 router = APIRouter(prefix="/api/v1")
 

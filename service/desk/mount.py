@@ -6,8 +6,8 @@ from fastapi import FastAPI, Request
 from fastapi.responses import RedirectResponse
 from fastapi.staticfiles import StaticFiles
 
-from service.web import pages
-from service.web.auth import PageForbidden, SignInRequired
+from service.desk import pages
+from service.desk.viewer import PageForbidden, SignInRequired
 
 # the desk loads only its own files: no CDN, no inline script, no framing
 CONTENT_SECURITY_POLICY = (
