@@ -44,12 +44,12 @@ def _seed(settings, calls: int) -> str:
     from service.auth import service as admin
     from service.db import migrate
     from service.db.models import Call
-    from service.db.session import session_scope
+    from service.db.session import unit_of_work
 
     migrate.upgrade(settings.sqlalchemy_url)
-    with session_scope(settings.sqlalchemy_url) as session:
+    with unit_of_work(settings.sqlalchemy_url) as session:
         tenant = admin.tenant_named(session, f"bench-{uuid.uuid4().hex[:6]}")
-        key = admin.create_key(session, tenant, "qa")
+        _, key = admin.create_key(session, tenant, "qa")
         start = datetime.now(UTC) - timedelta(days=90)
         rng = np.random.default_rng(0)
         rows = [

@@ -73,9 +73,9 @@ def repeated(analysis, copies: int):
 def _store(settings, analysis, agent: str) -> str:
     from service.calls.results import store, tenant_rules
     from service.db.models import Call, Tenant
-    from service.db.session import session_scope
+    from service.db.session import unit_of_work
 
-    with session_scope(settings.sqlalchemy_url) as session:
+    with unit_of_work(settings.sqlalchemy_url) as session:
         tenant = session.query(Tenant).filter_by(name="bench").one()
         call = Call(tenant_id=tenant.id, source="upload", agent_id=agent, agent_channel="left",
                     content_hash=uuid.uuid4().hex * 2, status="done", audio_key=None)

@@ -5,17 +5,18 @@ from __future__ import annotations
 
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI, Request
-from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi import FastAPI
 
-from service import docs, health
+from service import docs, health, http_errors
 from service.auth import endpoints as keys
 from service.calls import endpoints as calls
 from service.desk import mount as desk
-from service.reviews import endpoints as review
+from service.reviews import endpoints as reviews
+from service.rules import endpoints as rules
 from service.settings import Settings, get_settings
 from service.webhooks import endpoints as webhooks
+
+ROUTERS = (calls.router, webhooks.router, reviews.router, rules.router, keys.router)
 
 
 def create_app(
@@ -53,15 +54,9 @@ def create_app(
     docs.install(app)
     app.state.settings = settings
 
-    @app.exception_handler(RequestValidationError)
-    async def validation_error(request: Request, error: RequestValidationError):
-        first = error.errors()[0] if error.errors() else {}
-        where = ".".join(str(part) for part in first.get("loc", ()))
-        return JSONResponse(
-            {"detail": f"{where}: {first.get('msg', 'invalid request')}"}, status_code=422
-        )
-
-    for module in (health, calls, webhooks, review, keys):
-        app.include_router(module.router)
+    http_errors.install(app)
+    app.include_router(health.router)
+    for router in ROUTERS:  # every API operation documents the error body
+        app.include_router(router, responses=http_errors.ERROR_RESPONSES)
     desk.install(app)
     return app

@@ -6,43 +6,32 @@ import argparse
 import json
 import sys
 from contextlib import contextmanager
-from dataclasses import replace
 from pathlib import Path
 
 from audio.errors import AudioError
+from service.errors import CallqaError
 
 EXIT_BAD_INPUT = 2
 
 
 def _analysis_options(args: argparse.Namespace):
-    from audio.diarize import DiarizationOptions
-    from audio.pipeline import AnalysisOptions
-    from audio.transcribe import TranscriptionOptions
+    from service.calls.options import analysis_options
 
-    options = AnalysisOptions(
+    return analysis_options(
         agent_channel=args.agent_channel,
         layout=args.layout,
-        max_duration_s=args.max_duration_h * 3600,
+        max_duration_h=args.max_duration_h,
         threads=args.threads,
-    )
-    return replace(
-        options,
-        diarization=DiarizationOptions(
-            num_speakers=None if (args.min_speakers or args.max_speakers) else args.num_speakers,
-            min_speakers=args.min_speakers,
-            max_speakers=args.max_speakers,
-            pipeline=args.diarization_pipeline,
-            hf_token=args.hf_token,
-            device=args.device,
-            segmentation_step=args.segmentation_step,
-        ),
-        transcription=TranscriptionOptions(
-            backend=args.asr_backend,
-            model=args.asr_model,
-            device=args.device,
-            compute_type=args.compute_type,
-            cpu_threads=args.threads,
-        ),
+        device=args.device,
+        compute_type=args.compute_type,
+        asr_backend=args.asr_backend,
+        asr_model=args.asr_model,
+        diarization_pipeline=args.diarization_pipeline,
+        hf_token=args.hf_token,
+        num_speakers=args.num_speakers,
+        min_speakers=args.min_speakers,
+        max_speakers=args.max_speakers,
+        segmentation_step=args.segmentation_step,
     )
 
 
@@ -216,11 +205,11 @@ def _tenant(name: str):
     """The named tenant (created if new) in a committed session on a migrated database."""
     from service.auth import service as admin
     from service.db import migrate
-    from service.db.session import session_scope
+    from service.db.session import unit_of_work
 
     settings = _settings()
     migrate.upgrade(settings.sqlalchemy_url)
-    with session_scope(settings.sqlalchemy_url) as session:
+    with unit_of_work(settings.sqlalchemy_url) as session:
         yield session, admin.tenant_named(session, name)
 
 
@@ -228,7 +217,7 @@ def cmd_keys_create(args: argparse.Namespace) -> int:
     from service.auth import service as admin
 
     with _tenant(args.tenant) as (session, tenant):
-        key = admin.create_key(session, tenant, args.role, args.name or "")
+        _, key = admin.create_key(session, tenant, args.role, args.name or "")
         tenant_id = tenant.id
     print(
         f"tenant {args.tenant} ({tenant_id}), role {args.role}; the key is shown only once:",
@@ -366,6 +355,9 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return args.func(args)
     except AudioError as error:
+        print(f"callqa: {error.code}: {error.message}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except CallqaError as error:  # the same code and message the API answers with
         print(f"callqa: {error.code}: {error.message}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except (ValueError, FileNotFoundError) as error:

@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel
 from sqlalchemy import text
 
-from service.auth.principal import get_settings
 from service.db.session import engine_for
+from service.deps import SettingsDep
 from service.settings import Settings
 
-router = APIRouter()
+router = APIRouter(tags=["health"])
+
+
+class Readiness(BaseModel):
+    ready: bool
+    checks: dict[str, str]
 
 
 @router.get("/healthz")
@@ -48,8 +54,8 @@ def _check_models() -> str:
     return "ok (shipped models present)"
 
 
-@router.get("/readyz")
-def readyz(settings: Settings = Depends(get_settings)) -> JSONResponse:
+@router.get("/readyz", response_model=Readiness, responses={503: {"model": Readiness}})
+def readyz(settings: SettingsDep) -> JSONResponse:
     checks, ready = {}, True
     for name, check in (
         ("database", lambda: _check_database(settings)),

@@ -1,22 +1,25 @@
-"""Request dependencies: settings, a database session, and the caller's key and tenant."""
+"""Who is calling: an API key (``Authorization: Bearer``) or the desk's session cookie, and
+what its role may do. ``PrincipalDep`` for any caller, ``can(permission)`` for a guard."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Annotated
 
-from fastapi import Depends, HTTPException, Request
-from sqlalchemy import select
+from fastapi import Depends, Request
 from sqlalchemy.orm import Session
 
-from service.auth import keys
+from service.auth import keys, repository
 from service.auth import sessions as web_sessions
 from service.db.models import ApiKey, utcnow
-from service.db.session import session_factory
+from service.db.session import before_commit
+from service.deps import SessionDep, SettingsDep
+from service.errors import Forbidden, Unauthorized
 from service.settings import Settings
 
 LAST_USED_RESOLUTION = timedelta(minutes=1)
+UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 
 @dataclass(frozen=True)
@@ -34,44 +37,22 @@ class Principal:
         return cls(key.id, key.tenant_id, key.role, key.name)
 
 
-def get_settings(request: Request) -> Settings:
-    return request.app.state.settings
-
-
-def get_session(settings: Settings = Depends(get_settings)) -> Iterator[Session]:
-    session = session_factory(settings.sqlalchemy_url)()
-    try:
-        yield session
-    finally:
-        session.close()
-
-
-def _unauthorized(detail: str) -> HTTPException:
-    return HTTPException(401, detail, headers={"WWW-Authenticate": "Bearer"})
-
-
 def principal_for_key(session: Session, key: str) -> Principal | None:
+    """The key's principal, or None for an unknown, revoked or mistyped key."""
     prefix = keys.prefix_of(key)
     if prefix is None:
         return None
-    row = session.scalar(select(ApiKey).where(ApiKey.prefix == prefix))
+    row = repository.key_by_prefix(session, prefix)
     if row is None or row.revoked_at is not None or not keys.matches(key, row.key_hash):
         return None
     now = utcnow()
     if row.last_used_at is None or now - row.last_used_at > LAST_USED_RESOLUTION:
-        row.last_used_at = now  # a write per minute per key, not one per request
-        session.commit()
+        # a write per minute per key, not one per request, and only at the commit
+        before_commit(session, lambda: setattr(row, "last_used_at", now))
     return Principal.of(row)
 
 
-UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
-
-
-def get_principal(
-    request: Request,
-    session: Session = Depends(get_session),
-    settings: Settings = Depends(get_settings),
-) -> Principal:
+def get_principal(request: Request, session: SessionDep, settings: SettingsDep) -> Principal:
     """The caller, from ``Authorization: Bearer KEY`` or from the review desk's session
     cookie; a cookie-authenticated change must also send the session's ``X-CSRF-Token``."""
     header = request.headers.get("authorization", "")
@@ -79,40 +60,50 @@ def get_principal(
         return _principal_from_cookie(request, session, settings)
     scheme, _, key = header.partition(" ")
     if scheme.lower() != "bearer" or not key.strip():
-        raise _unauthorized("send an API key as 'Authorization: Bearer KEY'")
+        raise Unauthorized("send an API key as 'Authorization: Bearer KEY'", code="no_key")
     principal = principal_for_key(session, key.strip())
     if principal is None:
-        raise _unauthorized("the API key is not valid (unknown, revoked or mistyped)")
+        raise Unauthorized(
+            "the API key is not valid (unknown, revoked or mistyped)", code="bad_key"
+        )
     return principal
 
 
 def _principal_from_cookie(request: Request, session: Session, settings: Settings) -> Principal:
     state = web_sessions.resolve(session, settings, request.cookies[web_sessions.COOKIE])
     if state.key is None:
-        raise HTTPException(
-            401, f"your session has {state.status}; sign in again at /signin"
+        raise Unauthorized(
+            f"your session has {state.status}; sign in again at /signin", code="session_ended"
         )
     if request.method in UNSAFE_METHODS and not web_sessions.csrf_matches(
         state.csrf_token, request.headers.get("x-csrf-token")
     ):
-        raise HTTPException(403, "missing or wrong X-CSRF-Token for this session; reload the page")
+        raise Forbidden(
+            "missing or wrong X-CSRF-Token for this session; reload the page", code="bad_csrf"
+        )
     return Principal.of(state.key)
 
 
+PrincipalDep = Annotated[Principal, Depends(get_principal)]
+
+
 def require(permission: str):
-    def check(principal: Principal = Depends(get_principal)) -> Principal:
+    """A dependency that passes the caller on only if its role may ``permission``."""
+
+    def check(principal: PrincipalDep) -> Principal:
         if not principal.can(permission):
-            raise HTTPException(
-                403,
+            raise Forbidden(
                 f"the {principal.role!r} role may not {permission}; ask an admin for a "
                 f"key with a role that may",
+                code="role_may_not",
             )
         return principal
 
     return check
 
 
-CAN_UPLOAD = Depends(require("upload"))
-CAN_READ = Depends(require("read"))
-CAN_REVIEW = Depends(require("review"))
-CAN_CONFIG = Depends(require("config"))
+Uploader = Annotated[Principal, Depends(require("upload"))]
+Reader = Annotated[Principal, Depends(require("read"))]
+Reviewer = Annotated[Principal, Depends(require("review"))]
+Configurer = Annotated[Principal, Depends(require("config"))]
+Admin = Annotated[Principal, Depends(require("admin"))]

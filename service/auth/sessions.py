@@ -1,7 +1,8 @@
 """Browser sessions for the review desk: signed in with an API key, held by a cookie.
 
 The cookie carries a random token; the database keeps its SHA-256, the key it was opened
-with, and a per-session CSRF token that every state-changing request must echo."""
+with, and a per-session CSRF token that every state-changing request must echo. Functions
+flush; the request commits."""
 
 from __future__ import annotations
 
@@ -11,10 +12,11 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
+from service.auth import repository
 from service.db.models import ApiKey, WebSession, utcnow
+from service.db.session import before_commit
 from service.settings import Settings
 
 COOKIE = "callqa_session"
@@ -40,7 +42,7 @@ def open_session(
     """Store a new session for an API key; returns the cookie token (shown to nobody else)."""
     token = secrets.token_urlsafe(32)
     now = utcnow()
-    session.execute(delete(WebSession).where(WebSession.expires_at < now))  # housekeeping
+    repository.delete_expired_sessions(session, now)  # housekeeping
     session.add(
         WebSession(
             token_hash=_digest(token),
@@ -53,7 +55,7 @@ def open_session(
             user_agent=user_agent[:300],
         )
     )
-    session.commit()
+    session.flush()
     return token
 
 
@@ -63,25 +65,23 @@ def _expired(row: WebSession, settings: Settings, now: datetime) -> bool:
 
 
 def resolve(session: Session, settings: Settings, token: str) -> SessionState:
-    """The session behind a cookie token. A revoked key ends its sessions at once."""
-    row = session.get(WebSession, _digest(token)) if token else None
+    """The session behind a cookie token. A revoked key ends its sessions at once. Writes
+    (the last-seen time, dropping a dead session) wait for the request's commit."""
+    row = repository.web_session(session, _digest(token)) if token else None
     if row is None:
         return SessionState("ended")
     now = utcnow()
-    key = session.get(ApiKey, row.api_key_id)
+    key = repository.key(session, row.api_key_id)
     if _expired(row, settings, now) or key is None or key.revoked_at is not None:
-        session.delete(row)
-        session.commit()
+        before_commit(session, lambda: repository.delete_web_session(session, row.token_hash))
         return SessionState("expired")
     if now - row.last_seen_at > SEEN_RESOLUTION:
-        row.last_seen_at = now
-        session.commit()
+        before_commit(session, lambda: setattr(row, "last_seen_at", now))
     return SessionState("active", key, row.csrf_token)
 
 
 def close_session(session: Session, token: str) -> None:
-    session.execute(delete(WebSession).where(WebSession.token_hash == _digest(token)))
-    session.commit()
+    repository.delete_web_session(session, _digest(token))
 
 
 def csrf_matches(expected: str, given: str | None) -> bool:

@@ -1,31 +1,38 @@
 """Turn a received recording into a queued call: deduplicate, check it is audio, store it.
 
-Callers enqueue the analysis only after ``accept`` has committed the row."""
+``accept`` flushes the row and arranges the rest with the caller's unit of work: the analysis
+is enqueued after the commit, and the stored audio is removed if the commit never happens."""
 
 from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from audio import decode
 from audio.errors import AudioError, NotAudioError, UnsupportedCodecError
+from service.calls import repository
 from service.calls.storage import storage_for
 from service.db.models import Call
+from service.db.session import after_commit, on_rollback
+from service.errors import CallqaError
+from service.jobs.queue import enqueue_analysis
 from service.settings import Settings
+from service.validation import nul_free
 
 AGENT_CHANNELS = ("left", "right")
 
 
-class IngestError(Exception):
-    def __init__(self, status_code: int, code: str, detail: str):
-        super().__init__(detail)
-        self.status_code, self.code, self.detail = status_code, code, detail
+class IngestError(CallqaError):
+    """A recording refused at the door (its ``code`` names why)."""
+
+    status = 422
 
 
 @dataclass(frozen=True)
@@ -38,43 +45,54 @@ class CallMetadata:
     extra: dict = field(default_factory=dict)
 
     def __post_init__(self) -> None:
+        for name in ("external_id", "agent_id"):
+            value = getattr(self, name)
+            if value is not None and len(value) > 200:
+                raise IngestError(f"{name} is longer than 200 characters", code="bad_metadata")
+        if not nul_free([self.external_id, self.agent_id, self.language, self.tags, self.extra]):
+            raise IngestError("metadata must not contain a NUL character", code="bad_metadata")
         if self.agent_channel not in AGENT_CHANNELS:
-            raise IngestError(422, "bad_metadata", "agent_channel must be 'left' or 'right'")
+            raise IngestError("agent_channel must be 'left' or 'right'", code="bad_metadata")
         if not self.language.isalpha() or len(self.language) > 8:
-            raise IngestError(422, "bad_metadata", "language must be a code such as 'en'")
+            raise IngestError("language must be a code such as 'en'", code="bad_metadata")
 
 
-def scratch_file(settings: Settings, suffix: str = ".part") -> Path:
-    """A temp file next to the audio store, so moving it in is a rename, not a copy."""
+@contextmanager
+def scratch_file(settings: Settings, suffix: str = ".part") -> Iterator[Path]:
+    """A temp file next to the audio store (so moving it in is a rename, not a copy), gone
+    when the block ends whatever happened; storing it moves it away first."""
     directory = settings.data_dir / "incoming"
     directory.mkdir(parents=True, exist_ok=True)
     descriptor, name = tempfile.mkstemp(dir=directory, suffix=suffix)
     os.close(descriptor)
-    return Path(name)
+    path = Path(name)
+    try:
+        yield path
+    finally:
+        path.unlink(missing_ok=True)
+
+
+def _without_path(error: AudioError, path: Path) -> str:
+    """The decoder names the file it read; here that is our temp file, not the caller's."""
+    message = error.message.removeprefix(f"{path.name}: ")
+    return message.replace(f"{path}: ", "").replace(str(path), "the recording")
 
 
 def _check_audio(path: Path, settings: Settings) -> decode.AudioInfo:
     try:
         info = decode.probe(path)
     except (NotAudioError, UnsupportedCodecError) as error:
-        raise IngestError(415, error.code, error.message) from error
+        raise IngestError(_without_path(error, path), code=error.code, status=415) from error
     except AudioError as error:
-        raise IngestError(422, error.code, error.message) from error
+        raise IngestError(_without_path(error, path), code=error.code) from error
     limit_s = settings.max_duration_h * 3600
     if info.header_duration_s is not None and info.header_duration_s > limit_s:
         raise IngestError(
-            422,
-            "too_long",
             f"the recording is {info.header_duration_s / 3600:.1f} h, over the "
             f"{settings.max_duration_h:g} h limit",
+            code="too_long",
         )
     return info
-
-
-def existing_call(session: Session, tenant_id: str, sha256: str) -> Call | None:
-    return session.scalar(
-        select(Call).where(Call.tenant_id == tenant_id, Call.content_hash == sha256)
-    )
 
 
 def accept(
@@ -89,15 +107,15 @@ def accept(
     metadata: CallMetadata,
     filename: str | None = None,
 ) -> tuple[Call, bool]:
-    """(call, created). The same audio twice for a tenant returns the first call."""
-    try:
-        found = existing_call(session, tenant_id, sha256)
-        if found is not None:
-            return found, False
-        info = _check_audio(path, settings)
-        key = storage_for(settings).put(path, Path(filename or "").suffix or info.format_name)
-    finally:
-        path.unlink(missing_ok=True)
+    """(call, created). The same audio twice for a tenant returns the first call. A new call
+    is flushed; its analysis is enqueued once the caller's unit of work commits."""
+    found = repository.call_by_hash(session, tenant_id, sha256)
+    if found is not None:
+        return found, False
+    info = _check_audio(path, settings)
+    storage = storage_for(settings)
+    key = storage.put(path, Path(filename or "").suffix or info.format_name)
+    on_rollback(session, lambda: storage.delete(key))
     call = Call(
         tenant_id=tenant_id,
         source=source,
@@ -106,7 +124,7 @@ def accept(
         agent_channel=metadata.agent_channel,
         language=metadata.language,
         tags={"tags": list(metadata.tags), **metadata.extra},
-        original_filename=(filename or None) and filename[:500],
+        original_filename=(filename or None) and filename.replace("\x00", "")[:500],
         audio_key=key,
         audio_bytes=size,
         content_hash=sha256,
@@ -114,14 +132,14 @@ def accept(
         duration_s=info.header_duration_s,
         status="queued",
     )
-    session.add(call)
     try:
-        session.commit()
+        with session.begin_nested():
+            session.add(call)
     except IntegrityError:  # the same file raced in twice: keep the first
-        session.rollback()
-        storage_for(settings).delete(key)
-        found = existing_call(session, tenant_id, sha256)
+        storage.delete(key)
+        found = repository.call_by_hash(session, tenant_id, sha256)
         if found is None:
             raise
         return found, False
+    after_commit(session, lambda: enqueue_analysis(settings, call.id))
     return call, True

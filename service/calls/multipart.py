@@ -11,13 +11,15 @@ from pathlib import Path
 from python_multipart import MultipartParser
 from python_multipart.multipart import parse_options_header
 
+from service.errors import CallqaError
+
 MAX_FIELD_BYTES = 64 * 1024
 
 
-class UploadError(Exception):
-    def __init__(self, status_code: int, detail: str):
-        super().__init__(detail)
-        self.status_code, self.detail = status_code, detail
+class UploadError(CallqaError):
+    """A multipart body that cannot be taken (its ``status`` says why: 400, 413, 415, 422)."""
+
+    code = "bad_upload"
 
 
 @dataclass
@@ -47,7 +49,10 @@ async def receive(
     """Parse ``chunks`` (the request body); the ``file_field`` part is written to ``target``."""
     kind, options = parse_options_header(content_type)
     if kind != b"multipart/form-data" or b"boundary" not in options:
-        raise UploadError(415, "send multipart/form-data with the recording in the field 'file'")
+        raise UploadError(
+            "send multipart/form-data with the recording in the field 'file'",
+            status=415, code="not_multipart",
+        )
     upload = StreamedUpload()
     digest = hashlib.sha256()
     state: dict = {"headers": {}, "name": "", "buffer": bytearray(), "out": None, "field": None}
@@ -77,13 +82,16 @@ async def receive(
         if state["out"] is not None:
             upload.size += len(piece)
             if upload.size > max_bytes:
-                raise UploadError(413, f"the recording is over the {max_bytes // 2**20} MB limit")
+                raise UploadError(
+                    f"the recording is over the {max_bytes // 2**20} MB limit",
+                    status=413, code="too_large",
+                )
             digest.update(piece)
             state["out"].write(piece)
         else:
             state["field"] += piece
             if len(state["field"]) > MAX_FIELD_BYTES:
-                raise UploadError(422, f"form field {state['name']!r} is too long")
+                raise UploadError(f"form field {state['name']!r} is too long", status=422)
 
     def on_part_end():
         if state["out"] is not None:
@@ -111,11 +119,11 @@ async def receive(
     except UploadError:
         raise
     except Exception as error:  # python-multipart's parse errors
-        raise UploadError(400, f"malformed multipart body: {error}") from error
+        raise UploadError(f"malformed multipart body: {error}", status=400) from error
     finally:
         if state["out"] is not None:
             state["out"].close()
     if upload.file_path is None:
-        raise UploadError(422, f"no file in the multipart field {file_field!r}")
+        raise UploadError(f"no file in the multipart field {file_field!r}", status=422, code="no_file")
     upload.sha256 = digest.hexdigest()
     return upload

@@ -1,10 +1,9 @@
-"""Store a scored analysis as rows, and turn rows back into the API's JSON."""
+"""Score an analysis and store it as the call's rows (idempotent; verdicts survive)."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from audio.schema import CallAnalysis
@@ -12,16 +11,17 @@ from audio.serialize import from_plain, to_plain
 from scoring import config as scoring_config
 from scoring.call import score_analysis
 from scoring.config import ScoringConfig
+from service.calls import repository
 from service.calls.report import analysis_json
 from service.db.models import (
     Call,
     CallResult,
     FlagRow,
-    Review,
     ToneEventRow,
     TranscriptSegment,
     utcnow,
 )
+from service.errors import NotFound
 
 
 def tenant_rules(text: str | None) -> ScoringConfig:
@@ -47,19 +47,16 @@ def store(
     report.pop("source", None)  # a server-side path, not the caller's business
     old_verdicts = {
         _verdict_key(f.rule, f.start, f.quote): f.verdict
-        for f in session.scalars(select(FlagRow).where(FlagRow.call_id == call.id))
+        for f in repository.flags_of(session, call.id)
         if f.verdict
     }
     # a flag that rules once suppressed (a learned change, later undone) gets its verdict back
     # from the audit trail, where the latest verdict per rule and moment wins
     audited = {
         (review.rule, round(review.flag_start, 1)): review.verdict
-        for review in session.scalars(
-            select(Review).where(Review.call_id == call.id).order_by(Review.id)
-        )
+        for review in repository.reviews_of(session, call.id)
     }
-    for table in (TranscriptSegment, ToneEventRow, FlagRow):
-        session.execute(delete(table).where(table.call_id == call.id))
+    repository.delete_derived_rows(session, call.id)
     for position, segment in enumerate(report["segments"]):
         session.add(
             TranscriptSegment(
@@ -108,7 +105,7 @@ def store(
                 verdict=verdict,
             )
         )
-    stored = session.get(CallResult, call.id)
+    stored = repository.result(session, call.id)
     plain = to_plain(analysis)
     if stored is None:
         session.add(
@@ -121,35 +118,20 @@ def store(
     call.rules_version = scored.score.rules_version
     call.duration_s = analysis.duration_s
     call.unreviewed_flags = unreviewed
+    made_with = (call.model_versions or {}).get("analysis_options")
     call.model_versions = {
         "models": [to_plain(m) for m in analysis.transcript.models],
         "options": dict(analysis.options),
         "rules_version": scored.score.rules_version,
+        **({"analysis_options": made_with} if made_with else {}),
     }
     return report
 
 
 def rescore(session: Session, call: Call, rules: ScoringConfig) -> dict[str, Any]:
     """Score the stored analysis again (new rules), without touching the audio."""
-    stored = session.get(CallResult, call.id)
+    stored = repository.result(session, call.id)
     if stored is None:
-        raise LookupError(f"call {call.id} has no stored analysis to re-score")
+        raise NotFound(f"call {call.id} has no stored analysis to re-score", code="no_analysis")
     analysis = from_plain(CallAnalysis, stored.analysis)
     return store(session, call, analysis, rules, stored.agent_speaker)
-
-
-def flag_json(flag: FlagRow) -> dict[str, Any]:
-    return {
-        "id": flag.id,
-        "call_id": flag.call_id,
-        "type": flag.type,
-        "polarity": flag.polarity,
-        "speaker": flag.speaker,
-        "start": flag.start,
-        "end": flag.end,
-        "quote": flag.quote,
-        "confidence": flag.confidence,
-        "rule": flag.rule,
-        "explanation": flag.explanation,
-        "verdict": flag.verdict,
-    }

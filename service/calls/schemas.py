@@ -1,11 +1,11 @@
-"""Request and response bodies at the API edge (pydantic only here)."""
+"""API bodies for calls and their analysis (pydantic only at the edge)."""
 
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Literal
+from typing import Any
 
-from pydantic import BaseModel, Field, HttpUrl
+from pydantic import BaseModel, ConfigDict
 
 
 class CallAccepted(BaseModel):
@@ -35,20 +35,129 @@ class CallPage(BaseModel):
     next_cursor: str | None
 
 
-class ReviewIn(BaseModel):
-    verdict: Literal["confirmed", "dismissed"]
-    note: str = Field("", max_length=4000)
+class _Open(BaseModel):
+    """Analysis parts: the fields listed are always there; newer analyses may add more."""
+
+    model_config = ConfigDict(extra="allow")
 
 
-class WebhookRecording(BaseModel):
-    audio_url: HttpUrl
-    external_id: str | None = Field(None, max_length=200)
-    agent_id: str | None = Field(None, max_length=200)
-    agent_channel: Literal["left", "right"] = "left"
-    language: str = Field("en", max_length=8)
-    tags: list[str] = Field(default_factory=list, max_length=50)
-    metadata: dict[str, Any] = Field(default_factory=dict)
+class FlagPublic(BaseModel):
+    id: str
+    call_id: str
+    type: str
+    polarity: str
+    speaker: str
+    start: float
+    end: float
+    quote: str
+    confidence: float
+    rule: str
+    explanation: str
+    verdict: str | None
 
 
-class TenantSettingsIn(BaseModel):
-    callback_url: HttpUrl | None = None
+class WordOut(_Open):
+    text: str
+    start: float
+    end: float
+    probability: float
+
+
+class SegmentOut(_Open):
+    speaker: str
+    label: str
+    start: float
+    end: float
+    text: str
+    words: list[WordOut]
+
+
+class CategoryScoreOut(_Open):
+    name: str
+    score: float
+    penalty: float
+    credit: float
+    flags: int
+
+
+class TurnSentimentOut(_Open):
+    speaker: str
+    start: float
+    compound: float
+
+
+class SentimentOut(_Open):
+    turns: list[TurnSentimentOut]
+    customer_start: float
+    customer_end: float
+
+
+class RolesOut(_Open):
+    agent: str
+    customer: str
+    confidence: float
+    method: str
+    cues: list[str]
+
+
+class SpeakerToneOut(_Open):
+    speaker: str
+    role: str
+    talk_time_s: float
+    talk_ratio: float
+    baseline_loudness_db: float | None
+    pitch_median_hz: float | None
+    words_per_second: float
+    interruptions_made: int
+
+
+class ToneEventOut(_Open):
+    kind: str
+    speaker: str
+    role: str
+    start: float
+    end: float
+    value: float
+
+
+class ToneOut(_Open):
+    speakers: list[SpeakerToneOut]
+    turns: list[dict[str, Any]]
+    events: list[ToneEventOut]
+    quarters: list[dict[str, Any]]
+    overtalk_s: float
+    silence_s: float
+
+
+class ModelOut(_Open):
+    stage: str
+    name: str
+    version: str
+
+
+class CallDetail(CallSummary):
+    """A call; once ``status`` is done, also its transcript, tone, flags and score."""
+
+    language: str
+    tags: list[str]
+    original_filename: str | None
+    attempts: int
+    started_at: datetime | None
+    model_versions: dict[str, Any] | None
+    rules_version: str | None
+    audio_url: str
+    score_breakdown: list[CategoryScoreOut] = []
+    flags: list[FlagPublic] = []
+    segments: list[SegmentOut] = []
+    sentiment: SentimentOut | None = None
+    channels: int | None = None
+    roles: RolesOut | None = None
+    tone: ToneOut | None = None
+    models: list[ModelOut] = []
+    options: dict[str, Any] = {}
+    timings_s: dict[str, float] = {}
+
+
+class TranscriptOut(BaseModel):
+    call_id: str
+    segments: list[SegmentOut]

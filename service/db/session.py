@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import cache
 
@@ -41,15 +41,45 @@ def session_factory(url: str) -> sessionmaker[Session]:
     return sessionmaker(engine_for(url), expire_on_commit=False)
 
 
+BEFORE_COMMIT = "callqa.before_commit"
+AFTER_COMMIT = "callqa.after_commit"
+ON_ROLLBACK = "callqa.on_rollback"
+
+
+def before_commit(session: Session, action: Callable[[], None]) -> None:
+    """Run ``action`` just before this unit of work commits: bookkeeping writes (a key's
+    last use) that should not take SQLite's write lock for the whole request."""
+    session.info.setdefault(BEFORE_COMMIT, []).append(action)
+
+
+def after_commit(session: Session, action: Callable[[], None]) -> None:
+    """Run ``action`` once this unit of work has committed (enqueue a job, delete a file the
+    committed change no longer points at); dropped if it rolls back."""
+    session.info.setdefault(AFTER_COMMIT, []).append(action)
+
+
+def on_rollback(session: Session, action: Callable[[], None]) -> None:
+    """Run ``action`` if this unit of work rolls back (remove a file stored for a row that
+    will not exist)."""
+    session.info.setdefault(ON_ROLLBACK, []).append(action)
+
+
 @contextmanager
-def session_scope(url: str) -> Iterator[Session]:
-    """A session that commits on success and rolls back on error."""
+def unit_of_work(url: str) -> Iterator[Session]:
+    """The one place that commits: a request or a job opens one, services and repositories
+    only flush. Commits on success, rolls back on error, then runs the matching actions."""
     session = session_factory(url)()
     try:
         yield session
+        for action in session.info.pop(BEFORE_COMMIT, []):
+            action()
         session.commit()
     except BaseException:
         session.rollback()
+        for action in session.info.pop(ON_ROLLBACK, []):
+            action()
         raise
     finally:
         session.close()
+    for action in session.info.pop(AFTER_COMMIT, []):
+        action()

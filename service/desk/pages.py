@@ -13,33 +13,36 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Query, Request
 from fastapi import Path as PathParam
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 from markupsafe import Markup
-from sqlalchemy import select
-from sqlalchemy.orm import Session
 
+from service.auth import repository as auth_repository
 from service.auth import sessions
-from service.auth.principal import Principal, get_session, get_settings, principal_for_key
-from service.calls.endpoints import call_detail
-from service.db.models import Call, CallResult, Tenant, utcnow
+from service.auth.principal import Principal, principal_for_key
+from service.calls import repository as calls_repository
+from service.calls.repository import CallFilters
+from service.calls.schemas import FlagPublic, SegmentOut
+from service.calls.service import call_detail
+from service.db.models import utcnow
+from service.deps import SessionDep, SettingsDep
 from service.desk import plots
 from service.desk.viewer import (
     SIGNIN_COOKIE,
     Viewer,
+    ViewerDep,
     check_csrf,
     need,
     new_signin_token,
     safe_next,
-    viewer,
 )
-from service.jobs.queue import get_queue
+from service.errors import NotFound
 from service.reviews import queue as review_queue
 from service.reviews import service as review
+from service.rules import service as rules_service
 from service.rules import versions as scoring_versions
-from service.settings import Settings
 
 HERE = Path(__file__).parent
 STATIC_DIR = HERE / "static"
@@ -76,8 +79,8 @@ def landing(principal) -> str:
 @router.get("/")
 def home(
     request: Request,
-    session: Session = Depends(get_session),
-    settings: Settings = Depends(get_settings),
+    session: SessionDep,
+    settings: SettingsDep,
 ) -> Response:
     state = sessions.resolve(session, settings, request.cookies.get(sessions.COOKIE, ""))
     if state.key is None:
@@ -104,8 +107,8 @@ def signin_form(request: Request, next: str = "/", reason: str = "") -> Response
 @router.post("/signin")
 async def signin(
     request: Request,
-    session: Session = Depends(get_session),
-    settings: Settings = Depends(get_settings),
+    session: SessionDep,
+    settings: SettingsDep,
 ) -> Response:
     form = await request.form()
     next_url = safe_next(str(form.get("next") or "/"))
@@ -148,8 +151,8 @@ async def signin(
 @router.post("/signout")
 async def signout(
     request: Request,
-    session: Session = Depends(get_session),
-    settings: Settings = Depends(get_settings),
+    session: SessionDep,
+    settings: SettingsDep,
 ) -> Response:
     token = request.cookies.get(sessions.COOKIE, "")
     state = sessions.resolve(session, settings, token)
@@ -190,6 +193,7 @@ def _number(value: str | None, field: str, errors: list[str]) -> float | None:
 @router.get("/queue")
 def queue_page(
     request: Request,
+    *,
     type: str = "",
     agent: str = "",
     date_from: str = "",
@@ -197,8 +201,8 @@ def queue_page(
     score_min: str = "",
     score_max: str = "",
     page_number: int = Query(1, alias="page", ge=1),
-    who: Viewer = Depends(viewer),
-    session: Session = Depends(get_session),
+    who: ViewerDep,
+    session: SessionDep,
 ) -> Response:
     need(who, "review", "The review queue")
     errors: list[str] = []
@@ -233,57 +237,56 @@ def queue_page(
 # --- one call ----------------------------------------------------------------------------
 
 
-def _load_call(session: Session, who: Viewer, call_id: str) -> Call | None:
-    call = session.get(Call, call_id)
-    return call if call is not None and call.tenant_id == who.principal.tenant_id else None
+Piece = tuple[str, FlagPublic | None]
 
 
-def _mark_words(segments: list[dict[str, Any]], flags: list[dict[str, Any]]) -> None:
-    """Split each turn into ``pieces`` [(text, flag or None)]: runs of words that a flag on
-    the same speaker's side covers, so the transcript can highlight the quoted span."""
+def _mark_words(segments: list[SegmentOut], flags: list[FlagPublic]) -> list[list[Piece]]:
+    """Per turn, its ``pieces`` [(text, flag or None)]: runs of words that a flag on the
+    same speaker's side covers, so the transcript can highlight the quoted span."""
+    marked = []
     for segment in segments:
-        pieces: list[tuple[str, dict[str, Any] | None]] = []
-        for word in segment["words"]:
+        pieces: list[Piece] = []
+        for word in segment.words:
             covering = next(
-                (f for f in flags if f["speaker"] == segment["speaker"]
-                 and f["start"] < word["end"] and word["start"] < f["end"]),
+                (f for f in flags if f.speaker == segment.speaker
+                 and f.start < word.end and word.start < f.end),
                 None,
             )
             if pieces and pieces[-1][1] is covering:
-                pieces[-1] = (f"{pieces[-1][0]} {word['text']}", covering)
+                pieces[-1] = (f"{pieces[-1][0]} {word.text}", covering)
             else:
-                pieces.append((word["text"], covering))
-        segment["pieces"] = pieces or [(segment["text"], None)]
-        segment["flagged"] = any(flag for _, flag in pieces)
+                pieces.append((word.text, covering))
+        marked.append(pieces or [(segment.text, None)])
+    return marked
 
 
 @router.get("/calls/{call_id}")
 def call_page(
     request: Request,
     call_id: str,
-    who: Viewer = Depends(viewer),
-    session: Session = Depends(get_session),
+    who: ViewerDep,
+    session: SessionDep,
 ) -> Response:
     need(who, "read", "A call's page")
-    call = _load_call(session, who, call_id)
+    call = calls_repository.tenant_call(session, who.principal.tenant_id, call_id)
     if call is None:
         return page(request, who, "error.html", status_code=404, title="Call not found",
                     message=f"There is no call {call_id!r} in your organisation.")
     detail = call_detail(session, call)
-    timeline = ""
-    if call.status == "done":
-        result = session.get(CallResult, call.id)
-        role_of = {detail["roles"]["agent"]: "agent", detail["roles"]["customer"]: "customer"}
+    timeline, pieces, reviews = "", [], {}
+    if call.status == "done" and detail.roles is not None:
+        result = calls_repository.result(session, call.id)
+        role_of = {detail.roles.agent: "agent", detail.roles.customer: "customer"}
         timeline = plots.timeline(
-            detail["duration_s"], result.analysis["tone"].get("tracks", []), role_of,
-            detail["tone"]["events"], detail["flags"],
+            detail.duration_s, result.analysis["tone"].get("tracks", []), role_of,
+            [event.model_dump() for event in detail.tone.events],
+            [flag.model_dump() for flag in detail.flags],
         )
-        _mark_words(detail["segments"], detail["flags"])
-        reviews = review.latest_reviews(session, call.id)
-        for flag in detail["flags"]:
-            flag["review"] = reviews.get((flag["rule"], round(flag["start"], 1)))
-    return page(request, who, "call.html", call=call, detail=detail,
-                timeline=Markup(timeline))
+        pieces = _mark_words(detail.segments, detail.flags)
+        latest = review.latest_reviews(session, call.id)
+        reviews = {flag.id: latest.get((flag.rule, round(flag.start, 1))) for flag in detail.flags}
+    return page(request, who, "call.html", call=call, detail=detail, pieces=pieces,
+                reviews=reviews, timeline=Markup(timeline))
 
 
 @router.post("/calls/{call_id}/flags/{flag_id}/review")
@@ -291,15 +294,16 @@ async def review_form(
     request: Request,
     call_id: str,
     flag_id: str,
-    who: Viewer = Depends(viewer),
-    session: Session = Depends(get_session),
+    who: ViewerDep,
+    session: SessionDep,
 ) -> Response:
     """The no-script path of the confirm/dismiss buttons (scripts call the API instead)."""
     form = await request.form()
     check_csrf(who, str(form.get("csrf_token") or ""))
     need(who, "review", "Confirming or dismissing flags")
     verdict = str(form.get("verdict") or "")
-    if verdict not in ("confirmed", "dismissed") or _load_call(session, who, call_id) is None:
+    known = calls_repository.tenant_call(session, who.principal.tenant_id, call_id)
+    if verdict not in ("confirmed", "dismissed") or known is None:
         return page(request, who, "error.html", status_code=404, title="Nothing to review",
                     message="That flag or verdict is unknown.")
     try:
@@ -307,7 +311,7 @@ async def review_form(
             session, who.principal.tenant_id, who.principal.key_id, who.principal.name,
             flag_id, verdict, str(form.get("note") or "")[:4000],
         )
-    except LookupError:
+    except NotFound:
         return page(request, who, "error.html", status_code=404, title="Flag not found",
                     message=f"There is no flag {flag_id!r} on this call.")
     return RedirectResponse(f"/calls/{call_id}#flag-{flag_id}", status_code=303)
@@ -319,18 +323,13 @@ async def review_form(
 @router.get("/upload")
 def upload_page(
     request: Request,
-    who: Viewer = Depends(viewer),
-    session: Session = Depends(get_session),
-    settings: Settings = Depends(get_settings),
+    who: ViewerDep,
+    session: SessionDep,
+    settings: SettingsDep,
 ) -> Response:
     need(who, "upload", "Uploading calls")
-    recent = list(
-        session.scalars(
-            select(Call)
-            .where(Call.tenant_id == who.principal.tenant_id)
-            .order_by(Call.created_at.desc(), Call.id.desc())
-            .limit(20)
-        )
+    recent = calls_repository.page_of_calls(
+        session, who.principal.tenant_id, CallFilters(), limit=20
     )
     return page(request, who, "upload.html", recent=recent,
                 max_upload_mb=settings.max_upload_mb)
@@ -342,8 +341,8 @@ def upload_page(
 @router.get("/agents")
 def agents_page(
     request: Request,
-    who: Viewer = Depends(viewer),
-    session: Session = Depends(get_session),
+    who: ViewerDep,
+    session: SessionDep,
 ) -> Response:
     need(who, "review", "Agent scorecards")
     return page(request, who, "agents.html",
@@ -356,12 +355,13 @@ WEEKLY_FROM_DAYS = 45  # longer trends are drawn per week, or the chart is all d
 @router.get("/agents/{agent_id}")
 def agent_page(
     request: Request,
+    *,
     agent_id: str,
     date_from: str = "",
     date_to: str = "",
     bucket: str = "",
-    who: Viewer = Depends(viewer),
-    session: Session = Depends(get_session),
+    who: ViewerDep,
+    session: SessionDep,
 ) -> Response:
     need(who, "review", "Agent scorecards")
     errors: list[str] = []
@@ -377,10 +377,10 @@ def agent_page(
             card = review.agent_scorecard(
                 session, who.principal.tenant_id, agent_id, *window, bucket="week"
             )
-    except LookupError as error:
+    except NotFound as error:
         if not any(window):
             return page(request, who, "error.html", status_code=404, title="No scorecard",
-                        message=str(error).capitalize() + ".")
+                        message=error.message.capitalize() + ".")
         errors.append("No analysed calls for this agent in this period.")
         return page(request, who, "agent.html", card={"agent_id": agent_id, "calls": 0},
                     rates=[], form=form, errors=errors, trend="")
@@ -395,8 +395,8 @@ def agent_page(
 @router.get("/rules")
 def rules_page(
     request: Request,
-    who: Viewer = Depends(viewer),
-    session: Session = Depends(get_session),
+    who: ViewerDep,
+    session: SessionDep,
 ) -> Response:
     need(who, "review", "Rule precision")
     stats = review.rule_precision(session, who.principal.tenant_id)
@@ -420,17 +420,14 @@ async def _config_change(request: Request, who: Viewer, what: str) -> None:
 @router.post("/rules/learn")
 async def learn_form(
     request: Request,
-    who: Viewer = Depends(viewer),
-    session: Session = Depends(get_session),
-    settings: Settings = Depends(get_settings),
+    who: ViewerDep,
+    session: SessionDep,
+    settings: SettingsDep,
 ) -> Response:
     """Adjust this tenant's scoring from its verdicts, then re-score stored calls."""
     await _config_change(request, who, "Learning from verdicts")
-    tenant = session.get(Tenant, who.principal.tenant_id)
-    _, number = scoring_versions.learn(session, tenant, who.principal.name)
-    session.commit()
-    if number is not None:
-        get_queue(settings).rescore.send(who.principal.tenant_id)
+    tenant = auth_repository.tenant(session, who.principal.tenant_id)
+    _, number = rules_service.learn(session, settings, tenant, who.principal.name)
     outcome = f"version {number}" if number is not None else "nothing"
     return RedirectResponse(f"/rules?learned={outcome}#versions", status_code=303)
 
@@ -438,18 +435,17 @@ async def learn_form(
 @router.post("/rules/versions/{number}/restore")
 async def restore_form(
     request: Request,
+    *,
     number: int = PathParam(ge=1, le=1_000_000),
-    who: Viewer = Depends(viewer),
-    session: Session = Depends(get_session),
-    settings: Settings = Depends(get_settings),
+    who: ViewerDep,
+    session: SessionDep,
+    settings: SettingsDep,
 ) -> Response:
     await _config_change(request, who, "Restoring scoring rules")
+    tenant = auth_repository.tenant(session, who.principal.tenant_id)
     try:
-        scoring_versions.restore(session, session.get(Tenant, who.principal.tenant_id), number,
-                                 who.principal.name)
-    except LookupError:
+        rules_service.restore(session, settings, tenant, number, who.principal.name)
+    except NotFound:
         return page(request, who, "error.html", status_code=404, title="No such version",
                     message=f"There is no scoring rules version {number}.")
-    session.commit()
-    get_queue(settings).rescore.send(who.principal.tenant_id)
     return RedirectResponse("/rules#versions", status_code=303)

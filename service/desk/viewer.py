@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
+from typing import Annotated
 from urllib.parse import quote
 
 from fastapi import Depends, Request
-from sqlalchemy.orm import Session
 
 from service.auth import sessions
-from service.auth.principal import Principal, get_session, get_settings
-from service.settings import Settings
+from service.auth.principal import Principal
+from service.deps import SessionDep, SettingsDep
 
 SIGNIN_COOKIE = "callqa_signin"  # double-submit token for the sign-in form itself
 
@@ -52,11 +52,7 @@ class PageForbidden(Exception):
         self.who = who
 
 
-def viewer(
-    request: Request,
-    session: Session = Depends(get_session),
-    settings: Settings = Depends(get_settings),
-) -> Viewer:
+def viewer(request: Request, session: SessionDep, settings: SettingsDep) -> Viewer:
     here = request.url.path + (f"?{request.url.query}" if request.url.query else "")
     token = request.cookies.get(sessions.COOKIE, "")
     if not token:
@@ -65,6 +61,9 @@ def viewer(
     if state.key is None:
         raise SignInRequired(here, state.status)
     return Viewer(Principal.of(state.key), state.csrf_token)
+
+
+ViewerDep = Annotated[Viewer, Depends(viewer)]
 
 
 def need(who: Viewer, permission: str, page: str) -> None:

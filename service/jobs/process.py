@@ -8,14 +8,14 @@ from __future__ import annotations
 
 import logging
 import threading
-from dataclasses import replace
 from datetime import timedelta
 
-from sqlalchemy import or_, select, update
-
 from audio.errors import AudioError
-from service.db.models import Call, Tenant, utcnow
-from service.db.session import session_scope
+from service.auth import repository as auth_repository
+from service.calls import repository as calls_repository
+from service.db.models import Call, utcnow
+from service.db.session import unit_of_work
+from service.jobs import repository
 from service.settings import Settings
 
 log = logging.getLogger("callqa.jobs")
@@ -27,41 +27,13 @@ class TransientError(Exception):
 
 def claim(settings: Settings, call_id: str) -> int | None:
     """Take the call for this worker; returns the attempt number, or None if not ours."""
-    now = utcnow()
-    with session_scope(settings.sqlalchemy_url) as session:
-        result = session.execute(
-            update(Call)
-            .where(
-                Call.id == call_id,
-                or_(
-                    Call.status == "queued",
-                    (Call.status == "processing") & (Call.lease_until < now),
-                ),
-            )
-            .values(
-                status="processing",
-                attempts=Call.attempts + 1,
-                started_at=now,
-                lease_until=now + timedelta(seconds=settings.job_lease_s),
-                failure_reason=None,
-            )
-        )
-        if result.rowcount != 1:
-            return None
-        return session.scalar(select(Call.attempts).where(Call.id == call_id))
-
-
-def _still_ours(call_id: str, attempt: int):
-    return (Call.id == call_id) & (Call.status == "processing") & (Call.attempts == attempt)
+    with unit_of_work(settings.sqlalchemy_url) as session:
+        return repository.claim(session, call_id, settings.job_lease_s, utcnow())
 
 
 def renew_lease(settings: Settings, call_id: str, attempt: int) -> None:
-    with session_scope(settings.sqlalchemy_url) as session:
-        session.execute(
-            update(Call)
-            .where(_still_ours(call_id, attempt))
-            .values(lease_until=utcnow() + timedelta(seconds=settings.job_lease_s))
-        )
+    with unit_of_work(settings.sqlalchemy_url) as session:
+        repository.renew_lease(session, call_id, attempt, settings.job_lease_s)
 
 
 class LeaseKeeper:
@@ -89,64 +61,28 @@ class LeaseKeeper:
 
 
 def fail(settings: Settings, call_id: str, reason: str, attempt: int | None = None) -> None:
-    with session_scope(settings.sqlalchemy_url) as session:
-        condition = Call.id == call_id if attempt is None else _still_ours(call_id, attempt)
-        session.execute(
-            update(Call)
-            .where(condition)
-            .values(status="failed", failure_reason=reason, finished_at=utcnow(), lease_until=None)
-        )
+    with unit_of_work(settings.sqlalchemy_url) as session:
+        repository.mark_failed(session, call_id, reason, attempt)
 
 
 def requeue(settings: Settings, call_id: str, attempt: int, reason: str) -> None:
     """Give the call back after a transient error; the broker retries the message."""
-    with session_scope(settings.sqlalchemy_url) as session:
-        session.execute(
-            update(Call)
-            .where(_still_ours(call_id, attempt))
-            .values(
-                status="queued",
-                lease_until=None,
-                queued_at=utcnow(),
-                failure_reason=f"retrying after: {reason}",
-            )
-        )
-
-
-def resolved_device(setting: str) -> str:
-    if setting != "auto":
-        return setting
-    import torch
-
-    return "cuda" if torch.cuda.is_available() else "cpu"
+    with unit_of_work(settings.sqlalchemy_url) as session:
+        repository.mark_queued(session, call_id, attempt, reason)
 
 
 def analysis_options(settings: Settings, call: Call):
-    from audio.diarize import DiarizationOptions
-    from audio.pipeline import AnalysisOptions
-    from audio.transcribe import TranscriptionOptions
+    """The worker's options for ``call``: the service settings plus the call's own."""
+    from service.calls.options import analysis_options as build
 
-    device = resolved_device(settings.device)
-    options = AnalysisOptions(
+    return build(
         agent_channel=call.agent_channel,
-        max_duration_s=settings.max_duration_h * 3600,
+        language=call.language,
+        max_duration_h=settings.max_duration_h,
         threads=settings.analysis_threads,
-    )
-    return replace(
-        options,
-        transcription=replace(
-            TranscriptionOptions(),
-            language=call.language,
-            cpu_threads=settings.analysis_threads,
-            device=device,
-            compute_type="int8" if device == "cpu" else "float16",
-        ),
-        diarization=replace(
-            DiarizationOptions(),
-            device=device,
-            pipeline=settings.diarization_pipeline or None,
-            hf_token=settings.hf_token or None,
-        ),
+        device=settings.device,
+        diarization_pipeline=settings.diarization_pipeline or None,
+        hf_token=settings.hf_token or None,
     )
 
 
@@ -155,14 +91,15 @@ def run(settings: Settings, call_id: str, *, final_attempt: bool = True) -> str:
 
     Raises TransientError (after requeueing the call) when a retry may succeed."""
     from audio.pipeline import analyze
+    from service.calls.options import stored
     from service.calls.results import store, tenant_rules
     from service.calls.storage import storage_for
 
     attempt = claim(settings, call_id)
     if attempt is None:
         return "skipped"
-    with session_scope(settings.sqlalchemy_url) as session:
-        call = session.get(Call, call_id)
+    with unit_of_work(settings.sqlalchemy_url) as session:
+        call = calls_repository.call(session, call_id)
         audio_key, options = call.audio_key, analysis_options(settings, call)
     storage = storage_for(settings)
     try:
@@ -173,7 +110,8 @@ def run(settings: Settings, call_id: str, *, final_attempt: bool = True) -> str:
         with LeaseKeeper(settings, call_id, attempt):
             analysis = analyze(path, options)
     except AudioError as error:
-        fail(settings, call_id, f"{error.code}: {error.message}", attempt)
+        message = error.message.removeprefix(f"{path.name}: ").replace(f"{path}: ", "")
+        fail(settings, call_id, f"{error.code}: {message}", attempt)
         return "failed"
     except Exception as error:
         log.exception("analysis of %s failed", call_id)
@@ -182,13 +120,14 @@ def run(settings: Settings, call_id: str, *, final_attempt: bool = True) -> str:
         )
     finally:
         storage.release(audio_key, path)
-    with session_scope(settings.sqlalchemy_url) as session:
-        call = session.scalar(select(Call).where(_still_ours(call_id, attempt)).with_for_update())
+    with unit_of_work(settings.sqlalchemy_url) as session:
+        call = repository.held_call(session, call_id, attempt)
         if call is None:  # deleted, or our lease lapsed and another worker took over
             return "skipped"
-        tenant = session.get(Tenant, call.tenant_id)
+        tenant = auth_repository.tenant(session, call.tenant_id)
         try:
             store(session, call, analysis, tenant_rules(tenant.scoring_config))
+            call.model_versions = {**call.model_versions, "analysis_options": stored(options)}
         except ValueError as error:  # the tenant's rules are broken: nothing to retry
             call.status, call.failure_reason = "failed", f"scoring_config: {error}"
             call.finished_at, call.lease_until = utcnow(), None
@@ -208,18 +147,6 @@ def _transient(settings, call_id, attempt, reason, final_attempt) -> str:
 
 def stale_call_ids(settings: Settings, queued_older_than_s: float) -> list[str]:
     """Calls whose worker died (lease expired) or whose message may be lost."""
-    now = utcnow()
-    with session_scope(settings.sqlalchemy_url) as session:
-        return list(
-            session.scalars(
-                select(Call.id)
-                .where(
-                    or_(
-                        (Call.status == "processing") & (Call.lease_until < now),
-                        (Call.status == "queued")
-                        & (Call.queued_at < now - timedelta(seconds=queued_older_than_s)),
-                    )
-                )
-                .limit(1000)
-            )
-        )
+    queued_before = utcnow() - timedelta(seconds=queued_older_than_s)
+    with unit_of_work(settings.sqlalchemy_url) as session:
+        return repository.stale_call_ids(session, queued_before)

@@ -6,10 +6,10 @@ import math
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import exists, func, select
 from sqlalchemy.orm import Session
 
-from service.db.models import Call, FlagRow
+from service.calls.repository import CallFilters
+from service.reviews import repository
 
 
 @dataclass(frozen=True)
@@ -44,59 +44,32 @@ class QueuePage:
     unreviewed_by_type: tuple[tuple[str, int], ...]
 
 
-def _conditions(tenant_id: str, filters: QueueFilters, with_type: bool) -> list:
-    where = [Call.tenant_id == tenant_id, Call.status == "done", Call.unreviewed_flags > 0]
-    if filters.agent_id:
-        where.append(Call.agent_id == filters.agent_id)
-    if filters.created_from:
-        where.append(Call.created_at >= filters.created_from)
-    if filters.created_to:
-        where.append(Call.created_at < filters.created_to)
-    if filters.score_min is not None:
-        where.append(Call.score >= filters.score_min)
-    if filters.score_max is not None:
-        where.append(Call.score <= filters.score_max)
-    if with_type and filters.flag_type:
-        where.append(
-            exists().where(
-                FlagRow.call_id == Call.id,
-                FlagRow.type == filters.flag_type,
-                FlagRow.verdict.is_(None),
-            )
-        )
-    return where
+def _call_filters(filters: QueueFilters, with_type: bool) -> CallFilters:
+    return CallFilters(
+        status="done",
+        has_unreviewed=True,
+        agent_id=filters.agent_id,
+        created_from=filters.created_from,
+        created_to=filters.created_to,
+        score_min=filters.score_min,
+        score_max=filters.score_max,
+        unreviewed_flag_type=filters.flag_type if with_type else None,
+    )
 
 
 def calls_to_review(
     session: Session, tenant_id: str, filters: QueueFilters, page: int = 1, per_page: int = 25
 ) -> QueuePage:
     """One page (1-based) of the queue, lowest score first, newest first among equals."""
-    where = _conditions(tenant_id, filters, with_type=True)
-    total = session.scalar(select(func.count()).select_from(Call).where(*where)) or 0
-    calls = list(
-        session.scalars(
-            select(Call)
-            .where(*where)
-            .order_by(Call.score.asc(), Call.created_at.desc(), Call.id)
-            .limit(per_page)
-            .offset((page - 1) * per_page)
-        )
-    )
+    selected = _call_filters(filters, with_type=True)
+    total = repository.queue_count(session, tenant_id, selected)
+    calls = repository.queue_calls(session, tenant_id, selected, per_page, (page - 1) * per_page)
     per_call: dict[str, dict[str, int]] = {call.id: {} for call in calls}
-    if calls:
-        for call_id, flag_type, count in session.execute(
-            select(FlagRow.call_id, FlagRow.type, func.count())
-            .where(FlagRow.call_id.in_(per_call), FlagRow.verdict.is_(None))
-            .group_by(FlagRow.call_id, FlagRow.type)
-        ):
-            per_call[call_id][flag_type] = count
-    facet_calls = select(Call.id).where(*_conditions(tenant_id, filters, with_type=False))
-    facets = session.execute(
-        select(FlagRow.type, func.count())
-        .where(FlagRow.call_id.in_(facet_calls), FlagRow.verdict.is_(None))
-        .group_by(FlagRow.type)
-        .order_by(func.count().desc(), FlagRow.type)
-    ).all()
+    for call_id, flag_type, count in repository.unreviewed_per_call(session, list(per_call)):
+        per_call[call_id][flag_type] = count
+    facets = repository.unreviewed_facets(
+        session, tenant_id, _call_filters(filters, with_type=False)
+    )
     return QueuePage(
         rows=tuple(
             QueueRow(

@@ -1,4 +1,5 @@
-"""Supervisor review: verdicts, per-rule precision, agent scorecards, re-scoring."""
+"""Supervisor review: verdicts, per-rule precision, agent scorecards, re-scoring. Functions
+flush; the request or job commits."""
 
 from __future__ import annotations
 
@@ -7,34 +8,41 @@ from collections import defaultdict
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from service.auth import repository as auth_repository
+from service.calls import repository as calls_repository
+from service.calls.repository import CallFilters
 from service.calls.results import rescore, tenant_rules
-from service.db.models import Call, FlagRow, Review, Tenant
-from service.db.session import session_scope
+from service.db.models import FlagRow, Review
+from service.db.session import unit_of_work
+from service.errors import NotFound
+from service.reviews import repository
 from service.settings import Settings
 
 log = logging.getLogger("callqa.review")
 
 
 def rescore_tenant(settings: Settings, tenant_id: str) -> int:
-    """Re-score every analysed call of the tenant with its current rules; returns the count."""
-    with session_scope(settings.sqlalchemy_url) as session:
-        tenant = session.get(Tenant, tenant_id)
-        rules = tenant_rules(tenant.scoring_config)
-        call_ids = list(
-            session.scalars(
-                select(Call.id).where(Call.tenant_id == tenant_id, Call.status == "done")
-            )
-        )
+    """Re-score every analysed call of the tenant with its current rules, one unit of work
+    per call; returns the count."""
+    with unit_of_work(settings.sqlalchemy_url) as session:
+        rules = tenant_rules(auth_repository.tenant(session, tenant_id).scoring_config)
+        call_ids = calls_repository.done_call_ids(session, tenant_id)
     for call_id in call_ids:
-        with session_scope(settings.sqlalchemy_url) as session:
-            call = session.get(Call, call_id)
+        with unit_of_work(settings.sqlalchemy_url) as session:
+            call = calls_repository.call(session, call_id)
             if call is not None and call.status == "done":
                 rescore(session, call, rules)
     log.info("re-scored %d calls for tenant %s", len(call_ids), tenant_id)
     return len(call_ids)
+
+
+def tenant_flag(session: Session, tenant_id: str, flag_id: str) -> FlagRow:
+    flag = repository.tenant_flag(session, tenant_id, flag_id)
+    if flag is None:  # another tenant's flag answers the same: ids cannot be probed
+        raise NotFound(f"no flag {flag_id!r}", code="unknown_flag")
+    return flag
 
 
 def record_verdict(
@@ -46,11 +54,8 @@ def record_verdict(
     verdict: str,
     note: str,
 ) -> FlagRow:
-    """Set a flag's verdict and append it to the audit trail; LookupError for an unknown
-    flag or another tenant's (the same answer, so ids cannot be probed)."""
-    flag = session.get(FlagRow, flag_id)
-    if flag is None or flag.tenant_id != tenant_id:
-        raise LookupError(f"no flag {flag_id!r}")
+    """Set a flag's verdict and append it to the audit trail."""
+    flag = tenant_flag(session, tenant_id, flag_id)
     flag.verdict = verdict
     session.add(
         Review(
@@ -67,54 +72,27 @@ def record_verdict(
         )
     )
     session.flush()
-    refresh_unreviewed(session, flag.call_id)
-    session.commit()
+    call = calls_repository.call(session, flag.call_id)
+    call.unreviewed_flags = repository.count_unreviewed(session, flag.call_id)
+    session.flush()
     return flag
 
 
 def latest_reviews(session: Session, call_id: str) -> dict[tuple[str, float], Review]:
     """The newest verdict per flag of a call, keyed by (rule, start rounded to 0.1 s) so it
     still finds a flag whose row a re-score replaced."""
-    rows = session.scalars(select(Review).where(Review.call_id == call_id).order_by(Review.id))
-    return {(r.rule, round(r.flag_start, 1)): r for r in rows}
-
-
-def refresh_unreviewed(session, call_id: str) -> None:
-    count = session.scalar(
-        select(func.count())
-        .select_from(FlagRow)
-        .where(FlagRow.call_id == call_id, FlagRow.verdict.is_(None))
-    )
-    call = session.get(Call, call_id)
-    call.unreviewed_flags = int(count or 0)
+    return {(r.rule, round(r.flag_start, 1)): r for r in calls_repository.reviews_of(session, call_id)}
 
 
 def rule_precision(session: Session, tenant_id: str) -> list[dict[str, Any]]:
     """Per rule: flags fired, latest verdicts, precision = confirmed / judged (None unjudged)."""
-    fired = session.execute(
-        select(FlagRow.rule, FlagRow.type, func.count())
-        .where(FlagRow.tenant_id == tenant_id)
-        .group_by(FlagRow.rule, FlagRow.type)
-    ).all()
-    # latest verdict per flag, from the audit trail (survives re-scoring)
-    latest = (
-        select(Review.rule, Review.verdict, Review.flag_id, Review.id)
-        .where(Review.tenant_id == tenant_id)
-        .subquery()
-    )
-    newest_ids = select(func.max(latest.c.id)).group_by(latest.c.flag_id)
-    judged = session.execute(
-        select(latest.c.rule, latest.c.verdict, func.count())
-        .where(latest.c.id.in_(newest_ids))
-        .group_by(latest.c.rule, latest.c.verdict)
-    ).all()
     stats: dict[str, dict[str, Any]] = defaultdict(
         lambda: {"fired": 0, "confirmed": 0, "dismissed": 0, "type": ""}
     )
-    for rule, flag_type, count in fired:
+    for rule, flag_type, count in repository.fired_per_rule(session, tenant_id):
         stats[rule]["fired"] += count
         stats[rule]["type"] = flag_type
-    for rule, verdict, count in judged:
+    for rule, verdict, count in repository.latest_verdicts_per_rule(session, tenant_id):
         stats[rule][verdict] += count
     out = []
     for rule, row in sorted(stats.items()):
@@ -138,30 +116,19 @@ def agent_scorecard(
     bucket: str = "day",
 ) -> dict[str, Any]:
     """Score trend per day or per week (``bucket``; a week is named by its Monday), flag
-    rates per call against the team, worst calls.
-
-    Raises LookupError when the agent has no analysed call in the range."""
-    window = [Call.tenant_id == tenant_id, Call.status == "done"]
-    if created_from:
-        window.append(Call.created_at >= created_from)
-    if created_to:
-        window.append(Call.created_at < created_to)
-    calls = session.execute(
-        select(Call.id, Call.created_at, Call.score, Call.agent_id)
-        .where(*window)
-        .order_by(Call.created_at)
-    ).all()
+    rates per call against the team, worst calls. NotFound when the agent has no analysed
+    call in the range."""
+    window = CallFilters(status="done", created_from=created_from, created_to=created_to)
+    calls = repository.scored_calls(session, tenant_id, window)
     mine = [c for c in calls if c.agent_id == agent_id]
     if not mine:
-        raise LookupError(f"no analysed calls for agent {agent_id!r} in this range")
-    flag_counts = session.execute(
-        select(Call.agent_id, FlagRow.type, FlagRow.polarity, func.count())
-        .join(Call, Call.id == FlagRow.call_id)
-        .where(*window)
-        .group_by(Call.agent_id, FlagRow.type, FlagRow.polarity)
-    ).all()
+        raise NotFound(
+            f"no analysed calls for agent {agent_id!r} in this range", code="no_scorecard"
+        )
     per_type: dict[str, dict[str, Any]] = defaultdict(lambda: {"agent": 0.0, "team": 0.0})
-    for flag_agent, flag_type, polarity, count in flag_counts:
+    for flag_agent, flag_type, polarity, count in repository.flag_counts_per_agent(
+        session, tenant_id, window
+    ):
         per_type[flag_type]["team"] += count
         per_type[flag_type]["polarity"] = polarity
         if flag_agent == agent_id:
@@ -202,12 +169,6 @@ def agent_scorecard(
 
 def agents_overview(session: Session, tenant_id: str) -> list[dict[str, Any]]:
     """Every agent with analysed calls: call count and average score, worst first."""
-    rows = session.execute(
-        select(Call.agent_id, func.count(), func.avg(Call.score), func.sum(Call.unreviewed_flags))
-        .where(Call.tenant_id == tenant_id, Call.status == "done", Call.agent_id.is_not(None))
-        .group_by(Call.agent_id)
-        .order_by(func.avg(Call.score))
-    ).all()
     return [
         {
             "agent_id": agent,
@@ -215,7 +176,7 @@ def agents_overview(session: Session, tenant_id: str) -> list[dict[str, Any]]:
             "average_score": round(float(average), 1),
             "unreviewed_flags": int(unreviewed or 0),
         }
-        for agent, count, average, unreviewed in rows
+        for agent, count, average, unreviewed in repository.agents_overview(session, tenant_id)
     ]
 
 

@@ -6,12 +6,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from scoring import config as scoring_config
 from scoring import verdicts
-from service.db.models import FlagRow, ScoringConfigVersion, Tenant
+from service.db.models import ScoringConfigVersion, Tenant
+from service.errors import NotFound
+from service.rules import repository
 
 
 def record(
@@ -19,23 +20,14 @@ def record(
 ) -> ScoringConfigVersion:
     """Make ``text`` (None: the shipped rules) the tenant's rules and keep it as a version."""
     # one change at a time per tenant: the next number is read under the tenant's row lock
-    session.execute(select(Tenant.id).where(Tenant.id == tenant.id).with_for_update())
-    if not session.scalar(
-        select(func.count()).where(ScoringConfigVersion.tenant_id == tenant.id)
-    ):
+    repository.lock_tenant(session, tenant.id)
+    if not repository.version_count(session, tenant.id):
         # the rules in force before the first recorded change, so it can be restored too
         session.add(ScoringConfigVersion(tenant_id=tenant.id, number=1,
                                          text=tenant.scoring_config, source="initial",
                                          summary="rules before the first recorded change"))
         session.flush()
-    number = (
-        session.scalar(
-            select(func.max(ScoringConfigVersion.number)).where(
-                ScoringConfigVersion.tenant_id == tenant.id
-            )
-        )
-        or 0
-    ) + 1
+    number = repository.latest_number(session, tenant.id) + 1
     version = ScoringConfigVersion(
         tenant_id=tenant.id, number=number, text=text, source=source, summary=summary,
         created_by=by,
@@ -47,11 +39,7 @@ def record(
 
 
 def listing(session: Session, tenant_id: str) -> list[dict[str, Any]]:
-    rows = session.scalars(
-        select(ScoringConfigVersion)
-        .where(ScoringConfigVersion.tenant_id == tenant_id)
-        .order_by(ScoringConfigVersion.number.desc())
-    )
+    rows = repository.versions(session, tenant_id)
     latest = None
     out = []
     for row in rows:
@@ -78,27 +66,18 @@ def _version_of(text: str | None) -> str:
 
 
 def restore(session: Session, tenant: Tenant, number: int, by: str) -> ScoringConfigVersion:
-    """Bring back version ``number`` as a new version; LookupError if there is none."""
-    old = session.scalar(
-        select(ScoringConfigVersion).where(
-            ScoringConfigVersion.tenant_id == tenant.id, ScoringConfigVersion.number == number
-        )
-    )
+    """Bring back version ``number`` as a new version; NotFound if there is none."""
+    old = repository.version(session, tenant.id, number)
     if old is None:
-        raise LookupError(f"no scoring rules version {number}")
+        raise NotFound(f"no scoring rules version {number}", code="unknown_version")
     return record(session, tenant, old.text, "restore", f"restored version {number}", by)
 
 
 def tenant_verdicts(session: Session, tenant_id: str) -> list[verdicts.Verdict]:
     """The latest verdict on each currently stored flag of the tenant."""
-    rows = session.execute(
-        select(FlagRow.type, FlagRow.quote, FlagRow.confidence, FlagRow.verdict).where(
-            FlagRow.tenant_id == tenant_id, FlagRow.verdict.is_not(None)
-        )
-    ).all()
     return [
         verdicts.Verdict(flag_type, quote, float(confidence), verdict == "confirmed")
-        for flag_type, quote, confidence, verdict in rows
+        for flag_type, quote, confidence, verdict in repository.judged_flags(session, tenant_id)
     ]
 
 

@@ -7,8 +7,10 @@ import json
 
 import httpx
 
-from service.db.models import Call, CallbackAttempt, Tenant
-from service.db.session import session_scope
+from service.auth import repository as auth_repository
+from service.calls import repository as calls_repository
+from service.db.models import Call, CallbackAttempt
+from service.db.session import unit_of_work
 from service.settings import Settings
 from service.webhooks import fetch, signing
 
@@ -29,11 +31,11 @@ def payload(call: Call) -> dict:
 
 
 def deliver(settings: Settings, call_id: str) -> None:
-    with session_scope(settings.sqlalchemy_url) as session:
-        call = session.get(Call, call_id)
+    with unit_of_work(settings.sqlalchemy_url) as session:
+        call = calls_repository.call(session, call_id)
         if call is None:
             return
-        tenant = session.get(Tenant, call.tenant_id)
+        tenant = auth_repository.tenant(session, call.tenant_id)
         if not tenant.callback_url:
             return
         url, secret, body = (
@@ -61,7 +63,7 @@ def deliver(settings: Settings, call_id: str) -> None:
         except httpx.HTTPError as exc:
             error = str(exc) or type(exc).__name__
     delivered = status is not None and 200 <= status < 300
-    with session_scope(settings.sqlalchemy_url) as session:
+    with unit_of_work(settings.sqlalchemy_url) as session:
         session.add(
             CallbackAttempt(
                 call_id=call_id, url=url, status_code=status, error=error, delivered=delivered

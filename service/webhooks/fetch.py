@@ -18,11 +18,15 @@ from urllib.parse import urljoin, urlsplit
 
 import httpx
 
+from service.errors import CallqaError
+
 MAX_REDIRECTS = 5
 
 
-class FetchError(Exception):
+class FetchError(CallqaError):
     """Why a URL was not fetched (safe to show the caller)."""
+
+    status, code = 422, "fetch_failed"
 
 
 @dataclass(frozen=True)

@@ -12,9 +12,13 @@ import time
 from collections.abc import Mapping
 from pathlib import Path
 
+from service.errors import CallqaError
 
-class SignatureError(Exception):
+
+class SignatureError(CallqaError):
     """Why a signature was refused (shown to the caller)."""
+
+    status, code = 401, "bad_signature"
 
 
 def _secret_bytes(secret: str) -> bytes:

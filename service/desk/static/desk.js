@@ -17,7 +17,7 @@ window.callqa = {
       throw new Error("signed out");
     }
     const data = await response.json().catch(() => ({}));
-    if (!response.ok) throw new Error(data.detail || `${response.status} ${response.statusText}`);
+    if (!response.ok) throw new Error(data.error?.message || `${response.status} ${response.statusText}`);
     return data;
   },
   clock(seconds) {

@@ -52,7 +52,7 @@
       let data = {};
       try { data = JSON.parse(request.responseText); } catch (error) { /* not JSON */ }
       if (request.status >= 400) {
-        return show(item, "failed", "refused", data.detail || `${request.status} ${request.statusText}`);
+        return show(item, "failed", "refused", data.error?.message || `${request.status} ${request.statusText}`);
       }
       item.querySelector("progress").value = 100;
       const link = document.createElement("a");

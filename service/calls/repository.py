@@ -1,0 +1,152 @@
+"""Every query about calls and their stored results. Calls are always looked up within a
+tenant: another tenant's call is as unknown as a missing one."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import ColumnElement, delete, exists, select, update
+from sqlalchemy.orm import Session
+
+from service.db.models import (
+    Call,
+    CallResult,
+    FlagRow,
+    Review,
+    ToneEventRow,
+    TranscriptSegment,
+    WebhookDelivery,
+    utcnow,
+)
+
+
+@dataclass(frozen=True)
+class CallFilters:
+    """What a list of calls may be narrowed by; None means any."""
+
+    status: str | None = None
+    agent_id: str | None = None
+    created_from: datetime | None = None
+    created_to: datetime | None = None  # exclusive
+    score_min: float | None = None
+    score_max: float | None = None
+    flag_type: str | None = None  # has a flag of this type
+    unreviewed_flag_type: str | None = None  # has an unreviewed flag of this type
+    has_unreviewed: bool | None = None
+
+
+def conditions(tenant_id: str, filters: CallFilters) -> list[ColumnElement[bool]]:
+    """The WHERE clauses for ``filters`` within one tenant (the one place they are built)."""
+    where: list[ColumnElement[bool]] = [Call.tenant_id == tenant_id]
+    if filters.status:
+        where.append(Call.status == filters.status)
+    if filters.agent_id:
+        where.append(Call.agent_id == filters.agent_id)
+    if filters.created_from:
+        where.append(Call.created_at >= filters.created_from)
+    if filters.created_to:
+        where.append(Call.created_at < filters.created_to)
+    if filters.score_min is not None:
+        where.append(Call.score >= filters.score_min)
+    if filters.score_max is not None:
+        where.append(Call.score <= filters.score_max)
+    if filters.flag_type:
+        where.append(exists().where(FlagRow.call_id == Call.id, FlagRow.type == filters.flag_type))
+    if filters.unreviewed_flag_type:
+        where.append(
+            exists().where(
+                FlagRow.call_id == Call.id,
+                FlagRow.type == filters.unreviewed_flag_type,
+                FlagRow.verdict.is_(None),
+            )
+        )
+    if filters.has_unreviewed is not None:
+        where.append(
+            Call.unreviewed_flags > 0 if filters.has_unreviewed else Call.unreviewed_flags == 0
+        )
+    return where
+
+
+def tenant_call(session: Session, tenant_id: str, call_id: str) -> Call | None:
+    call = session.get(Call, call_id)
+    return call if call is not None and call.tenant_id == tenant_id else None
+
+
+def call(session: Session, call_id: str) -> Call | None:
+    return session.get(Call, call_id)
+
+
+def call_by_hash(session: Session, tenant_id: str, sha256: str) -> Call | None:
+    return session.scalar(
+        select(Call).where(Call.tenant_id == tenant_id, Call.content_hash == sha256)
+    )
+
+
+def page_of_calls(
+    session: Session,
+    tenant_id: str,
+    filters: CallFilters,
+    limit: int,
+    after: tuple[datetime, str] | None = None,
+) -> list[Call]:
+    """Up to ``limit`` calls, newest first, strictly after the (created_at, id) cursor."""
+    query = select(Call).where(*conditions(tenant_id, filters))
+    if after is not None:
+        created, call_id = after
+        query = query.where(
+            (Call.created_at < created) | ((Call.created_at == created) & (Call.id < call_id))
+        )
+    return list(
+        session.scalars(query.order_by(Call.created_at.desc(), Call.id.desc()).limit(limit))
+    )
+
+
+def result(session: Session, call_id: str) -> CallResult | None:
+    return session.get(CallResult, call_id)
+
+
+def flags_of(session: Session, call_id: str) -> list[FlagRow]:
+    return list(
+        session.scalars(
+            select(FlagRow).where(FlagRow.call_id == call_id).order_by(FlagRow.start, FlagRow.type)
+        )
+    )
+
+
+def reviews_of(session: Session, call_id: str) -> list[Review]:
+    """The call's verdict audit trail, oldest first."""
+    return list(
+        session.scalars(select(Review).where(Review.call_id == call_id).order_by(Review.id))
+    )
+
+
+def delete_derived_rows(session: Session, call_id: str) -> None:
+    """What scoring writes for a call (segments, tone events, flags), before writing anew."""
+    for table in (TranscriptSegment, ToneEventRow, FlagRow):
+        session.execute(delete(table).where(table.call_id == call_id))
+
+
+def requeue_unless_running(session: Session, call_id: str) -> bool:
+    """Mark the call queued again unless a live worker holds it; True if it was."""
+    updated = session.execute(
+        update(Call)
+        .where(Call.id == call_id, (Call.status != "processing") | (Call.lease_until < utcnow()))
+        .values(status="queued", queued_at=utcnow(), failure_reason=None)
+    )
+    return updated.rowcount == 1
+
+
+def delete_call(session: Session, call_id: str) -> None:
+    """The call and, by the database's cascade, every row derived from it; webhook
+    deliveries keep their id (so a replay is still answered) but lose the call."""
+    session.execute(
+        update(WebhookDelivery).where(WebhookDelivery.call_id == call_id).values(call_id=None)
+    )
+    session.execute(delete(Call).where(Call.id == call_id))
+
+
+def done_call_ids(session: Session, tenant_id: str) -> list[str]:
+    return list(
+        session.scalars(select(Call.id).where(Call.tenant_id == tenant_id, Call.status == "done"))
+    )

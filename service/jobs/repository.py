@@ -1,0 +1,92 @@
+"""Every query that moves a call through the job states: queued → processing (claimed under
+a lease, renewed while it runs) → done | failed, or back to queued."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlalchemy import ColumnElement, or_, select, update
+from sqlalchemy.orm import Session
+
+from service.db.models import Call, utcnow
+
+
+def still_ours(call_id: str, attempt: int) -> ColumnElement[bool]:
+    return (Call.id == call_id) & (Call.status == "processing") & (Call.attempts == attempt)
+
+
+def claim(session: Session, call_id: str, lease_s: float, now: datetime) -> int | None:
+    """Mark the call processing for this worker (queued, or processing with a lapsed lease);
+    the attempt number, or None if it is not ours to take."""
+    result = session.execute(
+        update(Call)
+        .where(
+            Call.id == call_id,
+            or_(
+                Call.status == "queued",
+                (Call.status == "processing") & (Call.lease_until < now),
+            ),
+        )
+        .values(
+            status="processing",
+            attempts=Call.attempts + 1,
+            started_at=now,
+            lease_until=now + timedelta(seconds=lease_s),
+            failure_reason=None,
+        )
+    )
+    if result.rowcount != 1:
+        return None
+    return session.scalar(select(Call.attempts).where(Call.id == call_id))
+
+
+def renew_lease(session: Session, call_id: str, attempt: int, lease_s: float) -> None:
+    session.execute(
+        update(Call)
+        .where(still_ours(call_id, attempt))
+        .values(lease_until=utcnow() + timedelta(seconds=lease_s))
+    )
+
+
+def mark_failed(session: Session, call_id: str, reason: str, attempt: int | None) -> None:
+    condition = Call.id == call_id if attempt is None else still_ours(call_id, attempt)
+    session.execute(
+        update(Call)
+        .where(condition)
+        .values(status="failed", failure_reason=reason, finished_at=utcnow(), lease_until=None)
+    )
+
+
+def mark_queued(session: Session, call_id: str, attempt: int, reason: str) -> None:
+    session.execute(
+        update(Call)
+        .where(still_ours(call_id, attempt))
+        .values(
+            status="queued",
+            lease_until=None,
+            queued_at=utcnow(),
+            failure_reason=f"retrying after: {reason}",
+        )
+    )
+
+
+def held_call(session: Session, call_id: str, attempt: int) -> Call | None:
+    """The call, locked, if this attempt still holds it."""
+    return session.scalar(select(Call).where(still_ours(call_id, attempt)).with_for_update())
+
+
+def stale_call_ids(session: Session, queued_before: datetime, limit: int = 1000) -> list[str]:
+    """Calls whose lease lapsed (worker died) or queued before ``queued_before``."""
+    now = utcnow()
+    return list(
+        session.scalars(
+            select(Call.id)
+            .where(
+                or_(
+                    (Call.status == "processing") & (Call.lease_until < now),
+                    (Call.status == "queued") & (Call.queued_at < queued_before),
+                )
+            )
+            .limit(limit)
+        )
+    )

@@ -1,0 +1,180 @@
+"""Every query behind reviews: flags and verdicts, the queue, rule statistics, scorecards."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import Row, func, select
+from sqlalchemy.orm import Session
+
+from service.calls.repository import CallFilters, conditions
+from service.db.models import Call, FlagRow, Review
+
+
+def tenant_flag(session: Session, tenant_id: str, flag_id: str) -> FlagRow | None:
+    flag = session.get(FlagRow, flag_id)
+    return flag if flag is not None and flag.tenant_id == tenant_id else None
+
+
+def flag_page(
+    session: Session,
+    tenant_id: str,
+    *,
+    flag_type: str | None,
+    verdict: str | None,
+    agent_id: str | None,
+    polarity: str | None,
+    min_confidence: float,
+    limit: int,
+    offset: int,
+) -> Sequence[Row[Any]]:
+    """(flag, agent id, call score) rows, lowest call score first, then by time."""
+    query = (
+        select(FlagRow, Call.agent_id, Call.score)
+        .join(Call, Call.id == FlagRow.call_id)
+        .where(FlagRow.tenant_id == tenant_id, FlagRow.confidence >= min_confidence)
+    )
+    if flag_type:
+        query = query.where(FlagRow.type == flag_type)
+    if verdict == "unreviewed":
+        query = query.where(FlagRow.verdict.is_(None))
+    elif verdict:
+        query = query.where(FlagRow.verdict == verdict)
+    if agent_id:
+        query = query.where(Call.agent_id == agent_id)
+    if polarity:
+        query = query.where(FlagRow.polarity == polarity)
+    return session.execute(
+        query.order_by(Call.score.asc(), FlagRow.call_id, FlagRow.start).limit(limit).offset(offset)
+    ).all()
+
+
+def unreviewed_by_type(session: Session, tenant_id: str) -> dict[str, int]:
+    return dict(
+        session.execute(
+            select(FlagRow.type, func.count())
+            .where(FlagRow.tenant_id == tenant_id, FlagRow.verdict.is_(None))
+            .group_by(FlagRow.type)
+        ).all()
+    )
+
+
+def flag_reviews(session: Session, tenant_id: str, flag_id: str) -> list[Review]:
+    return list(
+        session.scalars(
+            select(Review)
+            .where(Review.flag_id == flag_id, Review.tenant_id == tenant_id)
+            .order_by(Review.id)
+        )
+    )
+
+
+def count_unreviewed(session: Session, call_id: str) -> int:
+    return int(
+        session.scalar(
+            select(func.count())
+            .select_from(FlagRow)
+            .where(FlagRow.call_id == call_id, FlagRow.verdict.is_(None))
+        )
+        or 0
+    )
+
+
+def fired_per_rule(session: Session, tenant_id: str) -> Sequence[Row[Any]]:
+    """(rule, flag type, count) for the flags stored now."""
+    return session.execute(
+        select(FlagRow.rule, FlagRow.type, func.count())
+        .where(FlagRow.tenant_id == tenant_id)
+        .group_by(FlagRow.rule, FlagRow.type)
+    ).all()
+
+
+def latest_verdicts_per_rule(session: Session, tenant_id: str) -> Sequence[Row[Any]]:
+    """(rule, verdict, count) over each flag's newest verdict in the audit trail (which
+    survives re-scoring)."""
+    latest = (
+        select(Review.rule, Review.verdict, Review.flag_id, Review.id)
+        .where(Review.tenant_id == tenant_id)
+        .subquery()
+    )
+    newest_ids = select(func.max(latest.c.id)).group_by(latest.c.flag_id)
+    return session.execute(
+        select(latest.c.rule, latest.c.verdict, func.count())
+        .where(latest.c.id.in_(newest_ids))
+        .group_by(latest.c.rule, latest.c.verdict)
+    ).all()
+
+
+def scored_calls(session: Session, tenant_id: str, filters: CallFilters) -> Sequence[Row[Any]]:
+    """(id, created_at, score, agent_id) of analysed calls, oldest first."""
+    return session.execute(
+        select(Call.id, Call.created_at, Call.score, Call.agent_id)
+        .where(*conditions(tenant_id, filters))
+        .order_by(Call.created_at)
+    ).all()
+
+
+def flag_counts_per_agent(
+    session: Session, tenant_id: str, filters: CallFilters
+) -> Sequence[Row[Any]]:
+    """(agent id, flag type, polarity, count) over the calls ``filters`` select."""
+    return session.execute(
+        select(Call.agent_id, FlagRow.type, FlagRow.polarity, func.count())
+        .join(Call, Call.id == FlagRow.call_id)
+        .where(*conditions(tenant_id, filters))
+        .group_by(Call.agent_id, FlagRow.type, FlagRow.polarity)
+    ).all()
+
+
+def agents_overview(session: Session, tenant_id: str) -> Sequence[Row[Any]]:
+    """(agent id, calls, average score, unreviewed flags) per agent, worst average first."""
+    return session.execute(
+        select(Call.agent_id, func.count(), func.avg(Call.score), func.sum(Call.unreviewed_flags))
+        .where(Call.tenant_id == tenant_id, Call.status == "done", Call.agent_id.is_not(None))
+        .group_by(Call.agent_id)
+        .order_by(func.avg(Call.score))
+    ).all()
+
+
+def queue_count(session: Session, tenant_id: str, filters: CallFilters) -> int:
+    return session.scalar(
+        select(func.count()).select_from(Call).where(*conditions(tenant_id, filters))
+    ) or 0
+
+
+def queue_calls(
+    session: Session, tenant_id: str, filters: CallFilters, limit: int, offset: int
+) -> list[Call]:
+    """Lowest score first, newest first among equals."""
+    return list(
+        session.scalars(
+            select(Call)
+            .where(*conditions(tenant_id, filters))
+            .order_by(Call.score.asc(), Call.created_at.desc(), Call.id)
+            .limit(limit)
+            .offset(offset)
+        )
+    )
+
+
+def unreviewed_per_call(session: Session, call_ids: Sequence[str]) -> Sequence[Row[Any]]:
+    """(call id, flag type, count) of unreviewed flags."""
+    if not call_ids:
+        return []
+    return session.execute(
+        select(FlagRow.call_id, FlagRow.type, func.count())
+        .where(FlagRow.call_id.in_(call_ids), FlagRow.verdict.is_(None))
+        .group_by(FlagRow.call_id, FlagRow.type)
+    ).all()
+
+
+def unreviewed_facets(session: Session, tenant_id: str, filters: CallFilters) -> Sequence[Row[Any]]:
+    """(flag type, count) of unreviewed flags over the calls ``filters`` select, most first."""
+    calls = select(Call.id).where(*conditions(tenant_id, filters))
+    return session.execute(
+        select(FlagRow.type, func.count())
+        .where(FlagRow.call_id.in_(calls), FlagRow.verdict.is_(None))
+        .group_by(FlagRow.type)
+        .order_by(func.count().desc(), FlagRow.type)
+    ).all()

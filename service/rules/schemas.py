@@ -1,0 +1,36 @@
+"""API bodies for a tenant's scoring rules and their versions."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from pydantic import BaseModel
+
+
+class RulesChanged(BaseModel):
+    version: str | None = None  # the rules' own version label
+    number: int | None  # the tenant's version number; null when nothing changed
+    rescore_queued: bool
+
+
+class LearnedChange(BaseModel):
+    flag_type: str
+    setting: str
+    before: str
+    after: str
+    reason: str
+
+
+class Learned(RulesChanged):
+    verdicts: int
+    changes: list[LearnedChange]
+
+
+class RulesVersion(BaseModel):
+    number: int
+    source: str
+    summary: str
+    created_by: str
+    created_at: datetime
+    rules_version: str
+    current: bool
