@@ -36,3 +36,18 @@ def rules():
     from scoring import config
 
     return config.load()
+
+
+# Tests that render speech, run the audio models, start chromium or start service
+# processes are `slow`: `./dev test -m "not slow"` is the fast lane, `./dev test` runs all.
+SLOW_FIXTURES = {"demo_call", "stereo_analysis", "mono_analysis", "checkpoint", "desk"}
+SLOW_MODULES = {"test_pipeline", "test_align", "test_cli", "test_bench", "test_distributed",
+                "test_serve", "test_desk", "test_whisper_convert", "test_timing", "test_decode"}
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        module = item.module.__name__.rsplit(".", 1)[-1]
+        if module in SLOW_MODULES or SLOW_FIXTURES & set(item.fixturenames):
+            item.add_marker(pytest.mark.slow)
+

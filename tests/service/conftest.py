@@ -58,12 +58,12 @@ class Api:
 
 def make_tenant(settings, name: str) -> tuple[str, dict[str, str], str]:
     from service.auth import service as admin
-    from service.db.session import session_scope
+    from service.db.session import unit_of_work
 
-    with session_scope(settings.sqlalchemy_url) as session:
+    with unit_of_work(settings.sqlalchemy_url) as session:
         tenant = admin.tenant_named(session, name)
         tenant.twilio_auth_token = "twilio-token-" + name
-        keys = {role: admin.create_key(session, tenant, role, f"{role} of {name}")
+        keys = {role: admin.create_key(session, tenant, role, f"{role} of {name}")[1]
                 for role in ("qa", "supervisor", "platform", "admin")}
         return tenant.id, keys, tenant.webhook_secret
 
@@ -123,9 +123,9 @@ def store_done_call(api: Api, analysis, agent_id: str = "agent-1", created_at=No
 
     from service.calls.results import store, tenant_rules
     from service.db.models import Call, Tenant
-    from service.db.session import session_scope
+    from service.db.session import unit_of_work
 
-    with session_scope(api.settings.sqlalchemy_url) as session:
+    with unit_of_work(api.settings.sqlalchemy_url) as session:
         tenant = session.get(Tenant, tenant_id or api.tenant_id)
         call = Call(
             tenant_id=tenant.id, source="upload", agent_id=agent_id, agent_channel="left",

@@ -69,14 +69,15 @@ def test_audio_supports_range_requests(api):
 def test_bad_audio_is_refused_with_a_reason(api, data, status, code):
     response = _upload(api, data)
     assert response.status_code == status, response.text
-    assert response.json()["detail"].startswith(code)
+    error = response.json()["error"]
+    assert error["code"] == code and ".part" not in error["message"], error  # no temp path
     assert api.client.get("/api/v1/calls", headers=api.headers("qa")).json()["items"] == []
 
 
 def test_oversize_upload_is_413_before_the_body_is_read(api):
     too_big = b"\x00" * (api.settings.max_upload_bytes + 2 * 1024 * 1024)
     response = _upload(api, too_big)
-    assert response.status_code == 413 and "MB limit" in response.json()["detail"]
+    assert response.status_code == 413 and "MB limit" in response.json()["error"]["message"]
 
 
 def test_oversize_streamed_upload_without_length_stops_at_the_limit(api):
@@ -106,12 +107,12 @@ def test_upload_needs_multipart_and_a_file(api):
     assert wrong.status_code == 415
     no_file = api.client.post("/api/v1/calls", headers=api.headers("qa"),
                               files={"other": ("a.wav", wav_bytes())})
-    assert no_file.status_code == 422 and "'file'" in no_file.json()["detail"]
+    assert no_file.status_code == 422 and "'file'" in no_file.json()["error"]["message"]
 
 
 def test_bad_metadata_is_422(api):
     response = _upload(api, wav_bytes(), agent_channel="middle")
-    assert response.status_code == 422 and "agent_channel" in response.json()["detail"]
+    assert response.status_code == 422 and "agent_channel" in response.json()["error"]["message"]
 
 
 def test_access_rules(api, other_tenant):
@@ -183,7 +184,7 @@ def test_delete_erases_audio_and_everything_derived(api, stereo_analysis):
     from sqlalchemy import func, select
 
     from service.db.models import CallResult, FlagRow, ToneEventRow, TranscriptSegment
-    from service.db.session import session_scope
+    from service.db.session import unit_of_work
 
     uploaded = _upload(api, wav_bytes()).json()["id"]
     done = store_done_call(api, stereo_analysis)
@@ -193,7 +194,7 @@ def test_delete_erases_audio_and_everything_derived(api, stereo_analysis):
         assert api.client.get(f"/api/v1/calls/{call_id}", headers=api.headers()
                               ).status_code == 404
     assert not [p for p in api.settings.audio_dir.rglob("*") if p.is_file()]
-    with session_scope(api.settings.sqlalchemy_url) as session:
+    with unit_of_work(api.settings.sqlalchemy_url) as session:
         for table in (CallResult, FlagRow, ToneEventRow, TranscriptSegment):
             assert session.scalar(select(func.count()).select_from(table)) == 0, table
 

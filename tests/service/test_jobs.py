@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import func, select, update
 
 from service.db.models import Call, FlagRow, TranscriptSegment, utcnow
-from service.db.session import session_scope
+from service.db.session import unit_of_work
 from service.jobs import process
 from service.jobs.queue import Reaper
 from tests.service.conftest import wav_bytes
@@ -32,7 +32,7 @@ def _upload_file(api, path, **fields) -> str:
 
 
 def _count(settings, table, call_id) -> int:
-    with session_scope(settings.sqlalchemy_url) as session:
+    with unit_of_work(settings.sqlalchemy_url) as session:
         return session.scalar(select(func.count()).select_from(table).where(
             table.call_id == call_id))
 
@@ -95,14 +95,14 @@ def test_claim_is_exclusive_until_the_lease_expires(api):
     assert process.claim(api.settings, call_id) == 1
     assert process.claim(api.settings, call_id) is None  # a duplicate message finds it taken
     assert Reaper(api.settings).sweep() == 0  # the lease is live: nothing stale
-    with session_scope(api.settings.sqlalchemy_url) as session:
+    with unit_of_work(api.settings.sqlalchemy_url) as session:
         session.execute(update(Call).where(Call.id == call_id).values(
             lease_until=utcnow() - timedelta(seconds=1)))
     assert process.stale_call_ids(api.settings, 3600) == [call_id]
     assert process.claim(api.settings, call_id) == 2  # the dead worker's call is taken over
     process.renew_lease(api.settings, call_id, attempt=1)  # the old worker cannot extend it
     process.fail(api.settings, call_id, "late", attempt=1)  # nor write its outcome
-    with session_scope(api.settings.sqlalchemy_url) as session:
+    with unit_of_work(api.settings.sqlalchemy_url) as session:
         assert session.get(Call, call_id).status == "processing"
 
 

@@ -50,11 +50,11 @@ def test_review_queue_verdicts_and_rule_stats(api, other_tenant, stereo_analysis
 
 def test_queue_is_worst_calls_first_and_filterable(api, stereo_analysis):
     from service.db.models import Call
-    from service.db.session import session_scope
+    from service.db.session import unit_of_work
 
     better = store_done_call(api, stereo_analysis, agent_id="good")
     worse = store_done_call(api, stereo_analysis, agent_id="bad")
-    with session_scope(api.settings.sqlalchemy_url) as session:
+    with unit_of_work(api.settings.sqlalchemy_url) as session:
         session.get(Call, worse).score = 10.0
     items = api.client.get("/api/v1/flags", headers=api.headers("supervisor")).json()["items"]
     assert items[0]["call_id"] == worse and items[-1]["call_id"] == better
@@ -100,7 +100,7 @@ def test_scoring_config_edit_and_rescore_without_transcription(api, stereo_analy
     broken = api.client.put("/api/v1/config/scoring", headers={
         **api.headers("supervisor"), "content-type": "application/toml"},
         content="this is = = not toml")
-    assert broken.status_code == 422 and "TOML" in broken.json()["detail"]
+    assert broken.status_code == 422 and "TOML" in broken.json()["error"]["message"]
     assert api.client.put("/api/v1/config/scoring", headers={
         **api.headers("qa"), "content-type": "application/toml"}, content=rules
     ).status_code == 403
@@ -132,10 +132,10 @@ def _disable(toml_text: str, flag: str) -> str:
 
 def test_review_queue_filters_pages_and_counts(api, stereo_analysis):
     from service.db.models import Call
-    from service.db.session import session_scope
+    from service.db.session import unit_of_work
 
     ids = [store_done_call(api, stereo_analysis, agent_id=agent) for agent in ("a", "a", "b")]
-    with session_scope(api.settings.sqlalchemy_url) as session:
+    with unit_of_work(api.settings.sqlalchemy_url) as session:
         for call_id, score in zip(ids, (40.0, 90.0, 60.0), strict=True):
             session.get(Call, call_id).score = score
     def queue(**params):

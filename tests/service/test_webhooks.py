@@ -144,7 +144,7 @@ def test_bad_signatures_are_401_and_store_nothing(api, recordings_server, proble
         headers = _signed("whsec_" + base64.b64encode(b"another tenant's secret!!").decode(), raw)
     response = api.client.post(f"/api/v1/webhooks/recordings?tenant={api.tenant_id}",
                                content=raw, headers=headers)
-    assert response.status_code == 401 and response.json()["detail"].startswith("signature")
+    assert response.status_code == 401 and response.json()["error"]["code"] == "bad_signature"
     assert api.client.get("/api/v1/calls", headers=api.headers()).json()["items"] == []
 
 
@@ -157,11 +157,11 @@ def test_unknown_tenant_is_401(api):
 def test_secret_rotation_accepts_old_and_new(api, recordings_server):
     from service.auth import service as admin
     from service.db.models import Tenant
-    from service.db.session import session_scope
+    from service.db.session import unit_of_work
 
     base, _ = recordings_server
     old = api.secret
-    with session_scope(api.settings.sqlalchemy_url) as session:
+    with unit_of_work(api.settings.sqlalchemy_url) as session:
         new = admin.rotate_webhook_secret(session.get(Tenant, api.tenant_id))
     assert _post(api, {"audio_url": f"{base}/call.wav", "external_id": "old"},
                  secret=old).status_code == 202
@@ -184,7 +184,7 @@ def test_bad_body_is_422(api):
 def test_oversize_download_is_refused(api, recordings_server):
     base, _ = recordings_server
     response = _post(api, {"audio_url": f"{base}/huge.wav"})  # 25 MB against a 5 MB limit
-    assert response.status_code == 422 and "limit" in response.json()["detail"]
+    assert response.status_code == 422 and "limit" in response.json()["error"]["message"]
 
 
 # --- SSRF: production settings (no private addresses) ---------------------------------
@@ -217,7 +217,7 @@ def test_webhook_to_a_private_address_is_refused_in_production(api, recordings_s
     base, _ = recordings_server
     api.client.app.state.settings = api.settings.model_copy(update={"fetch_allow_private": False})
     response = _post(api, {"audio_url": f"{base}/call.wav"})
-    assert response.status_code == 422 and "non-public" in response.json()["detail"]
+    assert response.status_code == 422 and "non-public" in response.json()["error"]["message"]
 
 
 # --- Twilio ------------------------------------------------------------------------------
@@ -274,7 +274,7 @@ class _Receiver(BaseHTTPRequestHandler):
 
 def test_finished_call_is_announced_with_a_signed_callback(api, stereo_analysis):
     from service.db.models import CallbackAttempt
-    from service.db.session import session_scope
+    from service.db.session import unit_of_work
     from service.webhooks import callbacks
     from tests.service.conftest import store_done_call
 
@@ -292,6 +292,6 @@ def test_finished_call_is_announced_with_a_signed_callback(api, stereo_analysis)
     payload = Webhook(api.secret).verify(body.decode(), {k.lower(): v for k, v in headers.items()})
     assert payload["type"] == "call.analyzed" and payload["data"]["call_id"] == call_id
     assert payload["data"]["agent_id"] == "a-3" and payload["data"]["score"] is not None
-    with session_scope(api.settings.sqlalchemy_url) as session:
+    with unit_of_work(api.settings.sqlalchemy_url) as session:
         attempt = session.query(CallbackAttempt).one()
         assert attempt.delivered and attempt.status_code == 204

@@ -256,7 +256,7 @@ def test_roles_and_tenants_see_no_data_they_may_not(desk, new_context):
     csrf = page.locator('meta[name="csrf-token"]').get_attribute("content")
     refused = page.request.post(f"{desk.base}/api/v1/flags/anything/review",
                                 data={"verdict": "confirmed"}, headers={"X-CSRF-Token": csrf})
-    assert refused.status == 403 and "may not review" in refused.json()["detail"]
+    assert refused.status == 403 and "may not review" in refused.json()["error"]["message"]
 
     other = new_context().new_page()
     sign_in(other, desk.base, desk.other_tenant_key)
@@ -275,7 +275,7 @@ def test_changes_need_the_sessions_csrf_token(desk, new_context):
     sign_in(page, desk.base, desk.keys["admin"])
     forged = context.request.post(f"{desk.base}/api/v1/flags/x/review",
                                   data={"verdict": "dismissed"})
-    assert forged.status == 403 and "X-CSRF-Token" in forged.json()["detail"]
+    assert forged.status == 403 and "X-CSRF-Token" in forged.json()["error"]["message"]
     forged_form = context.request.post(f"{desk.base}/calls/x/flags/y/review",
                                        form={"verdict": "dismissed", "csrf_token": "guess"})
     assert forged_form.status == 403
