@@ -14,8 +14,6 @@ from service.db.models import (
     CallResult,
     FlagRow,
     Review,
-    ToneEventRow,
-    TranscriptSegment,
     WebhookDelivery,
     utcnow,
 )
@@ -121,10 +119,9 @@ def reviews_of(session: Session, call_id: str) -> list[Review]:
     )
 
 
-def delete_derived_rows(session: Session, call_id: str) -> None:
-    """What scoring writes for a call (segments, tone events, flags), before writing anew."""
-    for table in (TranscriptSegment, ToneEventRow, FlagRow):
-        session.execute(delete(table).where(table.call_id == call_id))
+def delete_flags(session: Session, call_id: str) -> None:
+    """The call's flag rows, before scoring writes them anew."""
+    session.execute(delete(FlagRow).where(FlagRow.call_id == call_id))
 
 
 def requeue_unless_running(session: Session, call_id: str) -> bool:

@@ -17,8 +17,6 @@ from service.db.models import (
     Call,
     CallResult,
     FlagRow,
-    ToneEventRow,
-    TranscriptSegment,
     utcnow,
 )
 from service.errors import NotFound
@@ -56,33 +54,7 @@ def store(
         (review.rule, round(review.flag_start, 1)): review.verdict
         for review in repository.reviews_of(session, call.id)
     }
-    repository.delete_derived_rows(session, call.id)
-    for position, segment in enumerate(report["segments"]):
-        session.add(
-            TranscriptSegment(
-                call_id=call.id,
-                position=position,
-                speaker=segment["speaker"],
-                label=segment["label"],
-                start=segment["start"],
-                end=segment["end"],
-                text=segment["text"],
-                words={"words": segment["words"]},
-            )
-        )
-    for event in report["tone"]["events"]:
-        session.add(
-            ToneEventRow(
-                call_id=call.id,
-                kind=event["kind"],
-                speaker=event["speaker"],
-                role=event["role"],
-                other=event.get("other", ""),
-                start=event["start"],
-                end=event["end"],
-                value=event["value"],
-            )
-        )
+    repository.delete_flags(session, call.id)
     unreviewed = 0
     for flag in scored.flags:
         verdict = old_verdicts.get(_verdict_key(flag.rule, flag.start, flag.quote)) or audited.get(

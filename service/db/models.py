@@ -132,34 +132,6 @@ class CallResult(Base):
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
-class TranscriptSegment(Base):
-    __tablename__ = "segments"
-    __table_args__ = (Index("ix_segments_call", "call_id", "position"),)
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    call_id: Mapped[str] = mapped_column(ForeignKey("calls.id", ondelete="CASCADE"))
-    position: Mapped[int] = mapped_column(Integer)
-    speaker: Mapped[str] = mapped_column(String(20))  # agent | customer
-    label: Mapped[str] = mapped_column(String(50))  # diarization label / channel
-    start: Mapped[float] = mapped_column(Float)
-    end: Mapped[float] = mapped_column(Float)
-    text: Mapped[str] = mapped_column(Text)
-    words: Mapped[dict[str, Any]] = mapped_column()  # {"words": [{text,start,end,probability}]}
-
-
-class ToneEventRow(Base):
-    __tablename__ = "tone_events"
-    __table_args__ = (Index("ix_tone_events_call", "call_id"),)
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    call_id: Mapped[str] = mapped_column(ForeignKey("calls.id", ondelete="CASCADE"))
-    kind: Mapped[str] = mapped_column(String(30))
-    speaker: Mapped[str] = mapped_column(String(50))
-    role: Mapped[str] = mapped_column(String(20))
-    other: Mapped[str] = mapped_column(String(50), default="")
-    start: Mapped[float] = mapped_column(Float)
-    end: Mapped[float] = mapped_column(Float)
-    value: Mapped[float] = mapped_column(Float)
-
-
 class FlagRow(Base):
     __tablename__ = "flags"
     __table_args__ = (

