@@ -40,7 +40,7 @@ def rules():
 
 # Tests that render speech, run the audio models, start chromium or start service
 # processes are `slow`: `./dev test -m "not slow"` is the fast lane, `./dev test` runs all.
-SLOW_FIXTURES = {"demo_call", "stereo_analysis", "mono_analysis", "checkpoint", "desk"}
+SLOW_FIXTURES = {"demo_call", "stereo_analysis", "mono_analysis", "short_call", "checkpoint", "desk"}
 SLOW_MODULES = {"test_pipeline", "test_align", "test_cli", "test_bench", "test_distributed",
                 "test_serve", "test_desk", "test_whisper_convert", "test_timing", "test_decode"}
 
