@@ -27,7 +27,12 @@ class Settings(BaseSettings):
     fetch_timeout_s: float = 60.0
     job_max_retries: int = 3
     job_min_backoff_ms: int = 5_000
-    job_lease_s: int = 1_800  # a call "processing" past its lease is picked up again
+    # a call "processing" past its lease is picked up again; the worker renews it every
+    # third of the lease while it runs, so it can be short: a dead worker costs about a lease
+    job_lease_s: int = 60
+    job_max_attempts: int = 4  # every claim counts, worker deaths included
+    # a queued call whose message the broker took this long ago is sent again (lost message)
+    job_resend_after_s: int = 1_800
     job_time_limit_s: int = 3 * 3600
     worker_threads: int = 1
     analysis_threads: int = 2

@@ -111,6 +111,8 @@ def accept(
     is flushed; its analysis is enqueued once the caller's unit of work commits."""
     found = repository.call_by_hash(session, tenant_id, sha256)
     if found is not None:
+        if found.status == "queued" and found.enqueued_at is None:  # a retry after a failed send
+            after_commit(session, lambda: enqueue_analysis(settings, found.id))
         return found, False
     info = _check_audio(path, settings)
     storage = storage_for(settings)

@@ -70,6 +70,9 @@ async def receive(
         name, filename = _disposition(state["headers"])
         state["name"] = name
         if name == file_field and filename is not None:
+            if upload.file_path is not None:  # a second file would replace the first
+                raise UploadError(f"send one file in {file_field!r}, not several",
+                                  status=422, code="several_files")
             upload.filename = filename
             upload.content_type = state["headers"].get(b"content-type", b"").decode()
             state["out"] = target.open("wb")
@@ -110,12 +113,18 @@ async def receive(
             "on_headers_finished": on_headers_finished,
             "on_part_data": on_part_data,
             "on_part_end": on_part_end,
+            "on_end": lambda: state.update(ended=True),
         },
     )
     try:
         async for chunk in chunks:
             parser.write(chunk)
         parser.finalize()
+        if not state.get("ended"):
+            raise UploadError(
+                "the upload ended before its closing boundary: it was cut off in transit; "
+                "send it again", status=400, code="truncated_upload",
+            )
     except UploadError:
         raise
     except Exception as error:  # python-multipart's parse errors

@@ -129,7 +129,7 @@ def requeue_unless_running(session: Session, call_id: str) -> bool:
     updated = session.execute(
         update(Call)
         .where(Call.id == call_id, (Call.status != "processing") | (Call.lease_until < utcnow()))
-        .values(status="queued", queued_at=utcnow(), failure_reason=None)
+        .values(status="queued", queued_at=utcnow(), enqueued_at=None, failure_reason=None)
     )
     return updated.rowcount == 1
 

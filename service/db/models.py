@@ -107,6 +107,8 @@ class Call(Base):
     lease_until: Mapped[datetime | None] = mapped_column()
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     queued_at: Mapped[datetime | None] = mapped_column(default=utcnow)
+    # the outbox mark: when the analysis message was handed to the broker (None: not yet)
+    enqueued_at: Mapped[datetime | None] = mapped_column()
     started_at: Mapped[datetime | None] = mapped_column()
     finished_at: Mapped[datetime | None] = mapped_column()
     score: Mapped[float | None] = mapped_column(Float)

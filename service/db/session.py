@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import cache
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
+
+log = logging.getLogger("callqa.db")
 
 
 def _sqlite_pragmas(connection, _record) -> None:
@@ -82,4 +85,7 @@ def unit_of_work(url: str) -> Iterator[Session]:
     finally:
         session.close()
     for action in session.info.pop(AFTER_COMMIT, []):
-        action()
+        try:
+            action()
+        except Exception:  # the change is committed; what follows is retried by sweeps
+            log.exception("an action after a commit failed")

@@ -21,6 +21,9 @@ from service.settings import Settings
 log = logging.getLogger("callqa.jobs")
 
 
+UNSENT_GRACE_S = 5  # a just-committed call's own send is usually under way
+
+
 class TransientError(Exception):
     """Worth retrying (storage or database hiccup)."""
 
@@ -28,7 +31,12 @@ class TransientError(Exception):
 def claim(settings: Settings, call_id: str) -> int | None:
     """Take the call for this worker; returns the attempt number, or None if not ours."""
     with unit_of_work(settings.sqlalchemy_url) as session:
-        return repository.claim(session, call_id, settings.job_lease_s, utcnow())
+        attempt = repository.claim(
+            session, call_id, settings.job_lease_s, utcnow(), settings.job_max_attempts
+        )
+        if attempt is None:  # perhaps because its workers keep dying: then it ends here
+            repository.fail_abandoned(session, settings.job_max_attempts, call_id)
+        return attempt
 
 
 def renew_lease(settings: Settings, call_id: str, attempt: int) -> None:
@@ -145,8 +153,16 @@ def _transient(settings, call_id, attempt, reason, final_attempt) -> str:
     raise TransientError(reason)
 
 
-def stale_call_ids(settings: Settings, queued_older_than_s: float) -> list[str]:
-    """Calls whose worker died (lease expired) or whose message may be lost."""
-    queued_before = utcnow() - timedelta(seconds=queued_older_than_s)
+def calls_to_send(settings: Settings) -> list[str]:
+    """Fail the calls whose workers died on every attempt; then the calls that need an
+    analysis message (see ``repository.calls_to_send``)."""
+    now = utcnow()
     with unit_of_work(settings.sqlalchemy_url) as session:
-        return repository.stale_call_ids(session, queued_before)
+        failed = repository.fail_abandoned(session, settings.job_max_attempts)
+        if failed:
+            log.warning("%d calls failed: their worker died on every attempt", failed)
+        return repository.calls_to_send(
+            session,
+            unsent_before=now - timedelta(seconds=UNSENT_GRACE_S),
+            resend_before=now - timedelta(seconds=settings.job_resend_after_s),
+        )

@@ -123,13 +123,27 @@ def get_queue(settings: Settings) -> Queue:
         return queue
 
 
-def enqueue_analysis(settings: Settings, call_id: str) -> None:
-    """Call only after the call row is committed: the worker re-reads it by id."""
-    get_queue(settings).analyze.send(call_id)
+def enqueue_analysis(settings: Settings, call_id: str) -> bool:
+    """Send the call's analysis message and mark it sent (the outbox mark); True if sent.
+    Call only after the row is committed (the worker re-reads it by id). A broker that is
+    down is logged, not raised: the call stays unsent and every worker's reaper sends it
+    once the broker is back."""
+    from service.db.session import unit_of_work
+    from service.jobs import repository
+
+    try:
+        get_queue(settings).analyze.send(call_id)
+    except Exception:
+        log.exception("could not enqueue call %s; the reaper will send it", call_id)
+        return False
+    with unit_of_work(settings.sqlalchemy_url) as session:
+        repository.mark_enqueued(session, call_id)
+    return True
 
 
 class Reaper:
-    """Every ``interval_s``: re-enqueue calls with expired leases or long-queued ones."""
+    """Every ``interval_s``: fail calls whose workers keep dying, and send the calls with a
+    lapsed lease, never sent, or sent so long ago the message must be lost."""
 
     def __init__(self, settings: Settings, interval_s: float | None = None):
         self.settings = settings
@@ -138,14 +152,13 @@ class Reaper:
         self.thread = threading.Thread(target=self._run, daemon=True, name="callqa-reaper")
 
     def sweep(self) -> int:
-        from service.jobs.process import stale_call_ids
+        from service.jobs.process import calls_to_send
 
-        stale = stale_call_ids(self.settings, queued_older_than_s=self.settings.job_lease_s)
-        for call_id in stale:
-            enqueue_analysis(self.settings, call_id)
+        stale = calls_to_send(self.settings)
+        sent = sum(enqueue_analysis(self.settings, call_id) for call_id in stale)
         if stale:
-            log.info("re-enqueued %d stale calls", len(stale))
-        return len(stale)
+            log.info("sent %d of %d calls that needed an analysis message", sent, len(stale))
+        return sent
 
     def _run(self) -> None:
         while True:

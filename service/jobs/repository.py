@@ -15,16 +15,20 @@ def still_ours(call_id: str, attempt: int) -> ColumnElement[bool]:
     return (Call.id == call_id) & (Call.status == "processing") & (Call.attempts == attempt)
 
 
-def claim(session: Session, call_id: str, lease_s: float, now: datetime) -> int | None:
-    """Mark the call processing for this worker (queued, or processing with a lapsed lease);
-    the attempt number, or None if it is not ours to take."""
+def claim(
+    session: Session, call_id: str, lease_s: float, now: datetime, max_attempts: int
+) -> int | None:
+    """Mark the call processing for this worker (queued, or processing with a lapsed lease
+    and attempts left); the attempt number, or None if it is not ours to take."""
     result = session.execute(
         update(Call)
         .where(
             Call.id == call_id,
             or_(
                 Call.status == "queued",
-                (Call.status == "processing") & (Call.lease_until < now),
+                (Call.status == "processing")
+                & (Call.lease_until < now)
+                & (Call.attempts < max_attempts),
             ),
         )
         .values(
@@ -65,6 +69,7 @@ def mark_queued(session: Session, call_id: str, attempt: int, reason: str) -> No
             status="queued",
             lease_until=None,
             queued_at=utcnow(),
+            enqueued_at=utcnow(),  # the broker retries the same message
             failure_reason=f"retrying after: {reason}",
         )
     )
@@ -75,8 +80,42 @@ def held_call(session: Session, call_id: str, attempt: int) -> Call | None:
     return session.scalar(select(Call).where(still_ours(call_id, attempt)).with_for_update())
 
 
-def stale_call_ids(session: Session, queued_before: datetime, limit: int = 1000) -> list[str]:
-    """Calls whose lease lapsed (worker died) or queued before ``queued_before``."""
+def fail_abandoned(session: Session, max_attempts: int, call_id: str | None = None) -> int:
+    """Fail calls whose worker died (lease lapsed) on their last allowed attempt: a call that
+    kills its worker is not retried forever. Returns how many."""
+    where = (
+        (Call.status == "processing")
+        & (Call.lease_until < utcnow())
+        & (Call.attempts >= max_attempts)
+    )
+    if call_id is not None:
+        where = where & (Call.id == call_id)
+    result = session.execute(
+        update(Call)
+        .where(where)
+        .values(
+            status="failed",
+            failure_reason=(
+                "the worker died while analysing this call on every attempt (killed or out "
+                "of memory); it is not retried again. Check the recording, then re-analyse."
+            ),
+            finished_at=utcnow(),
+            lease_until=None,
+        )
+    )
+    return result.rowcount
+
+
+def mark_enqueued(session: Session, call_id: str) -> None:
+    session.execute(update(Call).where(Call.id == call_id).values(enqueued_at=utcnow()))
+
+
+def calls_to_send(
+    session: Session, unsent_before: datetime, resend_before: datetime, limit: int = 1000
+) -> list[str]:
+    """Calls that need an analysis message: a lapsed lease (the worker died), queued but
+    never handed to the broker (committed while it was down), or handed over so long ago
+    that the message must be lost."""
     now = utcnow()
     return list(
         session.scalars(
@@ -84,9 +123,13 @@ def stale_call_ids(session: Session, queued_before: datetime, limit: int = 1000)
             .where(
                 or_(
                     (Call.status == "processing") & (Call.lease_until < now),
-                    (Call.status == "queued") & (Call.queued_at < queued_before),
+                    (Call.status == "queued")
+                    & Call.enqueued_at.is_(None)
+                    & (Call.queued_at < unsent_before),
+                    (Call.status == "queued") & (Call.enqueued_at < resend_before),
                 )
             )
+            .order_by(Call.queued_at)
             .limit(limit)
         )
     )

@@ -66,13 +66,17 @@ def review_flag(
 
 @router.get("/flags/{flag_id}/reviews")
 def flag_reviews(flag_id: str, principal: Reader, session: SessionDep) -> list[ReviewEntry]:
-    """The audit trail of one flag: every verdict, by whom, when."""
+    """The audit trail of one flag: every verdict, by whom, when (still there after a
+    re-score replaced the flag's row). Another tenant's flag is a 404, like a missing one."""
+    reviews = repository.flag_reviews(session, principal.tenant_id, flag_id)
+    if not reviews:
+        service.tenant_flag(session, principal.tenant_id, flag_id)
     return [
         ReviewEntry(
             verdict=r.verdict, note=r.note, reviewer=r.reviewer_name or r.reviewer_key_id,
             at=r.created_at,
         )
-        for r in repository.flag_reviews(session, principal.tenant_id, flag_id)
+        for r in reviews
     ]
 
 

@@ -101,11 +101,12 @@ async def twilio_webhook(
     if int(request.headers.get("content-length") or 0) > 64 * 1024:
         raise TooLarge("a Twilio callback is a small form")
     form = await request.form()
-    params = {key: str(value) for key, value in form.multi_items()}
+    pairs = [(key, str(value)) for key, value in form.multi_items()]
     signing.verify_twilio(
-        tenant.twilio_auth_token, _public_url(request, settings), params,
+        tenant.twilio_auth_token, _public_url(request, settings), pairs,
         request.headers.get("x-twilio-signature", ""),
     )
+    params = dict(pairs)  # the last value of a repeated key, as Twilio's own helpers read it
     if not nul_free(params):
         raise Invalid("form values must not contain a NUL character", code="bad_body")
     sid = params.get("RecordingSid", "")

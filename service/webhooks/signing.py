@@ -9,7 +9,7 @@ import base64
 import hashlib
 import hmac
 import time
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 from service.errors import CallqaError
@@ -75,15 +75,24 @@ def verify(
     raise SignatureError("no webhook-signature matches")
 
 
-def twilio_signature(auth_token: str, url: str, params: Mapping[str, str]) -> str:
-    payload = url + "".join(f"{key}{params[key]}" for key in sorted(params))
+def twilio_signature(auth_token: str, url: str, pairs: Iterable[tuple[str, str]]) -> str:
+    """Twilio's scheme over the form as sent: each key once, sorted, followed by each of its
+    distinct values, sorted (a repeated key signs all of its values)."""
+    values: dict[str, set[str]] = {}
+    for key, value in pairs:
+        values.setdefault(key, set()).add(value)
+    payload = url + "".join(
+        f"{key}{value}" for key in sorted(values) for value in sorted(values[key])
+    )
     mac = hmac.new(auth_token.encode(), payload.encode(), hashlib.sha1).digest()
     return base64.b64encode(mac).decode()
 
 
-def verify_twilio(auth_token: str, url: str, params: Mapping[str, str], signature: str) -> None:
+def verify_twilio(
+    auth_token: str, url: str, pairs: Iterable[tuple[str, str]], signature: str
+) -> None:
     if not signature:
         raise SignatureError("missing X-Twilio-Signature header")
-    expected = twilio_signature(auth_token, url, params)
+    expected = twilio_signature(auth_token, url, pairs)
     if not hmac.compare_digest(expected, signature):
         raise SignatureError("X-Twilio-Signature does not match")

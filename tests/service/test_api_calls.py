@@ -234,3 +234,29 @@ def test_admins_manage_keys_in_their_tenant(api, other_tenant):
     assert api.client.get("/api/v1/flags", headers=as_new).status_code == 401  # revoked
     assert api.client.post("/api/v1/keys", headers=api.headers(), json={"role": "owner"}
                            ).status_code == 422
+
+
+def test_a_cut_off_or_doubled_upload_is_refused(api):
+    boundary = "cqa"
+    part = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; "
+            f"filename=\"a.wav\"\r\nContent-Type: audio/wav\r\n\r\n").encode() + wav_bytes()
+    headers = api.headers("qa") | {"content-type": f"multipart/form-data; boundary={boundary}"}
+    cut = api.client.post("/api/v1/calls", content=part, headers=headers)
+    assert cut.status_code == 400 and cut.json()["error"]["code"] == "truncated_upload"
+    doubled = part + b"\r\n" + part + f"\r\n--{boundary}--\r\n".encode()
+    twice = api.client.post("/api/v1/calls", content=doubled, headers=headers)
+    assert twice.status_code == 422 and twice.json()["error"]["code"] == "several_files"
+    assert api.client.get("/api/v1/calls", headers=api.headers()).json()["items"] == []
+    assert list((api.settings.data_dir / "incoming").glob("*")) == []
+
+
+def test_another_tenants_flag_is_unknown_on_every_flag_route(api, other_tenant, stereo_analysis):
+    call_id = store_done_call(api, stereo_analysis)
+    flag = api.client.get(f"/api/v1/calls/{call_id}", headers=api.headers()).json()["flags"][0]
+    for method, url, body in (
+        ("get", f"/api/v1/flags/{flag['id']}/reviews", None),
+        ("post", f"/api/v1/flags/{flag['id']}/review", {"verdict": "dismissed"}),
+    ):
+        response = api.client.request(method, url, headers=other_tenant.headers(), json=body)
+        assert response.status_code == 404, (url, response.text)
+

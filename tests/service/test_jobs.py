@@ -12,7 +12,7 @@ from sqlalchemy import func, select, update
 from service.db.models import Call, CallResult, FlagRow, utcnow
 from service.db.session import unit_of_work
 from service.jobs import process
-from service.jobs.queue import Reaper
+from service.jobs.queue import Reaper, get_queue
 from tests.service.conftest import wav_bytes
 
 
@@ -97,7 +97,7 @@ def test_claim_is_exclusive_until_the_lease_expires(api):
     with unit_of_work(api.settings.sqlalchemy_url) as session:
         session.execute(update(Call).where(Call.id == call_id).values(
             lease_until=utcnow() - timedelta(seconds=1)))
-    assert process.stale_call_ids(api.settings, 3600) == [call_id]
+    assert process.calls_to_send(api.settings) == [call_id]
     assert process.claim(api.settings, call_id) == 2  # the dead worker's call is taken over
     process.renew_lease(api.settings, call_id, attempt=1)  # the old worker cannot extend it
     process.fail(api.settings, call_id, "late", attempt=1)  # nor write its outcome
@@ -131,3 +131,64 @@ def test_in_process_worker_runs_uploads(settings, short_call):
             time.sleep(0.5)
         assert call["status"] == "done", call
         assert call["roles"]["method"] == "cues" and call["flags"]
+
+
+def _expire_lease(settings, call_id):
+    with unit_of_work(settings.sqlalchemy_url) as session:
+        session.execute(update(Call).where(Call.id == call_id).values(
+            lease_until=utcnow() - timedelta(seconds=1)))
+
+
+def test_a_call_that_kills_every_worker_fails_after_the_cap(api):
+    """Each claim whose worker then dies (the lease lapses unrenewed) uses an attempt; after
+    job_max_attempts the call fails with a reason instead of being retaken forever."""
+    call_id = api.client.post("/api/v1/calls", headers=api.headers("qa"),
+                              files={"file": ("a.wav", wav_bytes(), "audio/wav")}).json()["id"]
+    for attempt in range(1, api.settings.job_max_attempts + 1):
+        assert process.claim(api.settings, call_id) == attempt
+        _expire_lease(api.settings, call_id)  # the worker was killed mid-job
+    assert process.claim(api.settings, call_id) is None
+    call = api.client.get(f"/api/v1/calls/{call_id}", headers=api.headers("qa")).json()
+    assert call["status"] == "failed" and "died" in call["failure_reason"]
+    assert call["attempts"] == api.settings.job_max_attempts
+    assert process.calls_to_send(api.settings) == []
+
+
+def test_a_call_committed_while_the_broker_is_down_is_sent_when_it_is_back(api, monkeypatch):
+    """The upload still answers 202 (the call is stored); the reaper sends it later."""
+    queue = get_queue(api.settings)
+
+    def broker_down(*args, **kwargs):
+        raise ConnectionError("broker unreachable")
+
+    monkeypatch.setattr(queue.analyze, "send", broker_down)
+    response = api.client.post("/api/v1/calls", headers=api.headers("qa"),
+                               files={"file": ("a.wav", wav_bytes(), "audio/wav")})
+    assert response.status_code == 202, response.text
+    call_id = response.json()["id"]
+    with unit_of_work(api.settings.sqlalchemy_url) as session:
+        assert session.get(Call, call_id).enqueued_at is None
+        session.execute(update(Call).where(Call.id == call_id).values(
+            queued_at=utcnow() - timedelta(seconds=process.UNSENT_GRACE_S + 1)))
+    assert Reaper(api.settings).sweep() == 0  # still down: nothing sent, nothing lost
+    monkeypatch.undo()
+    queue.broker.flush_all()
+    assert Reaper(api.settings).sweep() == 1
+    assert queue.broker.queues["analysis"].qsize() == 1
+    with unit_of_work(api.settings.sqlalchemy_url) as session:
+        assert session.get(Call, call_id).enqueued_at is not None
+    assert Reaper(api.settings).sweep() == 0  # sent once, not again
+
+
+def test_retrying_an_upload_whose_send_failed_sends_it(api, monkeypatch):
+    queue = get_queue(api.settings)
+    monkeypatch.setattr(queue.analyze, "send", lambda *a, **k: (_ for _ in ()).throw(OSError()))
+    first = api.client.post("/api/v1/calls", headers=api.headers("qa"),
+                            files={"file": ("a.wav", wav_bytes(), "audio/wav")})
+    monkeypatch.undo()
+    queue.broker.flush_all()
+    again = api.client.post("/api/v1/calls", headers=api.headers("qa"),
+                            files={"file": ("a.wav", wav_bytes(), "audio/wav")})
+    assert again.status_code == 200 and again.json()["id"] == first.json()["id"]
+    assert queue.broker.queues["analysis"].qsize() == 1
+

@@ -104,21 +104,27 @@ def test_replayed_delivery_gets_the_first_answer(api, recordings_server):
     assert len(calls) == 1
 
 
-def test_multipart_webhook_with_the_audio_inside(api):
+def _signed_multipart(secret: str, metadata: str, audio: bytes, msg_id: str | None = None):
+    """(body, headers) of a signed multipart delivery with a ``metadata`` field and a file."""
     boundary = "b0undary"
-    metadata = json.dumps({"external_id": "mp-1", "agent_id": "a-2"})
     raw = (
         f"--{boundary}\r\nContent-Disposition: form-data; name=\"metadata\"\r\n\r\n{metadata}\r\n"
         f"--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"r.wav\"\r\n"
         f"Content-Type: audio/wav\r\n\r\n"
-    ).encode() + AUDIO + f"\r\n--{boundary}--\r\n".encode()
+    ).encode() + audio + f"\r\n--{boundary}--\r\n".encode()
     # standardwebhooks signs text only; a binary body is signed by the spec's formula directly
-    msg_id, timestamp = "msg_multipart", int(datetime.now(UTC).timestamp())
-    key = base64.b64decode(api.secret.removeprefix("whsec_"))
+    msg_id, timestamp = msg_id or f"msg_{uuid.uuid4().hex}", int(datetime.now(UTC).timestamp())
+    key = base64.b64decode(secret.removeprefix("whsec_"))
     mac = hmac.new(key, f"{msg_id}.{timestamp}.".encode() + raw, hashlib.sha256).digest()
     headers = {"webhook-id": msg_id, "webhook-timestamp": str(timestamp),
                "webhook-signature": "v1," + base64.b64encode(mac).decode(),
                "content-type": f"multipart/form-data; boundary={boundary}"}
+    return raw, headers
+
+
+def test_multipart_webhook_with_the_audio_inside(api):
+    metadata = json.dumps({"external_id": "mp-1", "agent_id": "a-2"})
+    raw, headers = _signed_multipart(api.secret, metadata, AUDIO, "msg_multipart")
     response = api.client.post(f"/api/v1/webhooks/recordings?tenant={api.tenant_id}",
                                content=raw, headers=headers)
     assert response.status_code == 202, response.text
@@ -295,3 +301,29 @@ def test_finished_call_is_announced_with_a_signed_callback(api, stereo_analysis)
     with unit_of_work(api.settings.sqlalchemy_url) as session:
         attempt = session.query(CallbackAttempt).one()
         assert attempt.delivered and attempt.status_code == 204
+
+
+def test_twilio_signature_covers_repeated_form_keys(api, recordings_server):
+    """Twilio signs every value of a repeated key; RequestValidator does the same over a
+    MultiDict-like form, and so must we."""
+    from werkzeug.datastructures import MultiDict
+
+    base, _ = recordings_server
+    pairs = [*_recording(base, sid="RE77").items(), ("Tag", "b"), ("Tag", "a")]
+    path = f"/api/v1/webhooks/twilio?tenant={api.tenant_id}"
+    signature = RequestValidator("twilio-token-acme").compute_signature(
+        api.settings.public_url + path, MultiDict(pairs)
+    )
+    response = api.client.post(path, content="&".join(f"{k}={v}" for k, v in pairs),
+                               headers={"X-Twilio-Signature": signature,
+                                        "Content-Type": "application/x-www-form-urlencoded"})
+    assert response.status_code == 202, response.text
+
+
+def test_multipart_metadata_must_be_an_object(api):
+    for metadata in ("[1]", "null", '"x"', "not json"):
+        body, headers = _signed_multipart(api.secret, metadata, AUDIO)
+        response = api.client.post(f"/api/v1/webhooks/recordings?tenant={api.tenant_id}",
+                                   content=body, headers=headers)
+        assert response.status_code == 422, (metadata, response.text)
+        assert response.json()["error"]["code"] == "bad_metadata"
