@@ -12,6 +12,7 @@ from audio.errors import AudioError
 from service.errors import CallqaError
 
 EXIT_BAD_INPUT = 2
+EXIT_UNREACHABLE = 3
 
 
 def _analysis_options(args: argparse.Namespace):
@@ -165,6 +166,10 @@ def cmd_worker(args: argparse.Namespace) -> int:
         return EXIT_BAD_INPUT
     if args.migrate:
         migrate.upgrade(settings.sqlalchemy_url)
+    unreachable = _unreachable(settings)
+    if unreachable:
+        print(f"callqa: worker_unreachable: {unreachable}", file=sys.stderr)
+        return EXIT_UNREACHABLE
     if args.preload:
         _preload_models(settings)
     stop = threading.Event()
@@ -180,6 +185,22 @@ def cmd_worker(args: argparse.Namespace) -> int:
     stop.wait()
     runner.stop()
     return 0
+
+
+def _unreachable(settings) -> str:
+    """Why the worker cannot work (database or broker down), or '' when both answer."""
+    from service import health
+
+    for what, check, fix in (
+        ("database", health.check_database, "CALLQA_DATABASE_URL (and `callqa db upgrade`)"),
+        ("broker", health.check_broker, "CALLQA_BROKER_URL"),
+    ):
+        try:
+            check(settings)
+        except Exception as error:
+            return (f"the {what} did not answer ({type(error).__name__}: {error}); start it "
+                    f"or fix {fix}, then start the worker again")
+    return ""
 
 
 def _preload_models(settings) -> None:

@@ -24,13 +24,13 @@ def healthz() -> dict[str, str]:
     return {"status": "ok"}
 
 
-def _check_database(settings: Settings) -> str:
+def check_database(settings: Settings) -> str:
     with engine_for(settings.sqlalchemy_url).connect() as connection:
         version = connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
     return f"ok (schema {version})"
 
 
-def _check_broker(settings: Settings) -> str:
+def check_broker(settings: Settings) -> str:
     if not settings.broker_url:
         return "ok (in-process)"
     from service.jobs.queue import get_queue
@@ -58,8 +58,8 @@ def _check_models() -> str:
 def readyz(settings: SettingsDep) -> JSONResponse:
     checks, ready = {}, True
     for name, check in (
-        ("database", lambda: _check_database(settings)),
-        ("broker", lambda: _check_broker(settings)),
+        ("database", lambda: check_database(settings)),
+        ("broker", lambda: check_broker(settings)),
         ("models", _check_models),
     ):
         try:

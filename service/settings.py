@@ -30,11 +30,16 @@ class Settings(BaseSettings):
     # a call "processing" past its lease is picked up again; the worker renews it every
     # third of the lease while it runs, so it can be short: a dead worker costs about a lease
     job_lease_s: int = 60
-    job_max_attempts: int = 4  # every claim counts, worker deaths included
+    job_max_attempts: int = 4
+    # partial uploads and stored audio no call points at are deleted after this long
+    orphan_grace_s: int = 6 * 3600  # every claim counts, worker deaths included
     # a queued call whose message the broker took this long ago is sent again (lost message)
     job_resend_after_s: int = 1_800
     job_time_limit_s: int = 3 * 3600
     worker_threads: int = 1
+    # touched by each worker's reaper when the database and broker answered (liveness probe:
+    # restart the worker when its mtime is older than a few reaper intervals)
+    worker_alive_file: str = ""
     analysis_threads: int = 2
     device: str = "cpu"  # cpu | cuda | auto (cuda when available)
     diarization_pipeline: str = ""  # local pyannote pipeline dir or HF id; empty: shipped

@@ -147,3 +147,13 @@ def done_call_ids(session: Session, tenant_id: str) -> list[str]:
     return list(
         session.scalars(select(Call.id).where(Call.tenant_id == tenant_id, Call.status == "done"))
     )
+
+
+def referenced_audio_keys(session: Session, keys: list[str], batch: int = 500) -> set[str]:
+    """Those of ``keys`` that a call still points at."""
+    found: set[str] = set()
+    for start in range(0, len(keys), batch):
+        chunk = keys[start : start + batch]
+        found |= set(session.scalars(select(Call.audio_key).where(Call.audio_key.in_(chunk))))
+    return found
+

@@ -7,7 +7,9 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+import time
 import uuid
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Protocol
 
@@ -28,6 +30,9 @@ class Storage(Protocol):
         """A path servable directly (local storage) or None."""
 
     def delete(self, key: str) -> None: ...
+
+    def keys_older_than(self, age_s: float) -> Iterator[str]:
+        """Every stored key last written more than ``age_s`` seconds ago."""
 
 
 def _generated_name(suffix: str) -> str:
@@ -67,6 +72,12 @@ class LocalStorage:
     def delete(self, key: str) -> None:
         self._path(key).unlink(missing_ok=True)
 
+    def keys_older_than(self, age_s: float) -> Iterator[str]:
+        cutoff = time.time() - age_s
+        for path in self.root.rglob("*"):
+            if path.is_file() and path.stat().st_mtime < cutoff:
+                yield path.relative_to(self.root).as_posix()
+
 
 class S3Storage:
     """Any S3-compatible store (AWS, MinIO, Ceph). Credentials come from boto3's usual chain."""
@@ -98,6 +109,16 @@ class S3Storage:
 
     def delete(self, key: str) -> None:
         self.client.delete_object(Bucket=self.bucket, Key=key)
+
+    def keys_older_than(self, age_s: float) -> Iterator[str]:
+        cutoff = time.time() - age_s
+        pages = self.client.get_paginator("list_objects_v2").paginate(
+            Bucket=self.bucket, Prefix=self.prefix
+        )
+        for page in pages:
+            for item in page.get("Contents", []):
+                if item["LastModified"].timestamp() < cutoff:
+                    yield item["Key"]
 
 
 def storage_for(settings: Settings) -> Storage:

@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from dataclasses import dataclass
+from pathlib import Path
 
 import dramatiq
 from dramatiq.brokers.stub import StubBroker
@@ -32,6 +34,7 @@ class Queue:
     in_process: bool
 
 
+ORPHAN_SWEEP_S = 600
 _queues: dict[str, Queue] = {}
 _lock = threading.Lock()
 
@@ -150,6 +153,7 @@ class Reaper:
         self.interval_s = interval_s or max(2.0, settings.job_lease_s / 2)
         self.stop = threading.Event()
         self.thread = threading.Thread(target=self._run, daemon=True, name="callqa-reaper")
+        self.orphans_swept_at = -float("inf")
 
     def sweep(self) -> int:
         from service.jobs.process import calls_to_send
@@ -160,12 +164,34 @@ class Reaper:
             log.info("sent %d of %d calls that needed an analysis message", sent, len(stale))
         return sent
 
+    def sweep_orphans(self) -> None:
+        """At most every ORPHAN_SWEEP_S: partial uploads and unreferenced audio past grace."""
+        if time.monotonic() - self.orphans_swept_at < ORPHAN_SWEEP_S:
+            return
+        from service.calls import orphans
+
+        orphans.sweep(self.settings)
+        self.orphans_swept_at = time.monotonic()
+
+    def touch_alive_file(self) -> None:
+        """Liveness for orchestrators: the file's mtime is the last time this worker reached
+        both the database (the sweep) and the broker (a ping)."""
+        if not self.settings.worker_alive_file:
+            return
+        from service.health import check_broker
+
+        check_broker(self.settings)
+        Path(self.settings.worker_alive_file).touch()
+
     def _run(self) -> None:
         while True:
-            try:
-                self.sweep()
-            except Exception:
-                log.exception("reaper sweep failed")
+            for step in (self.sweep, self.touch_alive_file, self.sweep_orphans):
+                try:
+                    step()
+                except Exception:
+                    log.exception("reaper %s failed", step.__name__)
+                    if step == self.sweep:
+                        break  # no database: not alive either
             if self.stop.wait(self.interval_s):
                 return
 

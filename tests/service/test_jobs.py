@@ -192,3 +192,32 @@ def test_retrying_an_upload_whose_send_failed_sends_it(api, monkeypatch):
     assert again.status_code == 200 and again.json()["id"] == first.json()["id"]
     assert queue.broker.queues["analysis"].qsize() == 1
 
+
+
+def test_sweeper_removes_partial_uploads_and_unreferenced_audio_only(api):
+    """What a killed API server or a refused request left behind goes after the grace period;
+    a live call's audio stays."""
+    import os
+    import time
+
+    from service.calls import orphans
+
+    call_id = api.client.post("/api/v1/calls", headers=api.headers("qa"),
+                              files={"file": ("a.wav", wav_bytes(), "audio/wav")}).json()["id"]
+    incoming = api.settings.data_dir / "incoming"
+    incoming.mkdir(exist_ok=True)
+    partial = incoming / "tmpkilled.part"
+    partial.write_bytes(b"\0" * 1000)  # an upload cut off by SIGKILL
+    stray = api.settings.audio_dir / "zz" / "zz-no-row.wav"
+    stray.parent.mkdir(parents=True, exist_ok=True)
+    stray.write_bytes(wav_bytes())
+    fresh = incoming / "tmpuploading.part"
+    fresh.write_bytes(b"\0")
+    hours_ago = time.time() - 7 * 3600
+    for path in (partial, stray, *api.settings.audio_dir.rglob("*.wav")):
+        os.utime(path, (hours_ago, hours_ago))
+    swept = orphans.sweep(api.settings)
+    assert (swept.partial_files, swept.unreferenced_audio) == (1, 1)
+    assert not partial.exists() and not stray.exists() and fresh.exists()
+    audio = api.client.get(f"/api/v1/calls/{call_id}/audio", headers=api.headers("qa"))
+    assert audio.status_code == 200

@@ -49,3 +49,17 @@ def test_cli_refuses_a_bad_role(served):
     _, _, data = served
     result = callqa(service_env(data), "keys", "create", "--tenant", "demo", "--role", "owner")
     assert result.returncode != 0 and "invalid choice" in result.stderr
+
+
+def test_worker_with_no_broker_fails_fast_with_a_reason(tmp_path):
+    """A worker whose broker is down exits at once, non-zero, saying what to fix, instead of
+    printing 'ready' and logging connection errors forever."""
+    from bench.served import free_port
+
+    env = service_env(tmp_path) | {"CALLQA_BROKER_URL": f"redis://127.0.0.1:{free_port()}/0"}
+    started = time.monotonic()
+    result = callqa(env, "worker", "--migrate", "--no-preload")
+    assert result.returncode == 3, result.stderr
+    assert "worker_unreachable" in result.stderr and "CALLQA_BROKER_URL" in result.stderr
+    assert "ready" not in result.stderr and "Traceback" not in result.stderr
+    assert time.monotonic() - started < 60
