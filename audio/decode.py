@@ -22,6 +22,7 @@ from audio.errors import (
     EmptyFileError,
     NotAudioError,
     SilentRecordingError,
+    SteadyToneError,
     TooLongError,
     UnsupportedCodecError,
     ZeroDurationError,
@@ -34,6 +35,13 @@ SILENCE_PEAK = 10 ** (-70 / 20)  # peak below -70 dBFS on every channel: nothing
 _MAX_HEADER_RATE_HZ = 768_000
 _MAX_HEADER_CHANNELS = 64
 _READ_CHUNK_BYTES = 1 << 20
+# Recordings longer than this (or of unknown length) are screened first by one cheap pass
+# (8 kHz mono, statistics only), so hours of silence, DC offset or a test tone fail in
+# seconds and small memory instead of being decoded whole and analysed.
+SCREEN_FROM_S = 600.0
+SCREEN_RATE = 8_000
+MIN_SOUND_S, MIN_SOUND_SHARE = 3, 0.005
+STEADY_VARIATION = 0.02  # window-to-window spread of level and pitch below 2%: not a voice
 
 # Leading bytes of containers we know; used to tell "corrupt audio" from "not audio at all".
 _AUDIO_MAGIC = (
@@ -148,6 +156,77 @@ def probe(path: str | os.PathLike[str]) -> AudioInfo:
     )
 
 
+def _ffmpeg_pcm(path: Path, channels: int, rate: int) -> list[str]:
+    return [
+        _require("ffmpeg"), "-nostdin", "-v", "error", "-i", str(path), "-map", "0:a:0", "-vn",
+        "-ac", str(channels), "-ar", str(rate), "-f", "f32le", "-acodec", "pcm_f32le", "pipe:1",
+    ]
+
+
+@dataclass(frozen=True)
+class Screening:
+    """What one streamed pass found: decoded length and per-second level and crossings."""
+
+    duration_s: float
+    active_seconds: int
+    level_spread: float  # coefficient of variation of the per-second AC level (active seconds)
+    crossing_spread: float  # the same for zero crossings
+
+
+def screen(
+    path: str | os.PathLike[str], *, max_duration_s: float = DEFAULT_MAX_DURATION_S
+) -> Screening:
+    """Decode once at 8 kHz mono keeping only per-second statistics (memory: kilobytes per
+    hour). Raises TooLongError past ``max_duration_s``, SilentRecordingError when nothing
+    but silence or a constant offset is there, SteadyToneError for one unchanging tone."""
+    path = Path(path)
+    window = SCREEN_RATE * 4  # bytes in one second of float32 mono
+    levels: list[float] = []
+    crossings: list[int] = []
+    pending = bytearray()
+    with subprocess.Popen(
+        _ffmpeg_pcm(path, 1, SCREEN_RATE), stdout=subprocess.PIPE, stderr=subprocess.DEVNULL
+    ) as process:
+        assert process.stdout is not None
+        while chunk := process.stdout.read(_READ_CHUNK_BYTES):
+            pending += chunk
+            whole = len(pending) - len(pending) % window
+            if whole:
+                seconds = np.frombuffer(bytes(pending[:whole]), dtype="<f4").reshape(-1, SCREEN_RATE)
+                del pending[:whole]
+                ac = seconds - seconds.mean(axis=1, keepdims=True)
+                levels.extend(np.sqrt(np.mean(ac * ac, axis=1)).tolist())
+                crossings.extend(np.count_nonzero(np.diff(np.signbit(ac), axis=1), axis=1).tolist())
+                if len(levels) > max_duration_s:
+                    process.kill()
+                    raise TooLongError(
+                        f"{path.name}: longer than the {max_duration_s / 3600:g} h limit "
+                        f"(max_duration_s={max_duration_s:g})"
+                    )
+        process.wait()
+    duration_s = len(levels) + len(pending) / window
+    level = np.asarray(levels)
+    active = level > SILENCE_PEAK
+    # a click where a constant offset starts is not sound: a few seconds in a long file are
+    if levels and active.sum() < max(MIN_SOUND_S, MIN_SOUND_SHARE * len(levels)):
+        raise SilentRecordingError(
+            f"{path.name}: {duration_s / 60:.0f} minutes of silence or a constant offset, "
+            f"with {int(active.sum())} s of sound: nothing to analyse"
+        )
+    spread = _spread(level[active]), _spread(np.asarray(crossings)[active])
+    if active.sum() >= SCREEN_FROM_S and max(spread) < STEADY_VARIATION:
+        raise SteadyToneError(
+            f"{path.name}: one steady tone for {duration_s / 60:.0f} minutes, not a "
+            "conversation (a test signal or a stuck line?)"
+        )
+    return Screening(duration_s, int(active.sum()), *spread)
+
+
+def _spread(values: np.ndarray) -> float:
+    mean = float(values.mean()) if values.size else 0.0
+    return float(values.std() / mean) if mean > 0 else 0.0
+
+
 def decode(
     path: str | os.PathLike[str], *, max_duration_s: float = DEFAULT_MAX_DURATION_S
 ) -> DecodedAudio:
@@ -160,40 +239,27 @@ def decode(
     path = Path(path)
     info = probe(path)
     out_channels = info.channels if info.channels <= 2 else 1
-    command = [
-        _require("ffmpeg"),
-        "-nostdin",
-        "-v",
-        "error",
-        "-i",
-        str(path),
-        "-map",
-        "0:a:0",
-        "-vn",
-        "-ac",
-        str(out_channels),
-        "-ar",
-        str(SAMPLE_RATE),
-        "-f",
-        "f32le",
-        "-acodec",
-        "pcm_f32le",
-        "pipe:1",
-    ]
+    if info.header_duration_s is None or info.header_duration_s > SCREEN_FROM_S:
+        screen(path, max_duration_s=max_duration_s)
     max_bytes = int(max_duration_s * SAMPLE_RATE) * out_channels * 4
-    chunks: list[bytes] = []
+    # one buffer, grown in place, sized from the header: never a list of chunks plus a join
+    expected = int((info.header_duration_s or 60.0) * 1.02 * SAMPLE_RATE) * out_channels * 4
+    buffer = bytearray(min(max_bytes, max(expected, _READ_CHUNK_BYTES)))
     received = 0
+    command = _ffmpeg_pcm(path, out_channels, SAMPLE_RATE)
     with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE) as process:
         assert process.stdout is not None and process.stderr is not None
         while chunk := process.stdout.read(_READ_CHUNK_BYTES):
-            received += len(chunk)
-            if received > max_bytes:
+            if received + len(chunk) > max_bytes:
                 process.kill()
                 raise TooLongError(
                     f"{path.name}: longer than the {max_duration_s / 3600:g} h limit "
                     f"(max_duration_s={max_duration_s:g})"
                 )
-            chunks.append(chunk)
+            if received + len(chunk) > len(buffer):
+                buffer.extend(bytes(max(len(chunk), len(buffer) // 4)))
+            buffer[received : received + len(chunk)] = chunk
+            received += len(chunk)
         errors = process.stderr.read().decode(errors="replace").strip()
         returncode = process.wait()
     if returncode != 0 and received == 0:
@@ -201,10 +267,10 @@ def decode(
         if "decoder" in errors.lower() and "not found" in errors.lower():
             raise UnsupportedCodecError(f"{path.name}: no decoder for codec {info.codec} ({last})")
         raise CorruptAudioError(f"{path.name}: the audio data cannot be decoded ({last})")
-    raw = b"".join(chunks)
-    usable = len(raw) - len(raw) % (4 * out_channels)
-    interleaved = np.frombuffer(raw[:usable], dtype="<f4")
+    usable = received - received % (4 * out_channels)
+    interleaved = np.frombuffer(memoryview(buffer)[:usable], dtype="<f4")
     samples = interleaved.reshape(-1, out_channels).T.copy()
+    del interleaved, buffer
     duration_s = samples.shape[1] / SAMPLE_RATE
     if duration_s < MIN_DURATION_S:
         raise ZeroDurationError(f"{path.name}: the recording has no audio ({duration_s:.2f} s)")

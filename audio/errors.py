@@ -39,6 +39,12 @@ class TooLongError(AudioError):
     code = "too_long"
 
 
+class SteadyToneError(AudioError):
+    """One unchanging tone (a test signal, a stuck line) for the whole recording."""
+
+    code = "steady_tone"
+
+
 class AbsurdHeaderError(AudioError):
     code = "absurd_header"
 

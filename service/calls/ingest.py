@@ -92,6 +92,13 @@ def _check_audio(path: Path, settings: Settings) -> decode.AudioInfo:
             f"{settings.max_duration_h:g} h limit",
             code="too_long",
         )
+    if info.header_duration_s is None or info.header_duration_s > decode.SCREEN_FROM_S:
+        # hours of silence, offset or test tone in a few hundred KB: refused here, in
+        # seconds and kilobytes, before anything decodes it whole
+        try:
+            decode.screen(path, max_duration_s=limit_s)
+        except AudioError as error:
+            raise IngestError(_without_path(error, path), code=error.code) from error
     return info
 
 
