@@ -216,8 +216,8 @@ def screen(
     spread = _spread(level[active]), _spread(np.asarray(crossings)[active])
     if active.sum() >= SCREEN_FROM_S and max(spread) < STEADY_VARIATION:
         raise SteadyToneError(
-            f"{path.name}: one steady tone for {duration_s / 60:.0f} minutes, not a "
-            "conversation (a test signal or a stuck line?)"
+            f"{path.name}: {duration_s / 60:.0f} minutes of one unchanging sound (a tone, hum "
+            "or hiss), not a conversation: a test signal or a stuck line?"
         )
     return Screening(duration_s, int(active.sum()), *spread)
 

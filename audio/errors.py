@@ -40,7 +40,7 @@ class TooLongError(AudioError):
 
 
 class SteadyToneError(AudioError):
-    """One unchanging tone (a test signal, a stuck line) for the whole recording."""
+    """One unchanging sound (a tone, hum or hiss: a test signal, a stuck line) throughout."""
 
     code = "steady_tone"
 

@@ -214,7 +214,10 @@ def _run(args, database_url: str, Settings) -> tuple[str, str]:  # noqa: N803
                 rows.append(f"| {label} | {rps:.0f} | {median_ms:.1f} | {p95_ms:.1f} |")
             seconds = args.upload_mb * 1024 * 1024 // 2 // 16000
             audio = Path(tmp) / "big.wav"
-            noise = np.random.default_rng(1).normal(0, 0.05, 16000 * 60).astype(np.float32)
+            # noise in bursts of changing loudness: an unchanging hiss is refused as no call
+            rng = np.random.default_rng(1)
+            bursts = np.repeat(rng.uniform(0.05, 1.0, 200), 16000 * 60 // 200)
+            noise = (rng.normal(0, 0.05, 16000 * 60) * bursts).astype(np.float32)
             with sf.SoundFile(audio, "w", 16000, 1, subtype="PCM_16") as out:
                 for _ in range(seconds // 60):
                     out.write(noise)

@@ -65,9 +65,9 @@ async def recording_webhook(
     tenant = service.sending_tenant(request, session)
     with ingest.scratch_file(settings, ".body") as body, ingest.scratch_file(settings) as audio:
         await service.spool(request, settings, body)
-        delivery_id = signing.verify(
+        delivery_id = service.check_delivery_id(signing.verify(
             tenant.webhook_secret.split(), request.headers, body, settings.webhook_tolerance_s
-        )
+        ))
         if (seen := service.earlier_delivery(session, tenant, "standard", delivery_id)) is not None:
             return _replayed(seen, response)
         received = await service.audio_from_body(request, settings, body, audio)
@@ -109,7 +109,7 @@ async def twilio_webhook(
     params = dict(pairs)  # the last value of a repeated key, as Twilio's own helpers read it
     if not nul_free(params):
         raise Invalid("form values must not contain a NUL character", code="bad_body")
-    sid = params.get("RecordingSid", "")
+    sid = service.check_delivery_id(params.get("RecordingSid", ""))
     if not sid:
         raise Invalid("RecordingSid is missing", code="bad_body")
     if params.get("RecordingStatus", "completed") != "completed":

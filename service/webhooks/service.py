@@ -21,6 +21,7 @@ from service.calls import ingest, multipart
 from service.db.models import Call, Tenant, WebhookDelivery
 from service.errors import Conflict, Invalid, TooLarge, Unauthorized, UnsupportedMedia
 from service.settings import Settings
+from service.validation import nul_free
 from service.webhooks import fetch, repository
 from service.webhooks.schemas import WebhookRecording
 
@@ -59,6 +60,18 @@ def earlier_delivery(
     session: Session, tenant: Tenant, source: str, delivery_id: str
 ) -> WebhookDelivery | None:
     return repository.delivery(session, tenant.id, source, delivery_id)
+
+
+MAX_DELIVERY_ID = 200  # the column's length
+
+
+def check_delivery_id(delivery_id: str) -> str:
+    """A delivery id the table can hold (signed by the sender, but still bounded)."""
+    if len(delivery_id) > MAX_DELIVERY_ID or not nul_free(delivery_id):
+        raise Invalid(
+            f"the delivery id must be at most {MAX_DELIVERY_ID} characters", code="bad_delivery_id"
+        )
+    return delivery_id
 
 
 def record_delivery(
