@@ -41,6 +41,10 @@ class Settings(BaseSettings):
     # restart the worker when its mtime is older than a few reaper intervals)
     worker_alive_file: str = ""
     analysis_threads: int = 2
+    # run each analysis in a child process (auto: in embedded mode, where jobs share the
+    # API's process), and cap that child's memory (0: no cap)
+    analysis_in_child: str = "auto"  # auto | yes | no
+    analysis_memory_gb: float = 0.0
     device: str = "cpu"  # cpu | cuda | auto (cuda when available)
     diarization_pipeline: str = ""  # local pyannote pipeline dir or HF id; empty: shipped
     hf_token: str = ""
@@ -49,6 +53,12 @@ class Settings(BaseSettings):
     callback_timeout_s: float = 10.0
     session_idle_minutes: int = 120  # the review desk signs a browser out after this idle
     session_max_hours: int = 12  # ... and after this long in any case
+
+    @property
+    def isolates_analysis(self) -> bool:
+        if self.analysis_in_child == "auto":
+            return not self.broker_url
+        return self.analysis_in_child == "yes"
 
     @property
     def sqlalchemy_url(self) -> str:

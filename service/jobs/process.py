@@ -15,7 +15,7 @@ from service.auth import repository as auth_repository
 from service.calls import repository as calls_repository
 from service.db.models import Call, utcnow
 from service.db.session import unit_of_work
-from service.jobs import repository
+from service.jobs import isolation, repository
 from service.settings import Settings
 
 log = logging.getLogger("callqa.jobs")
@@ -116,11 +116,20 @@ def run(settings: Settings, call_id: str, *, final_attempt: bool = True) -> str:
         return _transient(settings, call_id, attempt, f"audio storage: {error}", final_attempt)
     try:
         with LeaseKeeper(settings, call_id, attempt):
-            analysis = analyze(path, options)
+            if settings.isolates_analysis:
+                analysis = isolation.analyze_in_child(
+                    path, options, slots=settings.worker_threads,
+                    memory_gb=settings.analysis_memory_gb,
+                )
+            else:
+                analysis = analyze(path, options)
     except AudioError as error:
         message = error.message.removeprefix(f"{path.name}: ").replace(f"{path}: ", "")
         fail(settings, call_id, f"{error.code}: {message}", attempt)
         return "failed"
+    except isolation.AnalysisProcessDied as error:
+        log.error("analysis of %s: %s", call_id, error)
+        return _transient(settings, call_id, attempt, str(error), final_attempt)
     except Exception as error:
         log.exception("analysis of %s failed", call_id)
         return _transient(

@@ -222,5 +222,8 @@ class WorkerRunner:
         return self
 
     def stop(self) -> None:
+        from service.jobs import isolation
+
         self.reaper.stop.set()
         self.worker.stop(timeout=10_000)
+        isolation.shutdown()

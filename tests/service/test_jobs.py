@@ -221,3 +221,38 @@ def test_sweeper_removes_partial_uploads_and_unreferenced_audio_only(api):
     assert not partial.exists() and not stray.exists() and fresh.exists()
     audio = api.client.get(f"/api/v1/calls/{call_id}/audio", headers=api.headers("qa"))
     assert audio.status_code == 200
+
+
+def test_a_dying_analysis_process_fails_the_call_not_the_service(api, short_call):
+    """In embedded mode the analysis runs in a child process: when that child dies (here:
+    SIGKILL, as the kernel's OOM killer would), the call fails with the reason, the service
+    process carries on, and the next analysis gets a fresh child."""
+    import os
+    import signal
+    import threading
+    import time
+
+    from service.jobs import isolation
+
+    if api.settings.sqlalchemy_url.startswith("postgresql"):
+        pytest.skip("one database is enough: a child's death is not a database matter")
+    assert api.settings.isolates_analysis  # no broker: embedded
+    call_id = _upload_file(api, short_call.stereo_path, agent_id="a1")
+    outcome = {}
+    runner = threading.Thread(target=lambda: outcome.update(
+        result=process.run(api.settings, call_id, final_attempt=True)))
+    runner.start()
+    deadline = time.monotonic() + 120
+    while not isolation.child_pids() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    time.sleep(1.0)  # inside the analysis
+    for pid in isolation.child_pids():
+        os.kill(pid, signal.SIGKILL)
+    runner.join(timeout=180)
+    assert outcome["result"] == "failed"
+    call = api.client.get(f"/api/v1/calls/{call_id}", headers=api.headers("qa")).json()
+    assert call["status"] == "failed" and "process analysing this call died" in call[
+        "failure_reason"]
+    again = api.client.post(f"/api/v1/calls/{call_id}/reanalyze", headers=api.headers("qa"))
+    assert again.status_code == 202
+    assert process.run(api.settings, call_id) == "done"
