@@ -239,11 +239,13 @@ def decode(
     path = Path(path)
     info = probe(path)
     out_channels = info.channels if info.channels <= 2 else 1
+    length_s = min(info.header_duration_s or 60.0, SCREEN_FROM_S)
     if info.header_duration_s is None or info.header_duration_s > SCREEN_FROM_S:
-        screen(path, max_duration_s=max_duration_s)
+        length_s = screen(path, max_duration_s=max_duration_s).duration_s  # decoded, not claimed
     max_bytes = int(max_duration_s * SAMPLE_RATE) * out_channels * 4
-    # one buffer, grown in place, sized from the header: never a list of chunks plus a join
-    expected = int((info.header_duration_s or 60.0) * 1.02 * SAMPLE_RATE) * out_channels * 4
+    # one buffer, grown in place, sized from the decoded length (a header can lie): never a
+    # list of chunks plus a join
+    expected = int(length_s * 1.02 * SAMPLE_RATE) * out_channels * 4
     buffer = bytearray(min(max_bytes, max(expected, _READ_CHUNK_BYTES)))
     received = 0
     command = _ffmpeg_pcm(path, out_channels, SAMPLE_RATE)

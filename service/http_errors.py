@@ -3,6 +3,7 @@ and Starlette's own (unknown route, wrong method) all answer with ``ErrorBody``.
 
 from __future__ import annotations
 
+import logging
 from http import HTTPStatus
 from urllib.parse import unquote_plus
 
@@ -13,6 +14,8 @@ from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from service.errors import CallqaError
+
+log = logging.getLogger("callqa.api")
 
 
 class ErrorDetail(BaseModel):
@@ -75,6 +78,15 @@ def install(app: FastAPI) -> None:
         where = ".".join(str(part) for part in first.get("loc", ()))
         return JSONResponse(
             body("invalid_request", f"{where}: {first.get('msg', 'invalid request')}"), 422
+        )
+
+    @app.exception_handler(Exception)
+    async def unexpected(request: Request, error: Exception) -> JSONResponse:
+        log.exception("unexpected error on %s %s", request.method, request.url.path)
+        return JSONResponse(
+            body("internal_error", "something went wrong on our side; it is logged. Try again, "
+                 "and tell the operator if it keeps happening"),
+            500,
         )
 
     @app.exception_handler(StarletteHTTPException)

@@ -86,6 +86,6 @@ def test_only_the_unit_of_work_commits_and_repositories_query():
                 and isinstance(func.value, ast.Name) and func.value.id == "session"
             )
             if is_query:
-                assert name.endswith(".repository") or name == "service.db.session", (
+                assert name.endswith(".repository") or name.startswith("service.db."), (
                     f"{where} queries outside a repository module"
                 )

@@ -17,6 +17,7 @@ from service.db.session import before_commit
 from service.deps import SessionDep, SettingsDep
 from service.errors import Forbidden, Unauthorized
 from service.settings import Settings
+from service.validation import nul_free
 
 LAST_USED_RESOLUTION = timedelta(minutes=1)
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
@@ -39,7 +40,7 @@ class Principal:
 
 def principal_for_key(session: Session, key: str) -> Principal | None:
     """The key's principal, or None for an unknown, revoked or mistyped key."""
-    prefix = keys.prefix_of(key)
+    prefix = keys.prefix_of(key) if nul_free(key) else None
     if prefix is None:
         return None
     row = repository.key_by_prefix(session, prefix)

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from service.auth import repository
 from service.db.models import ApiKey, WebSession, utcnow
-from service.db.session import before_commit
+from service.db.session import before_commit, unit_of_work
 from service.settings import Settings
 
 COOKIE = "callqa_session"
@@ -73,7 +73,8 @@ def resolve(session: Session, settings: Settings, token: str) -> SessionState:
     now = utcnow()
     key = repository.key(session, row.api_key_id)
     if _expired(row, settings, now) or key is None or key.revoked_at is not None:
-        before_commit(session, lambda: repository.delete_web_session(session, row.token_hash))
+        with unit_of_work(settings.sqlalchemy_url) as own:  # the request will refuse: not
+            repository.delete_web_session(own, row.token_hash)  # its transaction
         return SessionState("expired")
     if now - row.last_seen_at > SEEN_RESOLUTION:
         before_commit(session, lambda: setattr(row, "last_seen_at", now))
@@ -85,4 +86,4 @@ def close_session(session: Session, token: str) -> None:
 
 
 def csrf_matches(expected: str, given: str | None) -> bool:
-    return bool(expected) and hmac.compare_digest(expected, given or "")
+    return bool(expected) and hmac.compare_digest(expected.encode(), (given or "").encode())

@@ -12,15 +12,15 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from audio import decode
 from audio.errors import AudioError, NotAudioError, UnsupportedCodecError
 from service.calls import repository
 from service.calls.storage import storage_for
-from service.db.models import Call
+from service.db.models import Call, new_id, utcnow
 from service.db.session import after_commit, on_rollback
+from service.db.upsert import insert_unless_taken
 from service.errors import CallqaError
 from service.jobs.queue import enqueue_analysis
 from service.settings import Settings
@@ -125,7 +125,9 @@ def accept(
     storage = storage_for(settings)
     key = storage.put(path, Path(filename or "").suffix or info.format_name)
     on_rollback(session, lambda: storage.delete(key))
-    call = Call(
+    call_id = new_id()
+    fields = dict(
+        id=call_id,
         tenant_id=tenant_id,
         source=source,
         external_id=metadata.external_id,
@@ -140,15 +142,15 @@ def accept(
         content_type=info.codec,
         duration_s=info.header_duration_s,
         status="queued",
+        created_at=utcnow(),
+        queued_at=utcnow(),
     )
-    try:
-        with session.begin_nested():
-            session.add(call)
-    except IntegrityError:  # the same file raced in twice: keep the first
-        storage.delete(key)
+    if not insert_unless_taken(session, Call, ["tenant_id", "content_hash"], **fields):
+        storage.delete(key)  # the same file raced in twice: keep the first
         found = repository.call_by_hash(session, tenant_id, sha256)
         if found is None:
-            raise
+            raise IngestError("the same recording is being taken right now; send it again",
+                              code="upload_in_progress", status=409)
         return found, False
-    after_commit(session, lambda: enqueue_analysis(settings, call.id))
-    return call, True
+    after_commit(session, lambda: enqueue_analysis(settings, call_id))
+    return repository.call(session, call_id), True

@@ -78,7 +78,7 @@ def decode_cursor(cursor: str) -> tuple[datetime, str]:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
         created, call_id = json.loads(raw)
         return in_range(datetime.fromisoformat(created)), no_nul(str(call_id))
-    except (ValueError, TypeError) as error:
+    except (ValueError, TypeError, RecursionError) as error:
         raise Invalid("cursor is not one this API returned", code="bad_cursor") from error
 
 

@@ -80,7 +80,10 @@ def unit_of_work(url: str) -> Iterator[Session]:
     except BaseException:
         session.rollback()
         for action in session.info.pop(ON_ROLLBACK, []):
-            action()
+            try:
+                action()
+            except Exception:  # the original error is the one to report
+                log.exception("an action after a rollback failed")
         raise
     finally:
         session.close()

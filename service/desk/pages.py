@@ -43,6 +43,7 @@ from service.reviews import queue as review_queue
 from service.reviews import service as review
 from service.rules import service as rules_service
 from service.rules import versions as scoring_versions
+from service.validation import in_range
 
 HERE = Path(__file__).parent
 STATIC_DIR = HERE / "static"
@@ -174,7 +175,7 @@ def _day(value: str | None, field: str, errors: list[str]) -> datetime | None:
     if not value:
         return None
     try:
-        return datetime.strptime(value, "%Y-%m-%d").replace(tzinfo=UTC)
+        return in_range(datetime.strptime(value, "%Y-%m-%d").replace(tzinfo=UTC))
     except ValueError:
         errors.append(f"{field} must be a date like 2026-11-25")
         return None
@@ -309,7 +310,7 @@ async def review_form(
     try:
         review.record_verdict(
             session, who.principal.tenant_id, who.principal.key_id, who.principal.name,
-            flag_id, verdict, str(form.get("note") or "")[:4000],
+            flag_id, verdict, str(form.get("note") or "").replace("\x00", "")[:4000],
         )
     except NotFound:
         return page(request, who, "error.html", status_code=404, title="Flag not found",

@@ -73,13 +73,26 @@ def _discard(slots: int, memory_gb: float, broken: ProcessPoolExecutor) -> None:
 
 
 def analyze_in_child(
-    path: Path, options: AnalysisOptions, *, slots: int = 1, memory_gb: float = 0.0
+    path: Path,
+    options: AnalysisOptions,
+    *,
+    slots: int = 1,
+    memory_gb: float = 0.0,
+    time_limit_s: float | None = None,
 ) -> CallAnalysis:
     """``audio.pipeline.analyze(path, options)`` in a child process. Exceptions raised by the
-    analysis come back as they are; a child that dies raises AnalysisProcessDied."""
+    analysis come back as they are; a child that dies, or runs past ``time_limit_s``,
+    raises AnalysisProcessDied."""
     pool = _pool(slots, memory_gb)
     try:
-        return pool.submit(_analyze, os.fspath(path), options).result()
+        return pool.submit(_analyze, os.fspath(path), options).result(timeout=time_limit_s)
+    except TimeoutError as error:
+        for process in list((pool._processes or {}).values()):
+            process.kill()  # a hung decoder or model: nothing else would stop it
+        _discard(slots, memory_gb, pool)
+        raise AnalysisProcessDied(
+            f"the analysis ran past its {time_limit_s:.0f} s time limit and was stopped"
+        ) from error
     except BrokenProcessPool as error:
         _discard(slots, memory_gb, pool)
         raise AnalysisProcessDied(

@@ -119,7 +119,7 @@ def run(settings: Settings, call_id: str, *, final_attempt: bool = True) -> str:
             if settings.isolates_analysis:
                 analysis = isolation.analyze_in_child(
                     path, options, slots=settings.worker_threads,
-                    memory_gb=settings.analysis_memory_gb,
+                    memory_gb=settings.analysis_memory_gb, time_limit_s=settings.job_time_limit_s,
                 )
             else:
                 analysis = analyze(path, options)
@@ -154,7 +154,13 @@ def run(settings: Settings, call_id: str, *, final_attempt: bool = True) -> str:
     return "done"
 
 
+def _public(reason: str, settings: Settings) -> str:
+    """A failure reason as the tenant sees it: no paths of this server."""
+    return reason.replace(str(settings.data_dir.resolve()), "").replace(str(settings.data_dir), "")
+
+
 def _transient(settings, call_id, attempt, reason, final_attempt) -> str:
+    reason = _public(reason, settings)
     if final_attempt:
         fail(settings, call_id, f"gave up after {attempt} attempts: {reason}", attempt)
         return "failed"

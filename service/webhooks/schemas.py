@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, Field, HttpUrl, field_validator
+from pydantic import BaseModel, Field, HttpUrl, UrlConstraints, field_validator
 
 from service.validation import Text, nul_free
 
@@ -49,7 +49,7 @@ class WebhookIgnored(BaseModel):
 
 
 class TenantSettingsIn(BaseModel):
-    callback_url: HttpUrl | None = None
+    callback_url: Annotated[HttpUrl, UrlConstraints(max_length=2000)] | None = None
 
 
 class TenantSettings(BaseModel):

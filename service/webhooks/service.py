@@ -11,7 +11,6 @@ from urllib.parse import urlsplit
 
 from fastapi.concurrency import run_in_threadpool
 from pydantic import ValidationError
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from starlette.requests import Request
 
@@ -19,6 +18,7 @@ from service.auth import repository as auth_repository
 from service.auth.principal import principal_for_key
 from service.calls import ingest, multipart
 from service.db.models import Call, Tenant, WebhookDelivery
+from service.db.upsert import insert_unless_taken
 from service.errors import Conflict, Invalid, TooLarge, Unauthorized, UnsupportedMedia
 from service.settings import Settings
 from service.validation import nul_free
@@ -79,19 +79,16 @@ def record_delivery(
 ) -> None:
     """Remember the delivery id, so a replay gets this call back. A concurrent twin of the
     same delivery loses here and rolls back: its retry is answered as a replay."""
-    try:
-        with session.begin_nested():
-            session.add(
-                WebhookDelivery(
-                    tenant_id=tenant.id, source=source, delivery_id=delivery_id,
-                    call_id=call.id, status_code=202,
-                )
-            )
-    except IntegrityError as error:
+    taken = insert_unless_taken(
+        session, WebhookDelivery, ["tenant_id", "source", "delivery_id"],
+        tenant_id=tenant.id, source=source, delivery_id=delivery_id, call_id=call.id,
+        status_code=202,
+    )
+    if not taken:
         raise Conflict(
             "this delivery is being taken by a concurrent request; retry to get its answer",
             code="delivery_in_progress",
-        ) from error
+        )
 
 
 async def spool(request: Request, settings: Settings, path: Path) -> None:
@@ -134,8 +131,8 @@ async def audio_from_body(
         fields = upload.fields
         try:
             data = json.loads(fields["metadata"]) if "metadata" in fields else dict(fields)
-        except ValueError as error:
-            raise Invalid(f"bad metadata: not JSON ({error})", code="bad_metadata") from error
+        except (ValueError, RecursionError) as error:
+            raise Invalid("bad metadata: not a JSON object", code="bad_metadata") from error
         if not isinstance(data, dict):
             raise Invalid("bad metadata: send a JSON object", code="bad_metadata")
         try:

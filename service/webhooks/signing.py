@@ -59,6 +59,8 @@ def verify(
     if not (message_id and timestamp and signatures):
         raise SignatureError("missing webhook-id, webhook-timestamp or webhook-signature header")
     try:
+        if len(timestamp) > 20:
+            raise ValueError(timestamp[:20])
         sent_at = int(timestamp)
     except ValueError as error:
         raise SignatureError("webhook-timestamp is not an integer") from error
@@ -70,7 +72,7 @@ def verify(
             expected = _mac(secret, message_id, sent_at, body)
         except ValueError:  # a malformed stored secret must not hide the others
             continue
-        if any(hmac.compare_digest(expected, candidate) for candidate in offered):
+        if any(hmac.compare_digest(expected.encode(), c.encode()) for c in offered):
             return message_id
     raise SignatureError("no webhook-signature matches")
 
@@ -94,5 +96,5 @@ def verify_twilio(
     if not signature:
         raise SignatureError("missing X-Twilio-Signature header")
     expected = twilio_signature(auth_token, url, pairs)
-    if not hmac.compare_digest(expected, signature):
+    if not hmac.compare_digest(expected.encode(), signature.encode()):
         raise SignatureError("X-Twilio-Signature does not match")

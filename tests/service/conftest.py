@@ -38,9 +38,11 @@ def database_url(request, tmp_path):
 def settings(database_url, tmp_path):
     from service.settings import Settings
 
+    # analyses run in this process here (a child per test run is slow); the child-process
+    # path has its own test in test_jobs.py and runs under `callqa serve` in test_serve.py
     return Settings(
         data_dir=tmp_path / "data", database_url=database_url, max_upload_mb=5,
-        public_url="https://callqa.example.com",
+        public_url="https://callqa.example.com", analysis_in_child="no",
     )
 
 

@@ -236,11 +236,12 @@ def test_a_dying_analysis_process_fails_the_call_not_the_service(api, short_call
 
     if api.settings.sqlalchemy_url.startswith("postgresql"):
         pytest.skip("one database is enough: a child's death is not a database matter")
-    assert api.settings.isolates_analysis  # no broker: embedded
+    settings = api.settings.model_copy(update={"analysis_in_child": "auto"})
+    assert settings.isolates_analysis  # no broker: embedded
     call_id = _upload_file(api, short_call.stereo_path, agent_id="a1")
     outcome = {}
     runner = threading.Thread(target=lambda: outcome.update(
-        result=process.run(api.settings, call_id, final_attempt=True)))
+        result=process.run(settings, call_id, final_attempt=True)))
     runner.start()
     deadline = time.monotonic() + 120
     while not isolation.child_pids() and time.monotonic() < deadline:
@@ -255,4 +256,4 @@ def test_a_dying_analysis_process_fails_the_call_not_the_service(api, short_call
         "failure_reason"]
     again = api.client.post(f"/api/v1/calls/{call_id}/reanalyze", headers=api.headers("qa"))
     assert again.status_code == 202
-    assert process.run(api.settings, call_id) == "done"
+    assert process.run(settings, call_id) == "done"

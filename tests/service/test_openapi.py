@@ -130,3 +130,26 @@ def test_hostile_bodies_are_refused_not_crashed(api):
     assert named.status_code == 422
     incoming = list((api.settings.data_dir / "incoming").glob("*"))
     assert incoming == [], f"refused uploads left files behind: {incoming}"
+
+
+def test_unauthenticated_garbage_is_refused_not_crashed(api):
+    """Found by review: each of these raised before any check (500)."""
+    hook = f"/api/v1/webhooks/recordings?tenant={api.tenant_id}"
+    huge_timestamp = {"webhook-id": "msg_1", "webhook-timestamp": "9" * 4000,
+                      "webhook-signature": "v1,abc", "content-type": "application/json"}
+    accented = {"webhook-id": "msg_2", "webhook-timestamp": "1", "webhook-signature": "v1,é".encode(),
+                "content-type": "application/json"}
+    for headers in (huge_timestamp, accented):
+        response = api.client.post(hook, content=b"{}", headers=headers)
+        assert response.status_code == 401, response.text
+    twilio = api.client.post(f"/api/v1/webhooks/twilio?tenant={api.tenant_id}",
+                             data={"RecordingSid": "RE1"}, headers={"X-Twilio-Signature": "é".encode()})
+    assert twilio.status_code == 401
+    nested = "W" + "WyJ" * 1 + "base64"  # not a cursor at all
+    for cursor in (nested, "WwpbWwpbWwpb" * 400):
+        response = api.client.get(f"/api/v1/calls?cursor={cursor}", headers=api.headers())
+        assert response.status_code == 422, response.text
+    long_url = "https://example.com/" + "a" * 2000
+    response = api.client.put("/api/v1/config/tenant", headers=api.headers(),
+                              json={"callback_url": long_url})
+    assert response.status_code == 422
