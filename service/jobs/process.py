@@ -14,7 +14,7 @@ from audio.errors import AudioError
 from service.auth import repository as auth_repository
 from service.calls import repository as calls_repository
 from service.db.models import Call, utcnow
-from service.db.session import unit_of_work
+from service.db.session import after_commit, unit_of_work
 from service.jobs import isolation, repository
 from service.settings import Settings
 
@@ -35,7 +35,8 @@ def claim(settings: Settings, call_id: str) -> int | None:
             session, call_id, settings.job_lease_s, utcnow(), settings.job_max_attempts
         )
         if attempt is None:  # perhaps because its workers keep dying: then it ends here
-            repository.fail_abandoned(session, settings.job_max_attempts, call_id)
+            _announce(session, settings,
+                      repository.fail_abandoned(session, settings.job_max_attempts, call_id))
         return attempt
 
 
@@ -168,6 +169,14 @@ def _transient(settings, call_id, attempt, reason, final_attempt) -> str:
     raise TransientError(reason)
 
 
+def _announce(session, settings: Settings, failed_ids: list[str]) -> None:
+    """The tenant's callback for calls failed outside a job (``call.failed``), once committed."""
+    from service.jobs.queue import get_queue
+
+    for call_id in failed_ids:
+        after_commit(session, lambda call_id=call_id: get_queue(settings).callback.send(call_id))
+
+
 def calls_to_send(settings: Settings) -> list[str]:
     """Fail the calls whose workers died on every attempt; then the calls that need an
     analysis message (see ``repository.calls_to_send``)."""
@@ -175,7 +184,8 @@ def calls_to_send(settings: Settings) -> list[str]:
     with unit_of_work(settings.sqlalchemy_url) as session:
         failed = repository.fail_abandoned(session, settings.job_max_attempts)
         if failed:
-            log.warning("%d calls failed: their worker died on every attempt", failed)
+            log.warning("%d calls failed: their worker died on every attempt", len(failed))
+        _announce(session, settings, failed)
         return repository.calls_to_send(
             session,
             unsent_before=now - timedelta(seconds=UNSENT_GRACE_S),

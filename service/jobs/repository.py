@@ -80,9 +80,11 @@ def held_call(session: Session, call_id: str, attempt: int) -> Call | None:
     return session.scalar(select(Call).where(still_ours(call_id, attempt)).with_for_update())
 
 
-def fail_abandoned(session: Session, max_attempts: int, call_id: str | None = None) -> int:
+def fail_abandoned(
+    session: Session, max_attempts: int, call_id: str | None = None
+) -> list[str]:
     """Fail calls whose worker died (lease lapsed) on their last allowed attempt: a call that
-    kills its worker is not retried forever. Returns how many."""
+    kills its worker is not retried forever. Returns their ids."""
     where = (
         (Call.status == "processing")
         & (Call.lease_until < utcnow())
@@ -102,8 +104,9 @@ def fail_abandoned(session: Session, max_attempts: int, call_id: str | None = No
             finished_at=utcnow(),
             lease_until=None,
         )
+        .returning(Call.id)
     )
-    return result.rowcount
+    return list(result.scalars())
 
 
 def mark_enqueued(session: Session, call_id: str) -> None:

@@ -147,9 +147,12 @@ def test_a_call_that_kills_every_worker_fails_after_the_cap(api):
     for attempt in range(1, api.settings.job_max_attempts + 1):
         assert process.claim(api.settings, call_id) == attempt
         _expire_lease(api.settings, call_id)  # the worker was killed mid-job
+    queue = get_queue(api.settings)
+    queue.broker.flush_all()
     assert process.claim(api.settings, call_id) is None
     call = api.client.get(f"/api/v1/calls/{call_id}", headers=api.headers("qa")).json()
     assert call["status"] == "failed" and "died" in call["failure_reason"]
+    assert queue.broker.queues["callbacks"].qsize() == 1  # the tenant hears of it
     assert call["attempts"] == api.settings.job_max_attempts
     assert process.calls_to_send(api.settings) == []
 
