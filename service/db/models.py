@@ -63,6 +63,8 @@ class Tenant(Base):
     twilio_auth_token: Mapped[str | None] = mapped_column(String(100))
     callback_url: Mapped[str | None] = mapped_column(String(2000))
     scoring_config: Mapped[str | None] = mapped_column(Text)  # TOML; None: shipped default
+    # a re-score of every stored call was asked for and has not finished (the outbox mark)
+    rescore_requested_at: Mapped[datetime | None] = mapped_column()
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 

@@ -160,9 +160,31 @@ class Reaper:
 
         stale = calls_to_send(self.settings)
         sent = sum(enqueue_analysis(self.settings, call_id) for call_id in stale)
+        self.resend_rescores()
         if stale:
             log.info("sent %d of %d calls that needed an analysis message", sent, len(stale))
         return sent
+
+    def resend_rescores(self) -> int:
+        """Re-scores asked for longer ago than CALLQA_JOB_RESEND_AFTER_S and not finished:
+        their message was lost (the broker was down, or the worker died)."""
+        from datetime import timedelta
+
+        from service.db.models import utcnow
+        from service.db.session import unit_of_work
+        from service.rules import repository
+
+        before = utcnow() - timedelta(seconds=self.settings.job_resend_after_s)
+        with unit_of_work(self.settings.sqlalchemy_url) as session:
+            waiting = repository.tenants_awaiting_rescore(session, before)
+            for tenant_id in waiting:  # stamped anew: sent once per resend period
+                repository.request_rescore(session, tenant_id, utcnow())
+        for tenant_id in waiting:
+            try:
+                get_queue(self.settings).rescore.send(tenant_id)
+            except Exception:
+                log.exception("could not send the re-score of tenant %s", tenant_id)
+        return len(waiting)
 
     def sweep_orphans(self) -> None:
         """At most every ORPHAN_SWEEP_S: partial uploads and unreferenced audio past grace."""

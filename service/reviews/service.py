@@ -18,6 +18,7 @@ from service.db.models import FlagRow, Review
 from service.db.session import unit_of_work
 from service.errors import NotFound
 from service.reviews import repository
+from service.rules import repository as rules_repository
 from service.settings import Settings
 
 log = logging.getLogger("callqa.review")
@@ -27,13 +28,16 @@ def rescore_tenant(settings: Settings, tenant_id: str) -> int:
     """Re-score every analysed call of the tenant with its current rules, one unit of work
     per call; returns the count."""
     with unit_of_work(settings.sqlalchemy_url) as session:
-        rules = tenant_rules(auth_repository.tenant(session, tenant_id).scoring_config)
+        tenant = auth_repository.tenant(session, tenant_id)
+        rules, requested_at = tenant_rules(tenant.scoring_config), tenant.rescore_requested_at
         call_ids = calls_repository.done_call_ids(session, tenant_id)
     for call_id in call_ids:
         with unit_of_work(settings.sqlalchemy_url) as session:
             call = calls_repository.call(session, call_id)
             if call is not None and call.status == "done":
                 rescore(session, call, rules)
+    with unit_of_work(settings.sqlalchemy_url) as session:
+        rules_repository.rescore_done(session, tenant_id, requested_at)
     log.info("re-scored %d calls for tenant %s", len(call_ids), tenant_id)
     return len(call_ids)
 

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Row, func, select
+from sqlalchemy import Row, func, select, update
 from sqlalchemy.orm import Session
 
 from service.db.models import FlagRow, ScoringConfigVersion, Tenant
@@ -56,3 +57,27 @@ def judged_flags(session: Session, tenant_id: str) -> Sequence[Row[Any]]:
             FlagRow.tenant_id == tenant_id, FlagRow.verdict.is_not(None)
         )
     ).all()
+
+
+def request_rescore(session: Session, tenant_id: str, at: datetime) -> None:
+    session.execute(update(Tenant).where(Tenant.id == tenant_id).values(rescore_requested_at=at))
+
+
+def rescore_done(session: Session, tenant_id: str, requested_at: datetime | None) -> None:
+    """Clear the mark, unless a newer request came in while this re-score ran."""
+    if requested_at is None:
+        return
+    session.execute(
+        update(Tenant)
+        .where(Tenant.id == tenant_id, Tenant.rescore_requested_at == requested_at)
+        .values(rescore_requested_at=None)
+    )
+
+
+def tenants_awaiting_rescore(session: Session, requested_before: datetime) -> list[str]:
+    return list(
+        session.scalars(
+            select(Tenant.id).where(Tenant.rescore_requested_at < requested_before).limit(1000)
+        )
+    )
+

@@ -7,15 +7,18 @@ from sqlalchemy.orm import Session
 
 from scoring import config as scoring_config
 from scoring.verdicts import Learned
-from service.db.models import ScoringConfigVersion, Tenant
+from service.db.models import ScoringConfigVersion, Tenant, utcnow
 from service.db.session import after_commit
 from service.errors import Invalid
 from service.jobs.queue import get_queue
-from service.rules import versions
+from service.rules import repository, versions
 from service.settings import Settings
 
 
 def _rescore_after_commit(session: Session, settings: Settings, tenant_id: str) -> None:
+    """Mark the tenant as waiting for a re-score (in this transaction), send it after the
+    commit; if the broker is down then, the reaper sends it again later."""
+    repository.request_rescore(session, tenant_id, utcnow())
     after_commit(session, lambda: get_queue(settings).rescore.send(tenant_id))
 
 

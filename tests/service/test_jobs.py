@@ -260,3 +260,26 @@ def test_a_dying_analysis_process_fails_the_call_not_the_service(api, short_call
     again = api.client.post(f"/api/v1/calls/{call_id}/reanalyze", headers=api.headers("qa"))
     assert again.status_code == 202
     assert process.run(settings, call_id) == "done"
+
+
+def test_a_rescore_asked_for_while_the_broker_is_down_is_sent_later(api, monkeypatch):
+    from service.db.models import Tenant
+    from service.reviews.service import rescore_tenant
+
+    queue = get_queue(api.settings)
+    monkeypatch.setattr(queue.rescore, "send", lambda *a, **k: (_ for _ in ()).throw(OSError()))
+    reset = api.client.delete("/api/v1/config/scoring", headers=api.headers())
+    assert reset.status_code == 200, reset.text  # the new rules are stored all the same
+    monkeypatch.undo()
+    queue.broker.flush_all()
+    with unit_of_work(api.settings.sqlalchemy_url) as session:
+        tenant = session.get(Tenant, api.tenant_id)
+        assert tenant.rescore_requested_at is not None
+        tenant.rescore_requested_at = utcnow() - timedelta(
+            seconds=api.settings.job_resend_after_s + 1)
+    assert Reaper(api.settings).resend_rescores() == 1
+    assert queue.broker.queues["scoring"].qsize() == 1
+    assert Reaper(api.settings).resend_rescores() == 0  # not again within the period
+    rescore_tenant(api.settings, api.tenant_id)
+    with unit_of_work(api.settings.sqlalchemy_url) as session:
+        assert session.get(Tenant, api.tenant_id).rescore_requested_at is None
