@@ -58,15 +58,23 @@ def _has_nul(scope) -> bool:
     return "\x00" in scope.get("path", "") or "\x00" in query
 
 
+class RefuseNul:
+    """A NUL in a path or query value reaches no route (PostgreSQL cannot store it). Plain
+    ASGI: a cheap check on every request, without BaseHTTPMiddleware's extra task."""
+
+    def __init__(self, app) -> None:
+        self.app = app
+
+    async def __call__(self, scope, receive, send) -> None:
+        if scope["type"] == "http" and _has_nul(scope):
+            refusal = body("invalid_request", "the address must not contain a NUL character")
+            await JSONResponse(refusal, 422)(scope, receive, send)
+            return
+        await self.app(scope, receive, send)
+
+
 def install(app: FastAPI) -> None:
-    @app.middleware("http")
-    async def refuse_nul(request: Request, call_next):
-        """A NUL in a path or query value reaches no route (PostgreSQL cannot store it)."""
-        if _has_nul(request.scope):
-            return JSONResponse(
-                body("invalid_request", "the address must not contain a NUL character"), 422
-            )
-        return await call_next(request)
+    app.add_middleware(RefuseNul)
 
     @app.exception_handler(CallqaError)
     async def callqa_error(request: Request, error: CallqaError) -> JSONResponse:

@@ -72,8 +72,9 @@ def scratch_file(settings: Settings, suffix: str = ".part") -> Iterator[Path]:
         path.unlink(missing_ok=True)
 
 
-def _without_path(error: AudioError, path: Path) -> str:
-    """The decoder names the file it read; here that is our temp file, not the caller's."""
+def audio_error_message(error: AudioError, path: Path) -> str:
+    """The decoder names the file it read; in the service that is our temp file or local
+    copy, not the caller's, so the name and path are dropped."""
     message = error.message.removeprefix(f"{path.name}: ")
     return message.replace(f"{path}: ", "").replace(str(path), "the recording")
 
@@ -82,9 +83,9 @@ def _check_audio(path: Path, settings: Settings) -> decode.AudioInfo:
     try:
         info = decode.probe(path)
     except (NotAudioError, UnsupportedCodecError) as error:
-        raise IngestError(_without_path(error, path), code=error.code, status=415) from error
+        raise IngestError(audio_error_message(error, path), code=error.code, status=415) from error
     except AudioError as error:
-        raise IngestError(_without_path(error, path), code=error.code) from error
+        raise IngestError(audio_error_message(error, path), code=error.code) from error
     limit_s = settings.max_duration_h * 3600
     if info.header_duration_s is not None and info.header_duration_s > limit_s:
         raise IngestError(
@@ -98,7 +99,7 @@ def _check_audio(path: Path, settings: Settings) -> decode.AudioInfo:
         try:
             decode.screen(path, max_duration_s=limit_s)
         except AudioError as error:
-            raise IngestError(_without_path(error, path), code=error.code) from error
+            raise IngestError(audio_error_message(error, path), code=error.code) from error
     return info
 
 

@@ -1,6 +1,6 @@
 """How a call is analysed: the one place ``AnalysisOptions`` is built (the CLI and the worker
-both call ``analysis_options``), and its stored, typed form, so a result says exactly how it
-was made and can be re-run the same way. A Hugging Face token is never stored."""
+both call ``analysis_options``), and its stored, typed form (``stored``; ``audio.serialize.
+from_plain`` reads it back), so a result says exactly how it was made. A Hugging Face token is never stored."""
 
 from __future__ import annotations
 
@@ -76,10 +76,3 @@ def stored(options: AnalysisOptions) -> dict[str, Any]:
     from audio.serialize import to_plain
 
     return to_plain(replace(options, diarization=replace(options.diarization, hf_token=None)))
-
-
-def from_stored(plain: dict[str, Any]) -> AnalysisOptions:
-    from audio.pipeline import AnalysisOptions
-    from audio.serialize import from_plain
-
-    return from_plain(AnalysisOptions, plain)

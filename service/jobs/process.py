@@ -13,6 +13,7 @@ from datetime import timedelta
 from audio.errors import AudioError
 from service.auth import repository as auth_repository
 from service.calls import repository as calls_repository
+from service.calls.ingest import audio_error_message
 from service.db.models import Call, utcnow
 from service.db.session import after_commit, unit_of_work
 from service.jobs import isolation, repository
@@ -125,7 +126,7 @@ def run(settings: Settings, call_id: str, *, final_attempt: bool = True) -> str:
             else:
                 analysis = analyze(path, options)
     except AudioError as error:
-        message = error.message.removeprefix(f"{path.name}: ").replace(f"{path}: ", "")
+        message = audio_error_message(error, path)
         fail(settings, call_id, f"{error.code}: {message}", attempt)
         return "failed"
     except isolation.AnalysisProcessDied as error:
