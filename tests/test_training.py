@@ -11,21 +11,29 @@ import numpy as np
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-FROZEN = ROOT / "bench" / "frozen_test_dialogs.json"
-# written by two authors who saw only docs/labelling.md, before any training; never edit it
-FROZEN_SHA256 = "a3363abd4df7100fd46705e1795c7595ecf4e778f68e27a273b045aa6e1551b5"
+# Each written by authors who saw only docs/labelling.md, before the training it measures; the
+# first (2026-11-25) before any head existed, the second (2026-12-04) before the heads of that
+# session. Never edit them.
+FROZEN_SETS = {
+    ROOT / "bench" / "frozen_test_dialogs.json":
+        "a3363abd4df7100fd46705e1795c7595ecf4e778f68e27a273b045aa6e1551b5",
+    ROOT / "bench" / "frozen_test_v2.json":
+        "a7f47f5c833b8ee33af15cdfc5c5d30c45426f9e4a21d898227facf4ff955b53",
+}
 
 
-def test_frozen_test_set_is_unchanged():
-    assert hashlib.sha256(FROZEN.read_bytes()).hexdigest() == FROZEN_SHA256
+@pytest.mark.parametrize("path", FROZEN_SETS, ids=lambda path: path.stem)
+def test_frozen_test_set_is_unchanged(path):
+    assert hashlib.sha256(path.read_bytes()).hexdigest() == FROZEN_SETS[path]
 
 
-def test_frozen_test_set_shares_no_sentence_with_training():
+@pytest.mark.parametrize("path", FROZEN_SETS, ids=lambda path: path.stem)
+def test_frozen_test_set_shares_no_sentence_with_training(path):
     from scoring import train
 
     dialogs, _ = train.load_dev()
     trained = {s.text.lower().strip(" .?!") for d in dialogs for s in d.sentences}
-    frozen = json.loads(FROZEN.read_text())
+    frozen = json.loads(path.read_text())
     frozen.pop("_about", None)
     assert len(frozen) >= 40
     tested = {t[1].lower().strip(" .?!") for turns in frozen.values() for t in turns}
