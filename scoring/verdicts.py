@@ -11,7 +11,11 @@ both written into the tenant's rules file, so they are visible, editable and rev
 2. **Threshold per flag type**, from at least ``min_verdicts`` verdicts of that type not already
    explained by (1): the lowest threshold at or above the current one, and no higher than any
    confirmed flag, that keeps the fewest dismissed flags; adopted only if it removes
-   ``MIN_DROPPED`` dismissed flags.
+   ``MIN_DROPPED`` dismissed flags, and only with enough confirmed flags to know where the real
+   ones lie: ``MIN_CONFIRMED`` of them, or more dismissals than confirmations. (If all of n
+   confirmed flags stay above the new threshold, the share of the tenant's real flags that fall
+   under it is below 3/n at 95% confidence, the rule of three: 15% at 20; with ten
+   confirmations it could be 30%.)
    Thresholds only rise: flags below the current one were never shown, so nothing is known
    about them.
 """
@@ -29,6 +33,7 @@ from scoring import config, minilm
 
 MIN_VERDICTS = 5
 MIN_DROPPED = 3  # a threshold rises only if it removes at least this many dismissed flags
+MIN_CONFIRMED = 20  # ... and rests on this many confirmed flags (or on more dismissals)
 MIN_REPEATS = 2
 SIMILARITY = 0.7
 
@@ -147,12 +152,14 @@ def learn(
             continue
         threshold = best_threshold(rest, flag.threshold)
         dropped = sum(not v.confirmed for v in rest if v.confidence < threshold)
-        if threshold > flag.threshold and dropped >= MIN_DROPPED:
+        confirmed = sum(v.confirmed for v in rest)
+        enough = confirmed >= MIN_CONFIRMED or len(rest) - confirmed > confirmed
+        if threshold > flag.threshold and dropped >= MIN_DROPPED and enough:
             text = set_in_table(text, f"flags.{flag.name}", "threshold", threshold)
             kept = sum(v.confirmed for v in rest if v.confidence >= threshold)
             changes.append(Change(
                 flag.name, "threshold", f"{flag.threshold:g}", f"{threshold:g}",
-                f"keeps {kept} of {sum(v.confirmed for v in rest)} confirmed flags and drops "
+                f"keeps {kept} of {confirmed} confirmed flags and drops "
                 f"{dropped} of {sum(not v.confirmed for v in rest)} dismissed ones"))
     if changes and version:
         document = tomlkit.parse(text)

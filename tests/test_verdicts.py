@@ -40,3 +40,20 @@ def test_learned_rules_drop_the_recurring_false_positive_only():
     assert _flags(tenant, elsewhere)[1] == _flags(base, elsewhere)[1]
     # the file stays the shipped one apart from the change, comments included
     assert learned.text.count("\n# ") == config.default_text().count("\n# ")
+
+
+def test_a_threshold_rises_only_on_enough_confirmed_flags():
+    """Ten confirmations all above three dismissals do not show where the real flags lie (up to
+    30% of them could sit lower); twenty do, and so does a flag dismissed more than confirmed."""
+    def verdicts(confirmed: int, dismissed: int) -> list[Verdict]:
+        return ([Verdict("escalation", f"threat {i}", 0.95, True) for i in range(confirmed)]
+                + [Verdict("escalation", f"request {i}", 0.5 + i / 100, False)
+                   for i in range(dismissed)])
+
+    def threshold(learned) -> list[str]:
+        return [c.after for c in learned.changes if c.setting == "threshold"]
+
+    text = config.default_text()
+    assert threshold(learn(text, verdicts(10, 3), similarity=1.01)) == []
+    assert threshold(learn(text, verdicts(20, 3), similarity=1.01)) == ["0.735"]
+    assert threshold(learn(text, verdicts(3, 4), similarity=1.01)) == ["0.74"]
