@@ -87,7 +87,7 @@ def main(argv: list[str] | None = None) -> dict:
     args = parser.parse_args(argv)
     dialogs, _ = train.load_dev()
     _, validation = train.split_groups(dialogs)
-    held = [d for d in dialogs if d.group in validation]
+    held = [d for d in dialogs if d.group in validation and not d.heard]
     if not 0 < args.reviewed < len(held):
         parser.error(f"--reviewed must be between 1 and {len(held) - 1}")
     reviewed = tenant_calls(held[: args.reviewed], REVIEWED_LINES, REVIEWED_REASONS)

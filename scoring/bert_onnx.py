@@ -1,9 +1,15 @@
-"""Write a BERT encoder with mean pooling as an ONNX graph, straight from safetensors weights.
+"""Write a BERT encoder as an ONNX graph, straight from safetensors weights.
 
-The graph computes what transformers' ``BertModel`` followed by sentence-transformers' mean
-pooling computes (absolute positions, token type 0, exact erf GELU, post-layer-norm blocks):
+The graph computes what transformers' ``BertModel`` computes (absolute positions, exact erf
+GELU, post-layer-norm blocks), followed by either sentence-transformers' mean pooling
 
     input_ids, attention_mask: (batch, tokens) int64  ->  sentence_embedding: (batch, hidden)
+
+or, for the dialogue-act encoder, the token states themselves, with token types (0: the turn
+before, given as context; 1: the turn read) and low-rank adapter deltas added to the weights
+
+    input_ids, attention_mask, token_type_ids: (batch, tokens) int64
+        ->  token_states: (batch, tokens, hidden)
 
 No torch is involved: weights are read with ``safetensors.numpy`` and the graph is built with
 ``onnx.helper``.
@@ -59,11 +65,27 @@ class _Graph:
 
 def bert_mean_pooling_graph(weights_path: Path, config: dict[str, Any]) -> bytes:
     """Serialized ONNX model of the encoder in ``weights_path`` (a safetensors file)."""
+    return bert_graph(weights_path, config)
+
+
+def bert_graph(
+    weights_path: Path,
+    config: dict[str, Any],
+    deltas: dict[str, np.ndarray] | None = None,
+    token_states: bool = False,
+) -> bytes:
+    """Serialized ONNX model of the encoder in ``weights_path`` (a safetensors file).
+
+    ``deltas`` are added to the named weights (``encoder.layer.0.attention.self.query.weight``,
+    torch's (out, in) layout): a trained low-rank adapter, merged. ``token_states`` gives the
+    act encoder's form (token types in, token states out) instead of mean pooling."""
     from onnx import TensorProto, helper
     from safetensors.numpy import load_file
 
     w = load_file(str(weights_path))
     prefix = "bert." if "bert.embeddings.word_embeddings.weight" in w else ""
+    for name, delta in (deltas or {}).items():
+        w[prefix + name] = (w[prefix + name] + delta).astype(np.float32)
     hidden = int(config["hidden_size"])
     heads = int(config["num_attention_heads"])
     head_size = hidden // heads
@@ -85,7 +107,11 @@ def bert_mean_pooling_graph(weights_path: Path, config: dict[str, Any]) -> bytes
             g.const("axis0", np.array([0])),
         ],
     )
-    token_type = g.const("type_emb", p("embeddings.token_type_embeddings.weight")[0])
+    types = p("embeddings.token_type_embeddings.weight")
+    if token_states:
+        token_type = g.op("Gather", [g.const("type_emb", types), "token_type_ids"])
+    else:
+        token_type = g.const("type_emb", types[0])
     x = g.op("Add", [g.op("Add", [words, position_emb]), token_type])
     x = g.layer_norm(
         x, p("embeddings.LayerNorm.weight"), p("embeddings.LayerNorm.bias"), eps, "emb_ln"
@@ -142,6 +168,17 @@ def bert_mean_pooling_graph(weights_path: Path, config: dict[str, Any]) -> bytes
             "ff_ln",
         )
 
+    inputs = [
+        helper.make_tensor_value_info(name, TensorProto.INT64, ["batch", "tokens"])
+        for name in ("input_ids", "attention_mask", "token_type_ids")[: 3 if token_states else 2]
+    ]
+    if token_states:
+        g.nodes.append(helper.make_node("Identity", [x], ["token_states"]))
+        output = helper.make_tensor_value_info(
+            "token_states", TensorProto.FLOAT, ["batch", "tokens", hidden]
+        )
+        return _serialised(g, "bert_token_states", inputs, output)
+
     # 4. mean pooling over real tokens -> (B, H)
     token_mask = g.op("Unsqueeze", [mask, g.const("axis2", np.array([2]))])
     axis1 = g.const("axis1", np.array([1]))
@@ -152,16 +189,14 @@ def bert_mean_pooling_graph(weights_path: Path, config: dict[str, Any]) -> bytes
         helper.make_node("Div", [summed, g.op("Max", [counted, floor])], ["sentence_embedding"])
     )
 
-    graph = helper.make_graph(
-        g.nodes,
-        "bert_mean_pooling",
-        [
-            helper.make_tensor_value_info("input_ids", TensorProto.INT64, ["batch", "tokens"]),
-            helper.make_tensor_value_info("attention_mask", TensorProto.INT64, ["batch", "tokens"]),
-        ],
-        [helper.make_tensor_value_info("sentence_embedding", TensorProto.FLOAT, ["batch", hidden])],
-        g.initializers,
-    )
+    output = helper.make_tensor_value_info("sentence_embedding", TensorProto.FLOAT, ["batch", hidden])
+    return _serialised(g, "bert_mean_pooling", inputs, output)
+
+
+def _serialised(g: _Graph, name: str, inputs: list, output) -> bytes:
+    from onnx import helper
+
+    graph = helper.make_graph(g.nodes, name, inputs, [output], g.initializers)
     model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", OPSET)])
     model.ir_version = 8
     return model.SerializeToString()

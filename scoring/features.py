@@ -2,16 +2,15 @@
 
 Per sentence (rows in call order), concatenated:
 
-    own embedding                                      384
-    context scalars                                    len(SCALARS)
-    similarity to training examples of each act        acts (``acts.similarity_to_examples``)
-    lexicon cues: sentence hit, turn hit               2 x len(lexicon keys)
+    own vector, read in its turn (``scoring.encoder``)   384
+    context scalars                                       len(SCALARS)
+    lexicon cues: sentence hit, turn hit                  2 x len(lexicon keys)
 
-Context enters as measured relations to the turns around the sentence (its similarity to the
-other party's turn before, to the speaker's own earlier turns, words shared with the turn
-before, position) rather than as whole neighbouring embeddings: on the validation split the
-neighbours' 1,152 embedding columns made the heads worse, not better. The flags then read the
-acts of the turns around (``scoring.flags``). Embeddings are unit-norm MiniLM vectors;
+The sentence's own turn is in its vector; the turns around it enter as measured relations (its
+similarity to the other party's turn before, to the speaker's own earlier turns, words shared
+with the turn before, position). Reading the other party's turn before inside the encoder
+instead, or whole neighbouring vectors as columns, did no better on the validation split. The
+flags then read the acts of the turns around (``scoring.flags``). Vectors are unit-norm;
 similarities are cosines.
 """
 
@@ -64,20 +63,18 @@ def _unpunctuated(value: str) -> bool:
 def build(
     sentences: tuple[Sentence, ...],
     embeddings: np.ndarray,
-    neighbours: np.ndarray,
     lexicon: Lexicon,
     lexicon_keys: tuple[str, ...],
 ) -> np.ndarray:
-    """Feature matrix, shape (len(sentences), len(names(...))), float32. ``neighbours`` is
-    (sentences, acts): each sentence's similarity to training examples of each act.
+    """Feature matrix, shape (sentences, dimension + len(SCALARS) + 2 x len(lexicon_keys)),
+    float32.
 
     ``lexicon`` holds the patterns in force (a rules file may drop or change them); columns
     follow ``lexicon_keys``, the keys the heads were trained with.
     """
     n, dim = embeddings.shape[0], embeddings.shape[1] if embeddings.ndim == 2 else 0
     keys = len(lexicon_keys)
-    similar = neighbours.shape[1]
-    out = np.zeros((n, dim + len(SCALARS) + similar + 2 * keys), dtype=np.float32)
+    out = np.zeros((n, dim + len(SCALARS) + 2 * keys), dtype=np.float32)
     if n == 0:
         return out
     turns = _turns(sentences)
@@ -118,8 +115,7 @@ def build(
             else 0.0,
         )
         out[row, scalar_at : scalar_at + len(SCALARS)] = scalars
-        out[row, scalar_at + len(SCALARS) : scalar_at + len(SCALARS) + similar] = neighbours[row]
-        lexicon_at = scalar_at + len(SCALARS) + similar
+        lexicon_at = scalar_at + len(SCALARS)
         out[row, lexicon_at : lexicon_at + keys] = hits[row]
         out[row, lexicon_at + keys :] = hits[own].max(axis=0)
     return out

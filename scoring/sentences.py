@@ -16,6 +16,8 @@ class Sentence:
     text: str
     start: float  # seconds
     end: float  # seconds
+    first_char: int  # where the sentence begins in its turn's text
+    last_char: int  # where it ends in that text (exclusive)
 
 
 def split(segments: tuple[Segment, ...]) -> tuple[Sentence, ...]:
@@ -37,6 +39,8 @@ def split(segments: tuple[Segment, ...]) -> tuple[Sentence, ...]:
                     text=part,
                     start=round(segment.start + span * offset / total, 2),
                     end=round(segment.start + span * cursor / total, 2),
+                    first_char=offset,
+                    last_char=cursor,
                 )
             )
     return tuple(out)

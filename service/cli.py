@@ -206,11 +206,10 @@ def _unreachable(settings) -> str:
 def _preload_models(settings) -> None:
     """Load the models once per worker process, before the first call arrives."""
     from audio import transcribe
-    from scoring import acts, minilm
+    from scoring import config, rules
 
     transcribe.load(transcribe.TranscriptionOptions(cpu_threads=settings.analysis_threads))
-    minilm.encode(("warm up the sentence model",))
-    acts.load()
+    rules.warm_up(config.load())
 
 
 def cmd_db(args: argparse.Namespace) -> int:

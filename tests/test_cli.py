@@ -16,8 +16,8 @@ def _run(*args, stdin=None):
 def test_score_contract(tmp_path):
     transcript = {"segments": [
         {"speaker": "agent", "start": 0, "end": 2, "text": "Thanks for calling, how can I help?"},
-        {"speaker": "customer", "start": 2.4, "end": 5, "text": "I was double charged."},
-        {"speaker": "agent", "start": 5.4, "end": 7, "text": "That's not my department."}]}
+        {"speaker": "customer", "start": 2.4, "end": 5, "text": "My order is missing."},
+        {"speaker": "agent", "start": 5.4, "end": 7, "text": "You'll have to call the courier."}]}
     path = tmp_path / "t.json"
     path.write_text(json.dumps(transcript))
     result = _run("score", str(path))

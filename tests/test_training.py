@@ -1,5 +1,6 @@
 """The act heads: retrained from the development set they reproduce the shipped heads and their
-validation figures; the frozen test set is unchanged and shares nothing with training."""
+validation figures; labels carry over to what speech recognition heard; the frozen test sets
+are unchanged and share nothing with training."""
 
 from __future__ import annotations
 
@@ -55,22 +56,55 @@ def test_development_set_is_large_enough_and_grouped():
     assert training and validation and not training & validation
 
 
+def test_labels_carry_over_to_what_speech_recognition_heard():
+    from scoring import train
+
+    written = [("I can't waive the fee, that's our policy.", ("refusal",)),
+               ("But I can split it over three bills.", ("alternative",)),
+               ("Okay.", ())]
+    heard = ["I can't wave the fee that's our policy but I can split it over three bills.",
+             "Okay."]
+    assert train._carried_over(written, heard) == [{"refusal", "alternative"}, set()]
+    # a turn heard as something else entirely keeps no acts: nothing in it shows them
+    assert train._carried_over(written, ["Thank you for watching, see you next time."]) == [set()]
+    assert train._carried_over(written, [""]) == [set()]
+
+
+def test_heard_copies_share_their_dialogs_group_and_flags():
+    from scoring import train
+
+    dialogs, _ = train.load_dev()
+    heard = [d for d in dialogs if d.heard]
+    assert len(heard) >= 100, "python -m bench.asr_dev has been run on the development set"
+    written = {d.id: d for d in dialogs if not d.heard}
+    for copy in heard:
+        original = written[copy.id.removesuffix("~heard")]
+        assert copy.group == original.group and copy.flags == original.flags
+        assert len(copy.segments) == len(original.segments)
+    carried = sum(int(d.labels.sum()) for d in heard)
+    assert 0.3 < carried / sum(int(written[d.id.removesuffix("~heard")].labels.sum())
+                               for d in heard) < 1.0
+
+
 @pytest.mark.slow
 def test_retraining_reproduces_the_shipped_heads(tmp_path):
+    """The heads are refitted on the shipped adapter's vectors (a few minutes); the adapter
+    itself takes half an hour (``--adapt``) and is checked by tests/test_encoder.py."""
     from scoring import acts, train
 
     out, report = tmp_path / "acts.npz", tmp_path / "report.md"
     assert train.main(["--out", str(out), "--report", str(report)]) == 0
     shipped, again = acts.load(), acts.read(out)
     assert again.meta["dev_sha256"] == shipped.meta["dev_sha256"]
+    assert again.adapter.digest == shipped.adapter.digest
     # Not the weights themselves: ONNX Runtime's float kernels differ with the CPU's
     # instruction set, and a few hundred epochs of Adam turn 1e-7 in an embedding into 0.05
     # in a weight. What must reproduce is what the heads do, measured the same way.
     for side in ("agent", "customer"):
         assert getattr(again, side).out.shape == getattr(shipped, side).out.shape
     figures, shipped_figures = again.meta["validation"], shipped.meta["validation"]
-    assert figures["macro_f1"] == pytest.approx(shipped_figures["macro_f1"], abs=0.005)
-    assert figures["flag_micro_f1"] == pytest.approx(shipped_figures["flag_micro_f1"], abs=0.005)
+    for figure in ("macro_f1", "flag_micro_f1", "heard_flag_micro_f1"):
+        assert figures[figure] == pytest.approx(shipped_figures[figure], abs=0.01), figure
     assert figures["ece"] <= 0.05
     assert "| empathy | agent |" in report.read_text()
     assert report.with_name("report_reliability.png").stat().st_size > 1000
