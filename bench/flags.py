@@ -3,10 +3,13 @@
     .venv/bin/python -m bench.flags            # text flags, `callqa score` wall time, throughput
     .venv/bin/python -m bench.flags --audio [--every 2]  # end to end from audio (hours for all)
 
-Test sets: the frozen test set (``bench/frozen_test_dialogs.json``, written by authors who saw
-only docs/labelling.md, before any training; its checksum is pinned in tests/test_training.py),
-the benchmark corpus (``bench/corpus_dialogs.json``) and issue 2's held-out calls. A flag counts
-as found when its type is labelled on the turn it falls in. Writes ``bench/results/flags.md``.
+Test sets: the two frozen test sets (``bench/frozen_test_dialogs.json`` and
+``bench/frozen_test_v2.json``, each written by authors who saw only docs/labelling.md, before
+the training they measure; checksums pinned in tests/test_training.py), the benchmark corpus
+(``bench/corpus_dialogs.json``) and issue 2's held-out calls. A flag counts as found when its
+type is labelled on the turn it falls in. Earlier scorers run side by side from git work trees
+(``--baseline``): the phrase rules before issue 9 and the first act heads. Writes
+``bench/results/flags.md``.
 """
 
 from __future__ import annotations
@@ -30,9 +33,16 @@ from scoring.schema import Segment
 
 HERE = Path(__file__).parent
 FROZEN = HERE / "frozen_test_dialogs.json"
+FROZEN_V2 = HERE / "frozen_test_v2.json"
 HELDOUT = HERE / "heldout_calls.json"
 TEXT_FLAGS = config.NEGATIVE + config.POSITIVE
-BASELINE_REVISION = "c17d96b"  # main before issue 9: phrase patterns and exemplar similarity
+# earlier scorers run side by side: name, git revision
+BASELINES = (
+    ("phrase rules", "c17d96b"),  # main before issue 9: phrase patterns and exemplar similarity
+    ("act heads 2026-11-25", "c2f3d22"),  # plain MiniLM vectors, 480 development dialogs
+)
+TEST_SETS = (("Frozen test set v1", FROZEN), ("Frozen test set v2", FROZEN_V2),
+             ("Benchmark corpus", corpus.DIALOGS), ("Issue 2 held-out calls", HELDOUT))
 
 
 def timed(turns: list[tuple[str, str]], start: float = 0.0) -> tuple[Segment, ...]:
@@ -144,22 +154,23 @@ def five_minute_transcripts(count: int) -> list[tuple[Segment, ...]]:
     return transcripts
 
 
-def score_wall_time(baseline: str, directory: Path, runs: int = 3) -> str:
-    """`callqa score` on one 1- and one 5-minute transcript, a fresh process each run, this
-    revision and the baseline side by side."""
+def score_wall_time(baselines, directory: Path, runs: int = 3) -> str:
+    """`callqa score` on one 1- and one 5-minute transcript, a fresh process each run, the
+    baselines and this revision side by side."""
     from scoring import sentences
 
-    tree = checkout(baseline, directory)
+    trees = [checkout(revision, directory) for _, revision in baselines]
+    names = [f"{name} ({revision})" for name, revision in baselines] + ["this revision"]
     lines = [f"### `callqa score` wall time (fresh process, start-up included; median of {runs})",
-             "", f"| transcript | turns | sentences | phrase rules ({baseline}) | "
-             "act heads (this revision) |", "|---|---|---|---|---|"]
+             "", f"| transcript | turns | sentences | {' | '.join(names)} |",
+             "|---|---|---|" + "---|" * len(names)]
     five = five_minute_transcripts(1)[0]
     one = tuple(s for s in five if s.end <= 60)
     for label, segments in (("1 minute", one), ("5 minutes", five)):
         path = directory / f"{label.replace(' ', '')}.json"
         path.write_text(json.dumps({"segments": [s.__dict__ for s in segments]}))
         cells = []
-        for cwd in (tree, HERE.parent):
+        for cwd in (*trees, HERE.parent):
             cli = [sys.executable, "-m", "service.cli", "score", str(path)]
             env = {**os.environ, "PYTHONPATH": str(cwd)}
             subprocess.run(cli, check=True, capture_output=True, cwd=cwd, env=env)  # caches
@@ -170,12 +181,12 @@ def score_wall_time(baseline: str, directory: Path, runs: int = 3) -> str:
                 seconds.append(time.perf_counter() - began)
             cells.append(f"{statistics.median(seconds):.2f} s")
         lines.append(f"| {label} | {len(segments)} | {len(sentences.split(segments))} | "
-                     f"{cells[0]} | {cells[1]} |")
+                     f"{' | '.join(cells)} |")
     return "\n".join(lines)
 
 
-def throughput(baseline: str, directory: Path, count: int = 20) -> str:
-    """Transcripts scored per second in process, this revision and the baseline, same input."""
+def throughput(baselines, directory: Path, count: int = 20) -> str:
+    """Transcripts scored per second in process, the baselines and this revision, same input."""
     rules = config.load()
     five = five_minute_transcripts(count + 1)
     score_segments(five[0], rules)
@@ -190,31 +201,38 @@ def throughput(baseline: str, directory: Path, count: int = 20) -> str:
     short_rate = len(short) / (time.perf_counter() - began)
     # the phrase rules take seconds per 5-minute transcript: a warm-up and five are enough
     as_dialogs = {str(i): [(s.speaker, s.text, []) for s in t] for i, t in enumerate(five[:6])}
-    _, old_long = baseline_found(baseline, as_dialogs, directory)
-    _, old_short = baseline_found(baseline, short, directory)
+    long_cells, short_cells = [], []
+    for _, revision in baselines:
+        _, old_long = baseline_found(revision, as_dialogs, directory)
+        _, old_short = baseline_found(revision, short, directory)
+        long_cells.append(f"{1 / old_long:.2f}/s (5 timed)")
+        short_cells.append(f"{1 / old_short:.1f}/s")
     turns = statistics.mean(len(t) for t in five)
+    names = [f"{name} ({revision})" for name, revision in baselines] + ["this revision"]
     return "\n".join([
         "### Scoring throughput in process (embeddings included, 2 threads)", "",
-        f"| transcripts | phrase rules ({baseline}) | act heads (this revision) |",
-        "|---|---|---|",
-        f"| distinct 5-minute transcripts, {turns:.0f} turns on average | {1 / old_long:.2f}/s "
-        f"(5 timed) | {long_rate:.1f}/s ({count} timed) |",
-        f"| test-set and corpus dialogs, 4-16 turns ({len(short)}) | {1 / old_short:.1f}/s | "
+        f"| transcripts | {' | '.join(names)} |", "|---|" + "---|" * len(names),
+        f"| distinct 5-minute transcripts, {turns:.0f} turns on average | "
+        f"{' | '.join(long_cells)} | {long_rate:.1f}/s ({count} timed) |",
+        f"| test-set and corpus dialogs, 4-16 turns ({len(short)}) | {' | '.join(short_cells)} | "
         f"{short_rate:.1f}/s |",
     ])
 
 
-def audio_tables(directory: Path, every: int = 1, offset: int = 0, corpus_too: bool = True) -> str:
-    """Flags end to end from rendered audio, every ``every``-th frozen dialog from ``offset``,
-    all conditions; and the benchmark corpus."""
+AUDIO_SETS = {"v1": ("frozen test set v1", FROZEN), "v2": ("frozen test set v2", FROZEN_V2),
+              "corpus": ("benchmark corpus", corpus.DIALOGS)}
+
+
+def audio_tables(directory: Path, sets: tuple[str, ...], every: int = 1, offset: int = 0) -> str:
+    """Flags end to end from rendered audio, all conditions: every ``every``-th dialog from
+    ``offset`` of each frozen set named, and the whole benchmark corpus if named."""
     from audio.pipeline import AnalysisOptions
     from bench.run import accuracy_tables, evaluate
 
     parts = []
-    sets = [("frozen test set", FROZEN, every, offset)]
-    if corpus_too:
-        sets.append(("benchmark corpus", corpus.DIALOGS, 1, 0))
-    for title, source, step, start in sets:
+    for key in sets:
+        title, source = AUDIO_SETS[key]
+        step, start = (1, 0) if key == "corpus" else (every, offset)
         subset = directory / f"{source.stem}.json"
         chosen = dict(list(labelled_raw(source).items())[start::step])
         subset.write_text(json.dumps(chosen))
@@ -231,26 +249,27 @@ def labelled_raw(path: Path) -> dict[str, list]:
     return data
 
 
-def text_sections(baseline: str, rules) -> list[str]:
+def text_sections(baselines, rules) -> list[str]:
     sections = ["## Flags from text (`callqa score`), on sets the scorer was not built from"]
+    names = [f"{name} ({revision})" for name, revision in baselines] + ["this revision"]
     summary = []
     with tempfile.TemporaryDirectory() as tmp:
-        for title, source in (("Frozen test set", FROZEN), ("Benchmark corpus", corpus.DIALOGS),
-                              ("Issue 2 held-out calls", HELDOUT)):
+        for title, source in TEST_SETS:
             dialogs = labelled(source)
             table, figures = text_table(title, dialogs, found_flags(dialogs, rules))
-            old_found, _ = baseline_found(baseline, dialogs, Path(tmp))
-            _, old_figures = text_table(title, dialogs, old_found)
+            cells = []
+            for _, revision in baselines:
+                old_found, _ = baseline_found(revision, dialogs, Path(tmp))
+                _, old_figures = text_table(title, dialogs, old_found)
+                cells.append("{:.2f} / {:.2f} / {:.2f}".format(*old_figures["micro"][:3]))
+            cells.append("{:.2f} / {:.2f} / {:.2f}".format(*figures["micro"][:3]))
             sections.append(table)
-            micro, old = figures["micro"], old_figures["micro"]
-            summary.append(f"| {title} | {old[0]:.2f} / {old[1]:.2f} / {old[2]:.2f} | "
-                           f"{micro[0]:.2f} / {micro[1]:.2f} / {micro[2]:.2f} |")
+            summary.append(f"| {title} | {' | '.join(cells)} |")
         sections.insert(1, "\n".join([
             "### Side by side: micro precision / recall / F1", "",
-            f"| test set | phrase rules ({baseline}) | act heads (this revision) |",
-            "|---|---|---|", *summary]))
-        sections.append(score_wall_time(baseline, Path(tmp)))
-        sections.append(throughput(baseline, Path(tmp)))
+            f"| test set | {' | '.join(names)} |", "|---|" + "---|" * len(names), *summary]))
+        sections.append(score_wall_time(baselines, Path(tmp)))
+        sections.append(throughput(baselines, Path(tmp)))
         subprocess.run(["git", "worktree", "prune"], cwd=HERE.parent, capture_output=True)
     return sections
 
@@ -258,28 +277,36 @@ def text_sections(baseline: str, rules) -> list[str]:
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m bench.flags")
     parser.add_argument("--audio", action="store_true", help="end to end from audio only")
+    parser.add_argument("--sets", default="v1,v2,corpus",
+                        help="with --audio: which sets, of v1, v2 (the frozen test sets) and "
+                             "corpus")
     parser.add_argument("--every", type=int, default=1,
-                        help="with --audio: every n-th frozen dialog (the full set takes hours)")
+                        help="with --audio: every n-th frozen dialog (a whole set takes hours)")
     parser.add_argument("--offset", type=int, default=0,
                         help="with --audio: the first frozen dialog to take")
-    parser.add_argument("--frozen-only", action="store_true",
-                        help="with --audio: leave the benchmark corpus out")
-    parser.add_argument("--baseline", default=BASELINE_REVISION,
-                        help="git revision whose scorer runs side by side (default: the "
-                             "phrase-matching rules before issue 9)")
+    parser.add_argument("--baseline", action="append", default=None, metavar="NAME=REVISION",
+                        help="an earlier scorer to run side by side (repeatable; default: the "
+                             "phrase rules and the first act heads)")
     args = parser.parse_args(argv)
     rules = config.load()
     if args.audio:
         with tempfile.TemporaryDirectory() as tmp:
-            sections = [audio_tables(Path(tmp), args.every, args.offset, not args.frozen_only)]
+            sets = tuple(key for key in args.sets.split(",") if key)
+            unknown = set(sets) - set(AUDIO_SETS)
+            if unknown:
+                parser.error(f"unknown sets {sorted(unknown)}; choose from {sorted(AUDIO_SETS)}")
+            sections = [audio_tables(Path(tmp), sets, args.every, args.offset)]
     else:
-        sections = text_sections(args.baseline, rules)
+        baselines = (tuple(tuple(b.split("=", 1)) for b in args.baseline) if args.baseline
+                     else BASELINES)
+        sections = text_sections(baselines, rules)
     report = "\n\n".join(sections) + "\n"
-    suffix = f"_from{args.offset}" if args.offset else ""
+    suffix = (f"_{args.sets.replace(',', '_')}" + (f"_every{args.every}" if args.every > 1 else "")
+              + (f"_from{args.offset}" if args.offset else ""))
     name = f"flags_audio{suffix}.md" if args.audio else "flags.md"
     RESULTS.mkdir(exist_ok=True)
     (RESULTS / name).write_text(
-        f"<!-- python -m bench.flags {' '.join(argv if argv is not None else sys.argv[1:])}, "
+        f"<!-- {' '.join(['python -m bench.flags', *(argv if argv is not None else sys.argv[1:])])}, "
         f"{time.strftime('%Y-%m-%d')}, rules {rules.version} -->\n" + report)
     print(report)
 
