@@ -154,13 +154,17 @@ def five_minute_transcripts(count: int) -> list[tuple[Segment, ...]]:
     return transcripts
 
 
+def _column_names(baselines) -> list[str]:
+    return [f"{name} ({revision})" for name, revision in baselines] + ["this revision"]
+
+
 def score_wall_time(baselines, directory: Path, runs: int = 3) -> str:
     """`callqa score` on one 1- and one 5-minute transcript, a fresh process each run, the
     baselines and this revision side by side."""
     from scoring import sentences
 
     trees = [checkout(revision, directory) for _, revision in baselines]
-    names = [f"{name} ({revision})" for name, revision in baselines] + ["this revision"]
+    names = _column_names(baselines)
     lines = [f"### `callqa score` wall time (fresh process, start-up included; median of {runs})",
              "", f"| transcript | turns | sentences | {' | '.join(names)} |",
              "|---|---|---|" + "---|" * len(names)]
@@ -208,7 +212,7 @@ def throughput(baselines, directory: Path, count: int = 20) -> str:
         long_cells.append(f"{1 / old_long:.2f}/s (5 timed)")
         short_cells.append(f"{1 / old_short:.1f}/s")
     turns = statistics.mean(len(t) for t in five)
-    names = [f"{name} ({revision})" for name, revision in baselines] + ["this revision"]
+    names = _column_names(baselines)
     return "\n".join([
         "### Scoring throughput in process (embeddings included, 2 threads)", "",
         f"| transcripts | {' | '.join(names)} |", "|---|" + "---|" * len(names),
@@ -251,7 +255,7 @@ def labelled_raw(path: Path) -> dict[str, list]:
 
 def text_sections(baselines, rules) -> list[str]:
     sections = ["## Flags from text (`callqa score`), on sets the scorer was not built from"]
-    names = [f"{name} ({revision})" for name, revision in baselines] + ["this revision"]
+    names = _column_names(baselines)
     summary = []
     with tempfile.TemporaryDirectory() as tmp:
         for title, source in TEST_SETS:
@@ -297,6 +301,8 @@ def main(argv: list[str] | None = None) -> None:
                 parser.error(f"unknown sets {sorted(unknown)}; choose from {sorted(AUDIO_SETS)}")
             sections = [audio_tables(Path(tmp), sets, args.every, args.offset)]
     else:
+        if any("=" not in b for b in args.baseline or ()):
+            parser.error("--baseline takes NAME=REVISION, e.g. 'phrase rules=c17d96b'")
         baselines = (tuple(tuple(b.split("=", 1)) for b in args.baseline) if args.baseline
                      else BASELINES)
         sections = text_sections(baselines, rules)

@@ -84,14 +84,9 @@ def _inputs(dialog, context_words: int, tokenizer):
     texts = [s.text for s in dialog.segments]
     speakers = [s.speaker for s in dialog.segments]
     windows = encoder.windows(dialog.sentences, texts, speakers, context_words, tokenizer)
-    length = max(len(w.ids) for w in windows)
-    ids = np.zeros((len(windows), length), dtype=np.int64)
-    types, mask = np.zeros_like(ids), np.zeros_like(ids)
-    pooling = np.zeros((len(dialog.sentences), len(windows), length), dtype=np.float32)
+    ids, mask, types = encoder.padded(windows)
+    pooling = np.zeros((len(dialog.sentences), len(windows), ids.shape[1]), dtype=np.float32)
     for w, window in enumerate(windows):
-        ids[w, : len(window.ids)] = window.ids
-        types[w, : len(window.ids)] = window.types
-        mask[w, : len(window.ids)] = 1
         for row, positions in window.members:
             pooling[row, w, list(positions)] = 1.0 / len(positions)
     return (torch.tensor(ids), torch.tensor(mask), torch.tensor(types),

@@ -63,11 +63,6 @@ class _Graph:
         )
 
 
-def bert_mean_pooling_graph(weights_path: Path, config: dict[str, Any]) -> bytes:
-    """Serialized ONNX model of the encoder in ``weights_path`` (a safetensors file)."""
-    return bert_graph(weights_path, config)
-
-
 def bert_graph(
     weights_path: Path,
     config: dict[str, Any],

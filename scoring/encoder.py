@@ -1,10 +1,10 @@
 """Sentence vectors in context, the input of the dialogue-act heads.
 
-all-MiniLM-L6-v2 with a trained low-rank adapter reads each turn together with the end of the
-other party's turn before it (its last ``context_words`` words as the first segment, the turn as
-the second), and a sentence's vector is the mean of its own tokens' states, made unit-norm. So
-"I can't waive it" is read beside "but I can split it over three bills", and "yes" beside the
-question it answers. The adapter is trained with the act heads (``scoring.train``) and stored
+all-MiniLM-L6-v2 with a trained low-rank adapter reads each turn whole (and, if the adapter was
+trained so, after the last ``context_words`` words of the other party's turn before it, as the
+first segment; the shipped adapter uses none: it did no better), and a sentence's vector is the
+mean of its own tokens' states, made unit-norm. So "I can't waive it" is read beside "but I can
+split it over three bills". The adapter is trained with the act heads (``scoring.train``) and stored
 with them; here it runs through ONNX Runtime, merged into a graph that is written once from the
 shipped weights and cached, as for plain MiniLM (``scoring.minilm``). No torch.
 """
@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 from dataclasses import dataclass
 from functools import cache, cached_property
 from pathlib import Path
@@ -136,6 +135,17 @@ def windows(
     return out
 
 
+def padded(chosen: list[Window]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Token ids, attention mask and token types of ``chosen``, (windows, longest) int64."""
+    ids = np.zeros((len(chosen), max(len(w.ids) for w in chosen)), dtype=np.int64)
+    mask, types = np.zeros_like(ids), np.zeros_like(ids)
+    for row, window in enumerate(chosen):
+        ids[row, : len(window.ids)] = window.ids
+        types[row, : len(window.ids)] = window.types
+        mask[row, : len(window.ids)] = 1
+    return ids, mask, types
+
+
 def pool(states: np.ndarray, window: Window) -> list[tuple[int, np.ndarray]]:
     """Each member sentence's mean token state, unit-norm; ``states`` (tokens, hidden)."""
     out = []
@@ -147,15 +157,7 @@ def pool(states: np.ndarray, window: Window) -> list[tuple[int, np.ndarray]]:
 
 @cache
 def _session(adapter: Adapter, model: str):
-    import onnxruntime as ort
-
-    path = _graph(adapter, model)
-    options = ort.SessionOptions()
-    options.intra_op_num_threads = minilm.threads()
-    options.inter_op_num_threads = 1
-    options.log_severity_level = 3
-    options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
-    return ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
+    return minilm.cpu_session(_graph(adapter, model))
 
 
 def _graph(adapter: Adapter, model: str) -> Path:
@@ -169,12 +171,8 @@ def _graph(adapter: Adapter, model: str) -> Path:
     if not target.is_file():
         _check_fits(adapter, directory)
         config = json.loads((directory / "config.json").read_text())
-        graph = bert_graph(directory / "model.safetensors", config, adapter.deltas(),
-                           token_states=True)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        staging = target.with_suffix(f".{os.getpid()}.tmp")
-        staging.write_bytes(graph)
-        staging.replace(target)
+        minilm.write_graph(bert_graph(directory / "model.safetensors", config,
+                                      adapter.deltas(), token_states=True), target)
     return target
 
 
@@ -236,13 +234,7 @@ def encode_calls(
     inputs.sort(key=lambda item: len(item[1].ids))
     for begin in range(0, len(inputs), _BATCH):
         chosen = inputs[begin : begin + _BATCH]
-        length = max(len(w.ids) for _, w in chosen)
-        ids = np.zeros((len(chosen), length), dtype=np.int64)
-        types, mask = np.zeros_like(ids), np.zeros_like(ids)
-        for row, (_, window) in enumerate(chosen):
-            ids[row, : len(window.ids)] = window.ids
-            types[row, : len(window.ids)] = window.types
-            mask[row, : len(window.ids)] = 1
+        ids, mask, types = padded([window for _, window in chosen])
         (states,) = session.run(
             ["token_states"], {"input_ids": ids, "attention_mask": mask, "token_type_ids": types}
         )

@@ -45,13 +45,17 @@ def onnx_path(directory: Path) -> Path:
 
 def convert(directory: Path, target: Path) -> Path:
     """Write the ONNX graph of the BERT encoder + mean pooling at ``target`` (atomically)."""
-    from scoring.bert_onnx import bert_mean_pooling_graph
+    from scoring.bert_onnx import bert_graph
 
     config = json.loads((directory / "config.json").read_text())
-    model = bert_mean_pooling_graph(directory / "model.safetensors", config)
+    return write_graph(bert_graph(directory / "model.safetensors", config), target)
+
+
+def write_graph(graph: bytes, target: Path) -> Path:
+    """``graph`` written at ``target`` atomically: concurrent workers never read half a file."""
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = target.with_suffix(f".{os.getpid()}.tmp")
-    staging.write_bytes(model)
+    staging.write_bytes(graph)
     staging.replace(target)
     return target
 
@@ -62,12 +66,17 @@ def threads() -> int:
 
 @cache
 def _session(path: str):
-    import onnxruntime as ort
-
     directory = model_dir(path)
     model = onnx_path(directory)
     if not model.is_file():
         convert(directory, model)
+    return cpu_session(model)
+
+
+def cpu_session(model: Path):
+    """An ONNX Runtime session on the CPU with the analysis thread count."""
+    import onnxruntime as ort
+
     options = ort.SessionOptions()
     options.intra_op_num_threads = threads()
     options.inter_op_num_threads = 1

@@ -30,7 +30,7 @@ import re
 import sys
 import time
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from difflib import SequenceMatcher
 from pathlib import Path
 
@@ -195,7 +195,7 @@ def example_bank(dialogs: list[Dialog], training: set[str], rules: config.Scorin
             for r in range(len(d.sentences)) if d.labels[r].any()]
     bank = minilm.encode(tuple(d.sentences[r].text for d, r in rows), rules.embedding_model)
     labels = np.stack([d.labels[r] for d, r in rows]).astype(np.uint8)
-    return bank.astype(np.float16), labels
+    return bank, labels
 
 
 def featurise(dialogs, vectors, rules) -> list[np.ndarray]:
@@ -304,7 +304,7 @@ def flag_counts(dialogs, predicted, rules) -> tuple[Counter, Counter, Counter]:
     return tp, fp, fn
 
 
-def _plot(curve_by_act: dict, overall: list, path: Path) -> None:
+def _plot(overall: list, path: Path) -> None:
     import matplotlib
 
     matplotlib.use("Agg")
@@ -488,13 +488,12 @@ def main(argv: list[str] | None = None) -> int:
         path.write_text(text)
         rules = config.load()
         report, summary = evaluate(dialogs, matrices, validation, heads, rules)
-    heads = acts.Heads(acts.ACTS, config.LEXICON_KEYS, adapter, layers[AGENT], layers[CUSTOMER],
-                       bank, bank_labels,
-                       {**meta, "validation": {k: v for k, v in summary.items() if k != "acts"}})
+    heads = replace(heads, meta={**meta, "validation": {k: v for k, v in summary.items()
+                                                        if k != "acts"}})
     heads.save(args.out)
     args.report.parent.mkdir(parents=True, exist_ok=True)
     plot = args.report.with_name(args.report.stem + "_reliability.png")
-    _plot({}, summary["reliability"], plot)
+    _plot(summary["reliability"], plot)
     written = [d for d in dialogs if not d.heard]
     args.report.write_text(
         f"## Dialogue-act heads (`python -m scoring.train`, seed {args.seed})\n\n"
