@@ -13,7 +13,8 @@ espeak-ng accents, other Piper pitch shifts, signal-to-noise ratios drawn from 8
 than the benchmark's fixed 10 and 20 dB, so that the end-to-end figures are not measured on the
 voices the heads were trained to hear. Resumable: dialogs already in the output are kept.
 ``--share`` hears only part of the set (the same dialogs every time); the shipped copies are
-``--share 0.4``, 308 of 672 dialogs (a few hours on two cores).
+``--share 0.4``, 308 of the first 672 dialogs (a few hours on two cores); the ``focus_*``
+files written later have no heard copies yet.
 """
 
 from __future__ import annotations

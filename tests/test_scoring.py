@@ -103,9 +103,7 @@ CASES = [
 # did: known regressions, recorded on issue 9. Strict: each turns red when it passes again, so
 # the mark cannot outlive the fix.
 REGRESSED = {
-    9: "a polite request for a supervisor about a plan change reads as a threat (0.96)",
-    12: "'Just to confirm, your refill was promised for yesterday?' reads as a security check, "
-        "not a restatement",
+    9: "a polite request for a supervisor about a plan change reads as a threat (0.50)",
     14: "an apology and a refund in one sentence: the apology drowns the refund",
 }
 
