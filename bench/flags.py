@@ -3,9 +3,10 @@
     .venv/bin/python -m bench.flags            # text flags, `callqa score` wall time, throughput
     .venv/bin/python -m bench.flags --audio [--every 2]  # end to end from audio (hours for all)
 
-Test sets: the two frozen test sets (``bench/frozen_test_dialogs.json`` and
-``bench/frozen_test_v2.json``, each written by authors who saw only docs/labelling.md, before
-the training they measure; checksums pinned in tests/test_training.py), the benchmark corpus
+Test sets: the three frozen test sets (``bench/frozen_test_dialogs.json``,
+``bench/frozen_test_v2.json`` and ``bench/frozen_test_v3.json``, each written by authors who saw
+only docs/labelling.md, none of them used to train or tune; checksums pinned in
+tests/test_training.py), the benchmark corpus
 (``bench/corpus_dialogs.json``) and issue 2's held-out calls. A flag counts as found when its
 type is labelled on the turn it falls in. Earlier scorers run side by side from git work trees
 (``--baseline``): the phrase rules before issue 9 and the first act heads. Writes
@@ -34,6 +35,7 @@ from scoring.schema import Segment
 HERE = Path(__file__).parent
 FROZEN = HERE / "frozen_test_dialogs.json"
 FROZEN_V2 = HERE / "frozen_test_v2.json"
+FROZEN_V3 = HERE / "frozen_test_v3.json"
 HELDOUT = HERE / "heldout_calls.json"
 TEXT_FLAGS = config.NEGATIVE + config.POSITIVE
 # earlier scorers run side by side: name, git revision
@@ -42,7 +44,8 @@ BASELINES = (
     ("act heads 2026-11-25", "c2f3d22"),  # plain MiniLM vectors, 480 development dialogs
 )
 TEST_SETS = (("Frozen test set v1", FROZEN), ("Frozen test set v2", FROZEN_V2),
-             ("Benchmark corpus", corpus.DIALOGS), ("Issue 2 held-out calls", HELDOUT))
+             ("Frozen test set v3", FROZEN_V3), ("Benchmark corpus", corpus.DIALOGS),
+             ("Issue 2 held-out calls", HELDOUT))
 
 
 def timed(turns: list[tuple[str, str]], start: float = 0.0) -> tuple[Segment, ...]:
@@ -224,7 +227,7 @@ def throughput(baselines, directory: Path, count: int = 20) -> str:
 
 
 AUDIO_SETS = {"v1": ("frozen test set v1", FROZEN), "v2": ("frozen test set v2", FROZEN_V2),
-              "corpus": ("benchmark corpus", corpus.DIALOGS)}
+              "v3": ("frozen test set v3", FROZEN_V3), "corpus": ("benchmark corpus", corpus.DIALOGS)}
 
 
 def audio_tables(directory: Path, sets: tuple[str, ...], every: int = 1, offset: int = 0) -> str:
@@ -281,9 +284,9 @@ def text_sections(baselines, rules) -> list[str]:
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m bench.flags")
     parser.add_argument("--audio", action="store_true", help="end to end from audio only")
-    parser.add_argument("--sets", default="v1,v2,corpus",
-                        help="with --audio: which sets, of v1, v2 (the frozen test sets) and "
-                             "corpus")
+    parser.add_argument("--sets", default="v1,v2,v3,corpus",
+                        help="with --audio: which sets, of v1, v2, v3 (the frozen test sets) "
+                             "and corpus")
     parser.add_argument("--every", type=int, default=1,
                         help="with --audio: every n-th frozen dialog (a whole set takes hours)")
     parser.add_argument("--offset", type=int, default=0,

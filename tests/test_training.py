@@ -12,14 +12,17 @@ import numpy as np
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-# Each written by authors who saw only docs/labelling.md, before the training it measures; the
-# first (2026-11-25) before any head existed, the second (2026-12-04) before the heads of that
-# session. Never edit them.
+# Each written by authors who saw only docs/labelling.md and nothing of the code, data or results:
+# the first (2026-11-25) before any head existed, the second (2026-12-04) before the heads of that
+# session, the third (2026-12-04, later) after the heads of rules 2026.12-2 were trained and before
+# they were measured. None is used to train or tune anything. Never edit them.
 FROZEN_SETS = {
     ROOT / "bench" / "frozen_test_dialogs.json":
         "a3363abd4df7100fd46705e1795c7595ecf4e778f68e27a273b045aa6e1551b5",
     ROOT / "bench" / "frozen_test_v2.json":
         "a7f47f5c833b8ee33af15cdfc5c5d30c45426f9e4a21d898227facf4ff955b53",
+    ROOT / "bench" / "frozen_test_v3.json":
+        "edf4a6aa3b6b48797ad6a0c0d1bcd1a5d2c535e013bd16a20259a59552357580",
 }
 
 
