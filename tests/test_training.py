@@ -15,7 +15,9 @@ ROOT = Path(__file__).resolve().parents[1]
 # Each written by authors who saw only docs/labelling.md and nothing of the code, data or results:
 # the first (2026-11-25) before any head existed, the second (2026-12-04) before the heads of that
 # session, the third (2026-12-04, later) after the heads of rules 2026.12-2 were trained and before
-# they were measured. None is used to train or tune anything. Never edit them.
+# they were measured; the fourth (2026-12-04, last) is reserved: no benchmark reads it yet, so the
+# next change to the scorer can be measured on data that informed nothing. None is used to train
+# or tune anything. Never edit them.
 FROZEN_SETS = {
     ROOT / "bench" / "frozen_test_dialogs.json":
         "a3363abd4df7100fd46705e1795c7595ecf4e778f68e27a273b045aa6e1551b5",
@@ -23,6 +25,8 @@ FROZEN_SETS = {
         "a7f47f5c833b8ee33af15cdfc5c5d30c45426f9e4a21d898227facf4ff955b53",
     ROOT / "bench" / "frozen_test_v3.json":
         "edf4a6aa3b6b48797ad6a0c0d1bcd1a5d2c535e013bd16a20259a59552357580",
+    ROOT / "bench" / "frozen_test_v4.json":
+        "6b2182ad1edaaa276c99f107f6650f1f80f3d78e02490381f94457842b52c89e",
 }
 
 
