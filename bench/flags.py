@@ -9,7 +9,8 @@ only docs/labelling.md, none of them used to train or tune; checksums pinned in
 tests/test_training.py), the benchmark corpus
 (``bench/corpus_dialogs.json``) and issue 2's held-out calls. A flag counts as found when its
 type is labelled on the turn it falls in. Earlier scorers run side by side from git work trees
-(``--baseline``): the phrase rules before issue 9 and the first act heads. Writes
+(``--baseline``): the phrase rules before issue 9, the first act heads and the adapted heads
+before the ``focus_*`` development dialogs. Writes
 ``bench/results/flags.md``.
 """
 
@@ -42,6 +43,7 @@ TEXT_FLAGS = config.NEGATIVE + config.POSITIVE
 BASELINES = (
     ("phrase rules", "c17d96b"),  # main before issue 9: phrase patterns and exemplar similarity
     ("act heads 2026-11-25", "c2f3d22"),  # plain MiniLM vectors, 480 development dialogs
+    ("adapted heads 2026-12-04 (rules 2026.12-1)", "3af8202"),  # before the focus_* dialogs
 )
 TEST_SETS = (("Frozen test set v1", FROZEN), ("Frozen test set v2", FROZEN_V2),
              ("Frozen test set v3", FROZEN_V3), ("Benchmark corpus", corpus.DIALOGS),
@@ -293,7 +295,7 @@ def main(argv: list[str] | None = None) -> None:
                         help="with --audio: the first frozen dialog to take")
     parser.add_argument("--baseline", action="append", default=None, metavar="NAME=REVISION",
                         help="an earlier scorer to run side by side (repeatable; default: the "
-                             "phrase rules and the first act heads)")
+                             "phrase rules, the first act heads, the adapted heads of 3af8202)")
     args = parser.parse_args(argv)
     rules = config.load()
     if args.audio:
