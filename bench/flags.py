@@ -3,14 +3,15 @@
     .venv/bin/python -m bench.flags            # text flags, `callqa score` wall time, throughput
     .venv/bin/python -m bench.flags --audio [--every 2]  # end to end from audio (hours for all)
 
-Test sets: the three frozen test sets (``bench/frozen_test_dialogs.json``,
-``bench/frozen_test_v2.json`` and ``bench/frozen_test_v3.json``, each written by authors who saw
-only docs/labelling.md, none of them used to train or tune; checksums pinned in
+Test sets: the four frozen test sets (``bench/frozen_test_dialogs.json`` and
+``bench/frozen_test_v2.json`` to ``_v4.json``, each written by authors who saw only
+docs/labelling.md, none of them used to train or tune; checksums pinned in
 tests/test_training.py), the benchmark corpus
 (``bench/corpus_dialogs.json``) and issue 2's held-out calls. A flag counts as found when its
 type is labelled on the turn it falls in. Earlier scorers run side by side from git work trees
-(``--baseline``): the phrase rules before issue 9, the first act heads and the adapted heads
-before the ``focus_*`` development dialogs. Writes
+(``--baseline``): the phrase rules before issue 9, the first act heads, the adapted heads
+before the ``focus_*`` development dialogs, and the same heads as now with the thresholds of the
+plain best F1 (before ``scoring.thresholds``). Writes
 ``bench/results/flags.md``.
 """
 
@@ -37,6 +38,7 @@ HERE = Path(__file__).parent
 FROZEN = HERE / "frozen_test_dialogs.json"
 FROZEN_V2 = HERE / "frozen_test_v2.json"
 FROZEN_V3 = HERE / "frozen_test_v3.json"
+FROZEN_V4 = HERE / "frozen_test_v4.json"
 HELDOUT = HERE / "heldout_calls.json"
 TEXT_FLAGS = config.NEGATIVE + config.POSITIVE
 # earlier scorers run side by side: name, git revision
@@ -44,9 +46,11 @@ BASELINES = (
     ("phrase rules", "c17d96b"),  # main before issue 9: phrase patterns and exemplar similarity
     ("act heads 2026-11-25", "c2f3d22"),  # plain MiniLM vectors, 480 development dialogs
     ("adapted heads 2026-12-04 (rules 2026.12-1)", "3af8202"),  # before the focus_* dialogs
+    ("best-F1 thresholds (rules 2026.12-2)", "4cec4d2"),  # today's heads, thresholds before
 )
 TEST_SETS = (("Frozen test set v1", FROZEN), ("Frozen test set v2", FROZEN_V2),
-             ("Frozen test set v3", FROZEN_V3), ("Benchmark corpus", corpus.DIALOGS),
+             ("Frozen test set v3", FROZEN_V3), ("Frozen test set v4", FROZEN_V4),
+             ("Benchmark corpus", corpus.DIALOGS),
              ("Issue 2 held-out calls", HELDOUT))
 
 
@@ -229,7 +233,8 @@ def throughput(baselines, directory: Path, count: int = 20) -> str:
 
 
 AUDIO_SETS = {"v1": ("frozen test set v1", FROZEN), "v2": ("frozen test set v2", FROZEN_V2),
-              "v3": ("frozen test set v3", FROZEN_V3), "corpus": ("benchmark corpus", corpus.DIALOGS)}
+              "v3": ("frozen test set v3", FROZEN_V3), "v4": ("frozen test set v4", FROZEN_V4),
+              "corpus": ("benchmark corpus", corpus.DIALOGS)}
 
 
 def audio_tables(directory: Path, sets: tuple[str, ...], every: int = 1, offset: int = 0) -> str:
@@ -286,8 +291,8 @@ def text_sections(baselines, rules) -> list[str]:
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m bench.flags")
     parser.add_argument("--audio", action="store_true", help="end to end from audio only")
-    parser.add_argument("--sets", default="v1,v2,v3,corpus",
-                        help="with --audio: which sets, of v1, v2, v3 (the frozen test sets) "
+    parser.add_argument("--sets", default="v1,v2,v3,v4,corpus",
+                        help="with --audio: which sets, of v1 to v4 (the frozen test sets) "
                              "and corpus")
     parser.add_argument("--every", type=int, default=1,
                         help="with --audio: every n-th frozen dialog (a whole set takes hours)")
@@ -295,7 +300,8 @@ def main(argv: list[str] | None = None) -> None:
                         help="with --audio: the first frozen dialog to take")
     parser.add_argument("--baseline", action="append", default=None, metavar="NAME=REVISION",
                         help="an earlier scorer to run side by side (repeatable; default: the "
-                             "phrase rules, the first act heads, the adapted heads of 3af8202)")
+                             "phrase rules, the first act heads, the adapted heads of 3af8202, "
+                             "the best-F1 thresholds of 4cec4d2)")
     args = parser.parse_args(argv)
     rules = config.load()
     if args.audio:

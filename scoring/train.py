@@ -36,7 +36,7 @@ from pathlib import Path
 
 import numpy as np
 
-from scoring import acts, config, encoder, features, flags, minilm, sentences
+from scoring import acts, config, encoder, features, flags, minilm, sentences, thresholds
 from scoring.adapt import AdapterOptions
 from scoring.schema import AGENT, CUSTOMER, Segment
 
@@ -269,21 +269,22 @@ def flag_probabilities(dialogs, predicted, rules) -> dict[tuple[int, int, str], 
     return out
 
 
-def best_thresholds(dialogs, predicted, rules) -> dict[str, float]:
-    """Per flag type, the threshold with the best F1 on these dialogs (ties: nearest 0.5)."""
-    candidates = flag_probabilities(dialogs, predicted, rules)
-    truth = {(n, t, f) for n, d in enumerate(dialogs) for t, kinds in enumerate(d.flags)
+def threshold_choices(dialogs, predicted, rules) -> dict[str, tuple[thresholds.Choice, float, float]]:
+    """Per flag type, the steady threshold of ``scoring.thresholds`` on these dialogs, with the
+    spread (interquartile range over resampled splits) of the plain best-F1 rule and of this one."""
+    candidates = {(dialogs[n].group, (n, t), kind): p
+                  for (n, t, kind), p in flag_probabilities(dialogs, predicted, rules).items()}
+    truth = {(d.group, (n, t), f) for n, d in enumerate(dialogs) for t, kinds in enumerate(d.flags)
              for f in kinds if f in TEXT_FLAGS}
+    groups = sorted({d.group for d in dialogs})
+    rng = np.random.default_rng(thresholds.SEED)
     chosen = {}
     for kind in TEXT_FLAGS:
-        expected = {k for k in truth if k[2] == kind}
-        scored = []
-        for threshold in np.round(np.arange(0.1, 0.81, 0.05), 2):
-            found = {k for k, p in candidates.items() if k[2] == kind and p >= threshold}
-            tp = len(found & expected)
-            f1 = 2 * tp / (len(found) + len(expected)) if tp else 0.0
-            scored.append((round(f1, 4), -abs(threshold - 0.5), float(threshold)))
-        chosen[kind] = max(scored)[2]
+        counts = thresholds.group_counts(candidates, truth, groups, kind)
+        steady = thresholds.spread(
+            counts, lambda c: thresholds.one_standard_error(c, rng, 100).threshold)
+        chosen[kind] = (thresholds.one_standard_error(counts, rng),
+                        thresholds.spread(counts, thresholds.best_f1), steady)
     return chosen
 
 
@@ -369,7 +370,8 @@ def evaluate(dialogs, matrices, validation, heads, rules) -> tuple[str, dict]:
     ece, overall = expected_calibration_error(pooled_p, pooled_y)
     written = [dialogs[i] for i in chosen]
     tp, fp, fn = flag_counts(written, predicted, rules)
-    suggested = best_thresholds(written, predicted, rules)
+    choices = threshold_choices(written, predicted, rules)
+    suggested = {kind: choice.threshold for kind, (choice, _, _) in choices.items()}
     flag_lines = ["| flag | TP | FP | FN | precision | recall | F1 |", "|---|---|---|---|---|---|---|"]
     for kind in TEXT_FLAGS:
         precision, recall, f1 = _prf(tp[kind], fp[kind], fn[kind])
@@ -389,7 +391,9 @@ def evaluate(dialogs, matrices, validation, heads, rules) -> tuple[str, dict]:
         [dialogs[i] for i in heard_ids], heard_predicted, rules)))
     summary = {"ece": ece, "macro_f1": macro_f1, "flag_micro_f1": micro[2], "acts": figures,
                "reliability": overall, "sentences": len(spoken), "dialogs": len(chosen),
-               "thresholds": suggested, "asr_flag_micro_f1": asr_micro[2],
+               "thresholds": suggested,
+               "best_f1_thresholds": {k: c.best_f1_threshold for k, (c, _, _) in choices.items()},
+               "asr_flag_micro_f1": asr_micro[2],
                "heard_dialogs": len(heard_ids), "heard_macro_f1": heard_macro,
                "heard_flag_micro_f1": heard_micro[2]}
     heard_line = (
@@ -411,9 +415,17 @@ def evaluate(dialogs, matrices, validation, heads, rules) -> tuple[str, dict]:
         f"Of these, the {len(styled)} dialogs written as speech recognition outputs them: "
         f"flag micro F1 {asr_micro[2]:.2f} (P {asr_micro[0]:.2f}, R {asr_micro[1]:.2f}).", "",
         heard_line, "",
-        "Thresholds with the best F1 on the written dialogs of this split (`--write-thresholds` "
-        "puts them in scoring/default_rules.toml): "
-        + ", ".join(f"{k} {v:g}" for k, v in suggested.items()),
+        "### Thresholds", "",
+        "Chosen on the written dialogs of this split by `scoring.thresholds`: the threshold "
+        "nearest 0.5 whose F1 (mean of 200 resamples of the validation groups) is within one "
+        "standard error of the best; `--write-thresholds` puts them in "
+        "scoring/default_rules.toml. Spread: interquartile range of the threshold each rule "
+        "picks on 60 resampled splits.", "",
+        "| flag | chosen | F1 there | best F1 ± s.e. | plain best-F1 threshold | spread, best F1 "
+        "| spread, this rule |", "|---|---|---|---|---|---|---|",
+        *(f"| {k} | {c.threshold:g} | {c.f1:.3f} | {c.best_f1:.3f} ± {c.standard_error:.3f} | "
+          f"{c.best_f1_threshold:g} | {old:.2f} | {new:.2f} |"
+          for k, (c, old, new) in choices.items()),
     ])
     return text, summary
 
@@ -437,6 +449,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--write-thresholds", action="store_true",
                         help="set each flag's threshold in default_rules.toml to its best on "
                              "the validation split")
+    parser.add_argument("--keep-heads", action="store_true",
+                        help="fit nothing: report on the heads at --out (and with "
+                             "--write-thresholds, choose their thresholds); a few minutes")
     parser.add_argument("--units", type=int, default=UNITS, help="hidden units per party")
     parser.add_argument("--alpha", type=float, default=ALPHA, help="L2 penalty")
     args = parser.parse_args(argv)
@@ -447,6 +462,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{len(dialogs) - heard} dialogs and {heard} heard copies, "
           f"{sum(len(d.sentences) for d in dialogs)} sentences; {len(training)} training groups, "
           f"{len(validation)} validation groups", file=sys.stderr)
+    if args.keep_heads:
+        return _report_kept(args, dialogs, checksum, validation, rules)
     if args.adapt:
         from scoring.adapt import train_adapter
 
@@ -477,6 +494,16 @@ def main(argv: list[str] | None = None) -> int:
     }
     heads = acts.Heads(acts.ACTS, config.LEXICON_KEYS, adapter, layers[AGENT], layers[CUSTOMER],
                        bank, bank_labels, meta)
+    report, summary = _evaluated(args, dialogs, matrices, validation, heads, rules)
+    heads = replace(heads, meta={**meta, "validation": {k: v for k, v in summary.items()
+                                                        if k != "acts"}})
+    heads.save(args.out)
+    _write_report(args, dialogs, checksum, report, summary)
+    return 0
+
+
+def _evaluated(args, dialogs, matrices, validation, heads, rules) -> tuple[str, dict]:
+    """The validation report; with --write-thresholds, after writing the chosen thresholds."""
     report, summary = evaluate(dialogs, matrices, validation, heads, rules)
     if args.write_thresholds:
         from scoring.verdicts import set_in_table
@@ -486,15 +513,34 @@ def main(argv: list[str] | None = None) -> int:
         for kind, threshold in summary["thresholds"].items():
             text = set_in_table(text, f"flags.{kind}", "threshold", threshold)
         path.write_text(text)
-        rules = config.load()
-        report, summary = evaluate(dialogs, matrices, validation, heads, rules)
-    heads = replace(heads, meta={**meta, "validation": {k: v for k, v in summary.items()
-                                                        if k != "acts"}})
+        report, summary = evaluate(dialogs, matrices, validation, heads, config.load())
+    return report, summary
+
+
+def _report_kept(args, dialogs, checksum, validation, rules) -> int:
+    """--keep-heads: the validation report of the heads file at --out, nothing refitted (the
+    meta's validation figures are brought up to date). Only the validation dialogs are read."""
+    heads = acts.read(args.out) if args.out.is_file() else acts.load()
+    if (heads.meta.get("dev_sha256") != checksum
+            or set(heads.meta.get("validation_groups", ())) != validation):
+        raise SystemExit("these heads were trained on other development data or another split; "
+                         "retrain them first (python -m scoring.train)")
+    kept = [d for d in dialogs if d.group in validation]
+    matrices = featurise(kept, embed(kept, heads.adapter, rules), rules)
+    report, summary = _evaluated(args, kept, matrices, validation, heads, rules)
+    heads = replace(heads, meta={**heads.meta, "validation": {
+        k: v for k, v in summary.items() if k != "acts"}})
     heads.save(args.out)
+    _write_report(args, dialogs, checksum, report, summary)
+    return 0
+
+
+def _write_report(args, dialogs, checksum, report, summary) -> None:
     args.report.parent.mkdir(parents=True, exist_ok=True)
     plot = args.report.with_name(args.report.stem + "_reliability.png")
     _plot(summary["reliability"], plot)
     written = [d for d in dialogs if not d.heard]
+    heard = len(dialogs) - len(written)
     args.report.write_text(
         f"## Dialogue-act heads (`python -m scoring.train`, seed {args.seed})\n\n"
         f"Development set: {len(written)} dialogs, "
@@ -504,7 +550,6 @@ def main(argv: list[str] | None = None) -> int:
     )
     print(report, file=sys.stderr)
     print(f"heads written to {args.out}", file=sys.stderr)
-    return 0
 
 
 if __name__ == "__main__":

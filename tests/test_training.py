@@ -15,9 +15,9 @@ ROOT = Path(__file__).resolve().parents[1]
 # Each written by authors who saw only docs/labelling.md and nothing of the code, data or results:
 # the first (2026-11-25) before any head existed, the second (2026-12-04) before the heads of that
 # session, the third (2026-12-04, later) after the heads of rules 2026.12-2 were trained and before
-# they were measured; the fourth (2026-12-04, last) is reserved: no benchmark reads it yet, so the
-# next change to the scorer can be measured on data that informed nothing. None is used to train
-# or tune anything. Never edit them.
+# they were measured; the fourth (2026-12-04, last) was kept unread until the steady thresholds of
+# rules 2026.12-3 had been chosen on the validation split, then measured once. None is used to
+# train or tune anything. Never edit them.
 FROZEN_SETS = {
     ROOT / "bench" / "frozen_test_dialogs.json":
         "a3363abd4df7100fd46705e1795c7595ecf4e778f68e27a273b045aa6e1551b5",
