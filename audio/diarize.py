@@ -13,10 +13,8 @@ from dataclasses import dataclass
 from functools import cache
 
 import numpy as np
-import torch
 
 from audio import models
-from audio.campplus import CamPlusPlus
 from audio.schema import ModelInfo, SpeakerTurn
 
 # pyannote 3.1's tuned values for agglomerative clustering on segmentation-3.0.
@@ -55,9 +53,13 @@ class Diarization:
 
 
 def _shipped_pipeline(options: DiarizationOptions):
+    # imported here, not at the top: pyannote takes seconds to import and stereo calls never
+    # use it
     from pyannote.audio import Model
     from pyannote.audio.core.plda import PLDA
     from pyannote.audio.pipelines import SpeakerDiarization
+
+    from audio.campplus import CamPlusPlus
 
     class _UnusedPLDA(PLDA):
         """Agglomerative clustering ignores PLDA, but the pipeline insists on an object."""
@@ -94,6 +96,8 @@ def load_pipeline(options: DiarizationOptions):
             )
     else:
         pipeline = _shipped_pipeline(options)
+    import torch
+
     return pipeline.to(torch.device(options.device))
 
 
@@ -110,6 +114,8 @@ def describe(options: DiarizationOptions) -> ModelInfo:
 def diarize(samples: np.ndarray, sample_rate: int, options: DiarizationOptions) -> Diarization:
     """Who spoke when in a mono recording, ``samples`` shape (samples,)."""
     pipeline = load_pipeline(options)
+    import torch
+
     waveform = torch.from_numpy(np.ascontiguousarray(samples, dtype=np.float32)).unsqueeze(0)
     output = pipeline(
         {"waveform": waveform, "sample_rate": sample_rate}, **options.speaker_bounds()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from contextlib import contextmanager
 from pathlib import Path
@@ -36,32 +37,66 @@ def _analysis_options(args: argparse.Namespace):
     )
 
 
-def _progress_hook():
-    from tqdm import tqdm
+class _Progress:
+    """One stderr line for ``analyze``: the step under way, then scoring; cleared when done or
+    when an error is printed, so the error gets a line of its own. Shown before the models
+    load, which takes seconds on a cold start."""
 
-    from audio.pipeline import STEPS
+    def __init__(self, name: str):
+        from tqdm import tqdm
 
-    bar = tqdm(total=len(STEPS), desc="analyze", unit="step", file=sys.stderr, leave=False)
+        self.name, self.steps = name, ()
+        self.bar = tqdm(desc=f"analyze {name}: loading models", file=sys.stderr, leave=False,
+                        bar_format="{desc} ({elapsed})")
 
-    def hook(step, artifact=None, *, completed=None, total=None):
-        bar.set_postfix_str(step)
-        bar.update(1)
-        if completed == total:
-            bar.close()
+    def _show(self, what: str) -> None:
+        self.bar.set_description_str(f"analyze {self.name}: {what}", refresh=True)
 
-    return hook
+    def start(self, steps: tuple[str, ...]) -> None:
+        self.steps = (*steps, "scoring")
+        self._show(f"0/{len(self.steps)} steps, {steps[0]}")
+
+    def hook(self, step, artifact=None, *, completed=None, total=None):
+        done = completed if completed is not None else self.steps.index(step) + 1
+        self._show(f"{done}/{len(self.steps)} steps, {self.steps[done]}")
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc_info):
+        self.bar.close()
+
+
+def _existing_file(path: str, what: str) -> None:
+    """Refuse a path that is not a readable file now, before any model loads (seconds)."""
+    target = Path(path)
+    if not target.exists():
+        raise FileNotFoundError(f"no such {what}: {path}")
+    if not target.is_file():
+        raise FileNotFoundError(f"not a file: {path} (give the {what} itself)")
+    try:
+        with target.open("rb"):
+            pass
+    except PermissionError as error:
+        raise FileNotFoundError(f"cannot read the {what} {path}: permission denied") from error
 
 
 def cmd_analyze(args: argparse.Namespace) -> int:
+    _existing_file(args.audio, "recording")
+    if args.rules:
+        _existing_file(args.rules, "rules file")
+    with _Progress(Path(args.audio).name) as progress:
+        from audio.pipeline import STEPS, analyze
+        from scoring import config
+        from scoring.call import score_analysis
+
+        rules = config.load(args.rules)
+        progress.start(STEPS)
+        analysis = analyze(args.audio, _analysis_options(args), hook=progress.hook)
+        decision, scored = score_analysis(analysis, rules, override_agent=args.agent_speaker)
     from audio import export
-    from audio.pipeline import analyze
-    from scoring import config
-    from scoring.call import score_analysis
     from service.calls.report import analysis_json, text_report
 
-    rules = config.load(args.rules)
-    analysis = analyze(args.audio, _analysis_options(args), hook=_progress_hook())
-    decision, scored = score_analysis(analysis, rules, override_agent=args.agent_speaker)
     if args.export:
         labels = {decision.agent: "agent", decision.customer: "customer"}
         print(
@@ -109,6 +144,9 @@ def cmd_score(args: argparse.Namespace) -> int:
     from scoring.call import score_segments
     from service.calls.report import scored_json, text_report
 
+    _existing_file(args.transcript, "transcript")
+    if args.rules:
+        _existing_file(args.rules, "rules file")
     scored = score_segments(read_segments(args.transcript), config.load(args.rules))
     result = scored_json(scored)
     print(json.dumps(result, indent=2) if args.format == "json" else text_report(result))
@@ -135,13 +173,14 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     settings = _settings()
     mode = "in-process worker" if not settings.broker_url else f"broker {settings.broker_url}"
-    print(
-        f"callqa serving on http://{args.host}:{args.port}  (data in {settings.data_dir}, "
-        f"{mode})\n"
-        f"  first key:   callqa keys create --tenant demo --role admin\n"
-        f"  upload:      curl -H 'Authorization: Bearer KEY' -F file=@call.wav "
+    hints = (
+        f"\n  first key:   callqa keys create --tenant demo --role admin\n"
+        f"  upload:      curl -H 'Authorization: Bearer <the key>' -F file=@call.wav "
         f"http://{args.host}:{args.port}/api/v1/calls\n"
-        f"  API docs:    http://{args.host}:{args.port}/docs",
+        f"  API docs:    http://{args.host}:{args.port}/docs" if args.hints else "")
+    print(
+        f"callqa serving on http://{args.host}:{args.port}  (data in "
+        f"{settings.data_dir.resolve()}, {mode}){hints}",
         file=sys.stderr,
         flush=True,
     )
@@ -228,6 +267,10 @@ def _tenant(name: str):
     from service.db.session import unit_of_work
 
     settings = _settings()
+    if not settings.database_url and not settings.sqlite_file.exists():
+        print(f"callqa: no database at {settings.sqlite_file}: creating a new one. To use a running "
+              "service's data, run this where it runs or set CALLQA_DATA_DIR (or "
+              "CALLQA_DATABASE_URL) as it has them.", file=sys.stderr)
     migrate.upgrade(settings.sqlalchemy_url)
     with unit_of_work(settings.sqlalchemy_url) as session:
         yield session, admin.tenant_named(session, name)
@@ -264,12 +307,23 @@ def cmd_webhooks_secret(args: argparse.Namespace) -> int:
     return 0
 
 
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("callqa")
+    except PackageNotFoundError:  # run from a source tree that was never installed
+        return "unknown (not installed)"
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="callqa", description=__doc__)
+    parser.add_argument("--version", action="version", version=f"callqa {_version()}")
     sub = parser.add_subparsers(dest="command", required=True)
 
     analyze = sub.add_parser("analyze", help="diarize, transcribe, measure tone and score a call")
-    analyze.add_argument("audio")
+    analyze.add_argument("audio", help="the recording: any format ffmpeg reads (wav, mp3, ogg, "
+                         "flac, m4a, ...), mono or two-channel stereo")
     analyze.add_argument(
         "--agent-channel",
         choices=("left", "right"),
@@ -278,22 +332,28 @@ def build_parser() -> argparse.ArgumentParser:
         "puts the first party on the left)",
     )
     analyze.add_argument("--agent-speaker", help="mono: force this diarization label as agent")
-    analyze.add_argument("--layout", choices=("auto", "stereo", "mono"), default="auto")
-    analyze.add_argument("--format", choices=("json", "text"), default="json")
+    analyze.add_argument("--layout", choices=("auto", "stereo", "mono"), default="auto",
+                         help="stereo: one party per channel; mono: both parties in one channel, "
+                         "told apart by diarization; auto (default): stereo when the two "
+                         "channels differ")
+    analyze.add_argument("--format", choices=("json", "text"), default="json",
+                         help="json (default): the full report; text: a readable summary")
     analyze.add_argument(
         "--export",
         choices=("rttm", "srt", "vtt"),
         help="print the diarized transcript in this format instead",
     )
     analyze.add_argument("--rules", help="scoring rules TOML (default: shipped rules)")
-    analyze.add_argument("--num-speakers", type=int, default=2)
-    analyze.add_argument("--min-speakers", type=int)
-    analyze.add_argument("--max-speakers", type=int)
+    analyze.add_argument("--num-speakers", type=int, default=2,
+                         help="mono: how many people speak (default 2)")
+    analyze.add_argument("--min-speakers", type=int, help="mono: at least this many speakers")
+    analyze.add_argument("--max-speakers", type=int, help="mono: at most this many speakers")
     analyze.add_argument(
         "--diarization-pipeline",
         help="local pyannote pipeline dir or Hugging Face id (needs --hf-token)",
     )
-    analyze.add_argument("--hf-token")
+    analyze.add_argument("--hf-token", help="Hugging Face token for a gated "
+                         "--diarization-pipeline (never stored in the report)")
     analyze.add_argument(
         "--segmentation-step",
         type=float,
@@ -302,30 +362,39 @@ def build_parser() -> argparse.ArgumentParser:
         "slower; 0.5 = ours)",
     )
     analyze.add_argument(
-        "--asr-backend", choices=("faster-whisper", "openai-whisper"), default="faster-whisper"
+        "--asr-backend", choices=("faster-whisper", "openai-whisper"), default="faster-whisper",
+        help="speech recognition engine (default faster-whisper)",
     )
     analyze.add_argument(
         "--asr-model",
         help="model size name or local path (default: shipped tiny.en; for openai-whisper, converted from it)",
     )
-    analyze.add_argument("--compute-type", default="int8")
-    analyze.add_argument("--device", default="cpu")
-    analyze.add_argument("--threads", type=int, default=2)
-    analyze.add_argument("--max-duration-h", type=float, default=4.0)
+    analyze.add_argument("--compute-type", default="int8",
+                         help="faster-whisper precision: int8 (default), float16 (GPU), float32")
+    analyze.add_argument("--device", default="cpu", help="cpu (default) or cuda")
+    analyze.add_argument("--threads", type=int, default=2,
+                         help="CPU threads for speech recognition and the models (default 2)")
+    analyze.add_argument("--max-duration-h", type=float, default=4.0,
+                         help="refuse recordings longer than this many hours (default 4)")
     analyze.set_defaults(func=cmd_analyze)
 
     score = sub.add_parser("score", help="flag and score a transcript JSON")
-    score.add_argument("transcript")
-    score.add_argument("--rules")
-    score.add_argument("--format", choices=("json", "text"), default="json")
+    score.add_argument("transcript", help='JSON: {"segments": [{"speaker", "start", "end", '
+                       '"text"}, ...]}, times in seconds')
+    score.add_argument("--rules", help="scoring rules TOML (default: shipped rules)")
+    score.add_argument("--format", choices=("json", "text"), default="json",
+                       help="json (default): the full report; text: a readable summary")
     score.set_defaults(func=cmd_score)
 
     rules = sub.add_parser("rules", help="print the shipped scoring rules (to copy and edit)")
     rules.set_defaults(func=cmd_rules)
 
     serve = sub.add_parser("serve", help="run the API (and, without a broker, the worker)")
-    serve.add_argument("--host", default="127.0.0.1")
-    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on "
+                       "(default 127.0.0.1, this machine only)")
+    serve.add_argument("--port", type=int, default=8000, help="port (default 8000)")
+    serve.add_argument("--no-hints", dest="hints", action="store_false",
+                       help="do not print the getting-started lines (./dev run prints its own)")
     serve.set_defaults(func=cmd_serve)
 
     worker = sub.add_parser("worker", help="run analysis jobs from CALLQA_BROKER_URL")
@@ -348,15 +417,17 @@ def build_parser() -> argparse.ArgumentParser:
     keys = sub.add_parser("keys", help="API keys")
     keys_sub = keys.add_subparsers(dest="keys_command", required=True)
     create = keys_sub.add_parser("create", help="create a key (and the tenant if needed)")
-    create.add_argument("--tenant", required=True)
-    create.add_argument("--role", required=True, choices=("qa", "supervisor", "platform", "admin"))
+    create.add_argument("--tenant", required=True, help="the organisation's name (created if new)")
+    create.add_argument("--role", required=True, choices=("qa", "supervisor", "platform", "admin"),
+                        help="qa: upload and read calls; supervisor: read, review flags, edit scoring "
+                        "rules; platform: post webhooks only; admin: everything")
     create.add_argument("--name", help="who or what holds the key")
     create.set_defaults(func=cmd_keys_create)
 
     webhooks = sub.add_parser("webhooks", help="webhook signing")
     webhooks_sub = webhooks.add_subparsers(dest="webhooks_command", required=True)
     secret = webhooks_sub.add_parser("secret", help="print the tenant's signing secret")
-    secret.add_argument("--tenant", required=True)
+    secret.add_argument("--tenant", required=True, help="the organisation's name")
     secret.add_argument(
         "--rotate",
         action="store_true",
@@ -383,6 +454,9 @@ def main(argv: list[str] | None = None) -> int:
     except (ValueError, FileNotFoundError) as error:
         print(f"callqa: error: {error}", file=sys.stderr)
         return EXIT_BAD_INPUT
+    except BrokenPipeError:  # the reader stopped early (`| head`): not an error of ours
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
 
 
 if __name__ == "__main__":

@@ -61,10 +61,13 @@ class Settings(BaseSettings):
         return self.analysis_in_child == "yes"
 
     @property
+    def sqlite_file(self) -> Path:
+        """The embedded database, used when ``database_url`` is empty."""
+        return (self.data_dir / "callqa.db").resolve()
+
+    @property
     def sqlalchemy_url(self) -> str:
-        if self.database_url:
-            return self.database_url
-        return f"sqlite:///{(self.data_dir / 'callqa.db').resolve()}"
+        return self.database_url or f"sqlite:///{self.sqlite_file}"
 
     @property
     def audio_dir(self) -> Path:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import json
 import subprocess
 import sys
@@ -58,3 +59,74 @@ def test_analyze_text_report_and_bad_input(demo_call, tmp_path):
     result = _run("analyze", str(bogus))
     assert result.returncode == 2
     assert "not_audio" in result.stderr and "Traceback" not in result.stderr
+
+
+def _visible_lines(stderr: str) -> list[str]:
+    """What a terminal shows of stderr: each line's text after its last carriage return."""
+    return [line.split("\r")[-1] for line in stderr.split("\n")]
+
+
+def test_errors_get_a_line_of_their_own(tmp_path):
+    bogus = tmp_path / "x.mp3"
+    bogus.write_text("hello")
+    result = _run("analyze", str(bogus))
+    assert result.returncode == 2
+    assert any(line.startswith("callqa: not_audio: x.mp3") for line in
+               _visible_lines(result.stderr)), result.stderr
+    assert "Loading weights" not in result.stderr
+
+
+def test_bad_paths_are_refused_before_any_model_loads(tmp_path):
+    """A missing recording, a folder, or a missing rules file: refused by the command's first
+    lines, so neither torch nor speech recognition is imported (they take seconds)."""
+    probe = (
+        "import sys\n"
+        "from service.cli import main\n"
+        "code = main(sys.argv[1:])\n"
+        "print(code, any(m in sys.modules for m in ('torch', 'faster_whisper', 'pyannote')))\n"
+    )
+    real = tmp_path / "call.wav"
+    real.write_bytes(b"RIFF")
+    for args, message in (
+        (["analyze", str(tmp_path / "missing.wav")], "no such recording"),
+        (["analyze", str(tmp_path)], "not a file"),
+        (["analyze", str(real), "--rules", str(tmp_path / "mine.toml")], "no such rules file"),
+        (["score", str(tmp_path / "missing.json")], "no such transcript"),
+    ):
+        result = subprocess.run([sys.executable, "-c", probe, *args], capture_output=True,
+                                text=True, timeout=120)
+        assert result.stdout.split() == ["2", "False"], (args, result.stdout, result.stderr)
+        assert f"callqa: error: {message}" in result.stderr
+
+
+def test_version_and_help():
+    from importlib.metadata import version
+
+    from service.cli import build_parser
+
+    result = _run("--version")
+    assert result.returncode == 0 and result.stdout.strip() == f"callqa {version('callqa')}"
+    def undocumented(parser, name):
+        for action in parser._actions:
+            if isinstance(action, argparse._SubParsersAction):
+                for sub, command in action.choices.items():
+                    yield from undocumented(command, f"{name} {sub}")
+            elif not action.help:
+                yield f"{name} {action.dest}"
+
+    assert list(undocumented(build_parser(), "callqa")) == []
+    assert "--layout" in _run("analyze", "--help").stdout
+
+
+def test_keys_create_says_when_it_starts_a_new_database(tmp_path):
+    import os
+
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("CALLQA_DATA_DIR", "CALLQA_DATABASE_URL")}
+    runs = [subprocess.run([*CLI, "keys", "create", "--tenant", "t", "--role", "admin"],
+                           capture_output=True, text=True, timeout=120, cwd=tmp_path, env=env)
+            for _ in range(2)]
+    assert all(run.returncode == 0 for run in runs), runs[0].stderr
+    database = (tmp_path / "callqa-data" / "callqa.db").resolve()
+    assert f"no database at {database}: creating a new one" in runs[0].stderr
+    assert "no database" not in runs[1].stderr

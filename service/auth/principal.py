@@ -8,6 +8,7 @@ from datetime import timedelta
 from typing import Annotated
 
 from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session
 
 from service.auth import keys, repository
@@ -21,6 +22,12 @@ from service.validation import nul_free
 
 LAST_USED_RESOLUTION = timedelta(minutes=1)
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+# Declares the scheme in the OpenAPI document (the Authorize button of /docs); the header is
+# read below, so a missing or malformed one gets our own error body.
+BEARER = HTTPBearer(
+    scheme_name="API key", bearerFormat="cqa_...", auto_error=False,
+    description="an API key from `callqa keys create` (or POST /api/v1/keys by an admin)",
+)
 
 
 @dataclass(frozen=True)
@@ -53,7 +60,10 @@ def principal_for_key(session: Session, key: str) -> Principal | None:
     return Principal.of(row)
 
 
-def get_principal(request: Request, session: SessionDep, settings: SettingsDep) -> Principal:
+def get_principal(
+    request: Request, session: SessionDep, settings: SettingsDep,
+    _declared: Annotated[HTTPAuthorizationCredentials | None, Depends(BEARER)],
+) -> Principal:
     """The caller, from ``Authorization: Bearer KEY`` or from the review desk's session
     cookie; a cookie-authenticated change must also send the session's ``X-CSRF-Token``."""
     header = request.headers.get("authorization", "")

@@ -10,6 +10,7 @@ from urllib.parse import quote
 from fastapi import Depends, Request
 
 from service.auth import sessions
+from service.auth.keys import PERMISSIONS, ROLES
 from service.auth.principal import Principal
 from service.deps import SessionDep, SettingsDep
 
@@ -69,8 +70,10 @@ ViewerDep = Annotated[Viewer, Depends(viewer)]
 def need(who: Viewer, permission: str, page: str) -> None:
     if not who.can(permission):
         role = who.principal.role
+        allowed = " or ".join(r for r in ROLES if permission in PERMISSIONS[r])
+        article = "an" if allowed[0] in "aeiou" else "a"
         raise PageForbidden(
-            f"{page} needs a supervisor or admin key. You are signed in with the {role!r} "
+            f"{page} needs {article} {allowed} key. You are signed in with the {role!r} "
             f"role, which may {ROLE_CAN[role]}.",
             who,
         )

@@ -52,6 +52,23 @@ def test_every_api_answer_has_a_schema(api):
     assert checked >= 20
 
 
+def test_docs_can_send_a_key(api):
+    """The OpenAPI document declares the bearer key, so /docs shows an Authorize button and its
+    requests and curl lines carry the key; every keyed operation names it, signed webhooks and
+    health do not."""
+    spec = api.client.get("/openapi.json").json()
+    assert spec["components"]["securitySchemes"]["API key"] == {
+        "type": "http", "scheme": "bearer", "bearerFormat": "cqa_...",
+        "description": "an API key from `callqa keys create` (or POST /api/v1/keys by an admin)"}
+    keyed = {f"{method.upper()} {path}" for path, method, operation in _operations(spec)
+             if {"API key": []} in operation.get("security", [])}
+    assert "POST /api/v1/calls" in keyed and "GET /api/v1/calls/{call_id}" in keyed
+    assert not any("webhooks" in where or "health" in where for where in keyed)
+    upload = spec["paths"]["/api/v1/calls"]["post"]["requestBody"]["content"]
+    assert {"file", "agent_id", "external_id"} <= set(
+        upload["multipart/form-data"]["schema"]["properties"])
+
+
 def test_errors_have_one_shape(api):
     unknown = api.client.get("/api/v1/calls/nope", headers=api.headers())
     no_key = api.client.get("/api/v1/calls")
