@@ -33,17 +33,21 @@ class Flag:
 @dataclass(frozen=True)
 class CategoryScore:
     name: str
-    score: float  # 0-100
-    penalty: float
-    credit: float
+    score: float  # 0-100: this category alone, as if it were the whole call
+    penalty: float  # points lost here (positive number)
+    credit: float  # points gained here, after the credit cap
     flags: int
+    points: float = 0.0  # what this category adds to the call's score: credit - penalty
 
 
 @dataclass(frozen=True)
 class CallScore:
-    value: float  # 0-100
+    value: float  # 0-100 = clip(100 - lost + gained)
     categories: tuple[CategoryScore, ...]
     rules_version: str
+    lost: float = 0.0  # sum of the categories' penalties
+    gained: float = 0.0  # sum of their credits
+    flag_points: tuple[float, ...] = ()  # signed points of each flag, in the call's flag order
 
 
 @dataclass(frozen=True)

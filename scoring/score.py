@@ -1,13 +1,19 @@
-"""The call score, 0-100, and a per-category breakdown, from flags and documented weights.
+"""The call score, 0-100, and a breakdown that adds up to it, from flags and documented weights.
 
-score = clip(100 - sum(weight * confidence of negative flags)
-             + min(max_credit, sum(weight * confidence of positive flags)), 0, 100)
-Each category is the same sum over its own flags, starting from 100. Weights live in the
-rules file. The customer's own tone (raised voice) is evidence, not scored, unless the rules say so.
+Each flag's points: a negative flag loses weight x confidence, a positive flag gains it (the
+gains together at most ``max_credit``: when they would pass it, each is scaled down by the same
+factor). Points are rounded to 0.1 per flag, summed per category, and
+
+    score = clip(100 - points lost + points gained, 0, 100)
+
+so every figure shown (per flag, per category, the total) is the sum of the ones beneath it.
+Weights live in the rules file. The customer's own tone (raised voice) is evidence, not scored,
+unless the rules say so.
 """
 
 from __future__ import annotations
 
+import math
 from collections import defaultdict
 
 from scoring.config import TONE, ScoringConfig
@@ -20,32 +26,55 @@ def _category(flag: Flag, config: ScoringConfig) -> str:
     return TONE_CATEGORY if flag.type in TONE else config.rules(flag.type).category
 
 
-def points(flag: Flag, config: ScoringConfig) -> float:
+def raw_points(flag: Flag, config: ScoringConfig) -> float:
+    """weight x confidence, before the credit cap and rounding; 0 for what is not scored."""
     if flag.type in TONE and flag.speaker == CUSTOMER and not config.customer_tone_counts:
         return 0.0
     return config.weight(flag.type) * flag.confidence
 
 
+def flag_points(flags: tuple[Flag, ...], config: ScoringConfig) -> tuple[float, ...]:
+    """Signed points per flag, in the order given: lost negative, gained positive."""
+    raw = [raw_points(flag, config) for flag in flags]
+    gains = sum(p for p, f in zip(raw, flags, strict=True) if f.polarity == "positive")
+    scale = config.max_credit / gains if gains > config.max_credit else 1.0
+    out = []
+    for points, flag in zip(raw, flags, strict=True):
+        if flag.polarity == "positive":
+            # rounded down, so that the rounded gains never pass the cap together
+            out.append(math.floor(points * scale * 10 + 1e-9) / 10 if scale < 1 else
+                       round(points, 1))
+        else:
+            out.append(-round(points, 1))
+    return tuple(out)
+
+
 def score(flags: tuple[Flag, ...], config: ScoringConfig) -> CallScore:
-    penalty: dict[str, float] = defaultdict(float)
-    credit: dict[str, float] = defaultdict(float)
+    points = flag_points(flags, config)
+    lost: dict[str, float] = defaultdict(float)
+    gained: dict[str, float] = defaultdict(float)
     counts: dict[str, int] = defaultdict(int)
     categories = {rules.category for rules in config.flags} | {TONE_CATEGORY}
-    for flag in flags:
+    for flag, value in zip(flags, points, strict=True):
         category = _category(flag, config)
         counts[category] += 1
-        target = credit if flag.polarity == "positive" else penalty
-        target[category] += points(flag, config)
-    total_credit = min(config.max_credit, sum(credit.values()))
-    value = max(0.0, min(100.0, 100.0 - sum(penalty.values()) + total_credit))
+        if value < 0:
+            lost[category] -= value
+        else:
+            gained[category] += value
+    total_lost = round(sum(lost.values()), 1)
+    total_gained = round(sum(gained.values()), 1)
     breakdown = tuple(
         CategoryScore(
             name=name,
-            score=round(max(0.0, min(100.0, 100 - penalty[name] + credit[name])), 1),
-            penalty=round(penalty[name], 2),
-            credit=round(credit[name], 2),
+            score=round(max(0.0, min(100.0, 100 - lost[name] + gained[name])), 1),
+            penalty=round(lost[name], 1),
+            credit=round(gained[name], 1),
             flags=counts[name],
+            points=round(gained[name] - lost[name], 1),
         )
         for name in sorted(categories)
     )
-    return CallScore(value=round(value, 1), categories=breakdown, rules_version=config.version)
+    value = round(max(0.0, min(100.0, 100.0 - total_lost + total_gained)), 1)
+    return CallScore(value=value, categories=breakdown, rules_version=config.version,
+                     lost=total_lost, gained=total_gained, flag_points=points)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -217,3 +218,57 @@ def test_labelled_samples(rules, call_id):
     found = sorted((next(i for i, s in enumerate(segments) if s.start <= f.start <= s.end), f.type)
                    for f in scored.flags)
     assert found == expected, call_id
+
+
+def _flag(kind: str, confidence: float, polarity: str = "negative", speaker: str = "agent"):
+    from scoring.schema import Flag
+
+    return Flag(kind, speaker, 1.0, 2.0, "", confidence, f"{kind}/x", "", polarity)
+
+
+def test_the_score_is_the_sum_of_its_flags_points():
+    """100 - lost + gained, each category the sum of its flags' points, each flag's points
+    weight x confidence rounded to 0.1; the customer's own raised voice costs nothing."""
+    from scoring import config, score
+
+    rules = config.load()
+    flags = (_flag("scripted_empathy", 0.97), _flag("system_blame", 0.66),
+             _flag("flat_refusal", 0.51), _flag("raised_volume", 1.0, speaker="customer"),
+             _flag("ownership", 0.8, "positive"))
+    result = score.score(flags, rules)
+    assert result.flag_points[0] == -round(rules.weight("scripted_empathy") * 0.97, 1)
+    assert result.flag_points[3] == 0.0
+    assert result.flag_points[4] == round(rules.weight("ownership") * 0.8, 1) > 0
+    assert sum(p for p in result.flag_points if p < 0) == pytest.approx(-result.lost)
+    assert sum(c.penalty for c in result.categories) == pytest.approx(result.lost)
+    assert sum(c.points for c in result.categories) == pytest.approx(result.gained - result.lost)
+    assert result.value == pytest.approx(100 - result.lost + result.gained)
+
+
+def test_gains_are_capped_in_the_breakdown_too():
+    from scoring import config, score
+
+    rules = config.load()
+    positives = tuple(_flag(kind, 1.0, "positive") for kind in
+                      ("ownership", "active_listening", "goodwill_gesture") * 3)
+    negatives = tuple(_flag("unprofessional_language", 1.0) for _ in range(4))
+    result = score.score((*negatives, *positives), rules)
+    assert result.gained <= rules.max_credit and result.gained > rules.max_credit - 0.1 * 9
+    assert sum(result.flag_points[4:]) == pytest.approx(result.gained)
+    assert result.value == pytest.approx(100 - result.lost + result.gained)
+    floored = score.score(tuple(_flag("unprofessional_language", 1.0) for _ in range(30)), rules)
+    assert floored.value == 0.0 and floored.lost > 100  # the total stays in 0-100, said as such
+
+
+def test_text_report_adds_up_without_negative_zero(tmp_path):
+    from service.calls.report import scored_json, text_report
+
+    segments = (Segment("agent", 0, 2, "I understand your frustration."),
+                Segment("customer", 2.5, 5, "So will you refund me or not?"),
+                Segment("agent", 5.5, 8, "That's not something we do."))
+    from scoring import config
+
+    text = text_report(scored_json(score_segments(segments, config.load())))
+    first = text.splitlines()[0]
+    assert first.startswith("SCORE ") and " = 100 - " in first and " lost + " in first
+    assert not re.search(r"[-+]0\.0(?!\d)", text)

@@ -13,9 +13,12 @@ from scoring.schema import AGENT, CUSTOMER, RoleDecision, ScoredCall
 def scored_json(scored: ScoredCall) -> dict[str, Any]:
     return {
         "score": scored.score.value,
+        "points_lost": scored.score.lost,
+        "points_gained": scored.score.gained,
         "score_breakdown": _plain(scored.score.categories),
         "rules_version": scored.score.rules_version,
-        "flags": [{k: v for k, v in _plain(f).items()} for f in scored.flags],
+        "flags": [_plain(f) | {"points": points}
+                  for f, points in zip(scored.flags, scored.score.flag_points, strict=True)],
         "segments": _plain(scored.segments),
         "sentiment": {
             "turns": _plain(scored.sentiment),
@@ -70,6 +73,29 @@ def _clock(seconds: float) -> str:
     return f"{int(seconds // 60):02d}:{seconds % 60:04.1f}"
 
 
+def signed(points: float) -> str:
+    """Points as shown to people: +2.5, -7.9, 0 (never -0.0 or +0.0)."""
+    if round(points, 1) == 0:
+        return "0"
+    return f"{points:+.1f}"
+
+
+def score_lines(result: dict[str, Any]) -> list[str]:
+    """The score as a sum: 100, minus what each category lost, plus what it gained."""
+    lost, gained = result["points_lost"], result["points_gained"]
+    lines = [f"SCORE {result['score']:.1f}/100 = 100 - {lost:.1f} lost + {gained:.1f} gained"
+             f"   (rules {result['rules_version']})"]
+    if round(100 - lost + gained, 1) != result["score"]:
+        lines.append(f"  (100 - {lost:.1f} + {gained:.1f} is "
+                     f"{100 - lost + gained:.1f}; a score stays within 0-100)")
+    lines.append(f"  {'category':<20} {'lost':>6} {'gained':>7}  flags")
+    for category in result["score_breakdown"]:
+        if category["flags"]:
+            lines.append(f"  {category['name']:<20} {signed(-category['penalty']):>6} "
+                         f"{signed(category['credit']):>7}  {category['flags']}")
+    return lines
+
+
 def text_report(result: dict[str, Any]) -> str:
     """A readable report of ``analysis_json`` or ``scored_json`` output."""
     lines = []
@@ -82,20 +108,15 @@ def text_report(result: dict[str, Any]) -> str:
             f"({roles['method']}, confidence {roles['confidence']:.2f})",
             "",
         ]
-    lines.append(f"SCORE {result['score']:.0f}/100   (rules {result['rules_version']})")
-    for category in result["score_breakdown"]:
-        lines.append(
-            f"  {category['name']:<20} {category['score']:5.1f}   "
-            f"-{category['penalty']:.1f} +{category['credit']:.1f}  "
-            f"({category['flags']} flags)"
-        )
-    lines += ["", f"FLAGS ({len(result['flags'])})"]
+    lines += score_lines(result)
+    lines += ["", f"FLAGS ({len(result['flags'])}): time, type, speaker, confidence, "
+              "points, quote"]
     for flag in result["flags"]:
         quote = f' "{flag["quote"]}"' if flag["quote"] else ""
         sign = "+" if flag["polarity"] == "positive" else "-"
         lines.append(
             f"  {sign} {_clock(flag['start'])}-{_clock(flag['end'])} {flag['type']:<24} "
-            f"{flag['speaker']:<8} {flag['confidence']:.2f}{quote}"
+            f"{flag['speaker']:<8} {flag['confidence']:.2f} {signed(flag['points']):>6}{quote}"
         )
         lines.append(f"      {flag['explanation']}  [{flag['rule']}]")
     if "tone" in result:

@@ -56,7 +56,7 @@ def store(
     }
     repository.delete_flags(session, call.id)
     unreviewed = 0
-    for flag in scored.flags:
+    for flag, points in zip(scored.flags, scored.score.flag_points, strict=True):
         verdict = old_verdicts.get(_verdict_key(flag.rule, flag.start, flag.quote)) or audited.get(
             (flag.rule, round(flag.start, 1))
         )
@@ -72,6 +72,7 @@ def store(
                 end=flag.end,
                 quote=flag.quote,
                 confidence=flag.confidence,
+                points=points,
                 rule=flag.rule,
                 explanation=flag.explanation,
                 verdict=verdict,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 
 class CallAccepted(BaseModel):
@@ -51,6 +51,9 @@ class FlagPublic(BaseModel):
     end: float
     quote: str
     confidence: float
+    points: float | None = Field(
+        None, description="what this flag took from the score (negative) or added to it; "
+        "null for flags scored before points were stored (re-score the call)")
     rule: str
     explanation: str
     verdict: str | None
@@ -74,10 +77,12 @@ class SegmentOut(_Open):
 
 class CategoryScoreOut(_Open):
     name: str
-    score: float
-    penalty: float
-    credit: float
+    score: float = Field(description="this category alone, from 100, as if it were the call")
+    penalty: float = Field(description="points lost in this category")
+    credit: float = Field(description="points gained in this category (after the credit cap)")
     flags: int
+    points: float | None = Field(None, description="credit - penalty: what this category adds "
+                                 "to the call's score")
 
 
 class TurnSentimentOut(_Open):
@@ -146,6 +151,9 @@ class CallDetail(CallSummary):
     model_versions: dict[str, Any] | None
     rules_version: str | None
     audio_url: str
+    points_lost: float | None = Field(None, description="sum of the categories' penalties; "
+                                      "score = clip(100 - points_lost + points_gained, 0, 100)")
+    points_gained: float | None = Field(None, description="sum of the categories' credits")
     score_breakdown: list[CategoryScoreOut] = []
     flags: list[FlagPublic] = []
     segments: list[SegmentOut] = []

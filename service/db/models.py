@@ -153,6 +153,8 @@ class FlagRow(Base):
     end: Mapped[float] = mapped_column(Float)
     quote: Mapped[str] = mapped_column(Text)
     confidence: Mapped[float] = mapped_column(Float)
+    # signed share of the call's score: lost (negative) or gained; NULL if scored before 0007
+    points: Mapped[float | None] = mapped_column(Float, nullable=True)
     rule: Mapped[str] = mapped_column(Text)  # "type/name"; rows scored before 2026.11-2 hold regexes
     explanation: Mapped[str] = mapped_column(Text)
     verdict: Mapped[str | None] = mapped_column(String(12))  # latest review: confirmed|dismissed

@@ -51,6 +51,8 @@ templates = Jinja2Templates(directory=HERE / "templates")
 templates.env.globals["clock"] = plots.clock
 templates.env.filters["human"] = lambda name: (name or "").replace("_", " ")
 templates.env.filters["when"] = lambda at: at.strftime("%Y-%m-%d %H:%M UTC") if at else ""
+templates.env.filters["signed"] = plots.signed
+templates.env.filters["number"] = plots.number
 templates.env.globals["asset_version"] = hashlib.sha256(
     b"".join(p.read_bytes() for p in sorted(STATIC_DIR.iterdir()))
 ).hexdigest()[:10]

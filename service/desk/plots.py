@@ -13,6 +13,24 @@ from typing import Any
 TIMELINE_WIDTH = 1000
 EVENT_ROWS = (("raised_volume", "Raised volume"), ("interruption", "Interruption"),
               ("long_silence", "Silence"))
+MINUS = "\u2212"  # the typographic minus: one sign everywhere a person reads a number
+
+
+def number(value: float, digits: int = 1) -> str:
+    """A number as people read it: -24.71 -> "−24.7", never "-0.0"."""
+    text = f"{round(value, digits) + 0.0:.{digits}f}"
+    if float(text) == 0:
+        text = text.lstrip("-")
+    return text.replace("-", MINUS)
+
+
+def signed(points: float | None) -> str:
+    """Score points with their sign: "+2.5", "−7.9", "0"; "" when unknown."""
+    if points is None:
+        return ""
+    if round(points, 1) == 0:
+        return "0"
+    return ("+" if points > 0 else "") + number(points)
 
 
 def _peaks(times: Sequence[float], values: Sequence[float | None], buckets: int):

@@ -172,6 +172,12 @@ def test_done_call_has_flags_score_and_exports(api, stereo_analysis):
     assert {"id", "type", "speaker", "start", "end", "quote", "confidence", "rule",
             "explanation", "verdict"} <= set(flag)
     assert call["model_versions"]["models"] and call["score_breakdown"]
+    # the score adds up: flags' points -> categories -> 100 - lost + gained
+    lost, gained = call["points_lost"], call["points_gained"]
+    assert call["score"] == pytest.approx(max(0.0, min(100.0, 100 - lost + gained)), abs=1e-6)
+    assert sum(c["penalty"] for c in call["score_breakdown"]) == pytest.approx(lost, abs=1e-6)
+    assert sum(f["points"] for f in call["flags"]) == pytest.approx(gained - lost, abs=1e-6)
+    assert lost > 0
     for fmt, marker in (("srt", "-->"), ("vtt", "WEBVTT"), ("rttm", "SPEAKER")):
         text = api.client.get(f"/api/v1/calls/{call_id}/transcript", params={"format": fmt},
                               headers=api.headers("qa"))

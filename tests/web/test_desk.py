@@ -8,6 +8,7 @@ import time
 from datetime import UTC, datetime, timedelta
 
 import numpy as np
+import pytest
 import soundfile as sf
 from playwright.sync_api import expect
 from sqlalchemy import create_engine, text
@@ -114,6 +115,19 @@ def test_upload_review_and_see_the_numbers_move(desk, new_context, demo_call, tm
     wait_until(page, "document.getElementById('audio').readyState >= 1")
     assert page.evaluate("document.getElementById('audio').duration") > 20
     check_accessible(page)
+    # the breakdown adds up: each flag's points, per category, to 100 - lost + gained
+    def points(text: str) -> float:
+        return float(text.replace("\u2212", "-") or 0)
+
+    breakdown = page.locator(".score-sum")
+    lost = sum(map(points, breakdown.locator("tbody .lost").all_inner_texts()))
+    gained = sum(map(points, breakdown.locator("tbody .gained").all_inner_texts()))
+    total = points(breakdown.locator("tfoot strong").inner_text())
+    assert lost < 0 and total == pytest.approx(max(0, min(100, 100 + lost + gained)), abs=0.05)
+    by_flag = [points(text.split()[0]) for text in
+               page.locator("article.flag .points").all_inner_texts() if "points" in text]
+    assert sum(by_flag) == pytest.approx(lost + gained, abs=0.05)
+    assert not re.search(r"[-\u2212+]0\.0\b|-\d", breakdown.inner_text())  # one minus sign
 
     # clicking a flag moves the recording to it
     blame = page.locator("article.flag", has=page.get_by_role("heading", name="System blame"))
@@ -213,6 +227,20 @@ def test_upload_review_and_see_the_numbers_move(desk, new_context, demo_call, tm
     check_accessible(tablet)
     desk.shot(tablet, "call-tablet")
 
+    # ... and laptops: the flag list, sticky while the transcript scrolls, never covers the
+    # score breakdown below it, wherever the page is scrolled to
+    for width, height in ((1280, 720), (1366, 768)):
+        laptop = new_context(viewport={"width": width, "height": height}).new_page()
+        sign_in(laptop, desk.base, desk.keys["supervisor"])
+        laptop.get_by_role("link", name=demo_call.stereo_path.name).click()
+        breakdown = laptop.locator(".breakdown")
+        for scrolled in range(0, 4000, 200):
+            laptop.evaluate(f"window.scrollTo(0, {scrolled})")
+            flags_box = laptop.locator("section.flags").bounding_box()
+            below = breakdown.bounding_box()
+            assert flags_box["y"] + flags_box["height"] <= below["y"] + 0.5, (width, scrolled)
+        desk.shot(laptop, f"call-{width}x{height}")
+
 
 def test_wrong_key_is_refused_with_a_reason(desk, new_context):
     page = new_context().new_page()
@@ -253,6 +281,11 @@ def test_roles_and_tenants_see_no_data_they_may_not(desk, new_context):
         expect(page.get_by_role("alert")).to_contain_text("needs a supervisor or admin key")
         expect(page.locator("table")).to_have_count(0)
     desk.shot(page, "qa-forbidden")
+    supervisor = new_context().new_page()
+    sign_in(supervisor, desk.base, desk.keys["supervisor"])
+    assert supervisor.goto(desk.base + "/upload").status == 403
+    expect(supervisor.get_by_role("alert")).to_contain_text(
+        "Uploading calls needs a qa or admin key")
     csrf = page.locator('meta[name="csrf-token"]').get_attribute("content")
     refused = page.request.post(f"{desk.base}/api/v1/flags/anything/review",
                                 data={"verdict": "confirmed"}, headers={"X-CSRF-Token": csrf})
