@@ -386,12 +386,14 @@ def agent_page(
                         message=error.message.capitalize() + ".")
         errors.append("No analysed calls for this agent in this period.")
         return page(request, who, "agent.html", card={"agent_id": agent_id, "calls": 0},
-                    rates=[], form=form, errors=errors, trend="")
-    rates = sorted(
-        card["flag_rates_per_call"].items(),
-        key=lambda item: (item[1].get("polarity") != "negative", -item[1]["agent"]),
-    )
-    return page(request, who, "agent.html", card=card, rates=rates, form=form, errors=errors,
+                    rates=[], context=[], form=form, errors=errors, trend="")
+
+    def ordered(rates: dict) -> list:
+        return sorted(rates.items(),
+                      key=lambda item: (item[1].get("polarity") != "negative", -item[1]["agent"]))
+
+    return page(request, who, "agent.html", card=card, rates=ordered(card["flag_rates_per_call"]),
+                context=ordered(card["customer_context_per_call"]), form=form, errors=errors,
                 trend=Markup(plots.trend(card["trend"])))
 
 

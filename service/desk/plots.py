@@ -153,13 +153,19 @@ def trend(points: Sequence[dict[str, Any]]) -> str:
         out.append(f'<line class="grid" x1="{left}" x2="{width - right}" y1="{y}" y2="{y}"/>')
         out.append(f'<text class="axis" x="{left - 6}" y="{y + 4}" text-anchor="end">{tick}</text>')
     for key, css in (("team_average_score", "team"), ("average_score", "agent")):
-        coords = " ".join(f"{x_of(i):.1f},{y_of(p[key]):.1f}" for i, p in enumerate(points))
+        known = [(i, p[key]) for i, p in enumerate(points) if p[key] is not None]
+        coords = " ".join(f"{x_of(i):.1f},{y_of(value):.1f}" for i, value in known)
         out.append(f'<polyline class="series {css}" points="{coords}"/>')
+        if css == "team":  # marked too, so a single day (no line) still shows the team
+            out += [f'<circle class="dot team" cx="{x_of(i):.1f}" cy="{y_of(value):.1f}" r="3"/>'
+                    for i, value in known]
     for i, p in enumerate(points):
+        team = p["team_average_score"]
         out.append(
             f'<circle class="dot" cx="{x_of(i):.1f}" cy="{y_of(p["average_score"]):.1f}" r="4">'
             f'<title>{p["date"]}: {p["average_score"]} over {p["calls"]} call'
-            f'{"s" if p["calls"] != 1 else ""} (team {p["team_average_score"]})</title></circle>'
+            f'{"s" if p["calls"] != 1 else ""} (team '
+            f'{team if team is not None else "no calls"})</title></circle>'
         )
     label_every = max(1, math.ceil(n / 6))
     for i, p in enumerate(points):

@@ -107,33 +107,45 @@ def latest_verdicts_per_rule(session: Session, tenant_id: str) -> Sequence[Row[A
 
 
 def scored_calls(session: Session, tenant_id: str, filters: CallFilters) -> Sequence[Row[Any]]:
-    """(id, created_at, score, agent_id) of analysed calls, oldest first."""
+    """(id, created_at, score, agent_id, external_id, original_filename, dismissed points) of
+    analysed calls, oldest first. Dismissed points: the sum of the points of the call's
+    dismissed flags (negative when they had taken points off)."""
+    dismissed = (
+        select(FlagRow.call_id, func.sum(FlagRow.points).label("points"))
+        .where(FlagRow.tenant_id == tenant_id, FlagRow.verdict == "dismissed")
+        .group_by(FlagRow.call_id)
+        .subquery()
+    )
     return session.execute(
-        select(Call.id, Call.created_at, Call.score, Call.agent_id)
+        select(Call.id, Call.created_at, Call.score, Call.agent_id, Call.external_id,
+               Call.original_filename,
+               func.coalesce(dismissed.c.points, 0.0).label("dismissed_points"))
+        .outerjoin(dismissed, dismissed.c.call_id == Call.id)
         .where(*conditions(tenant_id, filters))
         .order_by(Call.created_at)
     ).all()
 
 
-def flag_counts_per_agent(
+def flag_counts_per_call(
     session: Session, tenant_id: str, filters: CallFilters
 ) -> Sequence[Row[Any]]:
-    """(agent id, flag type, polarity, count) over the calls ``filters`` select."""
+    """(call id, speaker, flag type, polarity, count) of the flags no reviewer dismissed, over
+    the calls ``filters`` select."""
     return session.execute(
-        select(Call.agent_id, FlagRow.type, FlagRow.polarity, func.count())
+        select(FlagRow.call_id, FlagRow.speaker, FlagRow.type, FlagRow.polarity, func.count())
         .join(Call, Call.id == FlagRow.call_id)
-        .where(*conditions(tenant_id, filters))
-        .group_by(Call.agent_id, FlagRow.type, FlagRow.polarity)
+        .where(*conditions(tenant_id, filters),
+               (FlagRow.verdict != "dismissed") | FlagRow.verdict.is_(None))
+        .group_by(FlagRow.call_id, FlagRow.speaker, FlagRow.type, FlagRow.polarity)
     ).all()
 
 
-def agents_overview(session: Session, tenant_id: str) -> Sequence[Row[Any]]:
-    """(agent id, calls, average score, unreviewed flags) per agent, worst average first."""
+def unreviewed_per_agent(session: Session, tenant_id: str) -> Sequence[Row[Any]]:
+    """(agent id, unreviewed flags) over the agent's analysed calls."""
     return session.execute(
-        select(Call.agent_id, func.count(), func.avg(Call.score), func.sum(Call.unreviewed_flags))
+        select(Call.agent_id, func.sum(Call.unreviewed_flags))
         .where(Call.tenant_id == tenant_id, Call.status == "done", Call.agent_id.is_not(None))
         .group_by(Call.agent_id)
-        .order_by(func.avg(Call.score))
     ).all()
 
 

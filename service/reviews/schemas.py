@@ -44,8 +44,9 @@ class RuleStat(BaseModel):
 
 
 class FlagRate(BaseModel):
-    agent: float
-    team: float
+    agent: float = Field(description="flags per call of this agent")
+    team: float | None = Field(description="flags per call of the rest of the team (null: no "
+                               "other calls in the range)")
     polarity: str | None = None
 
 
@@ -53,23 +54,32 @@ class TrendPoint(BaseModel):
     date: str
     average_score: float
     calls: int
-    team_average_score: float
+    team_average_score: float | None
 
 
 class WorstCall(BaseModel):
     id: str
+    name: str = Field(description="the call's external id, else its file name")
     score: float
     created_at: datetime
 
 
 class Scorecard(BaseModel):
+    """Scores are after review (a dismissed flag gives its points back); the team is every
+    other call in the range, never the agent's own."""
+
     agent_id: str
     calls: int
+    team_calls: int
     bucket: str
     average_score: float
-    team_average_score: float
+    team_average_score: float | None
     trend: list[TrendPoint]
-    flag_rates_per_call: dict[str, FlagRate]
+    flag_rates_per_call: dict[str, FlagRate] = Field(
+        description="the agent's own flags that no reviewer dismissed, per call")
+    customer_context_per_call: dict[str, FlagRate] = Field(
+        description="the customer's flags (raised voice, escalation, repeats) per call: "
+        "context, not counted against the agent")
     worst_calls: list[WorstCall]
 
 

@@ -111,6 +111,11 @@ def rule_precision(session: Session, tenant_id: str) -> list[dict[str, Any]]:
     return out
 
 
+def reviewed_score(score: float, dismissed_points: float) -> float:
+    """A call's score once its dismissed flags give their points back, within 0-100."""
+    return round(max(0.0, min(100.0, score - dismissed_points)), 1)
+
+
 def agent_scorecard(
     session: Session,
     tenant_id: str,
@@ -119,69 +124,78 @@ def agent_scorecard(
     created_to: datetime | None = None,
     bucket: str = "day",
 ) -> dict[str, Any]:
-    """Score trend per day or per week (``bucket``; a week is named by its Monday), flag
-    rates per call against the team, worst calls. NotFound when the agent has no analysed
-    call in the range."""
+    """The agent against the rest of the team (every other call in the range): score trend
+    per day or per week (``bucket``; a week is named by its Monday), flags per call, worst
+    calls. Fair to the agent: scores are after review (a dismissed flag gives its points
+    back), flag rates count only the agent's own flags that no reviewer dismissed, and the
+    customer's flags (raised voice, escalation, repeats) are context, counted apart.
+    NotFound when the agent has no analysed call in the range."""
     window = CallFilters(status="done", created_from=created_from, created_to=created_to)
     calls = repository.scored_calls(session, tenant_id, window)
     mine = [c for c in calls if c.agent_id == agent_id]
+    team = [c for c in calls if c.agent_id != agent_id]
     if not mine:
         raise NotFound(
             f"no analysed calls for agent {agent_id!r} in this range", code="no_scorecard"
         )
-    per_type: dict[str, dict[str, Any]] = defaultdict(lambda: {"agent": 0.0, "team": 0.0})
-    for flag_agent, flag_type, polarity, count in repository.flag_counts_per_agent(
+    score = {c.id: reviewed_score(c.score, c.dismissed_points) for c in calls}
+    is_mine = {c.id for c in mine}
+    counted: dict[str, dict[str, dict[str, Any]]] = {"agent": {}, "customer": {}}
+    for call_id, speaker, flag_type, polarity, count in repository.flag_counts_per_call(
         session, tenant_id, window
     ):
-        per_type[flag_type]["team"] += count
-        per_type[flag_type]["polarity"] = polarity
-        if flag_agent == agent_id:
-            per_type[flag_type]["agent"] += count
-    for rates in per_type.values():
-        rates["agent"] = round(rates["agent"] / len(mine), 3)
-        rates["team"] = round(rates["team"] / len(calls), 3)
+        side = counted["customer" if speaker == "customer" else "agent"]
+        rates = side.setdefault(flag_type, {"agent": 0.0, "team": 0.0, "polarity": polarity})
+        rates["agent" if call_id in is_mine else "team"] += count
+    for side in counted.values():
+        for rates in side.values():
+            rates["agent"] = round(rates["agent"] / len(mine), 3)
+            rates["team"] = round(rates["team"] / len(team), 3) if team else None
     trend: dict[str, list[float]] = defaultdict(list)
     team_trend: dict[str, list[float]] = defaultdict(list)
     for call in calls:
         day = call.created_at.date()
         label = (day - timedelta(days=day.weekday()) if bucket == "week" else day).isoformat()
-        team_trend[label].append(call.score)
-        if call.agent_id == agent_id:
-            trend[label].append(call.score)
+        (trend if call.id in is_mine else team_trend)[label].append(score[call.id])
     return {
         "agent_id": agent_id,
         "calls": len(mine),
+        "team_calls": len(team),
         "bucket": bucket,
-        "average_score": _mean(c.score for c in mine),
-        "team_average_score": _mean(c.score for c in calls),
+        "average_score": _mean(score[c.id] for c in mine),
+        "team_average_score": _mean(score[c.id] for c in team) if team else None,
         "trend": [
             {
                 "date": day,
                 "average_score": _mean(scores),
                 "calls": len(scores),
-                "team_average_score": _mean(team_trend[day]),
+                "team_average_score": _mean(team_trend[day]) if team_trend[day] else None,
             }
             for day, scores in sorted(trend.items())
         ],
-        "flag_rates_per_call": dict(sorted(per_type.items())),
+        "flag_rates_per_call": dict(sorted(counted["agent"].items())),
+        "customer_context_per_call": dict(sorted(counted["customer"].items())),
         "worst_calls": [
-            {"id": c.id, "score": c.score, "created_at": c.created_at.isoformat()}
-            for c in sorted(mine, key=lambda c: c.score)[:5]
+            {"id": c.id, "score": score[c.id], "created_at": c.created_at.isoformat(),
+             "name": c.external_id or c.original_filename or f"call {c.id[:8]}"}
+            for c in sorted(mine, key=lambda c: score[c.id])[:5]
         ],
     }
 
 
 def agents_overview(session: Session, tenant_id: str) -> list[dict[str, Any]]:
-    """Every agent with analysed calls: call count and average score, worst first."""
-    return [
-        {
-            "agent_id": agent,
-            "calls": count,
-            "average_score": round(float(average), 1),
-            "unreviewed_flags": int(unreviewed or 0),
-        }
-        for agent, count, average, unreviewed in repository.agents_overview(session, tenant_id)
-    ]
+    """Every agent with analysed calls: call count and average score after review, worst
+    first."""
+    calls = repository.scored_calls(session, tenant_id, CallFilters(status="done"))
+    unreviewed = dict(repository.unreviewed_per_agent(session, tenant_id))
+    scores: dict[str, list[float]] = defaultdict(list)
+    for call in calls:
+        if call.agent_id is not None:
+            scores[call.agent_id].append(reviewed_score(call.score, call.dismissed_points))
+    rows = [{"agent_id": agent, "calls": len(values), "average_score": _mean(values),
+             "unreviewed_flags": int(unreviewed.get(agent) or 0)}
+            for agent, values in scores.items()]
+    return sorted(rows, key=lambda row: (row["average_score"], row["agent_id"]))
 
 
 def _mean(values) -> float:

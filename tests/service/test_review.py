@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+import pytest
+
 from service.reviews.service import rescore_tenant
 from tests.service.conftest import store_done_call
 
@@ -70,13 +72,30 @@ def test_agent_scorecard(api, stereo_analysis):
                         created_at=day + timedelta(days=offset))
     card = api.client.get("/api/v1/agents/a/scorecard", headers=api.headers("supervisor"),
                           params={"from": day.isoformat()}).json()
-    assert card["calls"] == 3 and len(card["trend"]) == 3
+    assert card["calls"] == 3 and card["team_calls"] == 1 and len(card["trend"]) == 3
     assert card["flag_rates_per_call"]["scripted_empathy"] == {
         "agent": 1.0, "team": 1.0, "polarity": "negative"}
     first_day = card["trend"][0]
     assert first_day["calls"] == 1 and first_day["team_average_score"] == first_day[
         "average_score"]  # a's and b's calls that day are the same analysis
-    assert len(card["worst_calls"]) == 3
+    assert card["trend"][1]["team_average_score"] is None  # b had no call that day
+    assert len(card["worst_calls"]) == 3 and card["worst_calls"][0]["name"]
+    # the customer's flags are context, not the agent's: counted apart
+    flags = api.client.get(f"/api/v1/calls/{card['worst_calls'][0]['id']}",
+                           headers=api.headers()).json()["flags"]
+    customer_types = {f["type"] for f in flags if f["speaker"] == "customer"}
+    assert customer_types and customer_types <= set(card["customer_context_per_call"])
+    assert not customer_types & set(card["flag_rates_per_call"])
+    # a dismissed flag gives its points back and no longer counts against the agent
+    blame = next(f for f in flags if f["type"] == "system_blame")
+    api.client.post(f"/api/v1/flags/{blame['id']}/review", headers=api.headers("supervisor"),
+                    json={"verdict": "dismissed"})
+    after = api.client.get("/api/v1/agents/a/scorecard", headers=api.headers("supervisor"),
+                           params={"from": day.isoformat()}).json()
+    assert after["average_score"] == pytest.approx(
+        card["average_score"] - blame["points"] / 3, abs=0.05)
+    assert after["flag_rates_per_call"]["system_blame"]["agent"] == pytest.approx(2 / 3, abs=1e-3)
+    assert after["team_average_score"] == card["team_average_score"]  # b's call untouched
     weekly = api.client.get("/api/v1/agents/a/scorecard", headers=api.headers("supervisor"),
                             params={"bucket": "week"}).json()
     # 1 March 2026 is a Sunday: its week began 23 February; the 2nd and 3rd share a week

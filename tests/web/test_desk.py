@@ -115,6 +115,8 @@ def test_upload_review_and_see_the_numbers_move(desk, new_context, demo_call, tm
     wait_until(page, "document.getElementById('audio').readyState >= 1")
     assert page.evaluate("document.getElementById('audio').duration") > 20
     check_accessible(page)
+    customer_flags = page.locator("article.flag.context")
+    expect(customer_flags.first.locator(".polarity")).to_have_text("customer context")
     # the breakdown adds up: each flag's points, per category, to 100 - lost + gained
     def points(text: str) -> float:
         return float(text.replace("\u2212", "-") or 0)
@@ -206,15 +208,22 @@ def test_upload_review_and_see_the_numbers_move(desk, new_context, demo_call, tm
     page.get_by_label("Trend per").select_option("week")
     page.get_by_role("button", name="Show").click()
     expect(page.get_by_role("heading", name="Score trend, per week")).to_be_visible()
-    page.get_by_label("From").fill("2000-01-01")
-    page.get_by_label("To").fill("2000-01-31")
+    page.get_by_label("From", exact=True).fill("2000-01-01")
+    page.get_by_label("To", exact=True).fill("2000-01-31")
     page.get_by_role("button", name="Show").click()  # a period without calls says so
     expect(page.get_by_role("alert")).to_have_text(
         "No analysed calls for this agent in this period.")
-    expect(page.get_by_label("From")).to_have_value("2000-01-01")  # the period stays editable
+    expect(page.get_by_label("From", exact=True)).to_have_value("2000-01-01")  # the period stays editable
     page.get_by_role("link", name="All time").click()
     expect(page.locator(".stat", has_text="calls analysed")).to_contain_text("1")
-    page.get_by_role("link", name=re.compile(r"^Score \d+")).first.click()
+    # the customer's raised voice and repeats are context, apart from the agent's flags
+    expect(page.locator("#context-heading")).to_have_text("Customer context")
+    expect(page.locator("section", has=page.locator("#context-heading"))).to_contain_text(
+        "Raised volume")
+    expect(page.locator("section", has=page.locator("#rates-heading"))).not_to_contain_text(
+        "Raised volume")
+    expect(page.locator(".legend")).to_contain_text("No other calls in this period")
+    page.get_by_role("link", name=demo_call.stereo_path.name).first.click()  # a worst call
     expect(page.locator("h1")).to_have_text(demo_call.stereo_path.name)
     page.go_back()
     check_accessible(page)
