@@ -79,6 +79,9 @@ def list_calls(
     score_max: float | None = None,
     flag_type: Text | None = None,
     has_unreviewed: bool | None = None,
+    q: Annotated[Text | None, Query(
+        max_length=200, description="part of the external id or of the file name, any case"
+    )] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
     cursor: Text | None = None,
 ) -> CallPage:
@@ -86,7 +89,7 @@ def list_calls(
     filters = CallFilters(
         status=status, agent_id=agent_id, created_from=created_from, created_to=created_to,
         score_min=score_min, score_max=score_max, flag_type=flag_type,
-        has_unreviewed=has_unreviewed,
+        has_unreviewed=has_unreviewed, search=q,
     )
     return service.list_calls(session, principal.tenant_id, filters, limit, cursor)
 

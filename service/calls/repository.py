@@ -3,10 +3,11 @@ tenant: another tenant's call is as unknown as a missing one."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, delete, exists, select, update
+from sqlalchemy import ColumnElement, and_, delete, exists, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from service.db.models import (
@@ -30,8 +31,22 @@ class CallFilters:
     score_min: float | None = None
     score_max: float | None = None
     flag_type: str | None = None  # has a flag of this type
-    unreviewed_flag_type: str | None = None  # has an unreviewed flag of this type
-    has_unreviewed: bool | None = None
+    unreviewed_flag_type: str | None = None  # has a flag of this type waiting for review
+    has_unreviewed: bool | None = None  # has flags waiting for review
+    search: str | None = None  # part of the external id or of the file name, any case
+
+
+def waiting_for_review() -> ColumnElement[bool]:
+    """A flag a supervisor still has to judge: it took points off the score (not a good
+    practice, not the customer's own raised voice) and nobody has confirmed or dismissed it.
+    Flags stored before points were kept count when they are negative."""
+    return and_(FlagRow.verdict.is_(None), costs_points())
+
+
+def costs_points() -> ColumnElement[bool]:
+    """A flag that took points off its call's score (or, stored before points were kept, a
+    negative one)."""
+    return and_(FlagRow.polarity == "negative", or_(FlagRow.points.is_(None), FlagRow.points < 0))
 
 
 def conditions(tenant_id: str, filters: CallFilters) -> list[ColumnElement[bool]]:
@@ -56,9 +71,13 @@ def conditions(tenant_id: str, filters: CallFilters) -> list[ColumnElement[bool]
             exists().where(
                 FlagRow.call_id == Call.id,
                 FlagRow.type == filters.unreviewed_flag_type,
-                FlagRow.verdict.is_(None),
+                waiting_for_review(),
             )
         )
+    if filters.search:
+        pattern = "%" + re.sub(r"([\\%_])", r"\\\1", filters.search.lower()) + "%"
+        where.append(or_(func.lower(Call.external_id).like(pattern, escape="\\"),
+                         func.lower(Call.original_filename).like(pattern, escape="\\")))
     if filters.has_unreviewed is not None:
         where.append(
             Call.unreviewed_flags > 0 if filters.has_unreviewed else Call.unreviewed_flags == 0
@@ -98,6 +117,18 @@ def page_of_calls(
     return list(
         session.scalars(query.order_by(Call.created_at.desc(), Call.id.desc()).limit(limit))
     )
+
+
+def review_progress(session: Session, call_ids: list[str]) -> dict[str, tuple[int, int]]:
+    """Per call: (flags that cost points and were judged, flags that cost points)."""
+    if not call_ids:
+        return {}
+    rows = session.execute(
+        select(FlagRow.call_id, func.count(FlagRow.verdict), func.count())
+        .where(FlagRow.call_id.in_(call_ids), costs_points())
+        .group_by(FlagRow.call_id)
+    ).all()
+    return {call_id: (int(judged), int(total)) for call_id, judged, total in rows}
 
 
 def result(session: Session, call_id: str) -> CallResult | None:

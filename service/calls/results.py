@@ -60,7 +60,7 @@ def store(
         verdict = old_verdicts.get(_verdict_key(flag.rule, flag.start, flag.quote)) or audited.get(
             (flag.rule, round(flag.start, 1))
         )
-        unreviewed += verdict is None
+        unreviewed += verdict is None and flag.polarity == "negative" and points < 0
         session.add(
             FlagRow(
                 call_id=call.id,

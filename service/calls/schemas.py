@@ -26,7 +26,9 @@ class CallSummary(BaseModel):
     finished_at: datetime | None
     duration_s: float | None
     score: float | None
-    unreviewed_flags: int
+    original_filename: str | None = Field(None, description="the uploaded file's name")
+    unreviewed_flags: int = Field(description="flags that took points off the score and that "
+                                  "nobody has confirmed or dismissed yet")
     failure_reason: str | None
 
 
@@ -145,7 +147,6 @@ class CallDetail(CallSummary):
 
     language: str
     tags: list[str]
-    original_filename: str | None
     attempts: int
     started_at: datetime | None
     model_versions: dict[str, Any] | None

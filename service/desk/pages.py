@@ -1,4 +1,4 @@
-"""The review desk's pages: sign-in, queue, call, upload, agents, rules.
+"""The review desk's pages: sign-in, queue, calls, call, upload, agents, rules.
 
 Pages are rendered on the server; the small scripts in ``static/`` add seeking, keyboard
 review, drag-and-drop upload and live status by calling the same JSON API with the
@@ -19,14 +19,15 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 from markupsafe import Markup
 
+from scoring.config import NEGATIVE, POSITIVE, TONE
 from service.auth import repository as auth_repository
 from service.auth import sessions
 from service.auth.principal import Principal, principal_for_key
 from service.calls import repository as calls_repository
 from service.calls.repository import CallFilters
 from service.calls.schemas import FlagPublic, SegmentOut
-from service.calls.service import call_detail
-from service.db.models import utcnow
+from service.calls.service import call_detail, list_calls
+from service.db.models import CALL_STATUSES, utcnow
 from service.deps import SessionDep, SettingsDep
 from service.desk import plots
 from service.desk.viewer import (
@@ -38,7 +39,7 @@ from service.desk.viewer import (
     new_signin_token,
     safe_next,
 )
-from service.errors import NotFound
+from service.errors import CallqaError, NotFound
 from service.reviews import queue as review_queue
 from service.reviews import service as review
 from service.rules import service as rules_service
@@ -52,6 +53,7 @@ templates.env.globals["clock"] = plots.clock
 templates.env.filters["human"] = lambda name: (name or "").replace("_", " ")
 templates.env.filters["when"] = lambda at: at.strftime("%Y-%m-%d %H:%M UTC") if at else ""
 templates.env.filters["signed"] = plots.signed
+templates.env.filters["band"] = plots.score_band
 templates.env.filters["number"] = plots.number
 templates.env.globals["asset_version"] = hashlib.sha256(
     b"".join(p.read_bytes() for p in sorted(STATIC_DIR.iterdir()))
@@ -234,6 +236,73 @@ def queue_page(
         form={"type": type, "agent": agent, "date_from": date_from, "date_to": date_to,
               "score_min": score_min, "score_max": score_max},
         page_number=max(1, page_number), link=link,
+    )
+
+
+# --- every call --------------------------------------------------------------------------
+
+CALLS_PER_PAGE = 50
+REVIEW_STATES = {"waiting": True, "done": False}
+
+
+@router.get("/calls")
+def calls_page(
+    request: Request,
+    *,
+    q: str = "",
+    agent: str = "",
+    status: str = "",
+    type: str = "",
+    review_state: str = Query("", alias="review"),
+    date_from: str = "",
+    date_to: str = "",
+    score_min: str = "",
+    score_max: str = "",
+    cursor: str = "",
+    who: ViewerDep,
+    session: SessionDep,
+) -> Response:
+    """Every call of the tenant, newest first, with search and filters, so a call that has
+    nothing left to review (or failed) can still be found."""
+    need(who, "read", "The list of calls")
+    errors: list[str] = []
+    until = _day(date_to, "To date", errors)
+    filters = CallFilters(
+        search=q.strip() or None,
+        agent_id=agent or None,
+        # review progress is only of analysed calls
+        status=status if status in CALL_STATUSES else ("done" if review_state else None),
+        flag_type=type or None,
+        has_unreviewed=REVIEW_STATES.get(review_state),
+        created_from=_day(date_from, "From date", errors),
+        created_to=until + timedelta(days=1) if until else None,
+        score_min=_number(score_min, "Lowest score", errors),
+        score_max=_number(score_max, "Highest score", errors),
+    )
+    try:
+        found = list_calls(session, who.principal.tenant_id, filters, CALLS_PER_PAGE,
+                           cursor or None)
+    except CallqaError:  # a cursor from an old or edited link: start again from the top
+        errors.append("That page link is out of date; showing the newest calls.")
+        found = list_calls(session, who.principal.tenant_id, filters, CALLS_PER_PAGE, None)
+    progress = calls_repository.review_progress(session, [c.id for c in found.items])
+    agents = [row["agent_id"] for row in review.agents_overview(session, who.principal.tenant_id)]
+    current = {k: v for k, v in request.query_params.items() if k != "cursor"}
+
+    def link(**changes: Any) -> str:
+        merged = {k: v for k, v in (current | changes).items() if v not in (None, "")}
+        return "/calls?" + urlencode(merged)
+
+    return page(
+        request, who, "calls.html", calls=found.items, progress=progress, errors=errors,
+        agents=agents, statuses=CALL_STATUSES, flag_types=sorted(NEGATIVE + POSITIVE + TONE),
+        next_link=link(cursor=found.next_cursor) if found.next_cursor else "",
+        first_link=link() if cursor else "",
+        form={"q": q, "agent": agent, "status": status, "type": type, "review": review_state,
+              "date_from": date_from, "date_to": date_to, "score_min": score_min,
+              "score_max": score_max},
+        filtered=any([q, agent, status, type, review_state, date_from, date_to, score_min,
+                      score_max]),
     )
 
 

@@ -24,6 +24,17 @@ def number(value: float, digits: int = 1) -> str:
     return text.replace("-", MINUS)
 
 
+SCORE_BANDS = ((40, "critical"), (55, "bad"), (70, "poor"), (85, "fair"), (101, "good"))
+
+
+def score_band(score: float | None) -> str:
+    """The word (and CSS class) for a call score: critical < 40 <= bad < 55 <= poor < 70 <=
+    fair < 85 <= good."""
+    if score is None:
+        return ""
+    return next(name for upper, name in SCORE_BANDS if score < upper)
+
+
 def signed(points: float | None) -> str:
     """Score points with their sign: "+2.5", "−7.9", "0"; "" when unknown."""
     if points is None:

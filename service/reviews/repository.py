@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import Row, func, select
 from sqlalchemy.orm import Session
 
-from service.calls.repository import CallFilters, conditions
+from service.calls.repository import CallFilters, conditions, waiting_for_review
 from service.db.models import Call, FlagRow, Review
 
 
@@ -75,7 +75,7 @@ def count_unreviewed(session: Session, call_id: str) -> int:
         session.scalar(
             select(func.count())
             .select_from(FlagRow)
-            .where(FlagRow.call_id == call_id, FlagRow.verdict.is_(None))
+            .where(FlagRow.call_id == call_id, waiting_for_review())
         )
         or 0
     )
@@ -171,22 +171,23 @@ def queue_calls(
 
 
 def unreviewed_per_call(session: Session, call_ids: Sequence[str]) -> Sequence[Row[Any]]:
-    """(call id, flag type, count) of unreviewed flags."""
+    """(call id, flag type, count) of flags waiting for review."""
     if not call_ids:
         return []
     return session.execute(
         select(FlagRow.call_id, FlagRow.type, func.count())
-        .where(FlagRow.call_id.in_(call_ids), FlagRow.verdict.is_(None))
+        .where(FlagRow.call_id.in_(call_ids), waiting_for_review())
         .group_by(FlagRow.call_id, FlagRow.type)
     ).all()
 
 
 def unreviewed_facets(session: Session, tenant_id: str, filters: CallFilters) -> Sequence[Row[Any]]:
-    """(flag type, count) of unreviewed flags over the calls ``filters`` select, most first."""
+    """(flag type, count) of flags waiting for review over the calls ``filters`` select,
+    most first."""
     calls = select(Call.id).where(*conditions(tenant_id, filters))
     return session.execute(
         select(FlagRow.type, func.count())
-        .where(FlagRow.call_id.in_(calls), FlagRow.verdict.is_(None))
+        .where(FlagRow.call_id.in_(calls), waiting_for_review())
         .group_by(FlagRow.type)
         .order_by(func.count().desc(), FlagRow.type)
     ).all()

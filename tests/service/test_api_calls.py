@@ -266,3 +266,29 @@ def test_another_tenants_flag_is_unknown_on_every_flag_route(api, other_tenant, 
         response = api.client.request(method, url, headers=other_tenant.headers(), json=body)
         assert response.status_code == 404, (url, response.text)
 
+
+
+def test_calls_can_be_searched_by_id_or_file_name(api, stereo_analysis):
+    """Any part of the external id or of the file name, any case; % and _ are plain
+    characters, not wildcards."""
+    from service.db.models import Call
+    from service.db.session import unit_of_work
+
+    ids = [store_done_call(api, stereo_analysis) for _ in range(3)]
+    with unit_of_work(api.settings.sqlalchemy_url) as session:
+        for call_id, external, filename in zip(
+                ids, ("CRM-100_a", "crm-2%x", None), (None, None, "Monday Escalation.wav"),
+                strict=True):
+            call = session.get(Call, call_id)
+            call.external_id, call.original_filename = external, filename
+
+    def found(q: str) -> list[str]:
+        page = api.client.get("/api/v1/calls", headers=api.headers("qa"), params={"q": q})
+        assert page.status_code == 200, page.text
+        return sorted(item["id"] for item in page.json()["items"])
+
+    assert found("crm-1") == [ids[0]]
+    assert found("CRM") == sorted(ids[:2])
+    assert found("%") == [ids[1]] and found("_") == [ids[0]]
+    assert found("escalation") == [ids[2]]
+    assert found("nothing like it") == []

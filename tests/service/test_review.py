@@ -36,7 +36,10 @@ def test_review_queue_verdicts_and_rule_stats(api, other_tenant, stereo_analysis
     assert stats[first["rule"]]["confirmed"] >= 1 and stats[first["rule"]]["precision"] == 1.0
     assert stats[second["rule"]]["dismissed"] == 0
     call = api.client.get(f"/api/v1/calls/{call_id}", headers=api.headers()).json()
-    assert call["unreviewed_flags"] == len(flags) - 2
+    # left to review: the flags that cost points, other than the two just judged
+    assert call["unreviewed_flags"] == len(
+        [f for f in call["flags"] if f["points"] < 0 and f["verdict"] is None])
+    assert call["unreviewed_flags"] < len(flags) - 2  # the customer's raised voice costs nothing
     # roles and tenants
     assert api.client.post(f"/api/v1/flags/{first['id']}/review", headers=api.headers("qa"),
                            json={"verdict": "confirmed"}).status_code == 403
@@ -178,6 +181,19 @@ def test_review_queue_filters_pages_and_counts(api, stereo_analysis):
     assert [c["id"] for c in narrowed["items"]] == [ids[2], ids[1]]
     assert narrowed["unreviewed_by_type"]["system_blame"] == 2  # facets ignore the type filter
     assert api.client.get("/api/v1/review-queue", headers=api.headers("qa")).status_code == 403
+    # once every flag that cost points is judged, the call leaves the queue, though flags that
+    # cost nothing (the customer's raised voice, good practice) are still unjudged
+    call = api.client.get(f"/api/v1/calls/{ids[0]}", headers=api.headers()).json()
+    costly = [f for f in call["flags"] if f["points"] < 0]
+    free = [f for f in call["flags"] if f["points"] >= 0 and f["verdict"] is None]
+    assert costly and free, "the example call has both kinds"
+    for flag in costly:
+        api.client.post(f"/api/v1/flags/{flag['id']}/review", headers=api.headers("supervisor"),
+                        json={"verdict": "dismissed"})
+    assert ids[0] not in [c["id"] for c in queue()["items"]]
+    assert api.client.get(f"/api/v1/calls/{ids[0]}", headers=api.headers()).json()[
+        "unreviewed_flags"] == 0
+    assert not set(queue()["unreviewed_by_type"]) & {f["type"] for f in free}
 
 
 def test_learning_from_verdicts_is_versioned_and_reversible(api, stereo_analysis):

@@ -229,6 +229,30 @@ def test_upload_review_and_see_the_numbers_move(desk, new_context, demo_call, tm
     check_accessible(page)
     desk.shot(page, "scorecard")
 
+    # every call can be found on the Calls page, reviewed or not, failed included
+    page.get_by_role("link", name="Calls", exact=True).click()
+    expect(page.locator("h1")).to_have_text("Calls")
+    rows = page.locator("table.calls tbody tr")
+    expect(rows).to_have_count(2)
+    demo_row = rows.filter(has_text=demo_call.stereo_path.name)
+    expect(demo_row.locator(".review-progress")).to_have_text(re.compile(r"^2 of \d+ judged$"))
+    check_accessible(page)
+    desk.shot(page, "calls")
+    page.get_by_label("Call id or file name").fill("QUIET")  # any part, any case
+    page.get_by_role("button", name="Search").click()
+    expect(rows).to_have_count(1)
+    expect(rows.first.locator(".status")).to_have_text("failed")
+    expect(rows.first.locator(".reason")).to_contain_text("silent")
+    page.get_by_role("link", name="Clear").click()
+    page.get_by_label("Review", exact=True).select_option("done")
+    page.get_by_role("button", name="Search").click()
+    expect(page.locator(".summary")).to_have_text("No calls match these filters")
+    page.get_by_label("Review", exact=True).select_option("waiting")
+    page.get_by_role("button", name="Search").click()
+    expect(rows).to_have_count(1)
+    rows.first.get_by_role("link").click()
+    expect(page.locator("h1")).to_have_text(demo_call.stereo_path.name)
+
     # the same call page fits a tablet
     tablet = new_context(viewport={"width": 820, "height": 1180}).new_page()
     sign_in(tablet, desk.base, desk.keys["supervisor"])
