@@ -315,17 +315,20 @@ Piece = tuple[str, FlagPublic | None]
 def _mark_words(segments: list[SegmentOut], flags: list[FlagPublic]) -> list[list[Piece]]:
     """Per turn, its ``pieces`` [(text, flag or None)]: runs of words that a flag on the
     same speaker's side covers, so the transcript can highlight the quoted span."""
+    quoted = [f for f in flags if f.quote]  # tone flags mark a time span, not words
     marked = []
     for segment in segments:
         pieces: list[Piece] = []
         for word in segment.words:
             covering = next(
-                (f for f in flags if f.speaker == segment.speaker
+                (f for f in quoted if f.speaker == segment.speaker
                  and f.start < word.end and word.start < f.end),
                 None,
             )
-            if pieces and pieces[-1][1] is covering:
-                pieces[-1] = (f"{pieces[-1][0]} {word.text}", covering)
+            # one unbroken highlight per run of flagged words, even where two flags overlap
+            if pieces and (pieces[-1][1] is covering
+                           or (covering is not None and pieces[-1][1] is not None)):
+                pieces[-1] = (f"{pieces[-1][0]} {word.text}", pieces[-1][1])
             else:
                 pieces.append((word.text, covering))
         marked.append(pieces or [(segment.text, None)])

@@ -115,6 +115,11 @@ def test_upload_review_and_see_the_numbers_move(desk, new_context, demo_call, tm
     wait_until(page, "document.getElementById('audio').readyState >= 1")
     assert page.evaluate("document.getElementById('audio').duration") > 20
     check_accessible(page)
+    # a flagged run of words is one highlight, not pieces ("I paid on" | "the first.")
+    broken = page.evaluate("""() => [...document.querySelectorAll('.turn p mark')].filter(
+        m => m.nextSibling && !m.nextSibling.textContent.trim() &&
+             m.nextSibling.nextSibling && m.nextSibling.nextSibling.nodeName === 'MARK').length""")
+    assert broken == 0
     customer_flags = page.locator("article.flag.context")
     expect(customer_flags.first.locator(".polarity")).to_have_text("customer context")
     # the breakdown adds up: each flag's points, per category, to 100 - lost + gained
@@ -150,6 +155,7 @@ def test_upload_review_and_see_the_numbers_move(desk, new_context, demo_call, tm
     blame.get_by_label("Note").fill("Customer had the bank receipt; agent hid behind the system.")
     blame.get_by_role("button", name="Confirm").click()
     expect(blame.locator(".verdict")).to_have_text("Confirmed")
+    assert blame.evaluate("a => getComputedStyle(a).borderTopStyle") == "dashed"  # looks judged
     silence = page.locator("article.flag", has=page.get_by_role("heading", name="Long silence"))
     silence_index = page.locator("article.flag").evaluate_all(
         "(all, target) => all.indexOf(document.getElementById(target))",
@@ -273,6 +279,15 @@ def test_upload_review_and_see_the_numbers_move(desk, new_context, demo_call, tm
             below = breakdown.bounding_box()
             assert flags_box["y"] + flags_box["height"] <= below["y"] + 0.5, (width, scrolled)
         desk.shot(laptop, f"call-{width}x{height}")
+
+    # after a verdict, the next unreviewed flag can come up by itself (and it is remembered)
+    laptop.get_by_label("After a verdict, go to the next unreviewed flag").check()
+    open_flags = laptop.locator("article.flag:not(.judged)")
+    following = open_flags.nth(1).get_attribute("id")
+    open_flags.first.get_by_role("button", name="Confirm").click()
+    expect(laptop.locator("article.flag.selected")).to_have_attribute("id", following)
+    laptop.reload()
+    expect(laptop.get_by_label("After a verdict, go to the next unreviewed flag")).to_be_checked()
 
 
 def test_wrong_key_is_refused_with_a_reason(desk, new_context):

@@ -71,6 +71,23 @@
     if (play) seek(parseFloat(flag.dataset.start));
   }
 
+  // "after a verdict, go to the next unreviewed flag": remembered like the shortcuts
+  const advance = document.getElementById("advance");
+  if (advance) {
+    advance.checked = localStorage.getItem("callqa.advance") === "on";
+    advance.addEventListener("change", () =>
+      localStorage.setItem("callqa.advance", advance.checked ? "on" : "off"));
+  }
+
+  function nextUnreviewed() {
+    for (let n = 1; n <= flags.length; n++) {
+      const index = (Math.max(current, 0) + n) % flags.length;
+      if (visible(flags[index]) && !flags[index].classList.contains("judged")) {
+        return select(index, true);
+      }
+    }
+  }
+
   async function judge(flag, verdict) {
     const form = flag.querySelector("form.review");
     if (!form) return;
@@ -86,6 +103,7 @@
       flag.querySelector(".reviewed-by").textContent =
         "by you, just now" + (note ? `: “${note}”` : "");
       applyFilter();  // with "hide reviewed" on, a judged flag leaves the list
+      if (advance && advance.checked) nextUnreviewed();
     } catch (error) {
       status.textContent = `Not saved: ${error.message}`;
     } finally {
