@@ -67,6 +67,25 @@ def _path(points, x_of, y_of) -> str:
     return " ".join(parts)
 
 
+def _time_step(duration_s: float) -> float:
+    """Seconds between time-axis ticks: about six to ten ticks over the call."""
+    return next((step for step in (5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600)
+                 if duration_s / step <= 10), 7200)
+
+
+def _marker_rows(xs: Sequence[float], gap: float = 13.0, rows: int = 3) -> list[int]:
+    """A row for each flag marker (x in viewBox units, in time order) so that markers closer
+    than ``gap`` do not sit on each other: the first row with room, else the least full."""
+    last = [-math.inf] * rows
+    out = []
+    for x in xs:
+        row = next((r for r in range(rows) if x - last[r] >= gap),
+                   min(range(rows), key=lambda r: last[r]))
+        last[row] = x
+        out.append(row)
+    return out
+
+
 def timeline(
     duration_s: float,
     tracks: Sequence[dict[str, Any]],
@@ -74,21 +93,31 @@ def timeline(
     events: Sequence[dict[str, Any]],
     flags: Sequence[dict[str, Any]],
 ) -> str:
-    """Both speakers' loudness (dBFS) over the call, event rows under it, flag markers on top.
+    """Both speakers' loudness (dBFS) over the call with a level axis, event rows under it, a
+    time axis, flag markers on top (stacked where they would overlap).
 
     ``tracks``: [{speaker, times, loudness_db}]; ``events``: [{kind, speaker, start, end}];
-    ``flags``: [{id, start, end, type, polarity}]; ``role_of``: speaker label -> role."""
-    width, top, plot_h, row_h = TIMELINE_WIDTH, 22, 130, 16
-    rows_top = top + plot_h + 8
-    height = rows_top + row_h * len(EVENT_ROWS) + 4
+    ``flags``: [{id, start, end, type, polarity}]; ``role_of``: speaker label -> role.
+    Loudness below the level floor (the quietest 5% of the call, less 3 dB) is silence: the
+    line stops there instead of dropping to the bottom."""
+    width, left, right, plot_h, row_h = TIMELINE_WIDTH, 92, 8, 130, 16
+    ordered = sorted(flags, key=lambda f: f["start"])
     duration = max(duration_s, 1e-6)
+    plot_w = width - left - right
 
     def x_of(t: float) -> float:
-        return max(0.0, min(width, t / duration * width))
+        return left + max(0.0, min(plot_w, t / duration * plot_w))
 
-    levels = [v for track in tracks for v in track["loudness_db"] if v is not None]
-    low = max(min(levels, default=-60.0), -70.0)
-    high = max(levels, default=0.0) + 3
+    rows = _marker_rows([x_of(f["start"]) for f in ordered])
+    top = 8 + 12 * (max(rows, default=0) + 1) + 2
+    rows_top = top + plot_h + 8
+    axis_y = rows_top + row_h * len(EVENT_ROWS) + 4
+    height = axis_y + 22
+
+    levels = sorted(v for track in tracks for v in track["loudness_db"] if v is not None)
+    floor = levels[len(levels) // 20] - 3 if levels else -60.0
+    low = max(floor, -70.0)
+    high = (levels[-1] if levels else 0.0) + 3
     span = max(high - low, 1.0)
 
     def y_of(v: float) -> float:
@@ -100,21 +129,30 @@ def timeline(
 
     out = [
         f'<svg class="timeline" viewBox="0 0 {width} {height}" '
-        f'data-duration="{duration_s:.3f}" role="img" aria-labelledby="timeline-title '
-        f'timeline-desc" xmlns="http://www.w3.org/2000/svg">',
+        f'data-duration="{duration_s:.3f}" data-plot-left="{left}" data-plot-width="{plot_w}" '
+        f'role="img" aria-labelledby="timeline-title timeline-desc" '
+        'xmlns="http://www.w3.org/2000/svg">',
         '<title id="timeline-title">Loudness of both speakers over the call</title>',
-        f'<desc id="timeline-desc">Loudness from {low:.0f} to {high:.0f} dBFS over '
-        f"{duration_s:.0f} seconds; raised volume, interruptions and silences in rows "
+        f'<desc id="timeline-desc">Loudness from {number(low, 0)} to {number(high, 0)} dBFS '
+        f"over {duration_s:.0f} seconds; raised volume, interruptions and silences in rows "
         "below; flag markers along the top. Click to play from that moment.</desc>",
-        f'<rect class="plot-bg" x="0" y="{top}" width="{width}" height="{plot_h}"/>',
+        f'<rect class="plot-bg" x="{left}" y="{top}" width="{plot_w}" height="{plot_h}"/>',
     ]
+    first_tick = math.ceil(low / 10) * 10
+    for level in range(int(first_tick), int(high) + 1, 10):
+        y = y_of(level)
+        out.append(f'<line class="grid" x1="{left}" x2="{width - right}" y1="{y:.1f}" '
+                   f'y2="{y:.1f}"/><text class="axis" x="{left - 4}" y="{y + 4:.1f}" '
+                   f'text-anchor="end">{number(level, 0)} dB</text>')
     for track in tracks:
         role = role_class(track["speaker"])
-        points = _peaks(track["times"], track["loudness_db"], width)
+        heard = [v if v is not None and v >= low else None for v in track["loudness_db"]]
+        points = _peaks(track["times"], heard, plot_w)
         out.append(f'<path class="loudness {role}" d="{_path(points, x_of, y_of)}"/>')
     for index, (kind, label) in enumerate(EVENT_ROWS):
         y = rows_top + index * row_h
-        out.append(f'<text class="row-label" x="3" y="{y + 11}">{label}</text>')
+        out.append(f'<text class="row-label" x="{left - 4}" y="{y + 11}" '
+                   f'text-anchor="end">{label}</text>')
         for event in events:
             if event["kind"] != kind:
                 continue
@@ -126,16 +164,27 @@ def timeline(
                 f'data-start="{event["start"]:.2f}"><title>{label} by {role} at '
                 f'{clock(event["start"])}</title></rect>'
             )
-    for flag in flags:
+    step = _time_step(duration_s)
+    out.append(f'<line class="axis-line" x1="{left}" x2="{width - right}" y1="{axis_y}" '
+               f'y2="{axis_y}"/>')
+    tick = 0.0
+    while tick <= duration_s + 1e-6:
+        x = x_of(tick)
+        out.append(f'<line class="tick" x1="{x:.1f}" x2="{x:.1f}" y1="{axis_y}" '
+                   f'y2="{axis_y + 4}"/><text class="axis" x="{x:.1f}" y="{axis_y + 16}" '
+                   f'text-anchor="middle">{clock(tick)}</text>')
+        tick += step
+    for flag, row in zip(ordered, rows, strict=True):
         x = x_of(flag["start"])
+        tip = 8 + 12 * row + 10
         out.append(
             f'<a href="#flag-{flag["id"]}" class="flag-marker {flag["polarity"]}" '
             f'data-flag-id="{flag["id"]}" data-start="{flag["start"]:.2f}">'
             f'<title>{escape(flag["type"].replace("_", " "))} at {clock(flag["start"])}</title>'
-            f'<path d="M{x - 6:.1f},2 L{x + 6:.1f},2 L{x:.1f},14 Z"/>'
-            f'<line x1="{x:.1f}" x2="{x:.1f}" y1="14" y2="{top + plot_h}"/></a>'
+            f'<path d="M{x - 6:.1f},{tip - 10} L{x + 6:.1f},{tip - 10} L{x:.1f},{tip} Z"/>'
+            f'<line x1="{x:.1f}" x2="{x:.1f}" y1="{tip}" y2="{top + plot_h}"/></a>'
         )
-    out.append(f'<line class="playhead" x1="0" x2="0" y1="0" y2="{height}"/>')
+    out.append(f'<line class="playhead" x1="{left}" x2="{left}" y1="0" y2="{axis_y}"/>')
     out.append("</svg>")
     return "".join(out)
 

@@ -11,6 +11,9 @@
   const playhead = svg && svg.querySelector(".playhead");
   const width = svg ? svg.viewBox.baseVal.width : 0;
   const duration = svg ? parseFloat(svg.dataset.duration) : 0;
+  // the plot's left edge and width in viewBox units: the level axis sits left of it
+  const plotLeft = svg ? parseFloat(svg.dataset.plotLeft) : 0;
+  const plotWidth = svg ? parseFloat(svg.dataset.plotWidth) : 0;
   let current = -1;
 
   function seek(seconds, play = true) {
@@ -21,7 +24,7 @@
 
   function movePlayhead() {
     if (!playhead || !duration) return;
-    const x = (audio.currentTime / duration) * width;
+    const x = plotLeft + Math.min(1, audio.currentTime / duration) * plotWidth;
     playhead.setAttribute("x1", x);
     playhead.setAttribute("x2", x);
     document.querySelectorAll(".turn.playing").forEach((t) => t.classList.remove("playing"));
@@ -131,7 +134,8 @@
     }
     if (svg && event.target.closest("svg.timeline")) {
       const box = svg.getBoundingClientRect();
-      seek(((event.clientX - box.left) / box.width) * duration);
+      const x = ((event.clientX - box.left) / box.width) * width;  // in viewBox units
+      seek(Math.max(0, Math.min(1, (x - plotLeft) / plotWidth)) * duration);
     }
   });
 
