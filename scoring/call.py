@@ -44,9 +44,13 @@ def score_segments(
 
 
 def tone_flag(event: ToneEvent, role_of: dict[str, str]) -> Flag:
-    # dead air has no speaker; the agent owns the line, so it is the agent's to manage
+    # dead air is the speaker's who ends it (analyses from before that was measured name no
+    # one: the agent owns the line then)
     speaker = role_of.get(event.speaker, AGENT) if event.speaker else AGENT
     explanation = _TONE_TEXT[event.kind].format(value=event.value)
+    if event.kind == "long_silence" and event.speaker:
+        explanation = (f"{event.value:.1f} s of dead air before the {speaker} spoke" + (
+            " again." if event.other == event.speaker else "."))
     if event.kind == "interruption":
         explanation = (
             f"Starts over the {role_of.get(event.other, 'other party')} and "

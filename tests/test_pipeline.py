@@ -111,6 +111,8 @@ def test_interruption_who_and_when(demo_call, stereo_analysis, mono_analysis):
 def test_long_silence_and_talk_ratio(stereo_analysis):
     silences = [e for e in stereo_analysis.tone.events if e.kind == "long_silence"]
     assert len(silences) == 1 and 3.0 < silences[0].value < 4.2
+    # the agent's last words, then the customer takes 3.6 s to answer: the customer's silence
+    assert (silences[0].speaker, silences[0].other) == ("right", "left")
     ratios = [s.talk_ratio for s in stereo_analysis.tone.speakers]
     assert abs(sum(ratios) - 1) < 0.01 and all(0.3 < r < 0.7 for r in ratios)
     assert len(stereo_analysis.tone.quarters) == 4

@@ -93,7 +93,10 @@ def silences(turns: tuple[SpeakerTurn, ...], duration_s: float) -> list[Span]:
 def long_silences(
     turns: tuple[SpeakerTurn, ...], duration_s: float, options: TimingOptions
 ) -> tuple[ToneEvent, ...]:
-    """Dead air or hold inside the conversation (not before the first or after the last word)."""
+    """Dead air or hold inside the conversation (not before the first or after the last word).
+
+    The silence is the speaker's who ends it: whoever was slow to answer, or paused before
+    going on. ``other`` is who spoke last before it."""
     speech = merge_spans([turn.span for turn in turns])
     if not speech:
         return ()
@@ -102,10 +105,12 @@ def long_silences(
         for gap in silences(turns, duration_s)
         if gap.start >= speech[0].end - 1e-9 and gap.end <= speech[-1].start + 1e-9
     ]
-    return tuple(
-        ToneEvent(
-            "long_silence", "", round(gap.start, 2), round(gap.end, 2), round(gap.duration, 2)
-        )
-        for gap in inner
-        if gap.duration >= options.long_silence_s
-    )
+    events = []
+    for gap in inner:
+        if gap.duration < options.long_silence_s:
+            continue
+        after = min(turns, key=lambda t: (abs(t.start - gap.end), t.start))
+        before = max(turns, key=lambda t: (t.end <= gap.start + 1e-9, t.end))
+        events.append(ToneEvent("long_silence", after.speaker, round(gap.start, 2),
+                                round(gap.end, 2), round(gap.duration, 2), other=before.speaker))
+    return tuple(events)

@@ -20,6 +20,7 @@ from fastapi.templating import Jinja2Templates
 from markupsafe import Markup
 
 from scoring.config import NEGATIVE, POSITIVE, TONE
+from scoring.config import default_text as default_rules_text
 from service.auth import repository as auth_repository
 from service.auth import sessions
 from service.auth.principal import Principal, principal_for_key
@@ -42,8 +43,10 @@ from service.desk.viewer import (
 from service.errors import CallqaError, NotFound
 from service.reviews import queue as review_queue
 from service.reviews import service as review
+from service.rules import preview as rules_preview
 from service.rules import service as rules_service
 from service.rules import versions as scoring_versions
+from service.rules.preview import PREVIEW_CALLS
 from service.validation import in_range
 
 HERE = Path(__file__).parent
@@ -242,6 +245,7 @@ def queue_page(
 # --- every call --------------------------------------------------------------------------
 
 CALLS_PER_PAGE = 50
+FEW_VERDICTS = 5  # a rule's precision on fewer verdicts than this is marked as a small sample
 REVIEW_STATES = {"waiting": True, "done": False}
 
 
@@ -476,15 +480,54 @@ def rules_page(
     session: SessionDep,
 ) -> Response:
     need(who, "review", "Rule precision")
-    stats = review.rule_precision(session, who.principal.tenant_id)
-    # the rules that cry wolf most come first; unjudged rules last
-    stats.sort(key=lambda r: (r["precision"] is None, r["precision"] or 0, -r["fired"]))
-    versions = scoring_versions.listing(session, who.principal.tenant_id)
     learned = request.query_params.get("learned", "")
     learned = learned if re.fullmatch(r"version \d{1,7}|nothing", learned) else ""
-    return page(request, who, "rules.html", stats=stats, generated_at=utcnow(),
-                versions=versions, learned=learned,
-                can_config=who.principal.can("config"))
+    saved = request.query_params.get("saved", "")
+    return _rules(request, who, session, learned=learned,
+                  saved=saved if re.fullmatch(r"\d{1,7}", saved) else "")
+
+
+def _rules(request: Request, who: Viewer, session, status_code: int = 200, **context
+           ) -> HTMLResponse:
+    """The Rules page: precision per rule, the scoring configuration (with a preview of an
+    edit), learning from verdicts and the versions."""
+    stats = review.rule_precision(session, who.principal.tenant_id)
+    # rules judged often enough come first, those that cry wolf most at the top; rules with
+    # few verdicts after them (their precision says little), unjudged rules last
+    stats.sort(key=lambda r: (r["precision"] is None, r["judged"] < FEW_VERDICTS,
+                              r["precision"] or 0, -r["fired"]))
+    tenant = auth_repository.tenant(session, who.principal.tenant_id)
+    context.setdefault("config_text", tenant.scoring_config or default_rules_text())
+    return page(request, who, "rules.html", status_code=status_code, stats=stats,
+                generated_at=utcnow(), versions=scoring_versions.listing(session, tenant.id),
+                can_config=who.principal.can("config"), few_verdicts=FEW_VERDICTS,
+                preview_calls=PREVIEW_CALLS, **context)
+
+
+@router.post("/rules/config")
+async def config_form(
+    request: Request,
+    who: ViewerDep,
+    session: SessionDep,
+    settings: SettingsDep,
+) -> Response:
+    """Preview an edit of the scoring configuration on the latest calls, or save it (a new
+    version) and re-score the stored calls."""
+    await _config_change(request, who, "Editing the scoring configuration")
+    form = await request.form()
+    text = str(form.get("text") or "")
+    try:
+        rules = rules_service.validated(text)
+    except CallqaError as error:
+        return _rules(request, who, session, status_code=422, config_text=text,
+                      config_error=error.message)
+    if form.get("action") == "save":
+        tenant = auth_repository.tenant(session, who.principal.tenant_id)
+        _, version = rules_service.replace(session, settings, tenant, text, who.principal.name,
+                                           rescore=True)
+        return RedirectResponse(f"/rules?saved={version.number}#config", status_code=303)
+    found = rules_preview.preview(session, who.principal.tenant_id, rules)
+    return _rules(request, who, session, config_text=text, preview=found)
 
 
 async def _config_change(request: Request, who: Viewer, what: str) -> None:

@@ -40,7 +40,11 @@ class RuleStat(BaseModel):
     fired: int
     confirmed: int
     dismissed: int
+    judged: int = Field(description="flags with a verdict (confirmed + dismissed)")
     precision: float | None = Field(description="confirmed / judged; null until judged")
+    precision_low: float | None = Field(
+        description="95% Wilson interval of the precision, lower end (few verdicts: wide)")
+    precision_high: float | None = Field(description="its upper end")
 
 
 class FlagRate(BaseModel):

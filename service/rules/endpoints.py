@@ -12,8 +12,14 @@ from scoring import config as scoring_config
 from service.auth import repository as auth_repository
 from service.auth.principal import Configurer, Reader
 from service.deps import SessionDep, SettingsDep
-from service.rules import service, versions
-from service.rules.schemas import Learned, LearnedChange, RulesChanged, RulesVersion
+from service.rules import preview, service, versions
+from service.rules.schemas import (
+    Learned,
+    LearnedChange,
+    RulesChanged,
+    RulesPreview,
+    RulesVersion,
+)
 
 router = APIRouter(prefix="/api/v1/config/scoring", tags=["scoring rules"])
 
@@ -42,6 +48,22 @@ def put_scoring_config(
     tenant = auth_repository.tenant(session, principal.tenant_id)
     rules, version = service.replace(session, settings, tenant, text, principal.name, rescore)
     return RulesChanged(version=rules.version, number=version.number, rescore_queued=rescore)
+
+
+@router.post("/preview")
+def preview_scoring_config(
+    principal: Configurer,
+    session: SessionDep,
+    text: Annotated[str, Body(media_type="application/toml")],
+) -> RulesPreview:
+    """What these rules would change on the tenant's 50 newest analysed calls (flags added
+    and removed, score before and after), without saving anything. Takes seconds: each call
+    is scored again."""
+    found = preview.preview(session, principal.tenant_id, service.validated(text))
+    return RulesPreview(
+        calls=found.calls, changed=[dataclasses.asdict(c) for c in found.changed],
+        flags_added=dict(found.flags_added), flags_removed=dict(found.flags_removed),
+        mean_score_before=found.mean_score_before, mean_score_after=found.mean_score_after)
 
 
 @router.delete("")

@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import Row, func, select, update
 from sqlalchemy.orm import Session
 
-from service.db.models import FlagRow, ScoringConfigVersion, Tenant
+from service.db.models import Call, FlagRow, ScoringConfigVersion, Tenant
 
 
 def lock_tenant(session: Session, tenant_id: str) -> None:
@@ -81,3 +81,13 @@ def tenants_awaiting_rescore(session: Session, requested_before: datetime) -> li
         )
     )
 
+
+
+def latest_scored_calls(session: Session, tenant_id: str, limit: int) -> list[Call]:
+    """The tenant's ``limit`` newest analysed calls."""
+    return list(session.scalars(
+        select(Call)
+        .where(Call.tenant_id == tenant_id, Call.status == "done", Call.score.is_not(None))
+        .order_by(Call.created_at.desc(), Call.id.desc())
+        .limit(limit)
+    ))

@@ -34,3 +34,23 @@ class RulesVersion(BaseModel):
     created_at: datetime
     rules_version: str
     current: bool
+
+
+class CallChangeOut(BaseModel):
+    call_id: str
+    name: str
+    score_before: float
+    score_after: float
+    added: list[str]
+    removed: list[str]
+
+
+class RulesPreview(BaseModel):
+    """What the submitted rules would change on the tenant's latest analysed calls."""
+
+    calls: int
+    changed: list[CallChangeOut]
+    flags_added: dict[str, int]
+    flags_removed: dict[str, int]
+    mean_score_before: float | None
+    mean_score_after: float | None

@@ -22,10 +22,8 @@ def _rescore_after_commit(session: Session, settings: Settings, tenant_id: str) 
     after_commit(session, lambda: get_queue(settings).rescore.send(tenant_id))
 
 
-def replace(
-    session: Session, settings: Settings, tenant: Tenant, text: str, by: str, rescore: bool
-) -> tuple[scoring_config.ScoringConfig, ScoringConfigVersion]:
-    """Validate ``text`` and make it the tenant's rules."""
+def validated(text: str) -> scoring_config.ScoringConfig:
+    """``text`` read as a tenant's rules, or Invalid saying what is wrong with it."""
     try:
         rules = scoring_config.from_text(text, "submitted config")
     except ValueError as error:
@@ -36,6 +34,14 @@ def replace(
             "them (callqa --rules), a tenant's rules leave them empty",
             code="bad_scoring_config",
         )
+    return rules
+
+
+def replace(
+    session: Session, settings: Settings, tenant: Tenant, text: str, by: str, rescore: bool
+) -> tuple[scoring_config.ScoringConfig, ScoringConfigVersion]:
+    """Validate ``text`` and make it the tenant's rules."""
+    rules = validated(text)
     version = versions.record(session, tenant, text, "edit", "rules file replaced", by)
     if rescore:
         _rescore_after_commit(session, settings, tenant.id)

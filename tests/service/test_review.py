@@ -232,3 +232,37 @@ def test_learning_from_verdicts_is_versioned_and_reversible(api, stereo_analysis
     assert back and back[0]["verdict"] == "dismissed"  # its verdict came back with it
     assert api.client.post("/api/v1/config/scoring/versions/99/restore",
                            headers=supervisor).status_code == 404
+
+
+def test_rules_preview_shows_the_change_and_saves_nothing(api, stereo_analysis):
+    call_id = store_done_call(api, stereo_analysis)
+    toml = {**api.headers("supervisor"), "content-type": "application/toml"}
+    rules = api.client.get("/api/v1/config/scoring", headers=api.headers("supervisor")).text
+    before = api.client.get(f"/api/v1/calls/{call_id}", headers=api.headers()).json()
+    found = api.client.post("/api/v1/config/scoring/preview", headers=toml,
+                            content=_disable(rules, "system_blame"))
+    assert found.status_code == 200, found.text
+    body = found.json()
+    assert body["calls"] == 1 and body["flags_removed"] == {"system_blame": 1}
+    assert body["flags_added"] == {}
+    change = body["changed"][0]
+    assert change["call_id"] == call_id and change["removed"] == ["system_blame"]
+    assert change["score_after"] > change["score_before"] == before["score"]
+    assert api.client.get(f"/api/v1/calls/{call_id}", headers=api.headers()).json() == before
+    unchanged = api.client.post("/api/v1/config/scoring/preview", headers=toml, content=rules)
+    assert unchanged.json()["changed"] == []  # the rules in use change nothing
+    broken = api.client.post("/api/v1/config/scoring/preview", headers=toml,
+                             content="this is = = not toml")
+    assert broken.status_code == 422 and broken.json()["error"]["code"] == "bad_scoring_config"
+    assert api.client.post("/api/v1/config/scoring/preview", content=rules, headers={
+        **api.headers("qa"), "content-type": "application/toml"}).status_code == 403
+
+
+def test_rule_precision_says_how_sure_it_is():
+    from service.reviews.service import wilson_interval
+
+    assert wilson_interval(0, 0) == (None, None)
+    low, high = wilson_interval(1, 1)
+    assert 0.2 < low < 0.21 and high == 1.0  # one verdict says little
+    low, high = wilson_interval(80, 100)
+    assert 0.71 < low < 0.72 and 0.86 < high < 0.87

@@ -81,6 +81,9 @@ def test_upload_review_and_see_the_numbers_move(desk, new_context, demo_call, tm
     expect(qa).to_have_url(re.compile(r"/upload$"))
     expect(qa.get_by_role("link", name="Review queue")).to_have_count(0)  # not for this role
     check_accessible(qa)
+    # the settings for the next files come before the place they are dropped
+    assert (qa.get_by_label("Agent id").bounding_box()["y"]
+            < qa.locator("#dropzone").bounding_box()["y"])
     qa.get_by_label("Agent id").fill("jordan")
     drop_file(qa, "#dropzone", demo_call.stereo_path)
     broken = tmp_path / "broken.wav"
@@ -89,6 +92,8 @@ def test_upload_review_and_see_the_numbers_move(desk, new_context, demo_call, tm
     broken_row = qa.locator(".upload-row", has_text="broken.wav")
     expect(broken_row.locator(".state")).to_have_text("refused")
     expect(broken_row.locator(".reason")).to_contain_text("audio")
+    expect(broken_row.locator(".reason")).not_to_contain_text(".part")  # no server file names
+    expect(broken_row.locator("progress")).to_have_count(0)  # no full bar for a refusal
     quiet = tmp_path / "quiet.wav"  # accepted, then fails in analysis: nobody speaks
     sf.write(quiet, np.zeros(16000 * 3, dtype=np.float32), 16000, subtype="PCM_16")
     drop_file(qa, "#dropzone", quiet)
@@ -96,6 +101,10 @@ def test_upload_review_and_see_the_numbers_move(desk, new_context, demo_call, tm
     row = qa.locator(".upload-row", has_text=demo_call.stereo_path.name)
     expect(row.locator("progress")).to_have_attribute("value", "100")
     expect(row.locator(".state")).to_contain_text("analysed", timeout=240_000)
+    expect(row.locator(".state")).to_have_text(
+        re.compile(r"^analysed: score \d+, (nothing to review|1 flag to review|\d+ flags to review)$"))
+    expect(qa.locator("#recent")).to_contain_text(demo_call.stereo_path.name)  # no reload
+    expect(qa.locator("#no-recent")).to_be_hidden()
     expect(quiet_row.locator(".state")).to_have_text("failed", timeout=120_000)
     expect(quiet_row.locator(".reason")).to_contain_text("silent_recording")
     desk.shot(qa, "upload")
@@ -205,6 +214,24 @@ def test_upload_review_and_see_the_numbers_move(desk, new_context, demo_call, tm
     page.get_by_role("button", name="Learn from verdicts").click()
     expect(page.get_by_role("status")).to_contain_text("made nothing")
     expect(page.locator("#versions ~ p", has_text="shipped rules are in use")).to_be_visible()
+    expect(confirmed_rule.locator(".small-sample")).to_have_text("only 1 verdict")
+
+    # an edit of the scoring configuration is previewed on the latest calls before saving
+    config = page.get_by_label("Rules (TOML)")
+    edited = re.sub(r"(\[flags\.system_blame\][^\[]*?threshold = )[0-9.]+", r"\g<1>0.999",
+                    config.input_value(), count=1)
+    assert "threshold = 0.999" in edited
+    config.fill(edited)
+    page.get_by_role("button", name="Preview changes").click()
+    expect(page.locator(".preview [role=status]")).to_contain_text("1 would change")
+    expect(page.locator(".preview-calls")).to_contain_text("system blame")
+    expect(page.get_by_label("Rules (TOML)")).to_have_value(edited)  # kept for more editing
+    check_accessible(page)
+    desk.shot(page, "rules-preview")
+    page.get_by_label("Rules (TOML)").fill("this is = = not toml")
+    page.get_by_role("button", name="Save and re-score").click()
+    expect(page.get_by_role("alert")).to_contain_text("Not saved")
+    expect(page.locator("#versions ~ p", has_text="shipped rules are in use")).to_be_visible()
 
     # and the agent's scorecard shows the call
     page.get_by_role("link", name="Agents").click()
@@ -241,7 +268,9 @@ def test_upload_review_and_see_the_numbers_move(desk, new_context, demo_call, tm
     rows = page.locator("table.calls tbody tr")
     expect(rows).to_have_count(2)
     demo_row = rows.filter(has_text=demo_call.stereo_path.name)
-    expect(demo_row.locator(".review-progress")).to_have_text(re.compile(r"^2 of \d+ judged$"))
+    # the confirmed system blame counts; the dismissed silence was the customer's (it ends
+    # with the customer's answer) and cost nothing, so it was never waiting for review
+    expect(demo_row.locator(".review-progress")).to_have_text(re.compile(r"^1 of \d+ judged$"))
     check_accessible(page)
     desk.shot(page, "calls")
     page.get_by_label("Call id or file name").fill("QUIET")  # any part, any case
@@ -278,6 +307,11 @@ def test_upload_review_and_see_the_numbers_move(desk, new_context, demo_call, tm
             flags_box = laptop.locator("section.flags").bounding_box()
             below = breakdown.bounding_box()
             assert flags_box["y"] + flags_box["height"] <= below["y"] + 0.5, (width, scrolled)
+        # the player stays in view (docked) while the transcript is read further down
+        laptop.evaluate("window.scrollTo(0, document.body.scrollHeight)")
+        expect(laptop.locator("#audio.docked")).to_be_visible()
+        player = laptop.locator("#audio").bounding_box()
+        assert player["y"] >= 0 and player["y"] + player["height"] <= height, player
         desk.shot(laptop, f"call-{width}x{height}")
 
     # after a verdict, the next unreviewed flag can come up by itself (and it is remembered)

@@ -171,6 +171,15 @@
     event.preventDefault();
   });
 
+  // a compact player stays in view: once the player card scrolls away, the audio controls
+  // dock at the bottom of the window
+  const playerCard = document.querySelector("section.player");
+  if (playerCard && "IntersectionObserver" in window) {
+    new IntersectionObserver(([entry]) => {
+      audio.classList.toggle("docked", !entry.isIntersecting);
+    }, { threshold: 0 }).observe(playerCard.querySelector(".timeline-wrap") || playerCard);
+  }
+
   hideReviewed?.addEventListener("change", applyFilter);
   typeFilter?.addEventListener("change", applyFilter);
   applyFilter();  // a reload may bring the controls back in their last state

@@ -26,6 +26,60 @@
     label.textContent = text;
     item.querySelector(".reason").textContent = reason;
     item.dataset.state = state;
+    if (text === "refused" || text === "not sent") item.querySelector("progress")?.remove();
+  }
+
+  function flagsToReview(count) {
+    if (!count) return "nothing to review";
+    return `${count} flag${count === 1 ? "" : "s"} to review`;
+  }
+
+  // "Recent calls" follows what is uploaded here, without a reload
+  const recent = document.getElementById("recent");
+  const noRecent = document.getElementById("no-recent");
+
+  function cell(row, text, className = "") {
+    const td = row.insertCell();
+    if (className) {
+      const span = document.createElement("span");
+      span.className = className;
+      span.textContent = text;
+      td.append(span);
+    } else {
+      td.textContent = text;
+    }
+    return td;
+  }
+
+  async function refreshRecent() {
+    let page;
+    try { page = await callqa.api("GET", "/api/v1/calls?limit=10"); } catch (error) { return; }
+    const body = recent.tBodies[0];
+    body.replaceChildren();
+    for (const call of page.items) {
+      const row = body.insertRow();
+      const link = document.createElement("a");
+      link.href = `/calls/${call.id}`;
+      link.textContent = call.external_id || call.original_filename || call.id.slice(0, 8);
+      row.insertCell().append(link);
+      cell(row, call.agent_id || "—");
+      cell(row, new Date(call.created_at).toISOString().slice(0, 16).replace("T", " ") + " UTC");
+      const status = cell(row, call.status, `status ${call.status}`);
+      if (call.failure_reason) {
+        const reason = document.createElement("span");
+        reason.className = "reason";
+        reason.textContent = call.failure_reason;
+        status.append(document.createElement("br"), reason);
+      }
+      if (call.score === null) cell(row, "—");
+      else cell(row, String(Math.round(call.score)), `score ${band(call.score)}`);
+    }
+    recent.hidden = !page.items.length;
+    noRecent.hidden = !!page.items.length;
+  }
+
+  function band(score) {  // as plots.score_band on the server
+    return score < 40 ? "critical" : score < 55 ? "bad" : score < 70 ? "poor" : score < 85 ? "fair" : "good";
   }
 
   function upload(file) {
@@ -60,6 +114,7 @@
       link.textContent = item.querySelector(".name").textContent;
       item.querySelector(".name").replaceChildren(link);
       if (data.duplicate) show(item, data.status, `already uploaded (${data.status})`);
+      refreshRecent();
       watch(item, data.id);
     });
     request.addEventListener("error", () => show(item, "failed", "not sent", "the connection failed"));
@@ -72,9 +127,13 @@
       try {
         const call = await callqa.api("GET", `/api/v1/calls/${id}`);
         if (call.status === "done") {
-          return show(item, "done", `analysed: score ${Math.round(call.score)}, ${call.unreviewed_flags} flag(s) to review`);
+          refreshRecent();
+          return show(item, "done", `analysed: score ${Math.round(call.score)}, ${flagsToReview(call.unreviewed_flags)}`);
         }
-        if (call.status === "failed") return show(item, "failed", "failed", call.failure_reason || "");
+        if (call.status === "failed") {
+          refreshRecent();
+          return show(item, "failed", "failed", call.failure_reason || "");
+        }
         show(item, call.status, call.status === "queued" ? "queued for analysis" : "analysing…");
       } catch (error) { /* transient: try again */ }
       setTimeout(tick, 2000);
