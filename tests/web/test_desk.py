@@ -115,9 +115,9 @@ def test_upload_review_and_see_the_numbers_move(desk, new_context, demo_call, tm
     expect(page).to_have_url(re.compile(r"/queue$"))
     expect(page.locator(".summary")).to_have_text("1 call to review")
     check_accessible(page)
+    desk.shot(page, "queue")
     page.keyboard.press("Tab")
     expect(page.locator(":focus")).to_have_text("Skip to content")  # focus order starts there
-    desk.shot(page, "queue")
     page.get_by_role("link", name=demo_call.stereo_path.name).click()
     expect(page.locator("h1")).to_have_text(demo_call.stereo_path.name)
     audio = page.locator("#audio")
