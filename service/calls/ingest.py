@@ -72,20 +72,24 @@ def scratch_file(settings: Settings, suffix: str = ".part") -> Iterator[Path]:
         path.unlink(missing_ok=True)
 
 
-def audio_error_message(error: AudioError, path: Path) -> str:
+def audio_error_message(error: AudioError, path: Path, shown: str | None = None) -> str:
     """The decoder names the file it read; in the service that is our temp file or local
-    copy, not the caller's, so the name and path are dropped."""
+    copy, not the caller's: the caller's own file name (``shown``) takes its place, and
+    the server's path never appears."""
     message = error.message.removeprefix(f"{path.name}: ")
-    return message.replace(f"{path}: ", "").replace(str(path), "the recording")
+    message = message.replace(f"{path}: ", "").replace(str(path), "the recording")
+    message = message.replace(path.name, shown or "the recording")
+    return f"{shown}: {message}" if shown else message
 
 
-def _check_audio(path: Path, settings: Settings) -> decode.AudioInfo:
+def _check_audio(path: Path, settings: Settings, shown: str | None = None) -> decode.AudioInfo:
     try:
         info = decode.probe(path)
     except (NotAudioError, UnsupportedCodecError) as error:
-        raise IngestError(audio_error_message(error, path), code=error.code, status=415) from error
+        raise IngestError(audio_error_message(error, path, shown), code=error.code,
+                          status=415) from error
     except AudioError as error:
-        raise IngestError(audio_error_message(error, path), code=error.code) from error
+        raise IngestError(audio_error_message(error, path, shown), code=error.code) from error
     limit_s = settings.max_duration_h * 3600
     if info.header_duration_s is not None and info.header_duration_s > limit_s:
         raise IngestError(
@@ -99,7 +103,8 @@ def _check_audio(path: Path, settings: Settings) -> decode.AudioInfo:
         try:
             decode.screen(path, max_duration_s=limit_s)
         except AudioError as error:
-            raise IngestError(audio_error_message(error, path), code=error.code) from error
+            raise IngestError(audio_error_message(error, path, shown), code=error.code
+                              ) from error
     return info
 
 
@@ -122,7 +127,8 @@ def accept(
         if found.status == "queued" and found.enqueued_at is None:  # a retry after a failed send
             after_commit(session, lambda: enqueue_analysis(settings, found.id))
         return found, False
-    info = _check_audio(path, settings)
+    shown = Path(filename.replace("\x00", "")).name[:200] if filename else None
+    info = _check_audio(path, settings, shown)
     storage = storage_for(settings)
     key = storage.put(path, Path(filename or "").suffix or info.format_name)
     on_rollback(session, lambda: storage.delete(key))

@@ -67,10 +67,12 @@ def test_audio_supports_range_requests(api):
     ],
 )
 def test_bad_audio_is_refused_with_a_reason(api, data, status, code):
-    response = _upload(api, data)
+    response = _upload(api, data, name="Monday call 7.wav")
     assert response.status_code == status, response.text
     error = response.json()["error"]
     assert error["code"] == code and ".part" not in error["message"], error  # no temp path
+    assert error["message"].startswith("Monday call 7.wav: "), error  # the caller's own name
+    assert "tmp" not in error["message"] and "/" not in error["message"], error
     assert api.client.get("/api/v1/calls", headers=api.headers("qa")).json()["items"] == []
 
 

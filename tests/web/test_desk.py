@@ -93,6 +93,7 @@ def test_upload_review_and_see_the_numbers_move(desk, new_context, demo_call, tm
     expect(broken_row.locator(".state")).to_have_text("refused")
     expect(broken_row.locator(".reason")).to_contain_text("audio")
     expect(broken_row.locator(".reason")).not_to_contain_text(".part")  # no server file names
+    expect(broken_row.locator(".reason")).to_contain_text("broken.wav")  # but the user's own
     expect(broken_row.locator("progress")).to_have_count(0)  # no full bar for a refusal
     quiet = tmp_path / "quiet.wav"  # accepted, then fails in analysis: nobody speaks
     sf.write(quiet, np.zeros(16000 * 3, dtype=np.float32), 16000, subtype="PCM_16")
