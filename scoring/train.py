@@ -450,8 +450,9 @@ def main(argv: list[str] | None = None) -> int:
                         help="set each flag's threshold in default_rules.toml to its best on "
                              "the validation split")
     parser.add_argument("--keep-heads", action="store_true",
-                        help="fit nothing: report on the heads at --out (and with "
-                             "--write-thresholds, choose their thresholds); a few minutes")
+                        help="fit nothing: report on the heads at --out, bring their "
+                             "stored validation figures up to date (and with "
+                             "--write-thresholds, choose their thresholds); seconds")
     parser.add_argument("--units", type=int, default=UNITS, help="hidden units per party")
     parser.add_argument("--alpha", type=float, default=ALPHA, help="L2 penalty")
     args = parser.parse_args(argv)

@@ -25,7 +25,7 @@ UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 # Declares the scheme in the OpenAPI document (the Authorize button of /docs); the header is
 # read below, so a missing or malformed one gets our own error body.
 BEARER = HTTPBearer(
-    scheme_name="API key", bearerFormat="cqa_...", auto_error=False,
+    scheme_name="ApiKey", bearerFormat="cqa_...", auto_error=False,
     description="an API key from `callqa keys create` (or POST /api/v1/keys by an admin)",
 )
 

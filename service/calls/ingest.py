@@ -78,7 +78,7 @@ def audio_error_message(error: AudioError, path: Path, shown: str | None = None)
     the server's path never appears."""
     message = error.message.removeprefix(f"{path.name}: ")
     message = message.replace(f"{path}: ", "").replace(str(path), "the recording")
-    message = message.replace(path.name, shown or "the recording")
+    message = message.replace(path.name, "the recording")
     return f"{shown}: {message}" if shown else message
 
 

@@ -10,6 +10,7 @@ from datetime import datetime
 from sqlalchemy import ColumnElement, and_, delete, exists, func, or_, select, update
 from sqlalchemy.orm import Session
 
+from scoring.config import TONE
 from service.db.models import (
     Call,
     CallResult,
@@ -45,8 +46,19 @@ def waiting_for_review() -> ColumnElement[bool]:
 
 def costs_points() -> ColumnElement[bool]:
     """A flag that took points off its call's score (or, stored before points were kept, a
-    negative one)."""
-    return and_(FlagRow.polarity == "negative", or_(FlagRow.points.is_(None), FlagRow.points < 0))
+    negative one other than the customer's own tone, which is never scored by default)."""
+    customer_tone = and_(FlagRow.speaker == "customer", FlagRow.type.in_(TONE))
+    return and_(FlagRow.polarity == "negative",
+                or_(FlagRow.points < 0, and_(FlagRow.points.is_(None), ~customer_tone)))
+
+
+def waits_for_review(flag) -> bool:
+    """``waiting_for_review`` for one flag already loaded (a row or its public form)."""
+    if flag.verdict is not None or flag.polarity != "negative":
+        return False
+    if flag.points is not None:
+        return flag.points < 0
+    return not (flag.speaker == "customer" and flag.type in TONE)
 
 
 def conditions(tenant_id: str, filters: CallFilters) -> list[ColumnElement[bool]]:
@@ -75,7 +87,8 @@ def conditions(tenant_id: str, filters: CallFilters) -> list[ColumnElement[bool]
             )
         )
     if filters.search:
-        pattern = "%" + re.sub(r"([\\%_])", r"\\\1", filters.search.lower()) + "%"
+        # lower() on both sides in SQL: SQLite folds only ASCII, and must fold both alike
+        pattern = func.lower("%" + re.sub(r"([\\%_])", r"\\\1", filters.search) + "%")
         where.append(or_(func.lower(Call.external_id).like(pattern, escape="\\"),
                          func.lower(Call.original_filename).like(pattern, escape="\\")))
     if filters.has_unreviewed is not None:
@@ -117,6 +130,15 @@ def page_of_calls(
     return list(
         session.scalars(query.order_by(Call.created_at.desc(), Call.id.desc()).limit(limit))
     )
+
+
+def agent_ids(session: Session, tenant_id: str) -> list[str]:
+    """Every agent id of the tenant's calls, sorted."""
+    return list(session.scalars(
+        select(Call.agent_id).distinct()
+        .where(Call.tenant_id == tenant_id, Call.agent_id.is_not(None))
+        .order_by(Call.agent_id)
+    ))
 
 
 def review_progress(session: Session, call_ids: list[str]) -> dict[str, tuple[int, int]]:

@@ -15,6 +15,7 @@ from urllib.parse import urlencode
 
 from fastapi import APIRouter, Query, Request
 from fastapi import Path as PathParam
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 from markupsafe import Markup
@@ -57,6 +58,7 @@ templates.env.filters["human"] = lambda name: (name or "").replace("_", " ")
 templates.env.filters["when"] = lambda at: at.strftime("%Y-%m-%d %H:%M UTC") if at else ""
 templates.env.filters["signed"] = plots.signed
 templates.env.filters["band"] = plots.score_band
+templates.env.tests["waiting"] = calls_repository.waits_for_review
 templates.env.filters["number"] = plots.number
 templates.env.globals["asset_version"] = hashlib.sha256(
     b"".join(p.read_bytes() for p in sorted(STATIC_DIR.iterdir()))
@@ -226,7 +228,7 @@ def queue_page(
     found = review_queue.calls_to_review(
         session, who.principal.tenant_id, filters, max(1, page_number), per_page=25
     )
-    agents = [row["agent_id"] for row in review.agents_overview(session, who.principal.tenant_id)]
+    agents = calls_repository.agent_ids(session, who.principal.tenant_id)
     current = dict(request.query_params)
 
     def link(**changes: Any) -> str:
@@ -290,7 +292,7 @@ def calls_page(
         errors.append("That page link is out of date; showing the newest calls.")
         found = list_calls(session, who.principal.tenant_id, filters, CALLS_PER_PAGE, None)
     progress = calls_repository.review_progress(session, [c.id for c in found.items])
-    agents = [row["agent_id"] for row in review.agents_overview(session, who.principal.tenant_id)]
+    agents = calls_repository.agent_ids(session, who.principal.tenant_id)
     current = {k: v for k, v in request.query_params.items() if k != "cursor"}
 
     def link(**changes: Any) -> str:
@@ -330,8 +332,11 @@ def _mark_words(segments: list[SegmentOut], flags: list[FlagPublic]) -> list[lis
                 None,
             )
             # one unbroken highlight per run of flagged words, even where two flags overlap
-            if pieces and (pieces[-1][1] is covering
-                           or (covering is not None and pieces[-1][1] is not None)):
+            # (flags that only touch keep their own highlight and click target)
+            before = pieces[-1][1] if pieces else None
+            if pieces and (before is covering or (
+                    covering is not None and before is not None
+                    and covering.start < before.end and before.start < covering.end)):
                 pieces[-1] = (f"{pieces[-1][0]} {word.text}", pieces[-1][1])
             else:
                 pieces.append((word.text, covering))
@@ -526,7 +531,9 @@ async def config_form(
         _, version = rules_service.replace(session, settings, tenant, text, who.principal.name,
                                            rescore=True)
         return RedirectResponse(f"/rules?saved={version.number}#config", status_code=303)
-    found = rules_preview.preview(session, who.principal.tenant_id, rules)
+    # seconds of scoring: in a worker thread, so other requests are served meanwhile
+    found = await run_in_threadpool(rules_preview.preview, session, who.principal.tenant_id,
+                                    rules)
     return _rules(request, who, session, config_text=text, preview=found)
 
 

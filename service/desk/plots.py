@@ -224,8 +224,9 @@ def trend(points: Sequence[dict[str, Any]]) -> str:
         out.append(
             f'<circle class="dot" cx="{x_of(i):.1f}" cy="{y_of(p["average_score"]):.1f}" r="4">'
             f'<title>{p["date"]}: {p["average_score"]} over {p["calls"]} call'
-            f'{"s" if p["calls"] != 1 else ""} (team '
-            f'{team if team is not None else "no calls"})</title></circle>'
+            f'{"s" if p["calls"] != 1 else ""} '
+            f'({f"team {team}" if team is not None else "no team calls that day"})'
+            '</title></circle>'
         )
     label_every = max(1, math.ceil(n / 6))
     for i, p in enumerate(points):

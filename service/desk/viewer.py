@@ -70,7 +70,8 @@ ViewerDep = Annotated[Viewer, Depends(viewer)]
 def need(who: Viewer, permission: str, page: str) -> None:
     if not who.can(permission):
         role = who.principal.role
-        allowed = " or ".join(r for r in ROLES if permission in PERMISSIONS[r])
+        roles = [r for r in ROLES if permission in PERMISSIONS[r]]
+        allowed = " or ".join(filter(None, [", ".join(roles[:-1]), roles[-1]]))
         article = "an" if allowed[0] in "aeiou" else "a"
         raise PageForbidden(
             f"{page} needs {article} {allowed} key. You are signed in with the {role!r} "

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Row, func, select
+from sqlalchemy import Row, case, func, select
 from sqlalchemy.orm import Session
 
 from service.calls.repository import CallFilters, conditions, waiting_for_review
@@ -107,20 +107,29 @@ def latest_verdicts_per_rule(session: Session, tenant_id: str) -> Sequence[Row[A
 
 
 def scored_calls(session: Session, tenant_id: str, filters: CallFilters) -> Sequence[Row[Any]]:
-    """(id, created_at, score, agent_id, external_id, original_filename, dismissed points) of
-    analysed calls, oldest first. Dismissed points: the sum of the points of the call's
-    dismissed flags (negative when they had taken points off)."""
-    dismissed = (
-        select(FlagRow.call_id, func.sum(FlagRow.points).label("points"))
-        .where(FlagRow.tenant_id == tenant_id, FlagRow.verdict == "dismissed")
+    """(id, created_at, score, agent_id, external_id, original_filename, kept_points,
+    dismissed_points, unknown_points) of analysed calls, oldest first: the sums of the points
+    of the flags no reviewer dismissed and of those dismissed, and how many flags were
+    stored without points (before migration 0007)."""
+    dismissed = FlagRow.verdict == "dismissed"
+    sums = (
+        select(
+            FlagRow.call_id,
+            func.sum(case((dismissed, 0.0), else_=FlagRow.points)).label("kept"),
+            func.sum(case((dismissed, FlagRow.points), else_=0.0)).label("dismissed"),
+            func.sum(case((FlagRow.points.is_(None), 1), else_=0)).label("unknown"),
+        )
+        .where(FlagRow.tenant_id == tenant_id)
         .group_by(FlagRow.call_id)
         .subquery()
     )
     return session.execute(
         select(Call.id, Call.created_at, Call.score, Call.agent_id, Call.external_id,
                Call.original_filename,
-               func.coalesce(dismissed.c.points, 0.0).label("dismissed_points"))
-        .outerjoin(dismissed, dismissed.c.call_id == Call.id)
+               func.coalesce(sums.c.kept, 0.0).label("kept_points"),
+               func.coalesce(sums.c.dismissed, 0.0).label("dismissed_points"),
+               func.coalesce(sums.c.unknown, 0).label("unknown_points"))
+        .outerjoin(sums, sums.c.call_id == Call.id)
         .where(*conditions(tenant_id, filters))
         .order_by(Call.created_at)
     ).all()

@@ -82,8 +82,8 @@ class Scorecard(BaseModel):
     flag_rates_per_call: dict[str, FlagRate] = Field(
         description="the agent's own flags that no reviewer dismissed, per call")
     customer_context_per_call: dict[str, FlagRate] = Field(
-        description="the customer's flags (raised voice, escalation, repeats) per call: "
-        "context, not counted against the agent")
+        description="the customer's flags (raised voice, escalation, repeats) per call, apart "
+        "from the agent's own; escalations and repeats still lower the call's score")
     worst_calls: list[WorstCall]
 
 

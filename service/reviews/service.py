@@ -126,9 +126,13 @@ def wilson_interval(successes: int, trials: int, z: float = 1.96) -> tuple[float
     return round(max(0.0, centre - half), 3), round(min(1.0, centre + half), 3)
 
 
-def reviewed_score(score: float, dismissed_points: float) -> float:
-    """A call's score once its dismissed flags give their points back, within 0-100."""
-    return round(max(0.0, min(100.0, score - dismissed_points)), 1)
+def reviewed_score(call) -> float:
+    """A call's score once its dismissed flags give their points back: 100 plus the points
+    of the flags kept, within 0-100 (a row of ``repository.scored_calls``). Calls whose flags
+    were stored without points give back what is known from their stored score."""
+    if call.unknown_points:
+        return round(max(0.0, min(100.0, call.score - call.dismissed_points)), 1)
+    return round(max(0.0, min(100.0, 100.0 + call.kept_points)), 1)
 
 
 def agent_scorecard(
@@ -153,7 +157,7 @@ def agent_scorecard(
         raise NotFound(
             f"no analysed calls for agent {agent_id!r} in this range", code="no_scorecard"
         )
-    score = {c.id: reviewed_score(c.score, c.dismissed_points) for c in calls}
+    score = {c.id: reviewed_score(c) for c in calls}
     is_mine = {c.id for c in mine}
     counted: dict[str, dict[str, dict[str, Any]]] = {"agent": {}, "customer": {}}
     for call_id, speaker, flag_type, polarity, count in repository.flag_counts_per_call(
@@ -206,7 +210,7 @@ def agents_overview(session: Session, tenant_id: str) -> list[dict[str, Any]]:
     scores: dict[str, list[float]] = defaultdict(list)
     for call in calls:
         if call.agent_id is not None:
-            scores[call.agent_id].append(reviewed_score(call.score, call.dismissed_points))
+            scores[call.agent_id].append(reviewed_score(call))
     rows = [{"agent_id": agent, "calls": len(values), "average_score": _mean(values),
              "unreviewed_flags": int(unreviewed.get(agent) or 0)}
             for agent, values in scores.items()]

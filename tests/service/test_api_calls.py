@@ -279,7 +279,7 @@ def test_calls_can_be_searched_by_id_or_file_name(api, stereo_analysis):
     ids = [store_done_call(api, stereo_analysis) for _ in range(3)]
     with unit_of_work(api.settings.sqlalchemy_url) as session:
         for call_id, external, filename in zip(
-                ids, ("CRM-100_a", "crm-2%x", None), (None, None, "Monday Escalation.wav"),
+                ids, ("CRM-100_a", "crm-2%x", None), (None, None, "Été Monday Escalation.wav"),
                 strict=True):
             call = session.get(Call, call_id)
             call.external_id, call.original_filename = external, filename
@@ -293,4 +293,5 @@ def test_calls_can_be_searched_by_id_or_file_name(api, stereo_analysis):
     assert found("CRM") == sorted(ids[:2])
     assert found("%") == [ids[1]] and found("_") == [ids[0]]
     assert found("escalation") == [ids[2]]
+    assert found("Été") == [ids[2]]  # non-ASCII as typed (SQLite folds only ASCII case)
     assert found("nothing like it") == []

@@ -57,11 +57,11 @@ def test_docs_can_send_a_key(api):
     requests and curl lines carry the key; every keyed operation names it, signed webhooks and
     health do not."""
     spec = api.client.get("/openapi.json").json()
-    assert spec["components"]["securitySchemes"]["API key"] == {
+    assert spec["components"]["securitySchemes"]["ApiKey"] == {
         "type": "http", "scheme": "bearer", "bearerFormat": "cqa_...",
         "description": "an API key from `callqa keys create` (or POST /api/v1/keys by an admin)"}
     keyed = {f"{method.upper()} {path}" for path, method, operation in _operations(spec)
-             if {"API key": []} in operation.get("security", [])}
+             if {"ApiKey": []} in operation.get("security", [])}
     assert "POST /api/v1/calls" in keyed and "GET /api/v1/calls/{call_id}" in keyed
     assert not any("webhooks" in where or "health" in where for where in keyed)
     upload = spec["paths"]["/api/v1/calls"]["post"]["requestBody"]["content"]

@@ -266,3 +266,21 @@ def test_rule_precision_says_how_sure_it_is():
     assert 0.2 < low < 0.21 and high == 1.0  # one verdict says little
     low, high = wilson_interval(80, 100)
     assert 0.71 < low < 0.72 and 0.86 < high < 0.87
+
+
+def test_reviewed_score_starts_again_from_the_flags_kept():
+    """A call that lost 130 points scores 0; dismissing a 10-point flag leaves it at 0, not
+    10. Calls stored before points were kept fall back to their stored score."""
+    from types import SimpleNamespace
+
+    from service.reviews.service import reviewed_score
+
+    deep = SimpleNamespace(score=0.0, kept_points=-120.0, dismissed_points=-10.0,
+                           unknown_points=0)
+    assert reviewed_score(deep) == 0.0
+    fine = SimpleNamespace(score=80.0, kept_points=-12.5, dismissed_points=-7.5,
+                           unknown_points=0)
+    assert reviewed_score(fine) == 87.5
+    legacy = SimpleNamespace(score=80.0, kept_points=0.0, dismissed_points=-7.5,
+                             unknown_points=3)
+    assert reviewed_score(legacy) == 87.5

@@ -26,3 +26,37 @@ def test_upgrade_is_idempotent_and_sqlite_uses_wal(settings):
         with engine.connect() as connection:
             assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
             assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+
+
+def test_0007_recounts_what_waits_for_review(tmp_path):
+    """Calls stored before 0007 counted every unjudged flag; after it, only those waiting for
+    review: negative, not the customer's own tone (SQLite file; the rule is plain SQL)."""
+    from sqlalchemy import create_engine, text
+
+    url = f"sqlite:///{tmp_path / 'old.db'}"
+    migrate.upgrade(url, "0006")
+    now = "2026-12-01 10:00:00"
+    with create_engine(url).begin() as connection:
+        connection.execute(text(
+            "INSERT INTO tenants (id, name, webhook_secret, created_at) "
+            "VALUES ('t', 'acme', 's', :now)"), {"now": now})
+        connection.execute(text(
+            "INSERT INTO calls (id, tenant_id, source, agent_channel, language, tags, "
+            "audio_bytes, content_hash, status, attempts, created_at, unreviewed_flags) "
+            "VALUES ('c', 't', 'upload', 'left', 'en', '{}', 1, 'h', 'done', 1, :now, 4)"),
+            {"now": now})
+        for number, (kind, polarity, speaker, verdict) in enumerate((
+                ("system_blame", "negative", "agent", None),
+                ("ownership", "positive", "agent", None),
+                ("raised_volume", "negative", "customer", None),
+                ("scripted_empathy", "negative", "agent", "dismissed"),
+                ("escalation", "negative", "customer", None))):
+            connection.execute(text(
+                "INSERT INTO flags (id, call_id, tenant_id, type, polarity, speaker, start, "
+                '"end", quote, confidence, rule, explanation, verdict, created_at) VALUES '
+                "(:id, 'c', 't', :kind, :polarity, :speaker, 1, 2, '', 0.9, 'r', '', "
+                ":verdict, :now)"), {"id": f"f{number}", "kind": kind, "polarity": polarity,
+                                     "speaker": speaker, "verdict": verdict, "now": now})
+    migrate.upgrade(url)
+    with create_engine(url).connect() as connection:
+        assert connection.execute(text("SELECT unreviewed_flags FROM calls")).scalar() == 2

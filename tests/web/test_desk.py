@@ -125,10 +125,14 @@ def test_upload_review_and_see_the_numbers_move(desk, new_context, demo_call, tm
     wait_until(page, "document.getElementById('audio').readyState >= 1")
     assert page.evaluate("document.getElementById('audio').duration") > 20
     check_accessible(page)
-    # a flagged run of words is one highlight, not pieces ("I paid on" | "the first.")
-    broken = page.evaluate("""() => [...document.querySelectorAll('.turn p mark')].filter(
-        m => m.nextSibling && !m.nextSibling.textContent.trim() &&
-             m.nextSibling.nextSibling && m.nextSibling.nextSibling.nodeName === 'MARK').length""")
+    # a flagged run of words is one highlight, not pieces ("I paid on" | "the first."):
+    # side-by-side highlights only for flags whose times do not overlap
+    broken = page.evaluate("""() => [...document.querySelectorAll('.turn p mark')].filter(m => {
+        const next = m.nextSibling && !m.nextSibling.textContent.trim() && m.nextSibling.nextSibling;
+        if (!next || next.nodeName !== 'MARK') return false;
+        const [a, b] = [m, next].map(x => document.getElementById('flag-' + x.dataset.flagId));
+        return +a.dataset.start < +b.dataset.end && +b.dataset.start < +a.dataset.end;
+    }).length""")
     assert broken == 0
     customer_flags = page.locator("article.flag.context")
     expect(customer_flags.first.locator(".polarity")).to_have_text("customer context")
@@ -308,6 +312,17 @@ def test_upload_review_and_see_the_numbers_move(desk, new_context, demo_call, tm
             flags_box = laptop.locator("section.flags").bounding_box()
             below = breakdown.bounding_box()
             assert flags_box["y"] + flags_box["height"] <= below["y"] + 0.5, (width, scrolled)
+        # no control of the flag list is cut off or covered (by the docked player, the
+        # breakdown, the header): each, scrolled to, is the element found at its centre
+        for control in laptop.locator("section.flags button, section.flags textarea").all():
+            control.evaluate("c => c.scrollIntoView({block: 'center'})")  # as a reader would
+            seen = control.evaluate("""c => { const r = c.getBoundingClientRect();
+                const hit = document.elementFromPoint(r.x + r.width / 2, r.y + r.height / 2);
+                const ok = r.height > 0 && r.bottom <= innerHeight && r.top >= 0 &&
+                           (hit === c || c.contains(hit));
+                return ok ? "" : `${Math.round(r.top)}-${Math.round(r.bottom)} of ${innerHeight}, `
+                    + `covered by ${hit ? hit.tagName + "." + hit.className : "nothing"}`; }""")
+            assert not seen, (width, control.inner_text(), seen)
         # the player stays in view (docked) while the transcript is read further down
         laptop.evaluate("window.scrollTo(0, document.body.scrollHeight)")
         expect(laptop.locator("#audio.docked")).to_be_visible()
@@ -317,7 +332,7 @@ def test_upload_review_and_see_the_numbers_move(desk, new_context, demo_call, tm
 
     # after a verdict, the next unreviewed flag can come up by itself (and it is remembered)
     laptop.get_by_label("After a verdict, go to the next unreviewed flag").check()
-    open_flags = laptop.locator("article.flag:not(.judged)")
+    open_flags = laptop.locator("article.flag[data-waiting='1']:not(.judged)")
     following = open_flags.nth(1).get_attribute("id")
     open_flags.first.get_by_role("button", name="Confirm").click()
     expect(laptop.locator("article.flag.selected")).to_have_attribute("id", following)

@@ -85,7 +85,8 @@
   function nextUnreviewed() {
     for (let n = 1; n <= flags.length; n++) {
       const index = (Math.max(current, 0) + n) % flags.length;
-      if (visible(flags[index]) && !flags[index].classList.contains("judged")) {
+      const flag = flags[index];
+      if (visible(flag) && flag.dataset.waiting === "1" && !flag.classList.contains("judged")) {
         return select(index, true);
       }
     }

@@ -53,7 +53,8 @@
 
   async function refreshRecent() {
     let page;
-    try { page = await callqa.api("GET", "/api/v1/calls?limit=10"); } catch (error) { return; }
+    // as many as the server renders
+    try { page = await callqa.api("GET", "/api/v1/calls?limit=20"); } catch (error) { return; }
     const body = recent.tBodies[0];
     body.replaceChildren();
     for (const call of page.items) {
