@@ -77,7 +77,8 @@ def new_context(browser):
             route.abort()
 
     def make(**options):
-        context = browser.new_context(**({"viewport": {"width": 1366, "height": 900}} | options))
+        # a common laptop screen (the 1366x768); tests set 1280x720 and tablets too
+        context = browser.new_context(**({"viewport": {"width": 1366, "height": 768}} | options))
         context.route("**/*", local_only)
         context.on("weberror", lambda error: errors.append(str(error.error)))
         # refused requests the test provokes log "Failed to load resource"; anything else

@@ -45,12 +45,29 @@ UNLABELLED = """() => [...document.querySelectorAll("input:not([type=hidden]), s
                   && !el.getAttribute("aria-labelledby")).map((el) => el.outerHTML)"""
 
 
+# no two visible controls overlap (a label over a field, a button over another)
+OVERLAPPING = """() => {
+  const shown = [...document.querySelectorAll(
+      "button, input:not([type=hidden]), select, textarea, audio")]
+    .filter((el) => el.getClientRects().length && !el.matches(".visually-hidden-input"))
+    .map((el) => [el, el.getBoundingClientRect()]);
+  const out = [];
+  shown.forEach(([a, ra], i) => shown.slice(i + 1).forEach(([b, rb]) => {
+    if (ra.right > rb.left + 1 && rb.right > ra.left + 1 && ra.bottom > rb.top + 1
+        && rb.bottom > ra.top + 1 && !a.contains(b) && !b.contains(a))
+      out.push(`${a.outerHTML.slice(0, 60)} / ${b.outerHTML.slice(0, 60)}`);
+  }));
+  return out;
+}"""
+
+
 def check_accessible(page) -> None:
     assert page.evaluate(CONTRAST_CHECK) == []
     assert page.evaluate(UNLABELLED) == []
     assert page.locator("main h1").count() == 1
     # fits the width (laptop and tablet): no sideways scrolling
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+    assert page.evaluate(OVERLAPPING) == []
 
 
 def wait_until(page, expression: str, timeout_s: float = 10.0) -> None:
@@ -329,6 +346,19 @@ def test_upload_review_and_see_the_numbers_move(desk, new_context, demo_call, tm
         player = laptop.locator("#audio").bounding_box()
         assert player["y"] >= 0 and player["y"] + player["height"] <= height, player
         desk.shot(laptop, f"call-{width}x{height}")
+
+    # every page of the desk passes the same checks at the smallest laptop size
+    small = new_context(viewport={"width": 1280, "height": 720}).new_page()
+    sign_in(small, desk.base, desk.keys["supervisor"])
+    for path in ("/queue", "/agents", "/agents/jordan", "/rules", "/calls"):
+        small.goto(desk.base + path)
+        check_accessible(small)
+    small.get_by_role("link", name=demo_call.stereo_path.name).first.click()  # the call page
+    check_accessible(small)
+    admin = new_context(viewport={"width": 1280, "height": 720}).new_page()
+    sign_in(admin, desk.base, desk.keys["admin"])
+    admin.goto(desk.base + "/upload")
+    check_accessible(admin)
 
     # after a verdict, the next unreviewed flag can come up by itself (and it is remembered)
     laptop.get_by_label("After a verdict, go to the next unreviewed flag").check()
