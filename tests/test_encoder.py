@@ -58,6 +58,7 @@ def test_windows_give_every_sentence_its_own_tokens(context_words):
         assert 0 in refusal.types and 1 in refusal.types
 
 
+@pytest.mark.slow  # loads torch and transformers' BertModel, converts a graph: seconds
 @pytest.mark.parametrize("context_words", [0, 30])
 def test_scorer_reads_what_the_adapter_was_trained_on(tmp_path, monkeypatch, context_words):
     """The ONNX graph with the adapter merged gives the vectors of the torch model the adapter
