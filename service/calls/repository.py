@@ -86,9 +86,10 @@ def conditions(tenant_id: str, filters: CallFilters) -> list[ColumnElement[bool]
                 waiting_for_review(),
             )
         )
-    if filters.search:
-        # lower() on both sides in SQL: SQLite folds only ASCII, and must fold both alike
-        pattern = func.lower("%" + re.sub(r"([\\%_])", r"\\\1", filters.search) + "%")
+    for word in (filters.search or "").split():
+        # every word somewhere in the id or the name ("fee dispute" finds
+        # lakeside_fee_dispute.ogg); lower() on both sides in SQL, as SQLite folds only ASCII
+        pattern = func.lower("%" + re.sub(r"([\\%_])", r"\\\1", word) + "%")
         where.append(or_(func.lower(Call.external_id).like(pattern, escape="\\"),
                          func.lower(Call.original_filename).like(pattern, escape="\\")))
     if filters.has_unreviewed is not None:

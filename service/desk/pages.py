@@ -370,7 +370,9 @@ def call_page(
         latest = review.latest_reviews(session, call.id)
         reviews = {flag.id: latest.get((flag.rule, round(flag.start, 1))) for flag in detail.flags}
     return page(request, who, "call.html", call=call, detail=detail, pieces=pieces,
-                reviews=reviews, timeline=Markup(timeline))
+                reviews=reviews, timeline=Markup(timeline),
+                reviewed=review.reviewed_call_score(detail.flags) if call.status == "done"
+                else None)
 
 
 @router.post("/calls/{call_id}/flags/{flag_id}/review")

@@ -178,7 +178,8 @@ def timeline(
         x = x_of(flag["start"])
         tip = 8 + 12 * row + 10
         out.append(
-            f'<a href="#flag-{flag["id"]}" class="flag-marker {flag["polarity"]}" '
+            f'<a href="#flag-{flag["id"]}" class="flag-marker {flag["polarity"]}'
+            f'{" context" if flag.get("speaker") == "customer" else ""}" '
             f'data-flag-id="{flag["id"]}" data-start="{flag["start"]:.2f}">'
             f'<title>{escape(flag["type"].replace("_", " "))} at {clock(flag["start"])}</title>'
             f'<path d="M{x - 6:.1f},{tip - 10} L{x + 6:.1f},{tip - 10} L{x:.1f},{tip} Z"/>'

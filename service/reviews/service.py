@@ -132,7 +132,22 @@ def reviewed_score(call) -> float:
     were stored without points give back what is known from their stored score."""
     if call.unknown_points:
         return round(max(0.0, min(100.0, call.score - call.dismissed_points)), 1)
-    return round(max(0.0, min(100.0, 100.0 + call.kept_points)), 1)
+    return score_from_points(call.kept_points)
+
+
+def score_from_points(kept_points: float) -> float:
+    """100 plus the (signed) points of the flags kept, within 0-100."""
+    return round(max(0.0, min(100.0, 100.0 + kept_points)), 1)
+
+
+def reviewed_call_score(flags) -> float | None:
+    """The score of a call's flags (public form) after review, or None when no dismissal
+    changed it or points were not stored."""
+    if any(f.points is None for f in flags):
+        return None
+    if not any(f.verdict == "dismissed" and f.points for f in flags):
+        return None
+    return score_from_points(sum(f.points for f in flags if f.verdict != "dismissed"))
 
 
 def agent_scorecard(

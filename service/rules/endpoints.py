@@ -63,7 +63,8 @@ def preview_scoring_config(
     return RulesPreview(
         calls=found.calls, changed=[dataclasses.asdict(c) for c in found.changed],
         flags_added=dict(found.flags_added), flags_removed=dict(found.flags_removed),
-        mean_score_before=found.mean_score_before, mean_score_after=found.mean_score_after)
+        mean_score_before=found.mean_score_before, mean_score_after=found.mean_score_after,
+        confirmed_removed=found.confirmed_removed)
 
 
 @router.delete("")

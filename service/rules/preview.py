@@ -27,6 +27,7 @@ class CallChange:
     score_after: float
     added: tuple[str, ...]  # flag types raised by the edited rules only, one per flag
     removed: tuple[str, ...]  # flag types the edited rules no longer raise
+    confirmed_removed: int  # of those, flags a reviewer had confirmed
 
 
 @dataclass(frozen=True)
@@ -37,6 +38,7 @@ class Preview:
     flags_removed: tuple[tuple[str, int], ...]
     mean_score_before: float | None
     mean_score_after: float | None
+    confirmed_removed: int  # flags reviewers confirmed that the edit would no longer raise
 
 
 def _moments(types_and_starts) -> Counter:
@@ -47,7 +49,7 @@ def _moments(types_and_starts) -> Counter:
 def preview(session: Session, tenant_id: str, rules: ScoringConfig,
             limit: int = PREVIEW_CALLS) -> Preview:
     """The ``limit`` newest analysed calls of the tenant scored with ``rules``."""
-    changed, added_all, removed_all = [], Counter(), Counter()
+    changed, added_all, removed_all, confirmed_removed = [], Counter(), Counter(), 0
     before_scores, after_scores = [], []
     for call in repository.latest_scored_calls(session, tenant_id, limit):
         stored = calls_repository.result(session, call.id)
@@ -55,9 +57,13 @@ def preview(session: Session, tenant_id: str, rules: ScoringConfig,
             continue
         analysis = from_plain(CallAnalysis, stored.analysis)
         _, scored = score_analysis(analysis, rules, override_agent=stored.agent_speaker)
-        now = _moments((f.type, f.start) for f in calls_repository.flags_of(session, call.id))
+        stored = calls_repository.flags_of(session, call.id)
+        now = _moments((f.type, f.start) for f in stored)
+        confirmed = _moments((f.type, f.start) for f in stored if f.verdict == "confirmed")
         then = _moments((f.type, f.start) for f in scored.flags)
         added, removed = then - now, now - then
+        lost_confirmed = sum((removed & confirmed).values())
+        confirmed_removed += lost_confirmed
         before_scores.append(call.score)
         after_scores.append(scored.score.value)
         added_all.update(kind for kind, _ in added.elements())
@@ -67,11 +73,12 @@ def preview(session: Session, tenant_id: str, rules: ScoringConfig,
                 call.id, call.external_id or call.original_filename or f"call {call.id[:8]}",
                 call.score, scored.score.value,
                 tuple(sorted(kind for kind, _ in added.elements())),
-                tuple(sorted(kind for kind, _ in removed.elements()))))
+                tuple(sorted(kind for kind, _ in removed.elements())), lost_confirmed))
     changed.sort(key=lambda c: -abs(c.score_after - c.score_before))
 
     def mean(values: list[float]) -> float | None:
         return round(sum(values) / len(values), 1) if values else None
 
     return Preview(len(before_scores), tuple(changed), tuple(added_all.most_common()),
-                   tuple(removed_all.most_common()), mean(before_scores), mean(after_scores))
+                   tuple(removed_all.most_common()), mean(before_scores), mean(after_scores),
+                   confirmed_removed)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 
 class RulesChanged(BaseModel):
@@ -43,6 +43,7 @@ class CallChangeOut(BaseModel):
     score_after: float
     added: list[str]
     removed: list[str]
+    confirmed_removed: int
 
 
 class RulesPreview(BaseModel):
@@ -54,3 +55,5 @@ class RulesPreview(BaseModel):
     flags_removed: dict[str, int]
     mean_score_before: float | None
     mean_score_after: float | None
+    confirmed_removed: int = Field(description="flags reviewers confirmed that these rules "
+                                   "would no longer raise")

@@ -293,5 +293,6 @@ def test_calls_can_be_searched_by_id_or_file_name(api, stereo_analysis):
     assert found("CRM") == sorted(ids[:2])
     assert found("%") == [ids[1]] and found("_") == [ids[0]]
     assert found("escalation") == [ids[2]]
+    assert found("monday  escalation") == found("escalation monday") == [ids[2]]  # every word
     assert found("Été") == [ids[2]]  # non-ASCII as typed (SQLite folds only ASCII case)
     assert found("nothing like it") == []

@@ -247,12 +247,14 @@ def test_upload_review_and_see_the_numbers_move(desk, new_context, demo_call, tm
     page.get_by_role("button", name="Preview changes").click()
     expect(page.locator(".preview [role=status]")).to_contain_text("1 would change")
     expect(page.locator(".preview-calls")).to_contain_text("system blame")
+    expect(page.locator(".preview .warning")).to_have_text(  # the supervisor confirmed it
+        "This would remove 1 flag your reviewers confirmed.")
     expect(page.get_by_label("Rules (TOML)")).to_have_value(edited)  # kept for more editing
     check_accessible(page)
     desk.shot(page, "rules-preview")
     page.get_by_label("Rules (TOML)").fill("this is = = not toml")
     page.get_by_role("button", name="Save and re-score").click()
-    expect(page.get_by_role("alert")).to_contain_text("Not saved")
+    expect(page.get_by_role("alert")).to_contain_text("not valid, so nothing was previewed")
     expect(page.locator("#versions ~ p", has_text="shipped rules are in use")).to_be_visible()
 
     # and the agent's scorecard shows the call
