@@ -14,6 +14,7 @@ import logging
 import multiprocessing
 import os
 import threading
+import time
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
@@ -37,11 +38,24 @@ def _start_child(memory_gb: float) -> None:
     from audio.models import offline_environment
 
     offline_environment()
+    _exit_with_parent(os.getppid())
     if memory_gb > 0:
         import resource
 
         limit = int(memory_gb * 2**30)
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+
+
+def _exit_with_parent(parent: int, every_s: float = 1.0) -> None:
+    """End this child when the process that started it is gone. An idle pool worker waits on
+    its queue and would otherwise live on, models loaded, after its parent was killed."""
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(every_s)
+        os._exit(0)
+
+    threading.Thread(target=watch, name="exit-with-parent", daemon=True).start()
 
 
 def _analyze(path: str, options: AnalysisOptions) -> CallAnalysis:

@@ -4,7 +4,9 @@ duplicating, failures are visible with a reason, claims and leases keep it exact
 from __future__ import annotations
 
 import shutil
+import time
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select, update
@@ -283,3 +285,38 @@ def test_a_rescore_asked_for_while_the_broker_is_down_is_sent_later(api, monkeyp
     rescore_tenant(api.settings, api.tenant_id)
     with unit_of_work(api.settings.sqlalchemy_url) as session:
         assert session.get(Tenant, api.tenant_id).rescore_requested_at is None
+
+
+def test_analysis_children_end_with_the_process_that_started_them(tmp_path):
+    """A killed API server leaves no analysis child behind holding its models (they used to
+    pile up, half a gigabyte each, until the machine ran out of memory)."""
+    import signal
+    import subprocess
+    import sys
+
+    script = (
+        "import sys, time\n"
+        "from service.jobs import isolation\n"
+        "isolation._pool(1, 0).submit(time.sleep, 0).result(timeout=60)\n"
+        "print(isolation.child_pids()[0], flush=True)\n"
+        "time.sleep(120)\n"
+    )
+    parent = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE,
+                              text=True)
+    try:
+        child = int(parent.stdout.readline())
+    finally:
+        parent.send_signal(signal.SIGKILL)
+        parent.wait(timeout=10)
+
+    def alive(pid: int) -> bool:
+        try:
+            state = Path(f"/proc/{pid}/status").read_text()
+        except FileNotFoundError:
+            return False
+        return "\nState:\tZ" not in state  # a zombie has ended; only its entry is left
+
+    deadline = time.monotonic() + 15
+    while alive(child) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert not alive(child), "the analysis child outlived its parent"
