@@ -187,6 +187,8 @@ def test_upload_review_and_see_the_numbers_move(desk, new_context, demo_call, tm
     blame.get_by_role("button", name="Confirm").click()
     expect(blame.locator(".verdict")).to_have_text("Confirmed")
     assert blame.evaluate("a => getComputedStyle(a).borderTopStyle") == "dashed"  # looks judged
+    expect(blame.get_by_role("button", name="Confirm")).to_have_attribute("aria-pressed", "true")
+    expect(blame.get_by_role("button", name="Dismiss")).to_have_attribute("aria-pressed", "false")
     silence = page.locator("article.flag", has=page.get_by_role("heading", name="Long silence"))
     silence_index = page.locator("article.flag").evaluate_all(
         "(all, target) => all.indexOf(document.getElementById(target))",
@@ -209,6 +211,7 @@ def test_upload_review_and_see_the_numbers_move(desk, new_context, demo_call, tm
     expect(page.locator("article.flag.selected")).to_have_attribute("data-type", "scripted_empathy")
     page.reload()  # the verdicts are the server's, not the page's
     expect(blame.locator(".verdict")).to_have_text("Confirmed")
+    expect(blame.get_by_role("button", name="Confirm")).to_have_attribute("aria-pressed", "true")
     expect(blame.locator(".reviewed-by")).to_contain_text(
         "by Supervisor Person, 20")  # ... and who gave them, when, with the note
     expect(blame.locator(".reviewed-by")).to_contain_text("bank receipt")

@@ -103,6 +103,8 @@
       await callqa.api("POST", `/api/v1/flags/${flag.dataset.flagId}/review`, { verdict, note });
       flag.classList.remove("confirmed", "dismissed");
       flag.classList.add("judged", verdict);
+      form.querySelectorAll("button[name=verdict]").forEach((b) =>
+        b.setAttribute("aria-pressed", String(b.value === verdict)));
       status.textContent = verdict === "confirmed" ? "Confirmed" : "Dismissed";
       flag.querySelector(".reviewed-by").textContent =
         "by you, just now" + (note ? `: “${note}”` : "");
