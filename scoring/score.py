@@ -22,6 +22,11 @@ from scoring.schema import CUSTOMER, CallScore, CategoryScore, Flag
 TONE_CATEGORY = "conversation"
 
 
+def total(points: float) -> float:
+    """100 plus the signed points of a call's flags, kept within 0-100."""
+    return round(max(0.0, min(100.0, 100.0 + points)), 1)
+
+
 def _category(flag: Flag, config: ScoringConfig) -> str:
     return TONE_CATEGORY if flag.type in TONE else config.rules(flag.type).category
 
@@ -67,7 +72,7 @@ def score(flags: tuple[Flag, ...], config: ScoringConfig) -> CallScore:
     breakdown = tuple(
         CategoryScore(
             name=name,
-            score=round(max(0.0, min(100.0, 100 - lost[name] + gained[name])), 1),
+            score=total(gained[name] - lost[name]),
             penalty=round(lost[name], 1),
             credit=round(gained[name], 1),
             flags=counts[name],
@@ -75,6 +80,5 @@ def score(flags: tuple[Flag, ...], config: ScoringConfig) -> CallScore:
         )
         for name in sorted(categories)
     )
-    value = round(max(0.0, min(100.0, 100.0 - total_lost + total_gained)), 1)
-    return CallScore(value=value, categories=breakdown, rules_version=config.version,
+    return CallScore(value=total(total_gained - total_lost), categories=breakdown, rules_version=config.version,
                      lost=total_lost, gained=total_gained, flag_points=points)

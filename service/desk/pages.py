@@ -200,6 +200,28 @@ def _number(value: str | None, field: str, errors: list[str]) -> float | None:
         return None
 
 
+def _window(date_from: str, date_to: str, score_min: str, score_max: str, errors: list[str]
+            ) -> dict[str, Any]:
+    """The dates (the To day included) and score range of a filter form, as CallFilters
+    fields; what cannot be read goes to ``errors``."""
+    until = _day(date_to, "To date", errors)
+    return {"created_from": _day(date_from, "From date", errors),
+            "created_to": until + timedelta(days=1) if until else None,
+            "score_min": _number(score_min, "Lowest score", errors),
+            "score_max": _number(score_max, "Highest score", errors)}
+
+
+def _linker(path: str, current: dict[str, str]):
+    """``link(**changes)``: ``path`` with the current query, some parameters changed (None
+    or "" drops one)."""
+
+    def link(**changes: Any) -> str:
+        merged = {k: v for k, v in (current | changes).items() if v not in (None, "")}
+        return f"{path}?{urlencode(merged)}"
+
+    return link
+
+
 @router.get("/queue")
 def queue_page(
     request: Request,
@@ -216,38 +238,25 @@ def queue_page(
 ) -> Response:
     need(who, "review", "The review queue")
     errors: list[str] = []
-    until = _day(date_to, "To date", errors)
     filters = review_queue.QueueFilters(
-        flag_type=type or None,
-        agent_id=agent or None,
-        created_from=_day(date_from, "From date", errors),
-        created_to=until + timedelta(days=1) if until else None,  # the To day is included
-        score_min=_number(score_min, "Lowest score", errors),
-        score_max=_number(score_max, "Highest score", errors),
+        flag_type=type or None, agent_id=agent or None,
+        **_window(date_from, date_to, score_min, score_max, errors),
     )
     found = review_queue.calls_to_review(
         session, who.principal.tenant_id, filters, max(1, page_number), per_page=25
     )
-    agents = calls_repository.agent_ids(session, who.principal.tenant_id)
-    current = dict(request.query_params)
-
-    def link(**changes: Any) -> str:
-        """This page's URL with some query parameters changed (None drops one)."""
-        merged = {k: v for k, v in (current | changes).items() if v not in (None, "")}
-        return "/queue?" + urlencode(merged)
-
     return page(
-        request, who, "queue.html", found=found, errors=errors, agents=agents,
+        request, who, "queue.html", found=found, errors=errors,
+        agents=calls_repository.agent_ids(session, who.principal.tenant_id),
         form={"type": type, "agent": agent, "date_from": date_from, "date_to": date_to,
               "score_min": score_min, "score_max": score_max},
-        page_number=max(1, page_number), link=link,
+        page_number=max(1, page_number), link=_linker("/queue", dict(request.query_params)),
     )
 
 
 # --- every call --------------------------------------------------------------------------
 
 CALLS_PER_PAGE = 50
-FEW_VERDICTS = 5  # a rule's precision on fewer verdicts than this is marked as a small sample
 REVIEW_STATES = {"waiting": True, "done": False}
 
 
@@ -272,18 +281,15 @@ def calls_page(
     nothing left to review (or failed) can still be found."""
     need(who, "read", "The list of calls")
     errors: list[str] = []
-    until = _day(date_to, "To date", errors)
+    reviewing = REVIEW_STATES.get(review_state)
     filters = CallFilters(
         search=q.strip() or None,
         agent_id=agent or None,
         # review progress is only of analysed calls
-        status=status if status in CALL_STATUSES else ("done" if review_state else None),
+        status=status if status in CALL_STATUSES else ("done" if reviewing is not None else None),
         flag_type=type or None,
-        has_unreviewed=REVIEW_STATES.get(review_state),
-        created_from=_day(date_from, "From date", errors),
-        created_to=until + timedelta(days=1) if until else None,
-        score_min=_number(score_min, "Lowest score", errors),
-        score_max=_number(score_max, "Highest score", errors),
+        has_unreviewed=reviewing,
+        **_window(date_from, date_to, score_min, score_max, errors),
     )
     try:
         found = list_calls(session, who.principal.tenant_id, filters, CALLS_PER_PAGE,
@@ -293,11 +299,7 @@ def calls_page(
         found = list_calls(session, who.principal.tenant_id, filters, CALLS_PER_PAGE, None)
     progress = calls_repository.review_progress(session, [c.id for c in found.items])
     agents = calls_repository.agent_ids(session, who.principal.tenant_id)
-    current = {k: v for k, v in request.query_params.items() if k != "cursor"}
-
-    def link(**changes: Any) -> str:
-        merged = {k: v for k, v in (current | changes).items() if v not in (None, "")}
-        return "/calls?" + urlencode(merged)
+    link = _linker("/calls", {k: v for k, v in request.query_params.items() if k != "cursor"})
 
     return page(
         request, who, "calls.html", calls=found.items, progress=progress, errors=errors,
@@ -492,6 +494,9 @@ def rules_page(
     saved = request.query_params.get("saved", "")
     return _rules(request, who, session, learned=learned,
                   saved=saved if re.fullmatch(r"\d{1,7}", saved) else "")
+
+
+FEW_VERDICTS = 5  # a rule's precision on fewer verdicts than this is marked as a small sample
 
 
 def _rules(request: Request, who: Viewer, session, status_code: int = 200, **context

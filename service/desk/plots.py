@@ -10,6 +10,8 @@ from collections.abc import Sequence
 from html import escape
 from typing import Any
 
+from service.calls import report
+
 TIMELINE_WIDTH = 1000
 EVENT_ROWS = (("raised_volume", "Raised volume"), ("interruption", "Interruption"),
               ("long_silence", "Silence"))
@@ -37,11 +39,7 @@ def score_band(score: float | None) -> str:
 
 def signed(points: float | None) -> str:
     """Score points with their sign: "+2.5", "−7.9", "0"; "" when unknown."""
-    if points is None:
-        return ""
-    if round(points, 1) == 0:
-        return "0"
-    return ("+" if points > 0 else "") + number(points)
+    return "" if points is None else report.signed(points).replace("-", MINUS)
 
 
 def _peaks(times: Sequence[float], values: Sequence[float | None], buckets: int):

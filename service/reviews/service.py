@@ -10,6 +10,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from scoring.score import total
 from service.auth import repository as auth_repository
 from service.calls import repository as calls_repository
 from service.calls.repository import CallFilters
@@ -131,13 +132,8 @@ def reviewed_score(call) -> float:
     of the flags kept, within 0-100 (a row of ``repository.scored_calls``). Calls whose flags
     were stored without points give back what is known from their stored score."""
     if call.unknown_points:
-        return round(max(0.0, min(100.0, call.score - call.dismissed_points)), 1)
-    return score_from_points(call.kept_points)
-
-
-def score_from_points(kept_points: float) -> float:
-    """100 plus the (signed) points of the flags kept, within 0-100."""
-    return round(max(0.0, min(100.0, 100.0 + kept_points)), 1)
+        return total(call.score - 100.0 - call.dismissed_points)
+    return total(call.kept_points)
 
 
 def reviewed_call_score(flags) -> float | None:
@@ -147,7 +143,7 @@ def reviewed_call_score(flags) -> float | None:
         return None
     if not any(f.verdict == "dismissed" and f.points for f in flags):
         return None
-    return score_from_points(sum(f.points for f in flags if f.verdict != "dismissed"))
+    return total(sum(f.points for f in flags if f.verdict != "dismissed"))
 
 
 def agent_scorecard(
