@@ -92,8 +92,7 @@ def one_standard_error(counts: GroupCounts, rng: np.random.Generator,
     best = _best(mean)
     near = [i for i in range(len(GRID)) if mean[i] >= mean[best] - error[best]]
     chosen = min(near, key=lambda i: (abs(GRID[i] - PRIOR), -mean[i]))
-    plain = _best(_f1(np.ones((1, len(counts.expected))), counts)[0])
-    return Choice(float(GRID[chosen]), float(GRID[plain]), float(mean[chosen]),
+    return Choice(float(GRID[chosen]), best_f1(counts), float(mean[chosen]),
                   float(mean[best]), float(error[best]))
 
 
