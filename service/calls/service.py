@@ -94,6 +94,11 @@ def list_calls(
     return CallPage(items=[summary(c) for c in rows[:limit]], next_cursor=next_cursor)
 
 
+def call_name(external_id: str | None, original_filename: str | None, call_id: str) -> str:
+    """What people call a call: its external id, else its file name, else its id's start."""
+    return external_id or original_filename or f"call {call_id[:8]}"
+
+
 def summary(call: Call) -> CallSummary:
     return CallSummary.model_validate(call, from_attributes=True)
 

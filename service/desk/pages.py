@@ -28,7 +28,7 @@ from service.auth.principal import Principal, principal_for_key
 from service.calls import repository as calls_repository
 from service.calls.repository import CallFilters
 from service.calls.schemas import FlagPublic, SegmentOut
-from service.calls.service import call_detail, list_calls
+from service.calls.service import call_detail, call_name, list_calls
 from service.db.models import CALL_STATUSES, utcnow
 from service.deps import SessionDep, SettingsDep
 from service.desk import plots
@@ -59,6 +59,7 @@ templates.env.filters["when"] = lambda at: at.strftime("%Y-%m-%d %H:%M UTC") if 
 templates.env.filters["signed"] = plots.signed
 templates.env.filters["band"] = plots.score_band
 templates.env.tests["waiting"] = calls_repository.waits_for_review
+templates.env.globals["call_name"] = call_name
 templates.env.filters["number"] = plots.number
 templates.env.globals["asset_version"] = hashlib.sha256(
     b"".join(p.read_bytes() for p in sorted(STATIC_DIR.iterdir()))

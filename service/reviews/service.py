@@ -15,6 +15,7 @@ from service.auth import repository as auth_repository
 from service.calls import repository as calls_repository
 from service.calls.repository import CallFilters
 from service.calls.results import rescore, tenant_rules
+from service.calls.service import call_name
 from service.db.models import FlagRow, Review
 from service.db.session import unit_of_work
 from service.errors import NotFound
@@ -207,7 +208,7 @@ def agent_scorecard(
         "customer_context_per_call": dict(sorted(counted["customer"].items())),
         "worst_calls": [
             {"id": c.id, "score": score[c.id], "created_at": c.created_at.isoformat(),
-             "name": c.external_id or c.original_filename or f"call {c.id[:8]}"}
+             "name": call_name(c.external_id, c.original_filename, c.id)}
             for c in sorted(mine, key=lambda c: score[c.id])[:5]
         ],
     }

@@ -14,6 +14,7 @@ from audio.serialize import from_plain
 from scoring.call import score_analysis
 from scoring.config import ScoringConfig
 from service.calls import repository as calls_repository
+from service.calls.service import call_name
 from service.rules import repository
 
 PREVIEW_CALLS = 50
@@ -57,9 +58,9 @@ def preview(session: Session, tenant_id: str, rules: ScoringConfig,
             continue
         analysis = from_plain(CallAnalysis, stored.analysis)
         _, scored = score_analysis(analysis, rules, override_agent=stored.agent_speaker)
-        stored = calls_repository.flags_of(session, call.id)
-        now = _moments((f.type, f.start) for f in stored)
-        confirmed = _moments((f.type, f.start) for f in stored if f.verdict == "confirmed")
+        rows = calls_repository.flags_of(session, call.id)
+        now = _moments((f.type, f.start) for f in rows)
+        confirmed = _moments((f.type, f.start) for f in rows if f.verdict == "confirmed")
         then = _moments((f.type, f.start) for f in scored.flags)
         added, removed = then - now, now - then
         lost_confirmed = sum((removed & confirmed).values())
@@ -70,7 +71,7 @@ def preview(session: Session, tenant_id: str, rules: ScoringConfig,
         removed_all.update(kind for kind, _ in removed.elements())
         if added or removed or abs(scored.score.value - call.score) >= 0.05:
             changed.append(CallChange(
-                call.id, call.external_id or call.original_filename or f"call {call.id[:8]}",
+                call.id, call_name(call.external_id, call.original_filename, call.id),
                 call.score, scored.score.value,
                 tuple(sorted(kind for kind, _ in added.elements())),
                 tuple(sorted(kind for kind, _ in removed.elements())), lost_confirmed))
