@@ -209,7 +209,6 @@ class WebhookDelivery(Base):
     source: Mapped[str] = mapped_column(String(20))  # standard | twilio
     delivery_id: Mapped[str] = mapped_column(String(200))
     call_id: Mapped[str | None] = mapped_column(String(32))
-    status_code: Mapped[int] = mapped_column(Integer)
     received_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 

@@ -82,7 +82,6 @@ def record_delivery(
     taken = insert_unless_taken(
         session, WebhookDelivery, ["tenant_id", "source", "delivery_id"],
         tenant_id=tenant.id, source=source, delivery_id=delivery_id, call_id=call.id,
-        status_code=202,
     )
     if not taken:
         raise Conflict(
