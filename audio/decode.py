@@ -94,7 +94,7 @@ class DecodedAudio:
         return self.samples.mean(axis=0).astype(np.float32)
 
 
-def _require(tool: str) -> str:
+def require_tool(tool: str) -> str:
     found = shutil.which(tool)
     if found is None:
         raise RuntimeError(f"{tool} is not installed; install the Debian package 'ffmpeg'")
@@ -115,7 +115,7 @@ def probe(path: str | os.PathLike[str]) -> AudioInfo:
     if path.stat().st_size == 0:
         raise EmptyFileError(f"{path.name}: the file is empty (0 bytes)")
     command = [
-        _require("ffprobe"),
+        require_tool("ffprobe"),
         "-v",
         "error",
         "-print_format",
@@ -158,7 +158,7 @@ def probe(path: str | os.PathLike[str]) -> AudioInfo:
 
 def _ffmpeg_pcm(path: Path, channels: int, rate: int) -> list[str]:
     return [
-        _require("ffmpeg"), "-nostdin", "-v", "error", "-i", str(path), "-map", "0:a:0", "-vn",
+        require_tool("ffmpeg"), "-nostdin", "-v", "error", "-i", str(path), "-map", "0:a:0", "-vn",
         "-ac", str(channels), "-ar", str(rate), "-f", "f32le", "-acodec", "pcm_f32le", "pipe:1",
     ]
 

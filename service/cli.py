@@ -56,6 +56,9 @@ class _Progress:
         self.steps = (*steps, "scoring")
         self._show(f"0/{len(self.steps)} steps, {steps[0]}")
 
+    def redacting(self) -> None:
+        self._show("masking personal data")
+
     def hook(self, step, artifact=None, *, completed=None, total=None):
         done = completed if completed is not None else self.steps.index(step) + 1
         self._show(f"{done}/{len(self.steps)} steps, {self.steps[done]}")
@@ -81,10 +84,24 @@ def _existing_file(path: str, what: str) -> None:
         raise FileNotFoundError(f"cannot read the {what} {path}: permission denied") from error
 
 
+def _recording_after_redact(args: argparse.Namespace) -> None:
+    """``callqa analyze --redact call.wav``: the bare --redact took the recording as its list."""
+    if args.audio is None and args.redact and Path(args.redact).is_file():
+        args.audio, args.redact = args.redact, "all"
+    if args.audio is None:
+        raise FileNotFoundError("no recording given: callqa analyze CALL.wav [--redact [KINDS]]")
+
+
 def cmd_analyze(args: argparse.Namespace) -> int:
+    _recording_after_redact(args)
     _existing_file(args.audio, "recording")
     if args.rules:
         _existing_file(args.rules, "rules file")
+    redact = None
+    if args.redact is not None:
+        from service.calls.redaction import parse_kinds
+
+        redact = parse_kinds(args.redact)
     with _Progress(Path(args.audio).name) as progress:
         from audio.pipeline import STEPS, analyze
         from scoring import config
@@ -94,6 +111,11 @@ def cmd_analyze(args: argparse.Namespace) -> int:
         progress.start(STEPS)
         analysis = analyze(args.audio, _analysis_options(args), hook=progress.hook)
         decision, scored = score_analysis(analysis, rules, override_agent=args.agent_speaker)
+        if redact:
+            from service.calls.redaction import redact_call
+
+            progress.redacting()
+            analysis, scored, _ = redact_call(analysis, scored, redact)
     from audio import export
     from service.calls.report import analysis_json, text_report
 
@@ -322,8 +344,8 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
 
     analyze = sub.add_parser("analyze", help="diarize, transcribe, measure tone and score a call")
-    analyze.add_argument("audio", help="the recording: any format ffmpeg reads (wav, mp3, ogg, "
-                         "flac, m4a, ...), mono or two-channel stereo")
+    analyze.add_argument("audio", nargs="?", help="the recording: any format ffmpeg reads (wav, "
+                         "mp3, ogg, flac, m4a, ...), mono or two-channel stereo")
     analyze.add_argument(
         "--agent-channel",
         choices=("left", "right"),
@@ -344,6 +366,14 @@ def build_parser() -> argparse.ArgumentParser:
         help="print the diarized transcript in this format instead",
     )
     analyze.add_argument("--rules", help="scoring rules TOML (default: shipped rules)")
+    analyze.add_argument(
+        "--redact", nargs="?", const="all", metavar="KINDS",
+        help="mask personal data in everything printed (transcript, words, quotes, exports): "
+        "every kind, or only those listed, e.g. --redact card_number,ssn. Kinds: "
+        "card_number, security_code, expiry_date, ssn, bank_account, routing_number, email, "
+        "phone_number, date_of_birth, street_address, person_name. Flags and the score are "
+        "computed before masking",
+    )
     analyze.add_argument("--num-speakers", type=int, default=2,
                          help="mono: how many people speak (default 2)")
     analyze.add_argument("--min-speakers", type=int, help="mono: at least this many speakers")

@@ -130,3 +130,42 @@ def test_keys_create_says_when_it_starts_a_new_database(tmp_path):
     database = (tmp_path / "callqa-data" / "callqa.db").resolve()
     assert f"no database at {database}: creating a new one" in runs[0].stderr
     assert "no database" not in runs[1].stderr
+
+
+PAYMENT_LINES = (
+    ("agent", "Thanks for calling Northgate Energy. Can I take the card number for the payment?"),
+    ("customer", "Yes. It's four one one one, one one one one, one one one one, one one one one."),
+    ("agent", "Thank you. And the three digit security code on the back?"),
+    ("customer", "Seven three two."),
+    ("agent", "Lovely, that payment has gone through. Is there anything else?"),
+)
+
+
+def test_analyze_redact_leaves_no_card_number_in_any_output(tmp_path):
+    """A call rendered with Piper and analysed for real: with --redact, the JSON report, the text
+    report and the exports carry placeholders where the card number and code were spoken."""
+    from bench.synth import Line, render
+
+    call = render([Line(s, t) for s, t in PAYMENT_LINES], tmp_path, "payment")
+    plain = _run("analyze", str(call.stereo_path))
+    assert plain.returncode == 0, plain.stderr
+    heard = " ".join(s["text"] for s in json.loads(plain.stdout)["segments"])
+    digits = "".join(c for c in heard if c.isdigit())
+    assert "1111" in digits or "one one" in heard.lower()  # the number is there unredacted
+
+    masked = _run("analyze", "--redact", str(call.stereo_path))
+    assert masked.returncode == 0, masked.stderr
+    report = json.loads(masked.stdout)
+    text = json.dumps(report)
+    assert "[CARD_NUMBER]" in text and "1111" not in text and "one one one" not in text.lower()
+    assert "732" not in text and "seven three two" not in text.lower()
+    assert report["flags"] == [] or all("1111" not in f["quote"] for f in report["flags"])
+    assert dict(report["options"])["redacted"].startswith("card_number")
+    assert report["score"] == json.loads(plain.stdout)["score"]
+    for fmt in ("srt", "vtt"):
+        exported = _run("analyze", str(call.stereo_path), "--redact", "card_number",
+                        "--export", fmt)
+        assert exported.returncode == 0 and "[CARD_NUMBER]" in exported.stdout
+        assert "1111" not in exported.stdout and "one one one" not in exported.stdout.lower()
+    refused = _run("analyze", str(call.stereo_path), "--redact", "cards")
+    assert refused.returncode == 2 and "unknown kind of personal data: cards" in refused.stderr

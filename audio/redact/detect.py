@@ -1,0 +1,137 @@
+"""Find the personal data said in a call, as spans of its words.
+
+    detect(words, kinds) -> Detection
+
+``words`` are the call's words in time order, each with its speaker; a span names the kind
+("card_number", ...), who said it, when (seconds) and which words (positions in ``words``).
+Numbers are read per speaker across turns, so "4111 ... [agent: go on] ... 1111 1111 1111" is
+one card number; Presidio reads each turn as written.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from audio.redact import engine, numbers, people, phrases
+from audio.redact.kinds import KINDS
+from audio.redact.spoken import FILLERS, Token, clean, tokens
+from audio.schema import Transcript, Word
+
+# when two findings claim a word, the first kind here keeps it
+PRIORITY = ("card_number", "ssn", "security_code", "expiry_date", "routing_number",
+            "bank_account", "phone_number", "date_of_birth", "email", "street_address",
+            "person_name")
+
+
+@dataclass(frozen=True)
+class PiiSpan:
+    kind: str
+    speaker: str
+    start: float
+    end: float
+    words: tuple[int, ...]  # positions in the call's words, ascending
+    rule: str  # which recogniser found it, e.g. "card_number/luhn", "presidio/PERSON"
+
+
+@dataclass(frozen=True)
+class Detection:
+    spans: tuple[PiiSpan, ...]
+    kinds: tuple[str, ...]  # what was looked for
+    engine: str  # recognisers and model versions
+
+
+def call_words(transcript: Transcript) -> list[Word]:
+    """The transcript's words in turn order, each carrying its turn's speaker."""
+    return [Word(w.text, w.start, w.end, w.probability, turn.speaker)
+            for turn in transcript.turns for w in turn.words]
+
+
+def detect(words: Sequence[Word], kinds: Sequence[str] = KINDS) -> Detection:
+    wanted = frozenset(kinds)
+    read = tokens([w.text for w in words])
+    lower = [t.text for t in read]
+
+    def context_of(word: int, reach: int | None = numbers.CONTEXT_WORDS) -> list[str]:
+        return lower[max(0, word - reach):word] if reach is not None else lower[:word]
+
+    def cut_in(previous: Token, token: Token) -> int:
+        """The other party's words between two of one speaker's: a question that names what
+        comes next ("and the account number?") ends a number however short it is."""
+        between = lower[previous.word + 1:token.word]
+        return numbers.MAX_CUT_IN_WORDS + 1 if numbers.nearest_cue(between) else len(between)
+
+    found: list[numbers.Found] = []
+    for speaker in dict.fromkeys(w.speaker for w in words):
+        stream = [read[i] for i, w in enumerate(words) if w.speaker == speaker]
+        times = [words[t.word].start for t in stream]
+        cased = [words[t.word].text for t in stream]
+        cuts = [0] + [cut_in(a, b) for a, b in zip(stream, stream[1:], strict=False)]
+        found += numbers.find(stream, times, cuts, context_of)
+        found += phrases.emails(stream) + phrases.addresses(stream)
+        def asked_before(i: int, stream=stream) -> list[str]:
+            return lower[stream[i - 1].word + 1 if i else 0:stream[i].word][-15:]
+
+        found += phrases.dates(stream, context_of)
+        found += people.names(stream, cased, context_of, asked_before)
+    found += _presidio(words, read, wanted)
+    found += people.everywhere(lower, found)
+    spans = _resolve([f for f in found if f.kind in wanted], words)
+    return Detection(spans, tuple(k for k in KINDS if k in wanted), engine.version())
+
+
+def _presidio(words: Sequence[Word], read: list[Token], kinds: frozenset[str]):
+    """Presidio on each turn's text, its character spans turned back into words."""
+    out: list[numbers.Found] = []
+    start = 0
+    while start < len(words):
+        end = start
+        while end + 1 < len(words) and words[end + 1].speaker == words[start].speaker:
+            end += 1
+        text, offsets = "", []
+        for i in range(start, end + 1):
+            piece = words[i].text if words[i].text.startswith(" ") else " " + words[i].text
+            offsets.append((len(text) + 1, len(text) + len(piece)))
+            text += piece
+        for hit in engine.analyse(text, kinds):
+            covered = tuple(start + k for k, (b, e) in enumerate(offsets)
+                            if b < hit.end and e > hit.begin
+                            and read[start + k].text not in people.HONORIFICS
+                            and read[start + k].text not in people.COMMON)
+            if hit.kind == "person_name" and covered and (
+                    (covered[0] > 0 and read[covered[0] - 1].text in people.BEFORE_AN_ORGANISATION)
+                    or not people.plausible([read[w].text for w in covered])):
+                continue  # "thanks for calling Brightwater", "Expiry date?": no person
+            if covered:
+                out.append(numbers.Found(hit.kind, covered, f"presidio/{hit.entity}"))
+        start = end + 1
+    return out
+
+
+def _resolve(found: list[numbers.Found], words: Sequence[Word]) -> tuple[PiiSpan, ...]:
+    """One kind per word (``PRIORITY``); a span is consecutive words of one kind, so a number
+    the other party cut into is two spans and their words stay."""
+    owner: dict[int, tuple[int, str]] = {}
+    for f in sorted(found, key=lambda f: PRIORITY.index(f.kind)):
+        for w in f.words:
+            owner.setdefault(w, (PRIORITY.index(f.kind), f.rule))
+    spans: list[PiiSpan] = []
+    run: list[int] = []
+    for w in sorted(owner):
+        if run and (owner[w] != owner[run[-1]] or w != run[-1] + 1):
+            spans.append(_span(run, owner, words))
+            run = []
+        run.append(w)
+    if run:
+        spans.append(_span(run, owner, words))
+    return tuple(span for span in spans if span is not None)
+
+
+def _span(run: list[int], owner, words: Sequence[Word]) -> PiiSpan | None:
+    edges = [i for i in run if clean(words[i].text) not in FILLERS]
+    if not edges:
+        return None
+    run = run[run.index(edges[0]):run.index(edges[-1]) + 1]  # "it's 4111 ..." keeps "it's"
+    kind = PRIORITY[owner[run[0]][0]]
+    return PiiSpan(kind, words[run[0]].speaker, words[run[0]].start, words[run[-1]].end,
+                   tuple(run), owner[run[0]][1])

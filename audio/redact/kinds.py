@@ -1,0 +1,55 @@
+"""The kinds of personal data callqa finds, their placeholders and the words that announce them."""
+
+from __future__ import annotations
+
+KINDS = ("card_number", "security_code", "expiry_date", "ssn", "bank_account", "routing_number",
+         "email", "phone_number", "date_of_birth", "street_address", "person_name")
+PLACEHOLDER = {kind: f"[{kind.upper()}]" for kind in KINDS}
+LABEL = {
+    "card_number": "card numbers", "security_code": "card security codes",
+    "expiry_date": "card expiry dates", "ssn": "social security numbers",
+    "bank_account": "bank account numbers", "routing_number": "routing numbers and sort codes",
+    "email": "e-mail addresses", "phone_number": "phone numbers",
+    "date_of_birth": "dates of birth", "street_address": "street addresses",
+    "person_name": "names of people",
+}
+
+# Words (lower case, as phrases of one to three words) that say what the next number is. The
+# nearest one before a number decides; "order number" and money words say it is none of ours.
+CUES: dict[str, tuple[str, ...]] = {
+    "card_number": ("card", "card number", "long number", "visa", "mastercard", "amex",
+                    "american express", "discover", "debit card", "credit card", "numbers on"),
+    "security_code": ("security code", "cvv", "cvc", "csc", "cvv2", "three digit", "three-digit",
+                      "three digits", "four digit", "four digits", "back of the card",
+                      "code on the back", "the back", "code", "digits on the back"),
+    "expiry_date": ("expiry", "expiration", "expires", "expire", "exp", "valid through",
+                    "valid thru", "valid until", "good through", "good thru", "end date",
+                    "expiry date", "expiration date"),
+    "ssn": ("social", "ssn", "social security", "s s n", "social security number"),
+    "routing_number": ("routing", "routing number", "aba", "transit", "sort code", "sortcode",
+                       "rooting number", "sore code", "sort-code"),
+    "bank_account": ("account number", "checking", "savings", "bank account", "direct deposit",
+                     "direct debit", "bank", "account"),
+    "phone_number": ("phone", "phone number", "reach you", "call you", "call back", "callback",
+                     "mobile", "cell", "landline", "contact number", "best number", "telephone",
+                     "text you", "number to reach", "ring you", "call me", "reach me"),
+    "date_of_birth": ("date of birth", "birth", "born", "birthday", "dob", "d o b", "birthdate"),
+    "none": ("order", "order number", "reference", "ref", "ticket", "case", "case number",
+             "confirmation", "tracking", "invoice", "policy number", "policy", "claim",
+             "claim number", "booking", "pounds", "dollars", "dollar", "cents", "pence", "quid",
+             "bucks", "percent", "minutes", "hours", "days", "model", "serial", "flight",
+             "member number", "membership", "customer number", "meter", "extension", "ext",
+             "pin", "postcode", "zip", "zip code", "room", "seat", "gate", "apartment", "suite",
+             "unit", "ending in", "ends in", "o'clock", "am", "pm",
+             "appointment", "engineer", "delivery", "deliver", "delivered", "arrive", "arrives",
+             "arriving", "booked", "visit", "scheduled", "due", "comes", "coming", "flying",
+             "depart", "departs", "leaving", "return", "returning", "starts", "started",
+             "paid", "charged", "billed", "renewal", "renews", "moved", "moving", "promo",
+             "discount", "voucher", "coupon", "tracking number", "id number", "student id",
+             "license", "licence", "registration", "plate", "vin"),
+}
+# a number is a bank account only in a call about banking: one of these said in the call so far
+BANK_WORDS = frozenset(["bank", "banks", "banking", "checking", "savings", "routing", "sort", "deposit", "debit", "wire", "iban", "swift"])
+# a cue names only what is said within this many words after it
+CUE_REACH = {"date_of_birth": 15, "security_code": 15, "expiry_date": 15}
+CUE_REACH_DEFAULT = 25

@@ -1,0 +1,289 @@
+"""Numbers said in a call, found as runs of one speaker's number words however they are spoken
+(numerals, words, "double five", fillers between, the other party cutting in, a turn break),
+then named by checksums (Luhn for cards, ABA for routing numbers) and by the nearest words before
+them that say what they are ("security code", "date of birth", "order number")."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from audio.redact.kinds import BANK_WORDS, CUE_REACH, CUE_REACH_DEFAULT, CUES
+from audio.redact.spoken import FILLERS, Token, digit_string, is_number, luhn_valid
+
+MAX_GAP_S = 8.0  # between two number words of one run (room for "go on" from the other party)
+MAX_FILLERS = 2  # words such as "um" or "and" inside a run
+CONTEXT_WORDS = 25  # how far back (both parties, in time order) a cue is looked for
+# words that speech recognition writes for a digit said inside a number ("four one for one")
+HOMOPHONES = {"for": "4", "to": "2", "too": "2", "won": "1", "ate": "8", "oh": "0", "o": "0"}
+CARD_DETAILS_WITHIN_S = 60.0  # expiry and code said this soon after a card number are its
+MAX_CUT_IN_WORDS = 5  # the other party saying more than this between two numbers ends the run
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """Consecutive tokens of a run that say ``digits`` ("forty one" -> "41")."""
+
+    first: int  # index into the stream's tokens
+    last: int
+    digits: str
+
+
+@dataclass(frozen=True)
+class Found:
+    kind: str
+    words: tuple[int, ...]  # word indices
+    rule: str
+
+
+def _numeric(tokens: list[Token], i: int) -> bool:
+    item = tokens[i]
+    if is_number(item):
+        return True
+    if item.text in HOMOPHONES and 0 < i < len(tokens) - 1:
+        return is_number(tokens[i - 1]) and is_number(tokens[i + 1])
+    return False
+
+
+def _as_number(item: Token) -> Token:
+    if is_number(item):
+        return item
+    return Token(item.word, item.text, HOMOPHONES[item.text])
+
+
+def card_brand_plausible(digits: str) -> bool:
+    """Lengths and leading digits that card schemes issue (Visa, Mastercard, Amex, Discover,
+    Diners, JCB): a Luhn check alone passes one digit string in ten."""
+    n = len(digits)
+    if digits[0] == "4":
+        return n in (13, 16, 19)
+    if digits[:2] in ("51", "52", "53", "54", "55") or 2221 <= int(digits[:4]) <= 2720:
+        return n == 16
+    if digits[:2] in ("34", "37"):
+        return n == 15
+    if digits.startswith("6011") or digits[:2] == "65" or 644 <= int(digits[:3]) <= 649:
+        return 16 <= n <= 19
+    if digits[:2] in ("36", "38") or 300 <= int(digits[:3]) <= 305:
+        return 14 <= n <= 19
+    if 3528 <= int(digits[:4]) <= 3589:
+        return 16 <= n <= 19
+    return False
+
+
+def runs(tokens: list[Token], times: list[float], cut_in: list[int]) -> list[list[int]]:
+    """Positions of number tokens grouped into runs, one speaker's tokens in time order;
+    ``cut_in[i]``: how many words the other party said just before token ``i``."""
+    out: list[list[int]] = []
+    current: list[int] = []
+    fillers = 0
+    for i in range(len(tokens)):
+        if current and cut_in[i] > MAX_CUT_IN_WORDS:
+            out.append(current)
+            current, fillers = [], 0
+        if _numeric(tokens, i):
+            if current and times[i] - times[current[-1]] > MAX_GAP_S:
+                out.append(current)
+                current = []
+            current.append(i)
+            fillers = 0
+        elif current and tokens[i].text in FILLERS and fillers < MAX_FILLERS:
+            fillers += 1
+        elif current:
+            out.append(current)
+            current, fillers = [], 0
+    if current:
+        out.append(current)
+    return out
+
+
+def chunks(tokens: list[Token], run: list[int]) -> list[Chunk]:
+    """The run cut where one number word ends: "double five" and "forty one" stay whole."""
+    out: list[Chunk] = []
+    start = 0
+    items = [_as_number(tokens[i]) for i in run]
+    while start < len(items):
+        end = start
+        if items[start].repeat and end + 1 < len(items) or (items[start].tens and end + 1 < len(items) and not items[end + 1].typed
+              and len(items[end + 1].digits) == 1 and items[end + 1].digits != "0"):
+            end += 1
+        digits = digit_string(items[start:end + 1])
+        if digits:
+            out.append(Chunk(run[start], run[end], digits))
+        start = end + 1
+    return out
+
+
+def _card_windows(parts: list[Chunk]) -> list[tuple[int, int]]:
+    """(first, last) chunk positions of every Luhn-valid card number, left to right."""
+    found, i = [], 0
+    while i < len(parts):
+        best = None
+        digits = ""
+        for j in range(i, len(parts)):
+            digits += parts[j].digits
+            if len(digits) > 19:
+                break
+            if (len(digits) >= 13 and card_brand_plausible(digits) and luhn_valid(digits)
+                    and (best is None or len(digits) in (15, 16))):
+                best = j
+        if best is None:
+            i += 1
+        else:
+            found.append((i, best))
+            i = best + 1
+    return found
+
+
+def nearest_cue(context: list[str]) -> list[str]:
+    """Kinds named by cue phrases in ``context`` (lower-case words, oldest first), nearest first."""
+    order: list[tuple[int, str]] = []
+    for kind, phrases in CUES.items():
+        best = None
+        for phrase in phrases:
+            words = phrase.split()
+            for end in range(len(context), len(words) - 1, -1):
+                if context[end - len(words):end] == words:
+                    distance = len(context) - end
+                    if distance <= CUE_REACH.get(kind, CUE_REACH_DEFAULT):
+                        best = distance if best is None else min(best, distance)
+                    break
+        if best is not None:
+            order.append((best, kind))
+    return [kind for _, kind in sorted(order)]
+
+
+def _named(digits: str, cues: list[str], banking: bool) -> str:
+    """What a number that is no card is, from its length and the cues before it ("" if none);
+    ``banking``: the call has spoken of banks, so an "account number" is a bank account."""
+    n = len(digits)
+    for kind in cues:
+        if kind == "none":
+            return ""
+        if kind == "card_number" and n >= 4:
+            return kind
+        if kind == "security_code" and n in (3, 4):
+            return kind
+        if kind == "expiry_date" and n in (3, 4, 6) and 1 <= int(digits[:2 if n != 3 else 1]) <= 12:
+            return kind
+        if kind == "ssn" and n == 9:
+            return kind
+        if kind == "routing_number" and (n == 9 or n == 6):
+            return kind
+        if kind == "bank_account" and 6 <= n <= 17 and banking:
+            return kind
+        if kind == "phone_number" and 7 <= n <= 15:
+            return kind
+        if kind == "date_of_birth" and n in (6, 8):
+            return kind
+    return ""
+
+
+def _typed_shape(tokens: list[Token], positions: list[int]) -> str:
+    """A kind its written shape alone gives away: 078-05-1120 is an SSN, 555-867-5309 a phone."""
+    if len(positions) != 1:
+        return ""
+    text = tokens[positions[0]].text
+    parts = text.split("-")
+    if [len(p) for p in parts] == [3, 2, 4]:
+        return "ssn"
+    if [len(p) for p in parts] in ([3, 3, 4], [3, 4]):
+        return "phone_number"
+    return ""
+
+
+def _plausible_phone(digits: str) -> bool:
+    """A number shaped like a US or UK phone number, said with no cue."""
+    if len(digits) == 10 and digits[0] in "23456789" and digits[3] in "23456789":
+        return True
+    return bool(len(digits) == 11 and (digits.startswith("07") or digits.startswith("01") or digits.startswith("02") or digits.startswith("1")))
+
+
+def find(tokens: list[Token], times: list[float], cut_in: list[int], context_of) -> list[Found]:
+    """Numbers in one speaker's ``tokens`` (``times``: each token's start, seconds; ``cut_in``:
+    the other party's words just before each, or a large number where those words ask for
+    something) that are personal data. ``context_of(word, reach)`` gives the lower-case words
+    said before that word, by either party, oldest first: ``reach`` of them, or all if None."""
+    out: list[Found] = []
+    last_card_s = None
+    for run in runs(tokens, times, cut_in):
+        parts = chunks(tokens, run)
+        taken = [False] * len(parts)
+        card_recently = last_card_s is not None and \
+            times[run[0]] - last_card_s <= CARD_DETAILS_WITHIN_S
+        for first, last in _card_windows(parts):
+            words = tuple(tokens[p].word for p in range(parts[first].first, parts[last].last + 1))
+            out.append(Found("card_number", words, "card_number/luhn"))
+            last_card_s = times[parts[last].last]
+            for k in range(first, last + 1):
+                taken[k] = True
+        # what is left is split where the card number was; each piece is named by its cues
+        piece: list[int] = []
+        for k in range(len(parts) + 1):
+            if k < len(parts) and not taken[k]:
+                piece.append(k)
+                continue
+            if piece:
+                out.extend(_piece(tokens, parts, piece, context_of,
+                                  after_card=any(taken[:piece[0]]) or card_recently))
+            piece = []
+    return out
+
+
+def _piece(tokens, parts, piece, context_of, after_card: bool) -> list[Found]:
+    positions = list(range(parts[piece[0]].first, parts[piece[-1]].last + 1))
+    digits = "".join(parts[k].digits for k in piece)
+    words = tuple(tokens[p].word for p in positions)
+    shape = _typed_shape(tokens, positions)
+    if shape:
+        return [Found(shape, words, f"{shape}/written_shape")]
+    cues = nearest_cue(context_of(words[0]))
+    if cues[:1] == ["none"]:
+        return []  # "your order number is ...", "between eight and ten"
+    named = [k for k in cues if k != "none"][:1]
+    if (after_card and named in ([], ["expiry_date"], ["security_code"], ["card_number"])) \
+            or {"expiry_date", "security_code"} & set(cues):
+        # a card's details after its number, or asked for: expiry, then the code ("0927 123")
+        split = _after_card(parts, piece, tokens, cues)
+        if split:
+            return split
+    if named == ["date_of_birth"] and _spoken_date([parts[k].digits for k in piece]):
+        return [Found("date_of_birth", words, "date_of_birth/spoken_digits")]
+    banking = bool(BANK_WORDS.intersection(context_of(words[0], None)))
+    kind = _named(digits, cues, banking)
+    if kind:
+        return [Found(kind, words, f"{kind}/said_after_cue")]
+    if not cues and _plausible_phone(digits):
+        return [Found("phone_number", words, "phone_number/shape")]
+    return []
+
+
+def _spoken_date(chunks_said: list[str]) -> bool:
+    """Month, day and year said as numbers ("seven four ninety two", "ten twenty three eighty
+    eight"), either order of month and day."""
+    if len(chunks_said) != 3 or len(chunks_said[2]) not in (2, 4):
+        return False
+    first, second = int(chunks_said[0]), int(chunks_said[1])
+    return (1 <= first <= 12 and 1 <= second <= 31) or (1 <= first <= 31 and 1 <= second <= 12)
+
+
+def _after_card(parts, piece, tokens, cues: list[str]) -> list[Found]:
+    """A card's expiry (MMYY) and security code (3-4 digits), together or alone."""
+    digits = "".join(parts[k].digits for k in piece)
+    out: list[Found] = []
+    for cut in range(1, len(piece)):
+        head = "".join(parts[k].digits for k in piece[:cut])
+        tail = "".join(parts[k].digits for k in piece[cut:])
+        if len(head) == 4 and 1 <= int(head[:2]) <= 12 and len(tail) in (3, 4):
+            for kind, ks in (("expiry_date", piece[:cut]), ("security_code", piece[cut:])):
+                words = tuple(tokens[p].word for p in range(parts[ks[0]].first,
+                                                             parts[ks[-1]].last + 1))
+                out.append(Found(kind, words, f"{kind}/after_card"))
+            return out
+    words = tuple(tokens[p].word for p in range(parts[piece[0]].first, parts[piece[-1]].last + 1))
+    asked = [k for k in cues if k in ("expiry_date", "security_code")][:1]
+    if len(digits) in (3, 4) and asked == ["security_code"]:
+        return [Found("security_code", words, "security_code/after_card")]
+    if len(digits) == 4 and 1 <= int(digits[:2]) <= 12:
+        return [Found("expiry_date", words, "expiry_date/after_card")]
+    if len(digits) == 3 and asked != ["expiry_date"]:
+        return [Found("security_code", words, "security_code/after_card")]
+    return out

@@ -1,0 +1,183 @@
+"""Names of people said in a call, as speech recognition writes them: often lower case, so a
+name is known by where it is said ("my name is ...", the answer to "who am I speaking with?",
+"thanks, ..."), by the 1990 US census lists of first names and surnames (``names`` package,
+MIT), and, once found, everywhere else it is said in the call. Spelled names ("s m i t h",
+"R-A-M-A-N") count when a name is being given."""
+
+from __future__ import annotations
+
+import functools
+import re
+from pathlib import Path
+
+from audio.redact.numbers import Found
+from audio.redact.spoken import FILLERS, Token
+
+COMMON = frozenset(["a", "an", "the", "i", "you", "he", "she", "it", "we", "they", "me", "my", "your", "his", "her", "our", "their", "this", "that", "these", "those", "is", "are", "was", "were", "be", "been", "being", "am", "do", "does", "did", "have", "has", "had", "not", "no", "yes", "yeah", "just", "really", "very", "so", "calling", "ringing", "phoning", "about", "from", "with", "for", "to", "of", "on", "in", "at", "by", "sorry", "afraid", "here", "there", "going", "trying", "looking", "wondering", "hoping", "still", "also", "again", "now", "well", "okay", "ok", "right", "sure", "good", "great", "fine", "happy", "glad", "pleased", "speaking", "sir", "madam", "dear", "mate", "love", "ma'am", "thanks", "thank", "hello", "hi", "hey", "bye", "um", "uh", "er", "actually", "only", "gonna", "wanna", "customer", "service", "support", "billing", "account", "team", "department", "manager", "supervisor", "agent", "called", "call", "number", "card", "code", "expiry", "expiration", "date", "birth", "address", "email", "phone", "mobile", "how", "can", "may", "what", "who", "where", "when", "why", "could", "would", "will", "shall", "should", "help", "and", "or", "but", "if", "then", "than", "as", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "all", "any", "some", "every", "new", "old", "first", "last", "next", "back", "calling", "ringing", "name", "full", "i'm", "i've", "i'll", "i'd", "you're", "you've", "you'll", "it's", "that's", "there's", "we're", "we've", "they're", "don't", "can't", "won't", "isn't", "wasn't", "didn't", "doesn't", "haven't", "what's", "who's", "here's", "let's", "today", "tomorrow", "please", "morning", "afternoon", "evening", "line", "speaking", "talking", "work", "office", "home", "bank", "ready", "go", "over"])
+HONORIFICS = frozenset(["mr", "mr.", "mrs", "mrs.", "ms", "ms.", "miss", "dr", "dr.", "doctor", "sir", "madam", "mister"])
+BEFORE_AN_ORGANISATION = frozenset(["calling", "at", "from"])
+# what is said just before a name
+STRONG_CUES = (("my", "name", "is"), ("my", "name's"), ("name", "is"), ("name's",),
+               ("mister",), ("mr",), ("mrs",), ("ms",), ("miss",), ("doctor",), ("dr",))
+WEAK_CUES = (("this", "is"), ("speaking", "with"), ("talking", "to"), ("speak", "to"), ("i'm",),
+             ("i", "am"), ("it's",), ("its",), ("call", "me"), ("husband",), ("wife",),
+             ("son",), ("daughter",), ("thanks",), ("thank", "you"), ("hi",), ("hello",),
+             ("hey",), ("bye",), ("cheers",), ("partner",), ("mum",), ("mom",), ("dad",),
+             ("mother",), ("father",), ("brother",), ("sister",), ("beneficiary",),
+             ("worker",), ("agent",), ("officer",), ("nurse",), ("advisor",), ("adviser",),
+             ("representative",), ("rep",), ("colleague",), ("manager",), ("supervisor",))
+# cues so common that the word after them is a name only if it is a census first name
+LOOSE_CUES = (("sorry",), ("okay",), ("great",), ("with",), ("and",), ("for",), ("ask", "for"),
+              ("is", "this"), ("is", "it"), ("names",), ("named",), ("called",), ("under",))
+NAME_QUESTIONS = (("name",), ("names",), ("surname",), ("who", "am", "i"), ("who", "do", "i"),
+                  ("who's", "calling"), ("who", "is", "calling"), ("whom", "am", "i"))
+SPELLING_CUES = frozenset(["spell", "spelled", "spelt", "spelling", "surname", "name", "that's", "thats"])
+_WORDLIKE = re.compile(r"^[a-z][a-z'\-]*$")
+_SPELLED_TOKEN = re.compile(r"^(?:[a-z]-){2,}[a-z]$")
+MAX_NAME_WORDS = 3
+SURNAME_RANK = 30_000  # census surnames this common or more are taken after a first name
+
+
+@functools.cache
+def census() -> tuple[frozenset[str], frozenset[str]]:
+    """(first names, surnames) in lower case, from the ``names`` package's census files."""
+    import names
+
+    root = Path(names.__file__).parent
+
+    def read(name: str, limit: int | None = None) -> frozenset[str]:
+        out = set()
+        for line in (root / name).read_text().splitlines():
+            parts = line.split()
+            if parts and (limit is None or int(parts[3]) <= limit):
+                out.add(parts[0].lower())
+        return frozenset(out)
+
+    first = read("dist.male.first") | read("dist.female.first")
+    return first - COMMON, read("dist.all.last", SURNAME_RANK) - COMMON
+
+
+def _nameish(token: Token) -> bool:
+    return bool(_WORDLIKE.match(token.text)) and token.text not in COMMON \
+        and token.text not in FILLERS and token.text not in HONORIFICS
+
+
+def _capitalised(cased: str) -> bool:
+    word = cased.strip(" ,.?!;:\"'")
+    return word[:1].isupper() and not word.isupper()
+
+
+def _matches(tokens: list[Token], i: int, phrase: tuple[str, ...]) -> bool:
+    return tuple(t.text for t in tokens[i:i + len(phrase)]) == phrase
+
+
+def _same_turn(tokens: list[Token], a: int, b: int) -> bool:
+    """No word of the other party between positions ``a`` < ``b`` of one speaker's tokens."""
+    return tokens[b].word - tokens[a].word == b - a
+
+
+def _take(tokens: list[Token], cased: list[str], start: int, cue: str) -> list[int]:
+    """Positions of a name said from ``start``: up to three name-like words of one turn. After a
+    strong cue the first may be any such word; after a weak one it must be capitalised or a
+    census first name; after a loose one a census first name. The rest: capitalised or census
+    names."""
+    first_names, surnames = census()
+    taken: list[int] = []
+    for j in range(start, min(start + MAX_NAME_WORDS, len(tokens))):
+        if j > start and not _same_turn(tokens, start, j):
+            break
+        token = tokens[j]
+        if not _nameish(token):
+            break
+        known = token.text in first_names if not taken else (
+            token.text in surnames or token.text in first_names)
+        allowed = {"strong": True, "weak": _capitalised(cased[j]) or known,
+                   "loose": known}[cue] if not taken else (_capitalised(cased[j]) or known)
+        if not allowed:
+            break
+        taken.append(j)
+        if cased[j].rstrip().endswith((",", ".", "?", "!")):
+            break
+    return taken
+
+
+def names(tokens: list[Token], cased: list[str], context_of, asked_before) -> list[Found]:
+    """Names in one speaker's ``tokens`` (``cased``: each as written); ``context_of(word,
+    reach)`` as for numbers: the words before, both parties; ``asked_before(i)``: the other
+    party's words just before token ``i`` (their turn, when ``i`` starts one of ours)."""
+    out: list[Found] = []
+    for i in range(len(tokens)):
+        for cue in STRONG_CUES + WEAK_CUES + LOOSE_CUES:
+            end = i + len(cue)
+            if end >= len(tokens) or not _matches(tokens, i, cue) or not _same_turn(tokens, i, end):
+                continue
+            if cue not in STRONG_CUES and cased[end - 1].rstrip().endswith((".", "?", "!")):
+                continue  # "Thank you. Unfortunately ...": a new sentence, not a name
+            strength = "strong" if cue in STRONG_CUES else "weak" if cue in WEAK_CUES else "loose"
+            taken = _take(tokens, cased, end, strength)
+            if taken:
+                out.append(_found(tokens, taken, "person_name/after_cue"))
+        if (i + 1 < len(tokens) and tokens[i + 1].text == "speaking" and _same_turn(tokens, i, i + 1)
+                and _nameish(tokens[i]) and (_capitalised(cased[i]) or tokens[i].text in census()[0])):
+            out.append(_found(tokens, [i], "person_name/speaking"))  # "Fiona speaking"
+        if i == 0 or not _same_turn(tokens, i - 1, i):
+            out += _answer_to_name_question(tokens, cased, i, asked_before(i))
+    return out + _spelled(tokens, out, context_of)
+
+
+def plausible(words_lower: list[str]) -> bool:
+    """A name the named-entity model found holds a census first name or surname."""
+    first_names, surnames = census()
+    return any(w in first_names or w in surnames for w in words_lower if w not in COMMON)
+
+
+def _answer_to_name_question(tokens, cased, start, asked: list[str]) -> list[Found]:
+    """The turn from ``start`` answers "and your name?": its first name-like words are one."""
+    if not any(asked[k:k + len(q)] == list(q) for q in NAME_QUESTIONS for k in range(len(asked))):
+        return []
+    j = start
+    while j < len(tokens) and _same_turn(tokens, start, j) and j - start < 5 and (
+            tokens[j].text in FILLERS or tokens[j].text in ("it's", "its", "this", "i'm", "my",
+                                                             "name", "name's", "sure", "oh")):
+        j += 1
+    if j >= len(tokens) or not _same_turn(tokens, start, j):
+        return []
+    taken = _take(tokens, cased, j, "strong")
+    return [_found(tokens, taken, "person_name/answer")] if taken else []
+
+
+def _spelled(tokens, found: list[Found], context_of) -> list[Found]:
+    """Letters spelled out ("p a c h e c o", "R-A-M-A-N") when a name is being given."""
+    named_words = {w for f in found for w in f.words}
+    out: list[Found] = []
+    i = 0
+    while i < len(tokens):
+        if _SPELLED_TOKEN.match(tokens[i].text):
+            run = [i]
+        else:
+            run = []
+            while i + len(run) < len(tokens) and len(tokens[i + len(run)].text) == 1 \
+                    and tokens[i + len(run)].text.isalpha() and (
+                        not run or _same_turn(tokens, i, i + len(run))):
+                run.append(i + len(run))
+            if len(run) < 3:
+                i += 1
+                continue
+        before = context_of(tokens[i].word, 15)
+        near_name = any(w in named_words for w in range(tokens[i].word - 15, tokens[i].word))
+        if near_name or SPELLING_CUES.intersection(before):
+            out.append(_found(tokens, run, "person_name/spelled"))
+        i = run[-1] + 1
+    return out
+
+
+def _found(tokens: list[Token], positions: list[int], rule: str) -> Found:
+    return Found("person_name", tuple(tokens[p].word for p in positions), rule)
+
+
+def everywhere(words_lower: list[str], found: list[Found]) -> list[Found]:
+    """Every other place in the call where a name already found is said again."""
+    said = {words_lower[w] for f in found if f.kind == "person_name" for w in f.words}
+    said = {w for w in said if len(w) >= 3 and w not in COMMON and _WORDLIKE.match(w)}
+    return [Found("person_name", (i,), "person_name/said_again")
+            for i, w in enumerate(words_lower) if w in said]

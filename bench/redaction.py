@@ -1,0 +1,162 @@
+"""How much personal data redaction finds and how much else it masks (issue 13).
+
+    .venv/bin/python -m bench.redaction                      # the frozen PII test set, from text
+    .venv/bin/python -m bench.redaction --set bench/pii_dev.json --out /tmp/dev.md  # development set
+
+A set is ``{"_about", name: {"turns": [[speaker, text]], "pii": [[turn, span, kind]]}}``
+(``bench/pii_test_v1.json``, written by an author who saw no code; checksum pinned in
+tests/test_bench_redaction.py). Each turn is read as words said at 2.6 words a second. A labelled
+item counts as found when every word of it is masked (under any placeholder: nothing of it is
+left in the clear); "as its kind" when the placeholder is also the right one. Words wrongly
+masked: masked words outside every labelled item, over all words. Timing: detection of a
+5-minute call (calls joined up to 5 minutes of speech) against the analysis time of a 5-minute
+stereo call from bench/results/benchmark.md. Writes ``bench/results/redaction.md``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+from audio.redact.detect import detect
+from audio.redact.kinds import KINDS
+from audio.schema import Word
+from bench.run import RESULTS
+
+FROZEN = Path(__file__).with_name("pii_test_v1.json")
+WORDS_PER_S = 2.6
+FIVE_MINUTE_ANALYSIS_S = 28.5  # stereo RTF 0.095 at 5 minutes (bench/results/benchmark.md)
+TARGET_RECALL = {"card_number": 1.0, "ssn": 1.0}
+TARGET_OTHER = 0.95
+TARGET_WRONGLY_MASKED = 0.01
+
+
+def load(path: Path) -> dict:
+    data = json.loads(path.read_text())
+    data.pop("_about", None)
+    return data
+
+
+def words_of(turns: list[list[str]], start: float = 0.0):
+    """Each turn's whitespace-separated words, timed; and for each word (turn, char range)."""
+    words, where, clock = [], [], start
+    for index, (speaker, text) in enumerate(turns):
+        for match in re.finditer(r"\S+", text):
+            words.append(Word(" " + match.group(0), round(clock, 2),
+                              round(clock + 1 / WORDS_PER_S - 0.05, 2), 1.0, speaker))
+            where.append((index, match.start(), match.end()))
+            clock += 1 / WORDS_PER_S
+        clock += 0.5
+    return words, where, clock
+
+
+def labelled_items(call: dict, where) -> list[tuple[str, set[int]]]:
+    """(kind, word positions) of each labelled item."""
+    items = []
+    for turn, span, kind in call["pii"]:
+        begin = call["turns"][turn][1].find(span)
+        end = begin + len(span)
+        positions = {i for i, (t, b, e) in enumerate(where) if t == turn and b < end and e > begin}
+        items.append((kind, positions))
+    return items
+
+
+def evaluate(data: dict) -> dict:
+    found, found_kind, total = Counter(), Counter(), Counter()
+    wrongly, all_words, missed, extra = 0, 0, [], []
+    for name, call in data.items():
+        words, where, _ = words_of(call["turns"])
+        spans = detect(words).spans
+        masked = {w: s.kind for s in spans for w in s.words}
+        items = labelled_items(call, where)
+        inside = set().union(*(p for _, p in items)) if items else set()
+        for kind, positions in items:
+            total[kind] += 1
+            if positions <= set(masked):
+                found[kind] += 1
+                found_kind[kind] += all(masked[p] == kind for p in positions)
+            else:
+                missed.append((name, kind, " ".join(words[p].text.strip()
+                                                     for p in sorted(positions))))
+        all_words += len(words)
+        for position, kind in masked.items():
+            if position not in inside:
+                wrongly += 1
+                extra.append((name, kind, words[position].text.strip()))
+    return {"found": found, "found_kind": found_kind, "total": total, "wrongly": wrongly,
+            "words": all_words, "missed": missed, "extra": extra}
+
+
+def timing(data: dict) -> tuple[float, float, int]:
+    """(first call with models loading, a 5-minute call, its words) in seconds."""
+    start = time.perf_counter()
+    first = next(iter(data.values()))
+    detect(words_of(first["turns"])[0])
+    cold = time.perf_counter() - start
+    words, clock = [], 0.0
+    for call in data.values():
+        more, _, clock = words_of(call["turns"], clock)
+        words += more
+        if clock >= 300:
+            break
+    start = time.perf_counter()
+    detect(words)
+    return cold, time.perf_counter() - start, len(words)
+
+
+def report(path: Path, result: dict, cold: float, five: float, five_words: int) -> str:
+    found, found_kind, total = result["found"], result["found_kind"], result["total"]
+    lines = [f"<!-- python -m bench.redaction --set {path.name} -->",
+             f"## Redaction from text: {path.name}", "",
+             "| kind | items | masked | recall | as its kind | target |", "|---|---|---|---|---|---|"]
+    for kind in KINDS:
+        if not total[kind]:
+            continue
+        recall = found[kind] / total[kind]
+        target = TARGET_RECALL.get(kind, TARGET_OTHER)
+        verdict = "met" if recall >= target else f"missed by {target - recall:.2f}"
+        lines.append(f"| {kind} | {total[kind]} | {found[kind]} | {recall:.2f} | "
+                     f"{found_kind[kind] / total[kind]:.2f} | {target:.2f} ({verdict}) |")
+    all_found, all_total = sum(found.values()), sum(total.values())
+    lines.append(f"| all | {all_total} | {all_found} | {all_found / all_total:.2f} | "
+                 f"{sum(found_kind.values()) / all_total:.2f} | |")
+    share = result["wrongly"] / result["words"]
+    verdict = "met" if share < TARGET_WRONGLY_MASKED else \
+        f"missed by {share - TARGET_WRONGLY_MASKED:.4f}"
+    lines += ["", f"Words wrongly masked: {result['wrongly']} of {result['words']} "
+              f"({share:.2%}; target under 1%, {verdict}).", "",
+              f"Time: {cold:.1f} s for the first call (loading spaCy and Presidio, once per "
+              f"process); {five:.2f} s for a 5-minute call ({five_words} words), "
+              f"{five / FIVE_MINUTE_ANALYSIS_S:.1%} of the {FIVE_MINUTE_ANALYSIS_S} s a 5-minute "
+              f"stereo call takes to analyse (target under 5%).", ""]
+    if result["missed"]:
+        lines += ["Missed items (kind: words):", ""]
+        lines += [f"- {name}: {kind}: {text}" for name, kind, text in result["missed"]]
+        lines.append("")
+    if result["extra"]:
+        lines += ["Words masked that were no personal data (kind: word):", ""]
+        lines += [f"- {name}: {kind}: {text}" for name, kind, text in result["extra"]]
+    return "\n".join(lines) + "\n"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--set", type=Path, default=FROZEN, help="labelled calls (JSON)")
+    parser.add_argument("--out", type=Path, default=RESULTS / "redaction.md")
+    args = parser.parse_args(argv)
+    data = load(args.set)
+    print(f"{len(data)} calls from {args.set}", file=sys.stderr)
+    cold, five, five_words = timing(data)
+    text = report(args.set, evaluate(data), cold, five, five_words)
+    args.out.write_text(text)
+    print(text)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

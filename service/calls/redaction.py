@@ -1,0 +1,67 @@
+"""Redaction of one analysed call: flags and the score are computed on what was said, then every
+text that leaves the scorer (the transcript, its words, each segment, each flag's quote) has the
+personal data of the kinds asked for replaced by typed placeholders."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Sequence
+
+from audio.redact.detect import Detection, call_words, detect
+from audio.redact.kinds import KINDS
+from audio.redact.mask import mask_quote, masked_spans_of_turns, redact_transcript
+from audio.schema import CallAnalysis
+from scoring.schema import ScoredCall
+from service.errors import Invalid
+
+
+def parse_kinds(text: str | None) -> tuple[str, ...]:
+    """``--redact`` with no value means every kind; else a comma-separated list of kinds."""
+    if text is None or text.strip() in ("", "all"):
+        return KINDS
+    kinds = tuple(dict.fromkeys(k.strip().lower().replace("-", "_") for k in text.split(",")
+                                if k.strip()))
+    unknown = [k for k in kinds if k not in KINDS]
+    if unknown:
+        raise Invalid(f"unknown kind of personal data: {', '.join(unknown)} "
+                       f"(known: {', '.join(KINDS)})", code="unknown_redaction_kind")
+    return kinds
+
+
+def redact_call(
+    analysis: CallAnalysis, scored: ScoredCall, kinds: Sequence[str]
+) -> tuple[CallAnalysis, ScoredCall, Detection]:
+    """``analysis`` and ``scored`` with personal data masked in every text they carry; the
+    flags, their times and the score are unchanged."""
+    detection = detect(call_words(analysis.transcript), kinds)
+    turns = masked_spans_of_turns(analysis.transcript, detection)
+    redacted = redact_transcript(analysis.transcript, detection)
+    segments = tuple(
+        dataclasses.replace(segment, text=turn.text)
+        for segment, turn in zip(scored.segments, redacted.turns, strict=True)
+    )
+    flags = tuple(
+        dataclasses.replace(flag, quote=_masked_quote(flag, analysis, turns))
+        for flag in scored.flags
+    )
+    options = (*analysis.options, ("redacted", ",".join(detection.kinds)),
+               ("redaction_engine", detection.engine))
+    return (dataclasses.replace(analysis, transcript=redacted, options=options),
+            dataclasses.replace(scored, segments=segments, flags=flags), detection)
+
+
+def _masked_quote(flag, analysis: CallAnalysis, turns) -> str:
+    """The quote masked with the turn it was cut from (the turn around the flag's start)."""
+    if not flag.quote:
+        return flag.quote
+    best = None
+    for turn, (text, ranges) in zip(analysis.transcript.turns, turns, strict=True):
+        if turn.start - 0.5 <= flag.start <= turn.end + 0.5 and flag.quote in text:
+            best = (text, ranges)
+            break
+    if best is None:  # a quote spanning turns: mask the masked words of every turn in it
+        quote = flag.quote
+        for text, ranges in turns:
+            quote = mask_quote(quote, text, ranges) if ranges else quote
+        return quote
+    return mask_quote(flag.quote, *best)

@@ -1,0 +1,177 @@
+"""Personal data found in what was said, and masked: numbers said any way and across turns,
+phrases (e-mail, addresses, dates, names), the placeholders in words, quotes and audio.
+
+The examples here are development examples written with the recognisers; the frozen PII test
+set (bench/pii_test_v1.json) measures them and is never used here."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+from audio.redact.detect import call_words, detect
+from audio.redact.mask import mask_file, mask_quote, masked_spans_of_turns, redact_transcript
+from audio.redact.spoken import digit_string, luhn_valid, tokens
+from audio.schema import Transcript, Turn, Word
+
+
+def transcript(*turns: tuple[str, str]) -> Transcript:
+    """Turns said at 0.35 s a word with 0.5 s between turns."""
+    out, clock = [], 0.0
+    for speaker, text in turns:
+        words = []
+        for piece in text.split():
+            words.append(Word(" " + piece, round(clock, 2), round(clock + 0.3, 2), 0.9))
+            clock += 0.35
+        out.append(Turn(speaker, words[0].start, words[-1].end, tuple(words)))
+        clock += 0.5
+    return Transcript(tuple(out), "en", clock, ("agent", "customer"))
+
+
+def found(call: Transcript, kinds=None) -> list[tuple[str, str]]:
+    words = call_words(call)
+    detection = detect(words) if kinds is None else detect(words, kinds)
+    return [(s.kind, "".join(words[i].text for i in s.words).strip()) for s in detection.spans]
+
+
+def test_spoken_digits_read_as_numbers():
+    assert digit_string(tokens(["four", "one", "one", "one"])) == "4111"
+    assert digit_string(tokens(["forty", "one", "eleven"])) == "4111"
+    assert digit_string(tokens(["double", "five", "oh", "nine"])) == "5509"
+    assert digit_string(tokens(["4111-1111", "triple", "eight"])) == "41111111888"
+    assert luhn_valid("4111111111111111") and not luhn_valid("4111111111111112")
+
+
+def test_card_number_split_across_turns_and_cut_into_by_the_agent():
+    call = transcript(
+        ("agent", "Can I take the long card number please?"),
+        ("customer", "yeah it's four one one one, um, one one one one"),
+        ("agent", "go on"),
+        ("customer", "one one one one one one one one"),
+        ("agent", "and the expiry?"),
+        ("customer", "oh nine twenty seven and the security code is seven three two"),
+    )
+    spans = found(call)
+    assert ("card_number", "four one one one, um, one one one one") in spans
+    assert ("card_number", "one one one one one one one one") in spans
+    assert ("expiry_date", "oh nine twenty seven") in spans
+    assert ("security_code", "seven three two") in spans
+    assert not [text for kind, text in spans if "go on" in text]
+
+
+def test_written_card_numbers_and_what_is_not_a_card():
+    call = transcript(
+        ("customer", "the card is 4012 8888 8888 1881 and the other one 5555-5555-5555-4444"),
+        ("agent", "thanks. Your order number is 4111 1111 1111 1112 and the refund is "
+                  "forty five dollars ninety, on the card ending in 4444."),
+    )
+    spans = found(call)
+    assert ("card_number", "4012 8888 8888 1881") in spans
+    assert ("card_number", "5555-5555-5555-4444") in spans
+    assert all("1112" not in text and "forty" not in text and "4444." not in text
+               for _, text in spans)
+
+
+def test_ssn_routing_account_and_phone_named_by_the_words_before_them():
+    call = transcript(
+        ("agent", "Can I have your social security number?"),
+        ("customer", "sure, one two three, four five, six seven eight nine"),
+        ("agent", "and the routing number for the refund?"),
+        ("customer", "zero two one zero zero zero zero two one and the account number is "
+                     "1234567890"),
+        ("agent", "and a good phone number to reach you on?"),
+        ("customer", "four one five, double five five, oh one three two"),
+    )
+    spans = found(call)
+    assert ("ssn", "one two three, four five, six seven eight nine") in spans
+    assert ("routing_number", "zero two one zero zero zero zero two one") in spans
+    assert ("bank_account", "1234567890") in spans
+    assert ("phone_number", "four one five, double five five, oh one three two") in spans
+    assert found(transcript(("customer", "my social is 219-09-9998")))[0][0] == "ssn"
+
+
+def test_email_address_and_dates_said_aloud():
+    call = transcript(
+        ("customer", "it's jane dot doe seventy two at gmail dot com, and I live at one "
+                     "seventeen Maple Avenue apartment 4B"),
+        ("agent", "May I have your date of birth?"),
+        ("customer", "the third of March nineteen eighty one"),
+        ("agent", "Your engineer comes on the fifth of June."),
+    )
+    spans = found(call)
+    assert ("email", "jane dot doe seventy two at gmail dot com,") in spans
+    assert ("street_address", "one seventeen Maple Avenue apartment 4B") in spans
+    assert ("date_of_birth", "third of March nineteen eighty one") in spans
+    assert not [text for _, text in spans if "June" in text or "May" in text]
+
+
+def test_names_after_a_cue_and_from_the_named_entity_model():
+    call = transcript(
+        ("agent", "Thanks for calling Brightwater, this is Ben. Who am I speaking with?"),
+        ("customer", "hi my name is dana whitlock i'm calling about my bill"),
+        ("agent", "Thank you, Mrs Whitlock. I spoke to Priya Raman in billing yesterday."),
+    )
+    spans = found(call)
+    assert ("person_name", "Ben.") in spans
+    assert ("person_name", "dana whitlock") in spans
+    assert ("person_name", "Whitlock.") in spans
+    assert ("person_name", "Priya Raman") in spans
+    assert not [text for _, text in spans if "Brightwater" in text or "bill" in text]
+
+
+def test_only_the_kinds_asked_for():
+    call = transcript(("customer", "card 4111 1111 1111 1111, my name is Dana Whitlock"))
+    assert [k for k, _ in found(call, ["card_number"])] == ["card_number"]
+
+
+def test_placeholders_in_words_text_and_quotes_with_times_kept():
+    call = transcript(
+        ("agent", "What's the card number?"),
+        ("customer", "It's 4111 1111 1111 1111. Please hurry."),
+    )
+    detection = detect(call_words(call), ["card_number"])
+    masked = redact_transcript(call, detection)
+    turn = masked.turns[1]
+    assert turn.text == "It's [CARD_NUMBER]. Please hurry."
+    card = next(w for w in turn.words if w.text.strip() == "[CARD_NUMBER].")
+    assert card.start == call.turns[1].words[1].start and card.end == call.turns[1].words[4].end
+    text, ranges = masked_spans_of_turns(call, detection)[1]
+    assert mask_quote("It's 4111 1111 1111 1111.", text, ranges) == "It's [CARD_NUMBER]."
+    assert "4111" not in json.dumps([w.text for t in masked.turns for w in t.words])
+
+
+def test_audio_masked_on_every_channel_over_the_span_only(tmp_path):
+    import soundfile as sf
+
+    call = transcript(("customer", "it's 4111 1111 1111 1111 thanks"))
+    detection = detect(call_words(call), ["card_number"])
+    span = detection.spans[0]
+    rate = 8000
+    t = np.arange(int((call.duration_s + 1) * rate)) / rate
+    source = tmp_path / "call.wav"
+    sf.write(source, np.stack([0.5 * np.sin(2 * np.pi * 300 * t),
+                               0.5 * np.sin(2 * np.pi * 500 * t)], axis=1), rate)
+    for mode in ("silence", "tone"):
+        target = tmp_path / f"{mode}.flac"
+        mask_file(source, target, detection.spans, mode)
+        out, out_rate = sf.read(target, always_2d=True)
+        assert out_rate == rate and out.shape[1] == 2
+        inside = out[int(span.start * rate) + 10:int(span.end * rate) - 10]
+        assert inside.shape[0] > 0 and np.max(np.abs(inside)) <= 0.051
+        if mode == "tone":
+            assert np.max(np.abs(inside)) > 0.04
+        before = out[: int((span.start - 0.1) * rate)]
+        assert np.max(np.abs(before)) > 0.45  # the rest is untouched
+        assert np.max(np.abs(out[int((span.end + 0.1) * rate) + 1:])) > 0.45
+
+
+def test_kinds_to_redact_are_checked_before_anything_runs():
+    from service.calls.redaction import parse_kinds
+    from service.errors import Invalid
+
+    with pytest.raises(Invalid, match="unknown kind of personal data: cards"):
+        parse_kinds("card_number,cards")
+    assert parse_kinds("ssn, card-number") == ("ssn", "card_number")
+    assert len(parse_kinds(None)) == len(parse_kinds("all")) == 11
