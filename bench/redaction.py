@@ -5,7 +5,7 @@
 
 A set is ``{"_about", name: {"turns": [[speaker, text]], "pii": [[turn, span, kind]]}}``
 (``bench/pii_test_v1.json``, written by an author who saw no code; checksum pinned in
-tests/test_bench_redaction.py). Each turn is read as words said at 2.6 words a second. A labelled
+tests/test_redact.py). Each turn is read as words said at 2.6 words a second. A labelled
 item counts as found when every word of it is masked (under any placeholder: nothing of it is
 left in the clear); "as its kind" when the placeholder is also the right one. Words wrongly
 masked: masked words outside every labelled item, over all words. Timing: detection of a

@@ -175,3 +175,24 @@ def test_kinds_to_redact_are_checked_before_anything_runs():
         parse_kinds("card_number,cards")
     assert parse_kinds("ssn, card-number") == ("ssn", "card_number")
     assert len(parse_kinds(None)) == len(parse_kinds("all")) == 11
+
+
+def test_frozen_pii_test_set_is_unchanged():
+    """Written by an author who saw no code, before the detector was measured; never edit."""
+    import hashlib
+    from pathlib import Path
+
+    frozen = Path(__file__).resolve().parents[1] / "bench" / "pii_test_v1.json"
+    assert hashlib.sha256(frozen.read_bytes()).hexdigest() == \
+        "715f2af12541377d9777d2ac502078098a1dcdf7d12e7a6ac9d67b038f7383f0"
+
+
+def test_redaction_bench_scores_development_calls():
+    from bench import redaction
+
+    data = redaction.load(redaction.FROZEN.with_name("pii_dev.json"))
+    calls = dict(list(data.items())[:6])
+    result = redaction.evaluate(calls)
+    assert sum(result["total"].values()) >= 30
+    assert sum(result["found"].values()) / sum(result["total"].values()) >= 0.95
+    assert result["wrongly"] / result["words"] < 0.01
