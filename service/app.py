@@ -11,12 +11,14 @@ from service import docs, health, http_errors
 from service.auth import endpoints as keys
 from service.calls import endpoints as calls
 from service.desk import mount as desk
+from service.privacy import endpoints as privacy
 from service.reviews import endpoints as reviews
 from service.rules import endpoints as rules
 from service.settings import Settings, get_settings
 from service.webhooks import endpoints as webhooks
 
-ROUTERS = (calls.router, webhooks.router, reviews.router, rules.router, keys.router)
+ROUTERS = (calls.router, webhooks.router, reviews.router, rules.router, privacy.router,
+           keys.router)
 
 
 def create_app(

@@ -132,21 +132,10 @@ def test_keys_create_says_when_it_starts_a_new_database(tmp_path):
     assert "no database" not in runs[1].stderr
 
 
-PAYMENT_LINES = (
-    ("agent", "Thanks for calling Northgate Energy. Can I take the card number for the payment?"),
-    ("customer", "Yes. It's four one one one, one one one one, one one one one, one one one one."),
-    ("agent", "Thank you. And the three digit security code on the back?"),
-    ("customer", "Seven three two."),
-    ("agent", "Lovely, that payment has gone through. Is there anything else?"),
-)
-
-
-def test_analyze_redact_leaves_no_card_number_in_any_output(tmp_path):
-    """A call rendered with Piper and analysed for real: with --redact, the JSON report, the text
-    report and the exports carry placeholders where the card number and code were spoken."""
-    from bench.synth import Line, render
-
-    call = render([Line(s, t) for s, t in PAYMENT_LINES], tmp_path, "payment")
+def test_analyze_redact_leaves_no_card_number_in_any_output(payment_call):
+    """A call rendered with Piper and analysed for real: with --redact, the JSON report and the
+    exports carry placeholders where the card number and code were spoken."""
+    call = payment_call
     plain = _run("analyze", str(call.stereo_path))
     assert plain.returncode == 0, plain.stderr
     heard = " ".join(s["text"] for s in json.loads(plain.stdout)["segments"])

@@ -22,7 +22,7 @@ router = APIRouter(prefix="/api/v1", tags=["calls"])
 
 MEDIA_TYPES = {
     "opus": "ogg", "vorbis": "ogg", "pcm_s16le": "wav", "pcm_mulaw": "wav", "mp3": "mpeg",
-    "aac": "mp4",
+    "aac": "mp4", "flac": "flac",
 }
 TEXT_FORMATS = {"srt": "application/x-subrip", "vtt": "text/vtt", "rttm": "text/plain"}
 

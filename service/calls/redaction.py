@@ -28,12 +28,23 @@ def parse_kinds(text: str | None) -> tuple[str, ...]:
     return kinds
 
 
+def find(analysis: CallAnalysis, kinds: Sequence[str]) -> Detection:
+    """The personal data of ``kinds`` said in the call."""
+    return detect(call_words(analysis.transcript), kinds)
+
+
 def redact_call(
     analysis: CallAnalysis, scored: ScoredCall, kinds: Sequence[str]
 ) -> tuple[CallAnalysis, ScoredCall, Detection]:
     """``analysis`` and ``scored`` with personal data masked in every text they carry; the
     flags, their times and the score are unchanged."""
-    detection = detect(call_words(analysis.transcript), kinds)
+    detection = find(analysis, kinds)
+    return (*apply(analysis, scored, detection), detection)
+
+
+def apply(analysis: CallAnalysis, scored: ScoredCall,
+          detection: Detection) -> tuple[CallAnalysis, ScoredCall]:
+    """``analysis`` and ``scored`` with ``detection``'s spans masked in every text."""
     turns = masked_spans_of_turns(analysis.transcript, detection)
     redacted = redact_transcript(analysis.transcript, detection)
     segments = tuple(
@@ -47,7 +58,7 @@ def redact_call(
     options = (*analysis.options, ("redacted", ",".join(detection.kinds)),
                ("redaction_engine", detection.engine))
     return (dataclasses.replace(analysis, transcript=redacted, options=options),
-            dataclasses.replace(scored, segments=segments, flags=flags), detection)
+            dataclasses.replace(scored, segments=segments, flags=flags))
 
 
 def _masked_quote(flag, analysis: CallAnalysis, turns) -> str:

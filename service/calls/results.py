@@ -6,11 +6,13 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from audio.redact.detect import Detection
 from audio.schema import CallAnalysis
 from audio.serialize import from_plain, to_plain
 from scoring import config as scoring_config
 from scoring.call import score_analysis
 from scoring.config import ScoringConfig
+from service.calls import redaction as redaction_service
 from service.calls import repository
 from service.calls.report import analysis_json
 from service.db.models import (
@@ -36,11 +38,16 @@ def store(
     analysis: CallAnalysis,
     rules: ScoringConfig,
     agent_speaker: str | None = None,
+    redaction: Detection | None = None,
 ) -> dict[str, Any]:
     """Replace ``call``'s derived rows with this analysis (idempotent: never duplicates).
 
-    Verdicts already given survive when the same rule fires at the same moment again."""
+    Verdicts already given survive when the same rule fires at the same moment again. With
+    ``redaction``, the call is scored as said and stored with those spans masked: the
+    transcript, its words, the segments and every flag's quote."""
     decision, scored = score_analysis(analysis, rules, override_agent=agent_speaker)
+    if redaction is not None:
+        analysis, scored = redaction_service.apply(analysis, scored, redaction)
     report = analysis_json(analysis, decision, scored)
     report.pop("source", None)  # a server-side path, not the caller's business
     old_verdicts = {

@@ -63,6 +63,11 @@ class Tenant(Base):
     twilio_auth_token: Mapped[str | None] = mapped_column(String(100))
     callback_url: Mapped[str | None] = mapped_column(String(2000))
     scoring_config: Mapped[str | None] = mapped_column(Text)  # TOML; None: shipped default
+    # personal data masked before anything of a call is stored: comma-separated kinds
+    # (audio.redact.kinds), "" for none; and how the stored audio is masked: silence | tone | off
+    redact_kinds: Mapped[str] = mapped_column(Text, default="", server_default="")
+    redact_audio: Mapped[str] = mapped_column(String(10), default="silence",
+                                              server_default="silence")
     # a re-score of every stored call was asked for and has not finished (the outbox mark)
     rescore_requested_at: Mapped[datetime | None] = mapped_column()
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -15,8 +15,9 @@ from service.auth import repository as auth_repository
 from service.calls import repository as calls_repository
 from service.calls.ingest import audio_error_message
 from service.db.models import Call, utcnow
-from service.db.session import after_commit, unit_of_work
+from service.db.session import after_commit, on_rollback, unit_of_work
 from service.jobs import isolation, repository
+from service.privacy import service as privacy
 from service.settings import Settings
 
 log = logging.getLogger("callqa.jobs")
@@ -111,6 +112,7 @@ def run(settings: Settings, call_id: str, *, final_attempt: bool = True) -> str:
     with unit_of_work(settings.sqlalchemy_url) as session:
         call = calls_repository.call(session, call_id)
         audio_key, options = call.audio_key, analysis_options(settings, call)
+        policy = privacy.policy(auth_repository.tenant(session, call.tenant_id))
     storage = storage_for(settings)
     try:
         path = storage.local_copy(audio_key)
@@ -125,6 +127,7 @@ def run(settings: Settings, call_id: str, *, final_attempt: bool = True) -> str:
                 )
             else:
                 analysis = analyze(path, options)
+            redaction, masked_key = _redact(settings, storage, path, analysis, policy)
     except AudioError as error:
         message = audio_error_message(error, path)
         fail(settings, call_id, f"{error.code}: {message}", attempt)
@@ -142,10 +145,15 @@ def run(settings: Settings, call_id: str, *, final_attempt: bool = True) -> str:
     with unit_of_work(settings.sqlalchemy_url) as session:
         call = repository.held_call(session, call_id, attempt)
         if call is None:  # deleted, or our lease lapsed and another worker took over
+            if masked_key:
+                storage.delete(masked_key)
             return "skipped"
         tenant = auth_repository.tenant(session, call.tenant_id)
+        if masked_key:  # the recording with personal data masked replaces the one sent
+            _replace_audio(session, storage, call, masked_key)
         try:
-            store(session, call, analysis, tenant_rules(tenant.scoring_config))
+            store(session, call, analysis, tenant_rules(tenant.scoring_config),
+                  redaction=redaction)
             call.model_versions = {**call.model_versions, "analysis_options": stored(options)}
         except ValueError as error:  # the tenant's rules are broken: nothing to retry
             call.status, call.failure_reason = "failed", f"scoring_config: {error}"
@@ -154,6 +162,32 @@ def run(settings: Settings, call_id: str, *, final_attempt: bool = True) -> str:
         call.status, call.finished_at, call.lease_until = "done", utcnow(), None
         call.failure_reason = None
     return "done"
+
+
+def _redact(settings: Settings, storage, path, analysis, policy):
+    """(the personal data found, the storage key of the audio masked over it), as the tenant's
+    policy asks; (None, None) when it asks for nothing."""
+    from audio.redact.mask import mask_file
+    from service.calls import redaction
+    from service.calls.ingest import scratch_file
+
+    if not policy.kinds:
+        return None, None
+    detection = redaction.find(analysis, policy.kinds)
+    if policy.audio == "off" or not detection.spans:
+        return detection, None
+    with scratch_file(settings, ".flac") as masked:
+        mask_file(path, masked, detection.spans, policy.audio)
+        return detection, storage.put(masked, ".flac")
+
+
+def _replace_audio(session, storage, call: Call, masked_key: str) -> None:
+    """Point the call at its masked recording; the original goes once that is committed."""
+    original = call.audio_key
+    call.audio_key, call.content_type = masked_key, "flac"
+    if original:
+        after_commit(session, lambda: storage.delete(original))
+    on_rollback(session, lambda: storage.delete(masked_key))
 
 
 def _public(reason: str, settings: Settings) -> str:

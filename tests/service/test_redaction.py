@@ -1,0 +1,96 @@
+"""Redaction in the service (issue 13): a tenant's policy, set through the API, masks the
+personal data said in a call before anything of it is stored, on SQLite and PostgreSQL: no text
+column, export or callback body holds the card number or code, and the stored recording is
+silent over them on both channels."""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+
+import numpy as np
+import soundfile as sf
+from sqlalchemy import select
+
+from service.db.models import Base, Call
+from service.db.session import unit_of_work
+from service.jobs import process
+from service.webhooks.callbacks import payload
+
+# what must not be left of "4111 1111 1111 1111" and "732", however it was transcribed
+SPOKEN = re.compile(r"1111|4111|one one one|seven three two|\b732\b", re.IGNORECASE)
+
+
+def _policy(api, body, role="admin"):
+    return api.client.put("/api/v1/config/redaction", json=body, headers=api.headers(role))
+
+
+def test_redaction_policy_is_set_through_the_api(api):
+    assert api.client.get("/api/v1/config/redaction", headers=api.headers("qa")).json() == {
+        "kinds": [], "audio": "silence"}
+    refused = _policy(api, {"kinds": ["card_number", "cards"]})
+    assert refused.status_code == 422 and refused.json()["error"]["code"] == "invalid_request"
+    assert _policy(api, {"kinds": ["ssn"]}, role="qa").status_code == 403
+    changed = _policy(api, {"kinds": ["ssn", "card_number"], "audio": "tone"})
+    assert changed.status_code == 200
+    assert changed.json() == {"kinds": ["card_number", "ssn"], "audio": "tone"}
+    assert api.client.get("/api/v1/config/redaction",
+                          headers=api.headers("qa")).json() == changed.json()
+
+
+def _text_columns(settings) -> list[str]:
+    """Every text and JSON value in every table, as text."""
+    out = []
+    with unit_of_work(settings.sqlalchemy_url) as session:
+        for table in Base.metadata.sorted_tables:
+            for row in session.execute(select(table)).all():
+                for value in row:
+                    if isinstance(value, str):
+                        out.append(value)
+                    elif isinstance(value, dict | list):
+                        out.append(json.dumps(value))
+    return out
+
+
+def test_nothing_said_of_the_card_is_stored(api, payment_call):
+    assert _policy(api, {"kinds": ["card_number", "security_code"]}).status_code == 200
+    with open(payment_call.stereo_path, "rb") as handle:
+        sent = api.client.post("/api/v1/calls", headers=api.headers("qa"),
+                               files={"file": ("pay.wav", handle, "audio/wav")})
+    call_id = sent.json()["id"]
+    original = _stored_audio_files(api)
+    assert process.run(api.settings, call_id) == "done"
+
+    stored = [v for v in _text_columns(api.settings) if SPOKEN.search(v)]
+    assert stored == []
+    detail = api.client.get(f"/api/v1/calls/{call_id}", headers=api.headers("qa")).json()
+    assert detail["status"] == "done" and not SPOKEN.search(json.dumps(detail))
+    segments = api.client.get(f"/api/v1/calls/{call_id}/transcript",
+                              headers=api.headers("qa")).json()["segments"]
+    assert "[CARD_NUMBER]" in json.dumps(segments)
+    for fmt in ("srt", "vtt", "rttm"):
+        text = api.client.get(f"/api/v1/calls/{call_id}/transcript?format={fmt}",
+                              headers=api.headers("qa")).text
+        assert not SPOKEN.search(text)
+    with unit_of_work(api.settings.sqlalchemy_url) as session:
+        call = session.get(Call, call_id)
+        assert not SPOKEN.search(json.dumps(payload(call)))
+
+    # the recording: silent over every masked word on both channels, and the original is gone
+    audio = api.client.get(f"/api/v1/calls/{call_id}/audio", headers=api.headers("qa"))
+    assert audio.status_code == 200 and audio.headers["content-type"] == "audio/flac"
+    samples, rate = sf.read(io.BytesIO(audio.content), always_2d=True)
+    masked = [w for s in segments for w in s["words"] if w["text"].startswith("[")]
+    assert masked
+    for word in masked:
+        inside = samples[int(word["start"] * rate) + 1:int(word["end"] * rate)]
+        assert inside.shape[1] == 2 and np.max(np.abs(inside)) == 0.0
+    assert np.max(np.abs(samples)) > 0.05  # the rest of the call is still there
+    assert original and not (original & _stored_audio_files(api))
+
+
+def _stored_audio_files(api) -> set[str]:
+    root = api.settings.data_dir / "audio"
+    return {p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file()} \
+        if root.exists() else set()
