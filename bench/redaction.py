@@ -2,6 +2,7 @@
 
     .venv/bin/python -m bench.redaction                      # the frozen PII test set, from text
     .venv/bin/python -m bench.redaction --set bench/pii_dev.json --out /tmp/dev.md  # development set
+    .venv/bin/python -m bench.redaction --audio [--every 2]  # spoken, heard by Whisper (long)
 
 A set is ``{"_about", name: {"turns": [[speaker, text]], "pii": [[turn, span, kind]]}}``
 (``bench/pii_test_v1.json``, written by an author who saw no code; checksum pinned in
@@ -11,6 +12,12 @@ left in the clear); "as its kind" when the placeholder is also the right one. Wo
 masked: masked words outside every labelled item, over all words. Timing: detection of a
 5-minute call (calls joined up to 5 minutes of speech) against the analysis time of a 5-minute
 stereo call from bench/results/benchmark.md. Writes ``bench/results/redaction.md``.
+
+``--audio``: each call is spoken (the benchmark corpus's voice pairs: Piper and espeak-ng
+accents, in turn), analysed by the real pipeline and redacted; an item leaks when what it says
+is still in the redacted transcript: its digits (three or more) as one run of unmasked number
+words, or one of its distinctive words (a name, an e-mail's local part, a street name). Writes
+``bench/results/redaction_audio.md``.
 """
 
 from __future__ import annotations
@@ -19,6 +26,7 @@ import argparse
 import json
 import re
 import sys
+import tempfile
 import time
 from collections import Counter
 from pathlib import Path
@@ -144,12 +152,110 @@ def report(path: Path, result: dict, cold: float, five: float, five_words: int) 
     return "\n".join(lines) + "\n"
 
 
+def _leak_marks(kind: str, span: str) -> tuple[str, set[str]]:
+    """(digits, distinctive words) whose presence after redaction shows ``span`` leaked."""
+    from audio.redact.people import COMMON
+    from audio.redact.phrases import STREET, TLDS
+    from audio.redact.spoken import MONTHS, digit_string, is_number, tokens
+
+    said = tokens(span.split())
+    digits = digit_string([t for t in said if is_number(t)])
+    plain = {"dot", "at", "underscore", "dash", "hyphen", "apartment", "apt", "unit", "flat",
+             "suite", "of", "the"}
+    words = {t.text for t in said if not is_number(t) and len(t.text) >= 3 and t.text.isalpha()
+             and t.text not in COMMON | STREET | TLDS | set(MONTHS) | plain}
+    return (digits if len(digits) >= 3 else ""), words
+
+
+def _unmasked(transcript) -> tuple[list[str], set[str]]:
+    """Runs of digits said in unmasked words (per turn), and every unmasked word."""
+    from audio.redact.spoken import digit_string, is_number, tokens
+
+    runs, words = [], set()
+    for turn in transcript.turns:
+        said = tokens([w.text for w in turn.words])
+        current = []
+        for item in said + [None]:
+            if item is not None and is_number(item):
+                current.append(item)
+                continue
+            if current:
+                runs.append(digit_string(current))
+                current = []
+            if item is not None:
+                words.add(item.text)
+    return runs, words
+
+
+def evaluate_audio(data: dict, every: int) -> tuple[Counter, Counter, list, float]:
+    """Speak, analyse, redact each call; count items of each kind and those that leaked."""
+    from audio.pipeline import analyze
+    from bench import corpus
+    from bench.synth import Line, render
+    from scoring import config
+    from scoring.call import score_analysis
+    from service.calls.redaction import redact_call
+
+    rules = config.load()
+    total, leaked, leaks, audio_s = Counter(), Counter(), [], 0.0
+    names = list(data)[::every]
+    for number, name in enumerate(names):
+        call = data[name]
+        agent, customer = corpus.VOICE_PAIRS[number % len(corpus.VOICE_PAIRS)]
+        with tempfile.TemporaryDirectory() as tmp:
+            rendered = render([Line(s, t) for s, t in call["turns"]], Path(tmp), "call",
+                              voice=corpus.voice_function(agent, customer))
+            analysis = analyze(rendered.stereo_path)
+        audio_s += rendered.duration_s
+        _, scored = score_analysis(analysis, rules)
+        redacted, _, _ = redact_call(analysis, scored, KINDS)
+        runs, words = _unmasked(redacted.transcript)
+        for _, span, kind in call["pii"]:
+            total[kind] += 1
+            digits, marks = _leak_marks(kind, span)
+            found = [m for m in marks if m in words] + (
+                [digits] if digits and any(digits in run for run in runs) else [])
+            if found:
+                leaked[kind] += 1
+                leaks.append((name, kind, ", ".join(found)))
+        print(f"{number + 1}/{len(names)} {name}: {sum(leaked.values())} leaked so far",
+              file=sys.stderr)
+    return total, leaked, leaks, audio_s
+
+
+def audio_report(path: Path, every: int, total, leaked, leaks, audio_s: float) -> str:
+    lines = [f"<!-- python -m bench.redaction --audio --every {every} --set {path.name} -->",
+             f"## Redaction end to end from spoken calls: {path.name}", "",
+             f"{sum(total.values())} labelled items in {audio_s / 60:.1f} minutes of speech "
+             f"(every {every} call(s)), spoken by the benchmark corpus's Piper and espeak-ng voice "
+             "pairs, heard by the default pipeline (Whisper tiny.en), redacted for every kind.", "",
+             "| kind | items | not leaked | recall | target |", "|---|---|---|---|---|"]
+    for kind in KINDS:
+        if total[kind]:
+            recall = 1 - leaked[kind] / total[kind]
+            target = TARGET_RECALL.get(kind, TARGET_OTHER)
+            verdict = "met" if recall >= target else f"missed by {target - recall:.2f}"
+            lines.append(f"| {kind} | {total[kind]} | {total[kind] - leaked[kind]} | "
+                         f"{recall:.2f} | {target:.2f} ({verdict}) |")
+    lines += ["", "Leaked (kind: what was still there):", ""]
+    lines += [f"- {name}: {kind}: {found}" for name, kind, found in leaks] or ["- none"]
+    return "\n".join(lines) + "\n"
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--set", type=Path, default=FROZEN, help="labelled calls (JSON)")
-    parser.add_argument("--out", type=Path, default=RESULTS / "redaction.md")
+    parser.add_argument("--out", type=Path, default=None)
+    parser.add_argument("--audio", action="store_true", help="speak, transcribe, then redact")
+    parser.add_argument("--every", type=int, default=1, help="with --audio: every Nth call")
     args = parser.parse_args(argv)
     data = load(args.set)
+    if args.audio:
+        text = audio_report(args.set, args.every, *evaluate_audio(data, args.every))
+        (args.out or RESULTS / "redaction_audio.md").write_text(text)
+        print(text)
+        return 0
+    args.out = args.out or RESULTS / "redaction.md"
     print(f"{len(data)} calls from {args.set}", file=sys.stderr)
     cold, five, five_words = timing(data)
     text = report(args.set, evaluate(data), cold, five, five_words)

@@ -16,6 +16,7 @@ from service.db.models import Call
 from service.deps import SessionDep, SettingsDep
 from service.errors import Conflict, NotFound
 from service.openapi import FILE, form_schema, request_body
+from service.privacy import service as privacy
 from service.validation import Instant, Text
 
 router = APIRouter(prefix="/api/v1", tags=["calls"])
@@ -96,7 +97,10 @@ def list_calls(
 
 @router.get("/calls/{call_id}", response_model_exclude_unset=True)
 def get_call(call_id: str, principal: Reader, session: SessionDep) -> CallDetail:
-    return service.call_detail(session, service.tenant_call(session, principal.tenant_id, call_id))
+    call = service.tenant_call(session, principal.tenant_id, call_id)
+    privacy.record(session, call.tenant_id, privacy.actor(principal), "read_call", call.id,
+                   via="api")
+    return service.call_detail(session, call)
 
 
 @router.get(
@@ -109,6 +113,8 @@ def get_audio(call_id: str, principal: Reader, session: SessionDep, settings: Se
     call = service.tenant_call(session, principal.tenant_id, call_id)
     if not call.audio_key:
         raise NotFound("this call's audio was erased", code="audio_erased")
+    privacy.record(session, call.tenant_id, privacy.actor(principal), "read_audio", call.id,
+                   via="api")
     storage = storage_for(settings)
     media_type = "audio/" + MEDIA_TYPES.get(call.content_type or "", "octet-stream")
     path = storage.open_path(call.audio_key)
@@ -147,6 +153,8 @@ def get_transcript(
     result = repository.result(session, call.id)
     if call.status != "done" or result is None:
         raise Conflict(f"call {call_id} is {call.status}; no transcript yet", code="not_analysed")
+    privacy.record(session, call.tenant_id, privacy.actor(principal), "read_transcript",
+                   call.id, via="api", format=format)
     if format == "json":
         return TranscriptOut(call_id=call.id, segments=result.report["segments"])
     analysis = from_plain(CallAnalysis, result.analysis)
@@ -168,6 +176,10 @@ def reanalyze(
 def erase_call(
     call_id: str, principal: Uploader, session: SessionDep, settings: SettingsDep
 ) -> Response:
-    """Right to erasure: the audio and every row derived from it."""
-    service.erase(session, settings, service.tenant_call(session, principal.tenant_id, call_id))
+    """Right to erasure: the audio and every row derived from it (the audit trail keeps who
+    erased which call id, and when)."""
+    call = service.tenant_call(session, principal.tenant_id, call_id)
+    privacy.record(session, call.tenant_id, privacy.actor(principal), "erase_call", call.id,
+                   agent_id=call.agent_id, external_id=call.external_id)
+    service.erase(session, settings, call)
     return Response(status_code=204)

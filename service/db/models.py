@@ -68,6 +68,9 @@ class Tenant(Base):
     redact_kinds: Mapped[str] = mapped_column(Text, default="", server_default="")
     redact_audio: Mapped[str] = mapped_column(String(10), default="silence",
                                               server_default="silence")
+    # days a call's audio, and the call itself (transcript, flags, reviews), are kept; None: ever
+    retain_audio_days: Mapped[int | None] = mapped_column(Integer)
+    retain_call_days: Mapped[int | None] = mapped_column(Integer)
     # a re-score of every stored call was asked for and has not finished (the outbox mark)
     rescore_requested_at: Mapped[datetime | None] = mapped_column()
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -215,6 +218,21 @@ class WebhookDelivery(Base):
     delivery_id: Mapped[str] = mapped_column(String(200))
     call_id: Mapped[str | None] = mapped_column(String(32))
     received_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class AuditEvent(Base):
+    """Who read or deleted what, and when: never the content itself. ``call_id`` is kept after
+    the call is gone (no foreign key), so an erasure stays on record."""
+
+    __tablename__ = "audit_events"
+    __table_args__ = (Index("ix_audit_tenant_at", "tenant_id", "at"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    tenant_id: Mapped[str] = mapped_column(ForeignKey("tenants.id", ondelete="CASCADE"))
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+    actor: Mapped[str] = mapped_column(String(250))  # "key <name> (<role>)", "retention"
+    action: Mapped[str] = mapped_column(String(40))
+    call_id: Mapped[str | None] = mapped_column(String(32))
+    detail: Mapped[dict[str, Any]] = mapped_column(default=dict)
 
 
 class CallbackAttempt(Base):

@@ -42,6 +42,7 @@ from service.desk.viewer import (
     safe_next,
 )
 from service.errors import CallqaError, NotFound
+from service.privacy import service as privacy
 from service.reviews import queue as review_queue
 from service.reviews import service as review
 from service.rules import preview as rules_preview
@@ -359,6 +360,8 @@ def call_page(
     if call is None:
         return page(request, who, "error.html", status_code=404, title="Call not found",
                     message=f"There is no call {call_id!r} in your organisation.")
+    privacy.record(session, call.tenant_id, privacy.actor(who.principal), "read_call", call.id,
+                   via="desk")
     detail = call_detail(session, call)
     timeline, pieces, reviews = "", [], {}
     if call.status == "done" and detail.roles is not None:

@@ -35,6 +35,7 @@ class Queue:
 
 
 ORPHAN_SWEEP_S = 600
+PURGE_S = 300  # retention: recordings and calls past their date go within five minutes
 _queues: dict[str, Queue] = {}
 _lock = threading.Lock()
 
@@ -154,6 +155,7 @@ class Reaper:
         self.stop = threading.Event()
         self.thread = threading.Thread(target=self._run, daemon=True, name="callqa-reaper")
         self.orphans_swept_at = -float("inf")
+        self.purged_at = -float("inf")
 
     def sweep(self) -> int:
         from service.jobs.process import calls_to_send
@@ -195,6 +197,19 @@ class Reaper:
         orphans.sweep(self.settings)
         self.orphans_swept_at = time.monotonic()
 
+    def purge_expired(self) -> None:
+        """At most every PURGE_S: recordings and calls past their tenant's retention."""
+        if time.monotonic() - self.purged_at < PURGE_S:
+            return
+        from service.db.session import unit_of_work
+        from service.privacy import service as privacy
+
+        with unit_of_work(self.settings.sqlalchemy_url) as session:
+            audio, calls = privacy.purge(session, self.settings)
+        if audio or calls:
+            log.info("retention: deleted %d recordings and %d calls", audio, calls)
+        self.purged_at = time.monotonic()
+
     def touch_alive_file(self) -> None:
         """Liveness for orchestrators: the file's mtime is the last time this worker reached
         both the database (the sweep) and the broker (a ping)."""
@@ -207,7 +222,8 @@ class Reaper:
 
     def _run(self) -> None:
         while True:
-            for step in (self.sweep, self.touch_alive_file, self.sweep_orphans):
+            for step in (self.sweep, self.touch_alive_file, self.sweep_orphans,
+                         self.purge_expired):
                 try:
                     step()
                 except Exception:

@@ -1,25 +1,28 @@
-"""A tenant's redaction policy: which personal data is masked before a call is stored."""
+"""A tenant's privacy: which personal data is masked before a call is stored, how long calls
+are kept, erasure of every call about someone, and the audit trail of reads and deletions."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from typing import Annotated
+
+from fastapi import APIRouter, Query
 
 from service.auth import repository as auth_repository
-from service.auth.principal import Configurer, Reader
-from service.deps import SessionDep
-from service.privacy import service
-from service.privacy.schemas import RedactionPolicy
+from service.auth.principal import Admin, Configurer, Reader
+from service.deps import SessionDep, SettingsDep
+from service.privacy import repository, service
+from service.privacy.schemas import AuditEventOut, AuditPage, Erased, RedactionPolicy, Retention
 
-router = APIRouter(prefix="/api/v1/config/redaction", tags=["privacy"])
+router = APIRouter(prefix="/api/v1", tags=["privacy"])
 
 
-@router.get("")
+@router.get("/config/redaction")
 def get_redaction(principal: Reader, session: SessionDep) -> RedactionPolicy:
     """Which personal data is masked in calls analysed from now on (no kinds: none)."""
     return service.policy(auth_repository.tenant(session, principal.tenant_id))
 
 
-@router.put("")
+@router.put("/config/redaction")
 def put_redaction(body: RedactionPolicy, principal: Configurer,
                   session: SessionDep) -> RedactionPolicy:
     """Mask these kinds of personal data in every call analysed from now on: in the
@@ -28,3 +31,50 @@ def put_redaction(body: RedactionPolicy, principal: Configurer,
     until they are analysed again."""
     tenant = auth_repository.tenant(session, principal.tenant_id)
     return service.set_policy(tenant, body)
+
+
+@router.get("/config/retention")
+def get_retention(principal: Reader, session: SessionDep) -> Retention:
+    """How many days recordings and calls are kept (null: until deleted)."""
+    return service.retention(auth_repository.tenant(session, principal.tenant_id))
+
+
+@router.put("/config/retention")
+def put_retention(body: Retention, principal: Configurer, session: SessionDep) -> Retention:
+    """Keep recordings ``audio_days`` and calls ``call_days`` from upload; the worker's purge
+    deletes what is older (checked every few minutes) and records each deletion."""
+    tenant = auth_repository.tenant(session, principal.tenant_id)
+    return service.set_retention(tenant, body)
+
+
+@router.delete("/calls")
+def erase_calls(
+    principal: Admin,
+    session: SessionDep,
+    settings: SettingsDep,
+    agent_id: Annotated[str | None, Query(max_length=200)] = None,
+    external_id: Annotated[str | None, Query(max_length=200)] = None,
+) -> Erased:
+    """Right to erasure for a person: delete every call of ``agent_id``, or every call with
+    ``external_id`` (exactly one), their audio and everything derived from them. The audit
+    trail records who asked, when and which calls went, not what they held."""
+    return service.erase_calls_about(session, settings, principal, agent_id=agent_id,
+                                     external_id=external_id)
+
+
+@router.get("/audit")
+def audit_trail(
+    principal: Admin,
+    session: SessionDep,
+    call_id: Annotated[str | None, Query(max_length=32)] = None,
+    action: Annotated[str | None, Query(max_length=40)] = None,
+    before_id: Annotated[int | None, Query(ge=1, le=2**62)] = None,
+    limit: Annotated[int, Query(ge=1, le=500)] = 100,
+) -> AuditPage:
+    """Who read a call, its transcript or its audio, and who or what deleted calls, newest
+    first (admins only)."""
+    events = repository.events(session, principal.tenant_id, call_id=call_id, action=action,
+                               before_id=before_id, limit=limit)
+    return AuditPage(events=[AuditEventOut.model_validate(e, from_attributes=True)
+                             for e in events],
+                     next_before_id=events[-1].id if len(events) == limit else None)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Literal
 
 from pydantic import BaseModel, Field
@@ -19,3 +20,31 @@ class RedactionPolicy(BaseModel):
     kinds: list[Kind] = Field(default_factory=list, max_length=len(KINDS),
                               examples=[["card_number", "security_code", "ssn"]])
     audio: Literal["silence", "tone", "off"] = "silence"
+
+
+class Retention(BaseModel):
+    """How long a tenant keeps calls: the recording, and the call itself (transcript, flags,
+    reviews), in days from upload; null keeps them until deleted. A scheduled purge in the
+    worker deletes what is past its date and records it in the audit trail."""
+
+    audio_days: int | None = Field(default=None, ge=0, le=36500)
+    call_days: int | None = Field(default=None, ge=1, le=36500)
+
+
+class Erased(BaseModel):
+    deleted: int
+    call_ids: list[str]
+
+
+class AuditEventOut(BaseModel):
+    id: int
+    at: datetime
+    actor: str
+    action: str  # read_call | read_transcript | read_audio | erase_call | erase_calls | ...
+    call_id: str | None
+    detail: dict
+
+
+class AuditPage(BaseModel):
+    events: list[AuditEventOut]
+    next_before_id: int | None  # pass as before_id for the next (older) page

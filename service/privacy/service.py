@@ -1,10 +1,23 @@
-"""Read and change a tenant's redaction policy."""
+"""A tenant's redaction policy and retention, erasure of the calls about someone, the scheduled
+purge, and the audit trail of who read or deleted what (never the content)."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
+from sqlalchemy.orm import Session
+
 from audio.redact.kinds import KINDS
-from service.db.models import Tenant
-from service.privacy.schemas import RedactionPolicy
+from service.auth.principal import Principal
+from service.calls import service as calls_service
+from service.db.models import AuditEvent, Call, Tenant, utcnow
+from service.db.session import after_commit
+from service.errors import Invalid
+from service.privacy import repository
+from service.privacy.schemas import Erased, RedactionPolicy, Retention
+from service.settings import Settings
+
+RETENTION_ACTOR = "retention schedule"
 
 
 def policy(tenant: Tenant) -> RedactionPolicy:
@@ -20,3 +33,72 @@ def set_policy(tenant: Tenant, body: RedactionPolicy) -> RedactionPolicy:
 
 def kinds_of(tenant: Tenant) -> tuple[str, ...]:
     return tuple(policy(tenant).kinds)
+
+
+def actor(principal: Principal) -> str:
+    return f"{principal.name or 'unnamed key'} ({principal.role})"
+
+
+def record(session: Session, tenant_id: str, who: str, action: str,
+           call_id: str | None = None, **detail) -> None:
+    """One audit entry: who did what to which call; ``detail`` holds counts and ids only."""
+    repository.add_event(session, AuditEvent(tenant_id=tenant_id, actor=who, action=action,
+                                             call_id=call_id, detail=detail))
+
+
+def retention(tenant: Tenant) -> Retention:
+    return Retention(audio_days=tenant.retain_audio_days, call_days=tenant.retain_call_days)
+
+
+def set_retention(tenant: Tenant, body: Retention) -> Retention:
+    tenant.retain_audio_days, tenant.retain_call_days = body.audio_days, body.call_days
+    return retention(tenant)
+
+
+def erase_calls_about(session: Session, settings: Settings, principal: Principal, *,
+                      agent_id: str | None, external_id: str | None) -> Erased:
+    """Right to erasure for a person: every call of an agent id, or of an external id (the
+    platform's id of a call or customer), with one audit entry naming what went."""
+    if (agent_id is None) == (external_id is None):
+        raise Invalid("give exactly one of agent_id or external_id", code="erasure_selector")
+    calls = repository.calls_about(session, principal.tenant_id, agent_id=agent_id,
+                                   external_id=external_id)
+    ids = [call.id for call in calls]
+    for call in calls:
+        calls_service.erase(session, settings, call)
+    selector = {"agent_id": agent_id} if agent_id is not None else {"external_id": external_id}
+    record(session, principal.tenant_id, actor(principal), "erase_calls", None,
+           calls=len(ids), call_ids=ids, **selector)
+    return Erased(deleted=len(ids), call_ids=ids)
+
+
+def purge(session: Session, settings: Settings) -> tuple[int, int]:
+    """(recordings deleted, calls deleted) past each tenant's retention, now."""
+    from service.calls.storage import storage_for
+
+    audio = calls = 0
+    now = utcnow()
+    for tenant in repository.tenants_with_retention(session):
+        if tenant.retain_call_days is not None:
+            cutoff = now - timedelta(days=tenant.retain_call_days)
+            for call in repository.calls_created_before(session, tenant.id, cutoff,
+                                                        with_audio=False):
+                record(session, tenant.id, RETENTION_ACTOR, "purge_call", call.id,
+                       days=tenant.retain_call_days)
+                calls_service.erase(session, settings, call)
+                calls += 1
+        if tenant.retain_audio_days is not None:
+            cutoff = now - timedelta(days=tenant.retain_audio_days)
+            for call in repository.calls_created_before(session, tenant.id, cutoff,
+                                                        with_audio=True):
+                _drop_audio(session, storage_for(settings), call)
+                record(session, tenant.id, RETENTION_ACTOR, "purge_audio", call.id,
+                       days=tenant.retain_audio_days)
+                audio += 1
+    return audio, calls
+
+
+def _drop_audio(session: Session, storage, call: Call) -> None:
+    key = call.audio_key
+    call.audio_key = None
+    after_commit(session, lambda: storage.delete(key))

@@ -94,3 +94,75 @@ def _stored_audio_files(api) -> set[str]:
     root = api.settings.data_dir / "audio"
     return {p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file()} \
         if root.exists() else set()
+
+
+def test_retention_purges_what_is_past_its_date_and_nothing_else(api, stereo_analysis):
+    from datetime import timedelta
+
+    from service.db.models import AuditEvent, utcnow
+    from service.privacy import service as privacy
+    from tests.service.conftest import store_done_call
+    assert api.client.put("/api/v1/config/retention", json={"audio_days": 0, "call_days": 0},
+                          headers=api.headers("admin")).status_code == 422
+    put = api.client.put("/api/v1/config/retention", json={"audio_days": 30, "call_days": 365},
+                         headers=api.headers("admin"))
+    assert put.status_code == 200 and put.json() == {"audio_days": 30, "call_days": 365}
+    analysis = stereo_analysis
+    now = utcnow()
+    old = store_done_call(api, analysis, created_at=now - timedelta(days=400))
+    middle = store_done_call(api, analysis, created_at=now - timedelta(days=40))
+    new = store_done_call(api, analysis, created_at=now - timedelta(days=2))
+    keys = {}
+    with unit_of_work(api.settings.sqlalchemy_url) as session:
+        for call_id in (old, middle, new):  # each with a stored recording
+            path = api.settings.audio_dir / f"{call_id}.wav"
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(b"RIFF")
+            session.get(Call, call_id).audio_key = keys[call_id] = path.name
+    with unit_of_work(api.settings.sqlalchemy_url) as session:
+        assert privacy.purge(session, api.settings) == (1, 1)
+    with unit_of_work(api.settings.sqlalchemy_url) as session:
+        assert session.get(Call, old) is None
+        assert session.get(Call, middle).audio_key is None
+        assert session.get(Call, new).audio_key == keys[new]
+        actions = {(e.action, e.call_id) for e in session.scalars(select(AuditEvent))}
+    assert not (api.settings.audio_dir / keys[old]).exists()
+    assert not (api.settings.audio_dir / keys[middle]).exists()
+    assert (api.settings.audio_dir / keys[new]).exists()
+    assert {("purge_call", old), ("purge_audio", middle)} <= actions
+    with unit_of_work(api.settings.sqlalchemy_url) as session:  # nothing more to do
+        assert privacy.purge(session, api.settings) == (0, 0)
+
+
+def test_erasure_by_agent_removes_every_call_of_that_agent_and_is_audited(api, other_tenant,
+                                                                          stereo_analysis):
+    from tests.service.conftest import store_done_call
+    analysis = stereo_analysis
+    mine = [store_done_call(api, analysis, agent_id="agent-7") for _ in range(3)]
+    kept = store_done_call(api, analysis, agent_id="agent-8")
+    theirs = store_done_call(other_tenant, analysis, agent_id="agent-7",
+                             tenant_id=other_tenant.tenant_id)
+    read = api.client.get(f"/api/v1/calls/{mine[0]}/transcript", headers=api.headers("qa"))
+    assert read.status_code == 200
+    assert api.client.delete("/api/v1/calls?agent_id=agent-7",
+                             headers=api.headers("supervisor")).status_code == 403
+    assert api.client.delete("/api/v1/calls", headers=api.headers("admin")).status_code == 422
+    erased = api.client.delete("/api/v1/calls?agent_id=agent-7", headers=api.headers("admin"))
+    assert erased.status_code == 200 and erased.json()["deleted"] == 3
+    assert sorted(erased.json()["call_ids"]) == sorted(mine)
+    for call_id in mine:
+        assert api.client.get(f"/api/v1/calls/{call_id}",
+                              headers=api.headers("qa")).status_code == 404
+    assert api.client.get(f"/api/v1/calls/{kept}", headers=api.headers("qa")).status_code == 200
+    assert other_tenant.client.get(f"/api/v1/calls/{theirs}",
+                                   headers=other_tenant.headers("qa")).status_code == 200
+    trail = api.client.get("/api/v1/audit", headers=api.headers("admin")).json()["events"]
+    erasure = next(e for e in trail if e["action"] == "erase_calls")
+    assert erasure["detail"]["agent_id"] == "agent-7" and erasure["detail"]["calls"] == 3
+    assert erasure["actor"].endswith("(admin)")
+    reads = [e for e in trail if e["action"] == "read_transcript"]
+    assert reads and reads[0]["call_id"] == mine[0] and reads[0]["actor"].endswith("(qa)")
+    assert not any("segments" in json.dumps(e) for e in trail)  # who and what, not content
+    assert api.client.get("/api/v1/audit", headers=api.headers("supervisor")).status_code == 403
+    foreign = other_tenant.client.get("/api/v1/audit", headers=other_tenant.headers("admin"))
+    assert all(e["call_id"] not in mine for e in foreign.json()["events"])

@@ -1,0 +1,51 @@
+"""Every query of the privacy domain: audit events, calls by who they were about, calls past
+their tenant's retention."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from service.db.models import AuditEvent, Call, Tenant
+
+
+def add_event(session: Session, event: AuditEvent) -> None:
+    session.add(event)
+
+
+def events(session: Session, tenant_id: str, *, call_id: str | None, action: str | None,
+           before_id: int | None, limit: int) -> list[AuditEvent]:
+    query = select(AuditEvent).where(AuditEvent.tenant_id == tenant_id)
+    if call_id:
+        query = query.where(AuditEvent.call_id == call_id)
+    if action:
+        query = query.where(AuditEvent.action == action)
+    if before_id:
+        query = query.where(AuditEvent.id < before_id)
+    return list(session.scalars(query.order_by(AuditEvent.id.desc()).limit(limit)))
+
+
+def calls_about(session: Session, tenant_id: str, *, agent_id: str | None,
+                external_id: str | None) -> list[Call]:
+    query = select(Call).where(Call.tenant_id == tenant_id)
+    if agent_id is not None:
+        query = query.where(Call.agent_id == agent_id)
+    if external_id is not None:
+        query = query.where(Call.external_id == external_id)
+    return list(session.scalars(query.order_by(Call.created_at)))
+
+
+def tenants_with_retention(session: Session) -> list[Tenant]:
+    return list(session.scalars(select(Tenant).where(
+        (Tenant.retain_audio_days.is_not(None)) | (Tenant.retain_call_days.is_not(None)))))
+
+
+def calls_created_before(session: Session, tenant_id: str, cutoff: datetime, *,
+                         with_audio: bool) -> list[Call]:
+    query = select(Call).where(Call.tenant_id == tenant_id, Call.created_at < cutoff,
+                               Call.status.in_(("done", "failed")))
+    if with_audio:
+        query = query.where(Call.audio_key.is_not(None))
+    return list(session.scalars(query))
