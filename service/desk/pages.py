@@ -19,6 +19,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 from markupsafe import Markup
+from pydantic import ValidationError
 
 from scoring.config import NEGATIVE, POSITIVE, TONE
 from scoring.config import default_text as default_rules_text
@@ -42,7 +43,9 @@ from service.desk.viewer import (
     safe_next,
 )
 from service.errors import CallqaError, NotFound
+from service.privacy import repository as privacy_repository
 from service.privacy import service as privacy
+from service.privacy.schemas import RedactionPolicy, Retention
 from service.reviews import queue as review_queue
 from service.reviews import service as review
 from service.rules import preview as rules_preview
@@ -587,3 +590,58 @@ async def restore_form(
         return page(request, who, "error.html", status_code=404, title="No such version",
                     message=f"There is no scoring rules version {number}.")
     return RedirectResponse("/rules#versions", status_code=303)
+
+
+AUDIT_ACTIONS = {
+    "read_call": "opened the call", "read_transcript": "read the transcript",
+    "read_audio": "played or downloaded the recording", "erase_call": "deleted the call",
+    "erase_calls": "deleted every call about someone", "purge_call": "deleted (retention)",
+    "purge_audio": "deleted the recording (retention)",
+}
+
+
+@router.get("/privacy")
+def privacy_page(request: Request, who: ViewerDep, session: SessionDep) -> Response:
+    need(who, "review", "Privacy settings")
+    return _privacy(request, who, session, saved=request.query_params.get("saved") == "1")
+
+
+def _privacy(request: Request, who: Viewer, session, status_code: int = 200,
+             **context) -> HTMLResponse:
+    from audio.redact.kinds import LABEL
+
+    tenant = auth_repository.tenant(session, who.principal.tenant_id)
+    events = None
+    if who.principal.can("admin"):
+        events = privacy_repository.events(session, tenant.id, call_id=None, action=None,
+                                           before_id=None, limit=50)
+    return page(request, who, "privacy.html", status_code=status_code,
+                policy=privacy.policy(tenant), retention=privacy.retention(tenant),
+                kinds=[(k, label[:1].upper() + label[1:]) for k, label in LABEL.items()],
+                can_config=who.principal.can("config"), events=events,
+                actions=AUDIT_ACTIONS, **context)
+
+
+@router.post("/privacy")
+async def privacy_form(request: Request, who: ViewerDep, session: SessionDep) -> Response:
+    """Save the redaction policy and retention from the Privacy page's form."""
+    form = await request.form()
+    check_csrf(who, str(form.get("csrf_token") or ""))
+    need(who, "config", "Changing privacy settings")
+    try:
+        policy = RedactionPolicy(kinds=form.getlist("kinds"), audio=form.get("audio") or "off")
+        retention = Retention(audio_days=_days(form.get("audio_days")),
+                              call_days=_days(form.get("call_days")))
+    except (ValidationError, ValueError):
+        return _privacy(request, who, session, status_code=422,
+                        error="Days must be whole numbers: recordings 0 or more, calls 1 or "
+                              "more, at most 36500.")
+    tenant = auth_repository.tenant(session, who.principal.tenant_id)
+    privacy.set_policy(tenant, policy)
+    privacy.set_retention(tenant, retention)
+    return RedirectResponse("/privacy?saved=1", status_code=303)
+
+
+def _days(value) -> int | None:
+    text = str(value or "").strip()
+    return int(text) if text else None

@@ -15,6 +15,14 @@ def add_event(session: Session, event: AuditEvent) -> None:
     session.add(event)
 
 
+def recently_recorded(session: Session, tenant_id: str, actor: str, action: str,
+                      call_id: str | None, since: datetime) -> bool:
+    return session.scalar(select(AuditEvent.id).where(
+        AuditEvent.tenant_id == tenant_id, AuditEvent.actor == actor,
+        AuditEvent.action == action, AuditEvent.call_id == call_id,
+        AuditEvent.at >= since).limit(1)) is not None
+
+
 def events(session: Session, tenant_id: str, *, call_id: str | None, action: str | None,
            before_id: int | None, limit: int) -> list[AuditEvent]:
     query = select(AuditEvent).where(AuditEvent.tenant_id == tenant_id)

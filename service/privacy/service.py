@@ -18,6 +18,9 @@ from service.privacy.schemas import Erased, RedactionPolicy, Retention
 from service.settings import Settings
 
 RETENTION_ACTOR = "retention schedule"
+# a player fetches a recording in many range requests, a page polls its call: one read entry
+# per person, call and kind of read in this window
+READ_WINDOW = timedelta(minutes=10)
 
 
 def policy(tenant: Tenant) -> RedactionPolicy:
@@ -41,7 +44,11 @@ def actor(principal: Principal) -> str:
 
 def record(session: Session, tenant_id: str, who: str, action: str,
            call_id: str | None = None, **detail) -> None:
-    """One audit entry: who did what to which call; ``detail`` holds counts and ids only."""
+    """One audit entry: who did what to which call; ``detail`` holds counts and ids only.
+    Reads repeated within ``READ_WINDOW`` are one entry."""
+    if action.startswith("read_") and repository.recently_recorded(
+            session, tenant_id, who, action, call_id, utcnow() - READ_WINDOW):
+        return
     repository.add_event(session, AuditEvent(tenant_id=tenant_id, actor=who, action=action,
                                              call_id=call_id, detail=detail))
 

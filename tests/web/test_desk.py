@@ -355,7 +355,7 @@ def test_upload_review_and_see_the_numbers_move(desk, new_context, demo_call, tm
     # every page of the desk passes the same checks at the smallest laptop size
     small = new_context(viewport={"width": 1280, "height": 720}).new_page()
     sign_in(small, desk.base, desk.keys["supervisor"])
-    for path in ("/queue", "/agents", "/agents/jordan", "/rules", "/calls"):
+    for path in ("/queue", "/agents", "/agents/jordan", "/rules", "/privacy", "/calls"):
         small.goto(desk.base + path)
         check_accessible(small)
     small.get_by_role("link", name=demo_call.stereo_path.name).first.click()  # the call page
@@ -364,6 +364,22 @@ def test_upload_review_and_see_the_numbers_move(desk, new_context, demo_call, tm
     sign_in(admin, desk.base, desk.keys["admin"])
     admin.goto(desk.base + "/upload")
     check_accessible(admin)
+
+    # privacy settings: what is masked and kept is set on the desk; reads are on record
+    admin.goto(desk.base + "/privacy")
+    admin.get_by_label("Card numbers").check()
+    admin.get_by_label("Recordings, days").fill("90")
+    admin.get_by_role("button", name="Save").click()
+    expect(admin.get_by_role("status")).to_contain_text("Saved")
+    expect(admin.get_by_label("Card numbers")).to_be_checked()
+    expect(admin.get_by_label("Recordings, days")).to_have_value("90")
+    expect(admin.locator("table.audit")).to_contain_text("opened the call")  # the supervisor
+    check_accessible(admin)
+    desk.shot(admin, "privacy")
+    admin.get_by_label("Card numbers").uncheck()
+    admin.get_by_label("Recordings, days").fill("")
+    admin.get_by_role("button", name="Save").click()
+    expect(admin.get_by_role("status")).to_contain_text("Saved")
 
     # after a verdict, the next unreviewed flag can come up by itself (and it is remembered)
     laptop.get_by_label("After a verdict, go to the next unreviewed flag").check()
