@@ -48,6 +48,8 @@ class Settings(BaseSettings):
     device: str = "cpu"  # cpu | cuda | auto (cuda when available)
     diarization_pipeline: str = ""  # local pyannote pipeline dir or HF id; empty: shipped
     hf_token: str = ""
+    # seals the tenants' data keys for kept originals (32 bytes, URL-safe base64); never stored
+    master_key: str = ""
     broker_heartbeat_s: int = 60  # Redis: a dead worker's messages go back after this
     broker_namespace: str = "callqa"  # Redis key prefix: several deployments, one Redis
     callback_timeout_s: float = 10.0

@@ -209,5 +209,7 @@ def referenced_audio_keys(session: Session, keys: list[str], batch: int = 500) -
     for start in range(0, len(keys), batch):
         chunk = keys[start : start + batch]
         found |= set(session.scalars(select(Call.audio_key).where(Call.audio_key.in_(chunk))))
+        found |= set(session.scalars(select(Call.original_key).where(
+            Call.original_key.in_(chunk))))
     return found
 

@@ -18,6 +18,7 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -68,6 +69,10 @@ class Tenant(Base):
     redact_kinds: Mapped[str] = mapped_column(Text, default="", server_default="")
     redact_audio: Mapped[str] = mapped_column(String(10), default="silence",
                                               server_default="silence")
+    # keep each recording as sent, sealed with this tenant's data key (wrapped by the server's
+    # master key), readable by admins only
+    keep_original: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    data_key_wrapped: Mapped[str | None] = mapped_column(Text)
     # days a call's audio, and the call itself (transcript, flags, reviews), are kept; None: ever
     retain_audio_days: Mapped[int | None] = mapped_column(Integer)
     retain_call_days: Mapped[int | None] = mapped_column(Integer)
@@ -107,6 +112,8 @@ class Call(Base):
     tags: Mapped[dict[str, Any]] = mapped_column(default=dict)  # {"tags": [...], ...metadata}
     original_filename: Mapped[str | None] = mapped_column(String(500))
     audio_key: Mapped[str | None] = mapped_column(String(500))
+    # the recording as sent, sealed (service.privacy.sealing), when the tenant keeps originals
+    original_key: Mapped[str | None] = mapped_column(String(500))
     audio_bytes: Mapped[int] = mapped_column(Integer, default=0)
     content_hash: Mapped[str] = mapped_column(String(64))
     content_type: Mapped[str | None] = mapped_column(String(100))

@@ -623,13 +623,15 @@ def _privacy(request: Request, who: Viewer, session, status_code: int = 200,
 
 
 @router.post("/privacy")
-async def privacy_form(request: Request, who: ViewerDep, session: SessionDep) -> Response:
+async def privacy_form(request: Request, who: ViewerDep, session: SessionDep,
+                       settings: SettingsDep) -> Response:
     """Save the redaction policy and retention from the Privacy page's form."""
     form = await request.form()
     check_csrf(who, str(form.get("csrf_token") or ""))
     need(who, "config", "Changing privacy settings")
     try:
-        policy = RedactionPolicy(kinds=form.getlist("kinds"), audio=form.get("audio") or "off")
+        policy = RedactionPolicy(kinds=form.getlist("kinds"), audio=form.get("audio") or "off",
+                                 keep_original=form.get("keep_original") == "yes")
         retention = Retention(audio_days=_days(form.get("audio_days")),
                               call_days=_days(form.get("call_days")))
     except (ValidationError, ValueError):
@@ -637,7 +639,10 @@ async def privacy_form(request: Request, who: ViewerDep, session: SessionDep) ->
                         error="Days must be whole numbers: recordings 0 or more, calls 1 or "
                               "more, at most 36500.")
     tenant = auth_repository.tenant(session, who.principal.tenant_id)
-    privacy.set_policy(tenant, policy)
+    try:
+        privacy.set_policy(tenant, policy, settings)
+    except CallqaError as error:
+        return _privacy(request, who, session, status_code=error.status, error=error.message)
     privacy.set_retention(tenant, retention)
     return RedirectResponse("/privacy?saved=1", status_code=303)
 

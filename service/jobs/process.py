@@ -16,6 +16,7 @@ from service.calls import repository as calls_repository
 from service.calls.ingest import audio_error_message
 from service.db.models import Call, utcnow
 from service.db.session import after_commit, on_rollback, unit_of_work
+from service.errors import CallqaError
 from service.jobs import isolation, repository
 from service.privacy import service as privacy
 from service.settings import Settings
@@ -112,7 +113,13 @@ def run(settings: Settings, call_id: str, *, final_attempt: bool = True) -> str:
     with unit_of_work(settings.sqlalchemy_url) as session:
         call = calls_repository.call(session, call_id)
         audio_key, options = call.audio_key, analysis_options(settings, call)
-        policy = privacy.policy(auth_repository.tenant(session, call.tenant_id))
+        tenant = auth_repository.tenant(session, call.tenant_id)
+        policy, wrapped_key = privacy.policy(tenant), tenant.data_key_wrapped
+    try:  # keeping originals with no master key here: say so; the recording stays as sent
+        seal_key = privacy.data_key_of(settings, wrapped_key) if policy.keep_original else None
+    except CallqaError as error:
+        fail(settings, call_id, f"{error.code}: {error.message}", attempt)
+        return "failed"
     storage = storage_for(settings)
     try:
         path = storage.local_copy(audio_key)
@@ -127,7 +134,8 @@ def run(settings: Settings, call_id: str, *, final_attempt: bool = True) -> str:
                 )
             else:
                 analysis = analyze(path, options)
-            redaction, masked_key = _redact(settings, storage, path, analysis, policy)
+            redaction, masked_key, sealed_key = _redact(settings, storage, path, analysis,
+                                                        policy, seal_key)
     except AudioError as error:
         message = audio_error_message(error, path)
         fail(settings, call_id, f"{error.code}: {message}", attempt)
@@ -145,12 +153,13 @@ def run(settings: Settings, call_id: str, *, final_attempt: bool = True) -> str:
     with unit_of_work(settings.sqlalchemy_url) as session:
         call = repository.held_call(session, call_id, attempt)
         if call is None:  # deleted, or our lease lapsed and another worker took over
-            if masked_key:
-                storage.delete(masked_key)
+            for key in (masked_key, sealed_key):
+                if key:
+                    storage.delete(key)
             return "skipped"
         tenant = auth_repository.tenant(session, call.tenant_id)
         if masked_key:  # the recording with personal data masked replaces the one sent
-            _replace_audio(session, storage, call, masked_key)
+            _replace_audio(session, storage, call, masked_key, sealed_key)
         try:
             store(session, call, analysis, tenant_rules(tenant.scoring_config),
                   redaction=redaction)
@@ -164,27 +173,39 @@ def run(settings: Settings, call_id: str, *, final_attempt: bool = True) -> str:
     return "done"
 
 
-def _redact(settings: Settings, storage, path, analysis, policy):
-    """(the personal data found, the storage key of the audio masked over it), as the tenant's
-    policy asks; (None, None) when it asks for nothing."""
+def _redact(settings: Settings, storage, path, analysis, policy, seal_key: bytes | None):
+    """(the personal data found, the storage key of the audio masked over it, the key of the
+    original sealed with ``seal_key``), as the tenant's policy asks; Nones for what it does
+    not ask."""
     from audio.redact.mask import mask_file
     from service.calls import redaction
     from service.calls.ingest import scratch_file
+    from service.privacy import sealing
 
     if not policy.kinds:
-        return None, None
+        return None, None, None
     detection = redaction.find(analysis, policy.kinds)
     if policy.audio == "off" or not detection.spans:
-        return detection, None
+        return detection, None, None
     with scratch_file(settings, ".flac") as masked:
         mask_file(path, masked, detection.spans, policy.audio)
-        return detection, storage.put(masked, ".flac")
+        masked_key = storage.put(masked, ".flac")
+    if seal_key is None:
+        return detection, masked_key, None
+    with scratch_file(settings, ".sealed") as sealed:
+        sealing.seal(path, sealed, seal_key)
+        return detection, masked_key, storage.put(sealed, ".sealed")
 
 
-def _replace_audio(session, storage, call: Call, masked_key: str) -> None:
-    """Point the call at its masked recording; the original goes once that is committed."""
+def _replace_audio(session, storage, call: Call, masked_key: str, sealed_key: str | None
+                   ) -> None:
+    """Point the call at its masked recording (and its sealed original); the recording as
+    sent goes once that is committed."""
     original = call.audio_key
     call.audio_key, call.content_type = masked_key, "flac"
+    if sealed_key:
+        call.original_key = sealed_key
+        on_rollback(session, lambda: storage.delete(sealed_key))
     if original:
         after_commit(session, lambda: storage.delete(original))
     on_rollback(session, lambda: storage.delete(masked_key))

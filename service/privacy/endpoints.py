@@ -3,14 +3,19 @@ are kept, erasure of every call about someone, and the audit trail of reads and 
 
 from __future__ import annotations
 
+import re
 from typing import Annotated
 
 from fastapi import APIRouter, Query
+from fastapi.responses import StreamingResponse
 
 from service.auth import repository as auth_repository
 from service.auth.principal import Admin, Configurer, Reader
+from service.calls import service as calls_service
+from service.calls.storage import storage_for
 from service.deps import SessionDep, SettingsDep
-from service.privacy import repository, service
+from service.errors import NotFound
+from service.privacy import repository, sealing, service
 from service.privacy.schemas import AuditEventOut, AuditPage, Erased, RedactionPolicy, Retention
 
 router = APIRouter(prefix="/api/v1", tags=["privacy"])
@@ -23,14 +28,45 @@ def get_redaction(principal: Reader, session: SessionDep) -> RedactionPolicy:
 
 
 @router.put("/config/redaction")
-def put_redaction(body: RedactionPolicy, principal: Configurer,
-                  session: SessionDep) -> RedactionPolicy:
+def put_redaction(body: RedactionPolicy, principal: Configurer, session: SessionDep,
+                  settings: SettingsDep) -> RedactionPolicy:
     """Mask these kinds of personal data in every call analysed from now on: in the
     transcript, words, flag quotes and exports, and (``audio``: silence or tone) in the stored
-    recording, whose unmasked original is then deleted. Calls already analysed are unchanged
-    until they are analysed again."""
+    recording, whose unmasked original is then deleted, or with ``keep_original`` kept sealed
+    with the organisation's own key for admins (409 ``no_master_key`` when the server has no
+    CALLQA_MASTER_KEY). Calls already analysed are unchanged until they are analysed again."""
     tenant = auth_repository.tenant(session, principal.tenant_id)
-    return service.set_policy(tenant, body)
+    return service.set_policy(tenant, body, settings)
+
+
+@router.get(
+    "/calls/{call_id}/original",
+    response_class=StreamingResponse,
+    responses={200: {"content": {"application/octet-stream": {}},
+                     "description": "the recording as sent, before masking"}},
+)
+def get_original(call_id: str, principal: Admin, session: SessionDep, settings: SettingsDep):
+    """The recording as it was sent, before personal data was masked: kept sealed when the
+    organisation keeps originals; admins only, and every download is in the audit trail."""
+    call = calls_service.tenant_call(session, principal.tenant_id, call_id)
+    if not call.original_key:
+        raise NotFound("this call's original recording was not kept", code="no_original")
+    tenant = auth_repository.tenant(session, principal.tenant_id)
+    key = service.data_key_of(settings, tenant.data_key_wrapped)
+    service.record(session, call.tenant_id, service.actor(principal), "read_original_audio",
+                   call.id, via="api")
+    storage = storage_for(settings)
+    original, local = call.original_key, storage.local_copy(call.original_key)
+
+    def chunks():
+        try:
+            yield from sealing.unseal(local, key)
+        finally:
+            storage.release(original, local)
+
+    name = re.sub(r"[^\w.\-]", "_", call.original_filename or f"{call.id}.audio")
+    return StreamingResponse(chunks(), media_type="application/octet-stream",
+                             headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
 
 @router.get("/config/retention")

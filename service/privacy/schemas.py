@@ -20,6 +20,9 @@ class RedactionPolicy(BaseModel):
     kinds: list[Kind] = Field(default_factory=list, max_length=len(KINDS),
                               examples=[["card_number", "security_code", "ssn"]])
     audio: Literal["silence", "tone", "off"] = "silence"
+    # keep each recording as sent, sealed with the tenant's own key, for admins only (needs
+    # CALLQA_MASTER_KEY on the server); otherwise the masked recording replaces it for good
+    keep_original: bool = False
 
 
 class Retention(BaseModel):

@@ -13,7 +13,7 @@ from service.calls import service as calls_service
 from service.db.models import AuditEvent, Call, Tenant, utcnow
 from service.db.session import after_commit
 from service.errors import Invalid
-from service.privacy import repository
+from service.privacy import repository, sealing
 from service.privacy.schemas import Erased, RedactionPolicy, Retention
 from service.settings import Settings
 
@@ -25,13 +25,27 @@ READ_WINDOW = timedelta(minutes=10)
 
 def policy(tenant: Tenant) -> RedactionPolicy:
     kinds = [k for k in (tenant.redact_kinds or "").split(",") if k in KINDS]
-    return RedactionPolicy(kinds=kinds, audio=tenant.redact_audio or "silence")
+    return RedactionPolicy(kinds=kinds, audio=tenant.redact_audio or "silence",
+                           keep_original=bool(tenant.keep_original))
 
 
-def set_policy(tenant: Tenant, body: RedactionPolicy) -> RedactionPolicy:
+def set_policy(tenant: Tenant, body: RedactionPolicy, settings: Settings) -> RedactionPolicy:
+    """Store the policy; keeping originals gives the tenant a data key on first use (refused
+    when the server has no master key to seal it with)."""
+    if body.keep_original and not tenant.data_key_wrapped:
+        tenant.data_key_wrapped = sealing.new_wrapped_data_key(
+            sealing.master_key(settings.master_key))
     tenant.redact_kinds = ",".join(k for k in KINDS if k in body.kinds)
     tenant.redact_audio = body.audio
+    tenant.keep_original = body.keep_original
     return policy(tenant)
+
+
+def data_key_of(settings: Settings, wrapped: str | None) -> bytes:
+    """A tenant's data key for sealed originals, unwrapped with the server's master key."""
+    if not wrapped:
+        raise sealing.SealingUnavailable("this organisation has no key for sealed originals")
+    return sealing.data_key(sealing.master_key(settings.master_key), wrapped)
 
 
 def kinds_of(tenant: Tenant) -> tuple[str, ...]:
@@ -106,6 +120,6 @@ def purge(session: Session, settings: Settings) -> tuple[int, int]:
 
 
 def _drop_audio(session: Session, storage, call: Call) -> None:
-    key = call.audio_key
-    call.audio_key = None
-    after_commit(session, lambda: storage.delete(key))
+    keys = [k for k in (call.audio_key, call.original_key) if k]
+    call.audio_key = call.original_key = None
+    after_commit(session, lambda: [storage.delete(k) for k in keys])

@@ -5,8 +5,10 @@ silent over them on both channels."""
 
 from __future__ import annotations
 
+import base64
 import io
 import json
+import os
 import re
 
 import numpy as np
@@ -28,13 +30,14 @@ def _policy(api, body, role="admin"):
 
 def test_redaction_policy_is_set_through_the_api(api):
     assert api.client.get("/api/v1/config/redaction", headers=api.headers("qa")).json() == {
-        "kinds": [], "audio": "silence"}
+        "kinds": [], "audio": "silence", "keep_original": False}
     refused = _policy(api, {"kinds": ["card_number", "cards"]})
     assert refused.status_code == 422 and refused.json()["error"]["code"] == "invalid_request"
     assert _policy(api, {"kinds": ["ssn"]}, role="qa").status_code == 403
     changed = _policy(api, {"kinds": ["ssn", "card_number"], "audio": "tone"})
     assert changed.status_code == 200
-    assert changed.json() == {"kinds": ["card_number", "ssn"], "audio": "tone"}
+    assert changed.json() == {"kinds": ["card_number", "ssn"], "audio": "tone",
+                              "keep_original": False}
     assert api.client.get("/api/v1/config/redaction",
                           headers=api.headers("qa")).json() == changed.json()
 
@@ -54,7 +57,12 @@ def _text_columns(settings) -> list[str]:
 
 
 def test_nothing_said_of_the_card_is_stored(api, payment_call):
-    assert _policy(api, {"kinds": ["card_number", "security_code"]}).status_code == 200
+    refused = _policy(api, {"kinds": ["card_number"], "keep_original": True})
+    assert refused.status_code == 409 and refused.json()["error"]["code"] == "no_master_key"
+    assert "CALLQA_MASTER_KEY" in refused.json()["error"]["message"]
+    api.settings.master_key = base64.urlsafe_b64encode(os.urandom(32)).decode()
+    assert _policy(api, {"kinds": ["card_number", "security_code"],
+                         "keep_original": True}).status_code == 200
     with open(payment_call.stereo_path, "rb") as handle:
         sent = api.client.post("/api/v1/calls", headers=api.headers("qa"),
                                files={"file": ("pay.wav", handle, "audio/wav")})
@@ -87,7 +95,22 @@ def test_nothing_said_of_the_card_is_stored(api, payment_call):
         inside = samples[int(word["start"] * rate) + 1:int(word["end"] * rate)]
         assert inside.shape[1] == 2 and np.max(np.abs(inside)) == 0.0
     assert np.max(np.abs(samples)) > 0.05  # the rest of the call is still there
-    assert original and not (original & _stored_audio_files(api))
+    assert original and not (original & _stored_audio_files(api))  # not in the clear
+
+    # the original, kept sealed: for admins only, exactly as sent, and the download is audited
+    sealed = list(api.settings.audio_dir.rglob("*.sealed"))
+    assert len(sealed) == 1 and b"RIFF" not in sealed[0].read_bytes()[:64]
+    url = f"/api/v1/calls/{call_id}/original"
+    assert api.client.get(url, headers=api.headers("supervisor")).status_code == 403
+    kept = api.client.get(url, headers=api.headers("admin"))
+    assert kept.status_code == 200 and kept.content == payment_call.stereo_path.read_bytes()
+    trail = api.client.get("/api/v1/audit", headers=api.headers("admin")).json()["events"]
+    assert {"read_original_audio", "read_audio", "read_transcript", "read_call"} <= {
+        e["action"] for e in trail}
+    # erasing the call removes both recordings
+    assert api.client.delete(f"/api/v1/calls/{call_id}",
+                             headers=api.headers("qa")).status_code == 204
+    assert _stored_audio_files(api) == set()
 
 
 def _stored_audio_files(api) -> set[str]:
