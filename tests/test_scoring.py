@@ -102,9 +102,11 @@ CASES = [
 
 # Old labelled examples the adapted act encoder (2026-12-04) reads worse than the first heads
 # did: known regressions, recorded on issue 9. Strict: each turns red when it passes again, so
-# the mark cannot outlive the fix.
+# the mark cannot outlive the fix. (Rules 2026.12-4 fixed two: the polite request for a
+# supervisor, and "..., like always" in shared/samples.)
 REGRESSED = {
-    9: "a polite request for a supervisor about a plan change reads as a threat (0.50)",
+    0: "a bare 'I'm sorry to hear that.' reads as scripted at 0.46, under its threshold 0.6 "
+       "(rules 2026.12-4)",
     14: "an apology and a refund in one sentence: the apology drowns the refund",
 }
 
@@ -194,9 +196,7 @@ def test_rules_file_of_the_phrase_matching_era_still_loads():
     assert dict(rules.lexicon)["refusal"]
 
 
-SAMPLE_REGRESSED = {
-    "p01_fee_dispute": "the customer's first complaint ('..., like always') reads as a repeat",
-}
+SAMPLE_REGRESSED: dict[str, str] = {}
 
 
 def _sample_ids() -> list:
