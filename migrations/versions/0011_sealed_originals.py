@@ -19,8 +19,9 @@ depends_on = None
 
 def upgrade() -> None:
     with op.batch_alter_table("tenants", schema=None) as batch_op:
+        # a constant default, so SQLite adds the column in place rather than copying the table
         batch_op.add_column(sa.Column("keep_original", sa.Boolean(), nullable=False,
-                                      server_default=sa.false()))
+                                      server_default="0"))
         batch_op.add_column(sa.Column("data_key_wrapped", sa.Text(), nullable=True))
     with op.batch_alter_table("calls", schema=None) as batch_op:
         batch_op.add_column(sa.Column("original_key", sa.String(length=500), nullable=True))

@@ -11,7 +11,7 @@ from service.app import ROUTERS
 
 ERROR_REF = "#/components/schemas/ErrorBody"
 EXAMPLES = 12  # per operation; derandomized, so a run is repeatable
-BINARY_OR_TEXT = {"get_audio", "get_transcript", "get_scoring_config"}
+BINARY_OR_TEXT = {"get_audio", "get_transcript", "get_scoring_config", "get_original"}
 
 
 @schemathesis.serializer("application/toml")
