@@ -42,6 +42,7 @@ def run_migrations_online() -> None:
             connection.commit()
         finally:
             if sqlite:  # the connection goes back to the pool the service uses
+                connection.rollback()  # after a failure: the pragma is ignored in a transaction
                 connection.exec_driver_sql("PRAGMA foreign_keys=ON")
 
 

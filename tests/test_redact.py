@@ -167,6 +167,35 @@ def test_audio_masked_on_every_channel_over_the_span_only(tmp_path):
         assert np.max(np.abs(out[int((span.end + 0.1) * rate) + 1:])) > 0.45
 
 
+def test_many_spans_and_no_tags_survive_in_the_masked_file(tmp_path):
+    """A long call full of numbers: 150 spans (ffmpeg's expression parser fails near 100 terms
+    in one filter) all masked; tags the recorder wrote are not copied."""
+    import subprocess
+
+    import soundfile as sf
+
+    from audio.redact.detect import PiiSpan
+
+    rate = 8000
+    t = np.arange(rate * 160) / rate
+    source = tmp_path / "long.wav"
+    sf.write(source, 0.5 * np.sin(2 * np.pi * 300 * t), rate)
+    tagged = tmp_path / "tagged.flac"
+    subprocess.run(["ffmpeg", "-v", "error", "-y", "-i", str(source), "-metadata",
+                    "comment=card 4111111111111111", str(tagged)], check=True)
+    spans = tuple(PiiSpan("card_number", "customer", i + 0.2, i + 0.5, (i,), "test")
+                  for i in range(150))
+    target = tmp_path / "masked.flac"
+    mask_file(tagged, target, spans)
+    out, _ = sf.read(target)
+    for span in spans[::7]:
+        assert np.max(np.abs(out[int(span.start * rate):int(span.end * rate)])) == 0.0
+    assert np.max(np.abs(out[int(151 * rate):])) > 0.45
+    probe = subprocess.run(["ffprobe", "-v", "error", "-show_format", str(target)],
+                           capture_output=True, text=True, check=True).stdout
+    assert "4111" not in probe
+
+
 def test_kinds_to_redact_are_checked_before_anything_runs():
     from service.calls.redaction import parse_kinds
     from service.errors import Invalid

@@ -117,10 +117,29 @@ def _mask_words_anywhere(quote: str, turn_text: str, ranges) -> str:
     return quote
 
 
-def _gates(spans: tuple[PiiSpan, ...]) -> str:
-    """An ffmpeg expression true inside any span (padded by ``PAD_S``)."""
-    return "+".join(f"between(t,{max(0.0, s.start - PAD_S):.3f},{s.end + PAD_S:.3f})"
-                    for s in spans)
+GATES_PER_FILTER = 40  # ffmpeg's expression parser recurses per term: about 100 fail
+
+
+def _windows(spans: tuple[PiiSpan, ...]) -> list[tuple[float, float]]:
+    """The spans padded by ``PAD_S``, overlapping ones merged, in time order."""
+    out: list[tuple[float, float]] = []
+    for start, end in sorted((max(0.0, s.start - PAD_S), s.end + PAD_S) for s in spans):
+        if out and start <= out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], end))
+        else:
+            out.append((start, end))
+    return out
+
+
+def _filters(spans: tuple[PiiSpan, ...], masked: str) -> str:
+    """A chain of aeval filters, each masking at most ``GATES_PER_FILTER`` windows."""
+    windows = _windows(spans)
+    chain = []
+    for first in range(0, len(windows), GATES_PER_FILTER):
+        gates = "+".join(f"between(t,{a:.3f},{b:.3f})"
+                         for a, b in windows[first:first + GATES_PER_FILTER])
+        chain.append(f"aeval='if({gates},{masked},val(ch))':c=same")
+    return ",".join(chain)
 
 
 def mask_file(source: Path, target: Path, spans: tuple[PiiSpan, ...],
@@ -131,10 +150,11 @@ def mask_file(source: Path, target: Path, spans: tuple[PiiSpan, ...],
     if mode not in ("silence", "tone"):
         raise ValueError(f"audio masking is silence or tone, not {mode!r}")
     masked = f"{TONE_LEVEL}*sin(2*PI*{TONE_HZ:g}*t)" if mode == "tone" else "0"
+    # tags and chapters are not copied: a recorder may have written a caller's details there
     command = [require_tool("ffmpeg"), "-nostdin", "-v", "error", "-y", "-i", str(source),
-               "-map", "0:a:0", "-vn"]
+               "-map", "0:a:0", "-vn", "-map_metadata", "-1", "-map_chapters", "-1"]
     if spans:
-        command += ["-af", f"aeval='if({_gates(spans)},{masked},val(ch))':c=same"]
+        command += ["-af", _filters(spans, masked)]
     command += ["-c:a", "flac", str(target)]
     result = subprocess.run(command, capture_output=True, text=True, timeout=3600)
     if result.returncode != 0:

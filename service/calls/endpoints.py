@@ -179,7 +179,6 @@ def erase_call(
     """Right to erasure: the audio and every row derived from it (the audit trail keeps who
     erased which call id, and when)."""
     call = service.tenant_call(session, principal.tenant_id, call_id)
-    privacy.record(session, call.tenant_id, privacy.actor(principal), "erase_call", call.id,
-                   agent_id=call.agent_id, external_id=call.external_id)
+    privacy.record(session, call.tenant_id, privacy.actor(principal), "erase_call", call.id)
     service.erase(session, settings, call)
     return Response(status_code=204)

@@ -188,13 +188,16 @@ def requeue_unless_running(session: Session, call_id: str) -> bool:
     return updated.rowcount == 1
 
 
-def delete_call(session: Session, call_id: str) -> None:
+def delete_call(session: Session, call_id: str) -> list[str]:
     """The call and, by the database's cascade, every row derived from it; webhook
-    deliveries keep their id (so a replay is still answered) but lose the call."""
+    deliveries keep their id (so a replay is still answered) but lose the call. Returns the
+    storage keys the row held when it went (a worker may have just replaced them)."""
     session.execute(
         update(WebhookDelivery).where(WebhookDelivery.call_id == call_id).values(call_id=None)
     )
-    session.execute(delete(Call).where(Call.id == call_id))
+    gone = session.execute(delete(Call).where(Call.id == call_id).returning(
+        Call.audio_key, Call.original_key)).first()
+    return [key for key in (gone or ()) if key]
 
 
 def done_call_ids(session: Session, tenant_id: str) -> list[str]:

@@ -137,7 +137,7 @@ def reanalyze(session: Session, settings: Settings, call: Call) -> Call:
 
 def erase(session: Session, settings: Settings, call: Call) -> None:
     """Right to erasure: every row derived from the call now, its audio once that commits."""
-    keys = [k for k in (call.audio_key, call.original_key) if k]
-    repository.delete_call(session, call.id)
+    keys = set(repository.delete_call(session, call.id))
+    keys |= {k for k in (call.audio_key, call.original_key) if k}
     if keys:
         after_commit(session, lambda: [storage_for(settings).delete(k) for k in keys])

@@ -597,6 +597,8 @@ AUDIT_ACTIONS = {
     "read_audio": "played or downloaded the recording", "erase_call": "deleted the call",
     "erase_calls": "deleted every call about someone", "purge_call": "deleted (retention)",
     "purge_audio": "deleted the recording (retention)",
+    "read_original_audio": "downloaded the original recording",
+    "set_redaction": "changed what is masked", "set_retention": "changed how long calls are kept",
 }
 
 
@@ -618,7 +620,7 @@ def _privacy(request: Request, who: Viewer, session, status_code: int = 200,
     return page(request, who, "privacy.html", status_code=status_code,
                 policy=privacy.policy(tenant), retention=privacy.retention(tenant),
                 kinds=[(k, label[:1].upper() + label[1:]) for k, label in LABEL.items()],
-                can_config=who.principal.can("config"), events=events,
+                can_config=who.principal.can("admin"), events=events,
                 actions=AUDIT_ACTIONS, **context)
 
 
@@ -628,7 +630,7 @@ async def privacy_form(request: Request, who: ViewerDep, session: SessionDep,
     """Save the redaction policy and retention from the Privacy page's form."""
     form = await request.form()
     check_csrf(who, str(form.get("csrf_token") or ""))
-    need(who, "config", "Changing privacy settings")
+    need(who, "admin", "Changing privacy settings")
     try:
         policy = RedactionPolicy(kinds=form.getlist("kinds"), audio=form.get("audio") or "off",
                                  keep_original=form.get("keep_original") == "yes")
@@ -640,10 +642,10 @@ async def privacy_form(request: Request, who: ViewerDep, session: SessionDep,
                               "more, at most 36500.")
     tenant = auth_repository.tenant(session, who.principal.tenant_id)
     try:
-        privacy.set_policy(tenant, policy, settings)
+        privacy.set_policy(tenant, policy, settings, privacy.actor(who.principal))
     except CallqaError as error:
         return _privacy(request, who, session, status_code=error.status, error=error.message)
-    privacy.set_retention(tenant, retention)
+    privacy.set_retention(tenant, retention, privacy.actor(who.principal))
     return RedirectResponse("/privacy?saved=1", status_code=303)
 
 

@@ -115,8 +115,11 @@ def run(settings: Settings, call_id: str, *, final_attempt: bool = True) -> str:
         audio_key, options = call.audio_key, analysis_options(settings, call)
         tenant = auth_repository.tenant(session, call.tenant_id)
         policy, wrapped_key = privacy.policy(tenant), tenant.data_key_wrapped
+        # the recording as sent is sealed once: on a re-analysis the stored one is masked
+        seal = (policy.keep_original and bool(policy.kinds) and policy.audio != "off"
+                and call.original_key is None)
     try:  # keeping originals with no master key here: say so; the recording stays as sent
-        seal_key = privacy.data_key_of(settings, wrapped_key) if policy.keep_original else None
+        seal_key = privacy.data_key_of(settings, wrapped_key) if seal else None
     except CallqaError as error:
         fail(settings, call_id, f"{error.code}: {error.message}", attempt)
         return "failed"
@@ -158,8 +161,6 @@ def run(settings: Settings, call_id: str, *, final_attempt: bool = True) -> str:
                     storage.delete(key)
             return "skipped"
         tenant = auth_repository.tenant(session, call.tenant_id)
-        if masked_key:  # the recording with personal data masked replaces the one sent
-            _replace_audio(session, storage, call, masked_key, sealed_key)
         try:
             store(session, call, analysis, tenant_rules(tenant.scoring_config),
                   redaction=redaction)
@@ -167,7 +168,12 @@ def run(settings: Settings, call_id: str, *, final_attempt: bool = True) -> str:
         except ValueError as error:  # the tenant's rules are broken: nothing to retry
             call.status, call.failure_reason = "failed", f"scoring_config: {error}"
             call.finished_at, call.lease_until = utcnow(), None
+            for key in (masked_key, sealed_key):  # the recording stays as it was
+                if key:
+                    after_commit(session, lambda key=key: storage.delete(key))
             return "failed"
+        if masked_key:  # the recording with personal data masked replaces the one sent
+            _replace_audio(session, storage, call, masked_key, sealed_key)
         call.status, call.finished_at, call.lease_until = "done", utcnow(), None
         call.failure_reason = None
     return "done"
@@ -204,7 +210,10 @@ def _replace_audio(session, storage, call: Call, masked_key: str, sealed_key: st
     original = call.audio_key
     call.audio_key, call.content_type = masked_key, "flac"
     if sealed_key:
-        call.original_key = sealed_key
+        if call.original_key is None:  # never over an original kept before
+            call.original_key = sealed_key
+        else:
+            after_commit(session, lambda: storage.delete(sealed_key))
         on_rollback(session, lambda: storage.delete(sealed_key))
     if original:
         after_commit(session, lambda: storage.delete(original))

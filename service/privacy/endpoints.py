@@ -10,7 +10,7 @@ from fastapi import APIRouter, Query
 from fastapi.responses import StreamingResponse
 
 from service.auth import repository as auth_repository
-from service.auth.principal import Admin, Configurer, Reader
+from service.auth.principal import Admin, Reader
 from service.calls import service as calls_service
 from service.calls.storage import storage_for
 from service.deps import SessionDep, SettingsDep
@@ -28,15 +28,16 @@ def get_redaction(principal: Reader, session: SessionDep) -> RedactionPolicy:
 
 
 @router.put("/config/redaction")
-def put_redaction(body: RedactionPolicy, principal: Configurer, session: SessionDep,
+def put_redaction(body: RedactionPolicy, principal: Admin, session: SessionDep,
                   settings: SettingsDep) -> RedactionPolicy:
     """Mask these kinds of personal data in every call analysed from now on: in the
     transcript, words, flag quotes and exports, and (``audio``: silence or tone) in the stored
     recording, whose unmasked original is then deleted, or with ``keep_original`` kept sealed
     with the organisation's own key for admins (409 ``no_master_key`` when the server has no
-    CALLQA_MASTER_KEY). Calls already analysed are unchanged until they are analysed again."""
+    CALLQA_MASTER_KEY). Calls already analysed are unchanged until they are analysed again.
+    Admins only; every change is in the audit trail."""
     tenant = auth_repository.tenant(session, principal.tenant_id)
-    return service.set_policy(tenant, body, settings)
+    return service.set_policy(tenant, body, settings, service.actor(principal))
 
 
 @router.get(
@@ -64,7 +65,7 @@ def get_original(call_id: str, principal: Admin, session: SessionDep, settings: 
         finally:
             storage.release(original, local)
 
-    name = re.sub(r"[^\w.\-]", "_", call.original_filename or f"{call.id}.audio")
+    name = re.sub(r"[^\w.\-]", "_", call.original_filename or f"{call.id}.audio", flags=re.ASCII)
     return StreamingResponse(chunks(), media_type="application/octet-stream",
                              headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
@@ -76,11 +77,12 @@ def get_retention(principal: Reader, session: SessionDep) -> Retention:
 
 
 @router.put("/config/retention")
-def put_retention(body: Retention, principal: Configurer, session: SessionDep) -> Retention:
+def put_retention(body: Retention, principal: Admin, session: SessionDep) -> Retention:
     """Keep recordings ``audio_days`` and calls ``call_days`` from upload; the worker's purge
-    deletes what is older (checked every few minutes) and records each deletion."""
+    deletes what is older (checked every few minutes) and records each deletion. Admins only;
+    every change is in the audit trail."""
     tenant = auth_repository.tenant(session, principal.tenant_id)
-    return service.set_retention(tenant, body)
+    return service.set_retention(tenant, body, service.actor(principal))
 
 
 @router.delete("/calls")

@@ -86,10 +86,13 @@ def unseal(source: Path, key: bytes) -> Iterator[bytes]:
     cipher = AESGCM(key)
     with source.open("rb") as reader:
         head = reader.read(len(MAGIC) + 8)
-        if head[:len(MAGIC)] != MAGIC:
+        if len(head) != len(MAGIC) + 8 or head[:len(MAGIC)] != MAGIC:
             raise Invalid("not a sealed callqa original", code="not_sealed")
         salt, counter = head[len(MAGIC):], 0
         block = reader.read(CHUNK + TAG)
+        if not block:  # even an empty recording has one (last) chunk: this one was cut
+            raise Invalid("the sealed original was altered or cut short",
+                          code="sealed_original_damaged")
         while block:
             following = reader.read(CHUNK + TAG)
             nonce = salt + struct.pack(">I", counter)

@@ -29,16 +29,20 @@ def policy(tenant: Tenant) -> RedactionPolicy:
                            keep_original=bool(tenant.keep_original))
 
 
-def set_policy(tenant: Tenant, body: RedactionPolicy, settings: Settings) -> RedactionPolicy:
-    """Store the policy; keeping originals gives the tenant a data key on first use (refused
-    when the server has no master key to seal it with)."""
+def set_policy(tenant: Tenant, body: RedactionPolicy, settings: Settings,
+               who: str) -> RedactionPolicy:
+    """Store the policy (audited); keeping originals gives the tenant a data key on first use
+    (refused when the server has no master key to seal it with)."""
     if body.keep_original and not tenant.data_key_wrapped:
         tenant.data_key_wrapped = sealing.new_wrapped_data_key(
             sealing.master_key(settings.master_key))
     tenant.redact_kinds = ",".join(k for k in KINDS if k in body.kinds)
     tenant.redact_audio = body.audio
     tenant.keep_original = body.keep_original
-    return policy(tenant)
+    changed = policy(tenant)
+    record(Session.object_session(tenant), tenant.id, who, "set_redaction", None,
+           **changed.model_dump())
+    return changed
 
 
 def data_key_of(settings: Settings, wrapped: str | None) -> bytes:
@@ -71,8 +75,10 @@ def retention(tenant: Tenant) -> Retention:
     return Retention(audio_days=tenant.retain_audio_days, call_days=tenant.retain_call_days)
 
 
-def set_retention(tenant: Tenant, body: Retention) -> Retention:
+def set_retention(tenant: Tenant, body: Retention, who: str) -> Retention:
     tenant.retain_audio_days, tenant.retain_call_days = body.audio_days, body.call_days
+    record(Session.object_session(tenant), tenant.id, who, "set_retention", None,
+           **body.model_dump())
     return retention(tenant)
 
 
@@ -87,9 +93,9 @@ def erase_calls_about(session: Session, settings: Settings, principal: Principal
     ids = [call.id for call in calls]
     for call in calls:
         calls_service.erase(session, settings, call)
-    selector = {"agent_id": agent_id} if agent_id is not None else {"external_id": external_id}
+    # which kind of id was asked for, not the id: the erased person stays erased here too
     record(session, principal.tenant_id, actor(principal), "erase_calls", None,
-           calls=len(ids), call_ids=ids, **selector)
+           calls=len(ids), call_ids=ids, by="agent_id" if agent_id is not None else "external_id")
     return Erased(deleted=len(ids), call_ids=ids)
 
 

@@ -34,6 +34,7 @@ def test_redaction_policy_is_set_through_the_api(api):
     refused = _policy(api, {"kinds": ["card_number", "cards"]})
     assert refused.status_code == 422 and refused.json()["error"]["code"] == "invalid_request"
     assert _policy(api, {"kinds": ["ssn"]}, role="qa").status_code == 403
+    assert _policy(api, {"kinds": ["ssn"]}, role="supervisor").status_code == 403
     changed = _policy(api, {"kinds": ["ssn", "card_number"], "audio": "tone"})
     assert changed.status_code == 200
     assert changed.json() == {"kinds": ["card_number", "ssn"], "audio": "tone",
@@ -105,8 +106,15 @@ def test_nothing_said_of_the_card_is_stored(api, payment_call):
     kept = api.client.get(url, headers=api.headers("admin"))
     assert kept.status_code == 200 and kept.content == payment_call.stereo_path.read_bytes()
     trail = api.client.get("/api/v1/audit", headers=api.headers("admin")).json()["events"]
-    assert {"read_original_audio", "read_audio", "read_transcript", "read_call"} <= {
-        e["action"] for e in trail}
+    assert {"read_original_audio", "read_audio", "read_transcript", "read_call",
+            "set_redaction"} <= {e["action"] for e in trail}
+    # analysed again (say, to apply a new policy): the original kept is still the one sent
+    assert api.client.post(f"/api/v1/calls/{call_id}/reanalyze",
+                           headers=api.headers("qa")).status_code == 202
+    assert process.run(api.settings, call_id) == "done"
+    assert list(api.settings.audio_dir.rglob("*.sealed")) == sealed
+    again = api.client.get(url, headers=api.headers("admin"))
+    assert again.content == payment_call.stereo_path.read_bytes()
     # erasing the call removes both recordings
     assert api.client.delete(f"/api/v1/calls/{call_id}",
                              headers=api.headers("qa")).status_code == 204
@@ -181,7 +189,8 @@ def test_erasure_by_agent_removes_every_call_of_that_agent_and_is_audited(api, o
                                    headers=other_tenant.headers("qa")).status_code == 200
     trail = api.client.get("/api/v1/audit", headers=api.headers("admin")).json()["events"]
     erasure = next(e for e in trail if e["action"] == "erase_calls")
-    assert erasure["detail"]["agent_id"] == "agent-7" and erasure["detail"]["calls"] == 3
+    assert erasure["detail"]["by"] == "agent_id" and erasure["detail"]["calls"] == 3
+    assert "agent-7" not in json.dumps(trail)  # the erased person's id is not kept
     assert erasure["actor"].endswith("(admin)")
     reads = [e for e in trail if e["action"] == "read_transcript"]
     assert reads and reads[0]["call_id"] == mine[0] and reads[0]["actor"].endswith("(qa)")

@@ -29,6 +29,7 @@ def test_round_trip_and_damage_is_refused(tmp_path, small_chunks):
         assert b"".join(sealing.unseal(sealed, key)) == data
     raw = sealed.read_bytes()
     for damaged in (raw[:-1016],  # the last chunk cut off: the one before is not marked last
+                    raw[:12],  # nothing but the header
                     raw[:100] + bytes([raw[100] ^ 1]) + raw[101:],  # one bit flipped
                     raw[:12] + raw[12 + 1016:2 * 1016 + 12] + raw[12:12 + 1016] + raw[12 + 2032:]):
         sealed.write_bytes(damaged)
