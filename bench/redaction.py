@@ -187,7 +187,7 @@ def _unmasked(transcript) -> tuple[list[str], set[str]]:
     return runs, words
 
 
-def evaluate_audio(data: dict, every: int) -> tuple[Counter, Counter, list, float]:
+def evaluate_audio(data: dict, every: int, offset: int = 0) -> tuple[Counter, Counter, list, float]:
     """Speak, analyse, redact each call; count items of each kind and those that leaked."""
     from audio.pipeline import analyze
     from bench import corpus
@@ -198,10 +198,11 @@ def evaluate_audio(data: dict, every: int) -> tuple[Counter, Counter, list, floa
 
     rules = config.load()
     total, leaked, leaks, audio_s = Counter(), Counter(), [], 0.0
-    names = list(data)[::every]
+    names = list(data)[offset::every]
     for number, name in enumerate(names):
         call = data[name]
-        agent, customer = corpus.VOICE_PAIRS[number % len(corpus.VOICE_PAIRS)]
+        position = list(data).index(name)  # the same voices for a call whatever the subset
+        agent, customer = corpus.VOICE_PAIRS[position // every % len(corpus.VOICE_PAIRS)]
         with tempfile.TemporaryDirectory() as tmp:
             rendered = render([Line(s, t) for s, t in call["turns"]], Path(tmp), "call",
                               voice=corpus.voice_function(agent, customer))
@@ -223,11 +224,13 @@ def evaluate_audio(data: dict, every: int) -> tuple[Counter, Counter, list, floa
     return total, leaked, leaks, audio_s
 
 
-def audio_report(path: Path, every: int, total, leaked, leaks, audio_s: float) -> str:
-    lines = [f"<!-- python -m bench.redaction --audio --every {every} --set {path.name} -->",
+def audio_report(path: Path, every: int, offset: int, total, leaked, leaks,
+                 audio_s: float) -> str:
+    lines = [f"<!-- python -m bench.redaction --audio --every {every} --offset {offset} "
+             f"--set {path.name} -->",
              f"## Redaction end to end from spoken calls: {path.name}", "",
              f"{sum(total.values())} labelled items in {audio_s / 60:.1f} minutes of speech "
-             f"(every {every} call(s)), spoken by the benchmark corpus's Piper and espeak-ng voice "
+             f"(every {every} call(s) from call {offset}), spoken by the benchmark corpus's Piper and espeak-ng voice "
              "pairs, heard by the default pipeline (Whisper tiny.en), redacted for every kind.", "",
              "| kind | items | not leaked | recall | target |", "|---|---|---|---|---|"]
     for kind in KINDS:
@@ -248,11 +251,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=None)
     parser.add_argument("--audio", action="store_true", help="speak, transcribe, then redact")
     parser.add_argument("--every", type=int, default=1, help="with --audio: every Nth call")
+    parser.add_argument("--offset", type=int, default=0, help="with --audio: the first call")
     args = parser.parse_args(argv)
     data = load(args.set)
     if args.audio:
-        text = audio_report(args.set, args.every, *evaluate_audio(data, args.every))
-        (args.out or RESULTS / "redaction_audio.md").write_text(text)
+        text = audio_report(args.set, args.every, args.offset,
+                            *evaluate_audio(data, args.every, args.offset))
+        suffix = f"_from{args.offset}" if args.offset else ""
+        (args.out or RESULTS / f"redaction_audio{suffix}.md").write_text(text)
         print(text)
         return 0
     args.out = args.out or RESULTS / "redaction.md"
