@@ -152,7 +152,7 @@ def report(path: Path, result: dict, cold: float, five: float, five_words: int) 
     return "\n".join(lines) + "\n"
 
 
-def _leak_marks(kind: str, span: str) -> tuple[str, set[str]]:
+def _leak_marks(span: str) -> tuple[str, set[str]]:
     """(digits, distinctive words) whose presence after redaction shows ``span`` leaked."""
     from audio.redact.people import COMMON
     from audio.redact.phrases import STREET, TLDS
@@ -213,7 +213,7 @@ def evaluate_audio(data: dict, every: int, offset: int = 0) -> tuple[Counter, Co
         runs, words = _unmasked(redacted.transcript)
         for _, span, kind in call["pii"]:
             total[kind] += 1
-            digits, marks = _leak_marks(kind, span)
+            digits, marks = _leak_marks(span)
             found = [m for m in marks if m in words] + (
                 [digits] if digits and any(digits in run for run in runs) else [])
             if found:

@@ -64,14 +64,16 @@ def detect(words: Sequence[Word], kinds: Sequence[str] = KINDS) -> Detection:
     found: list[numbers.Found] = []
     for speaker in dict.fromkeys(w.speaker for w in words):
         stream = [read[i] for i, w in enumerate(words) if w.speaker == speaker]
+
+        def asked_before(i: int, stream=stream) -> list[str]:
+            """The other party's last words before this speaker's token ``i``."""
+            return lower[stream[i - 1].word + 1 if i else 0:stream[i].word][-15:]
+
         times = [words[t.word].start for t in stream]
         cased = [words[t.word].text for t in stream]
         cuts = [0] + [cut_in(a, b) for a, b in zip(stream, stream[1:], strict=False)]
         found += numbers.find(stream, times, cuts, context_of)
         found += phrases.emails(stream) + phrases.addresses(stream)
-        def asked_before(i: int, stream=stream) -> list[str]:
-            return lower[stream[i - 1].word + 1 if i else 0:stream[i].word][-15:]
-
         found += phrases.dates(stream, context_of)
         found += people.names(stream, cased, context_of, asked_before)
     found += _presidio(words, read, wanted)

@@ -49,7 +49,10 @@ CUES: dict[str, tuple[str, ...]] = {
              "license", "licence", "registration", "plate", "vin"),
 }
 # a number is a bank account only in a call about banking: one of these said in the call so far
-BANK_WORDS = frozenset(["bank", "banks", "banking", "checking", "savings", "routing", "sort", "deposit", "debit", "wire", "iban", "swift"])
+BANK_WORDS = frozenset([
+    "bank", "banks", "banking", "checking", "savings", "routing", "sort", "deposit", "debit",
+    "wire", "iban", "swift"
+])
 # a cue names only what is said within this many words after it
 CUE_REACH = {"date_of_birth": 15, "security_code": 15, "expiry_date": 15}
 CUE_REACH_DEFAULT = 25

@@ -1,7 +1,8 @@
 """Numbers said in a call, found as runs of one speaker's number words however they are spoken
 (numerals, words, "double five", fillers between, the other party cutting in, a turn break),
-then named by checksums (Luhn for cards, ABA for routing numbers) and by the nearest words before
-them that say what they are ("security code", "date of birth", "order number")."""
+then named by the Luhn checksum and card-scheme lengths (cards) and by the nearest words before
+them that say what they are ("security code", "date of birth", "order number"). Written routing
+numbers are also checked by Presidio's ABA recogniser (``engine``)."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ MAX_GAP_S = 8.0  # between two number words of one run (room for "go on" from th
 MAX_FILLERS = 2  # words such as "um" or "and" inside a run
 CONTEXT_WORDS = 25  # how far back (both parties, in time order) a cue is looked for
 # words that speech recognition writes for a digit said inside a number ("four one for one")
-HOMOPHONES = {"for": "4", "to": "2", "too": "2", "won": "1", "ate": "8", "oh": "0", "o": "0"}
+HOMOPHONES = {"for": "4", "to": "2", "too": "2", "won": "1", "ate": "8"}
 CARD_DETAILS_WITHIN_S = 60.0  # expiry and code said this soon after a card number are its
 MAX_CUT_IN_WORDS = 5  # the other party saying more than this between two numbers ends the run
 
@@ -102,8 +103,10 @@ def chunks(tokens: list[Token], run: list[int]) -> list[Chunk]:
     items = [_as_number(tokens[i]) for i in run]
     while start < len(items):
         end = start
-        if items[start].repeat and end + 1 < len(items) or (items[start].tens and end + 1 < len(items) and not items[end + 1].typed
-              and len(items[end + 1].digits) == 1 and items[end + 1].digits != "0"):
+        following = items[end + 1] if end + 1 < len(items) else None
+        if following is not None and (items[start].repeat or (
+                items[start].tens and not following.typed and len(following.digits) == 1
+                and following.digits != "0")):
             end += 1
         digits = digit_string(items[start:end + 1])
         if digits:
@@ -192,9 +195,9 @@ def _typed_shape(tokens: list[Token], positions: list[int]) -> str:
 
 def _plausible_phone(digits: str) -> bool:
     """A number shaped like a US or UK phone number, said with no cue."""
-    if len(digits) == 10 and digits[0] in "23456789" and digits[3] in "23456789":
-        return True
-    return bool(len(digits) == 11 and (digits.startswith("07") or digits.startswith("01") or digits.startswith("02") or digits.startswith("1")))
+    if len(digits) == 10:
+        return digits[0] in "23456789" and digits[3] in "23456789"
+    return len(digits) == 11 and digits.startswith(("07", "01", "02", "1"))
 
 
 def find(tokens: list[Token], times: list[float], cut_in: list[int], context_of) -> list[Found]:

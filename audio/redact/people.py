@@ -13,8 +13,32 @@ from pathlib import Path
 from audio.redact.numbers import Found
 from audio.redact.spoken import FILLERS, Token
 
-COMMON = frozenset(["a", "an", "the", "i", "you", "he", "she", "it", "we", "they", "me", "my", "your", "his", "her", "our", "their", "this", "that", "these", "those", "is", "are", "was", "were", "be", "been", "being", "am", "do", "does", "did", "have", "has", "had", "not", "no", "yes", "yeah", "just", "really", "very", "so", "calling", "ringing", "phoning", "about", "from", "with", "for", "to", "of", "on", "in", "at", "by", "sorry", "afraid", "here", "there", "going", "trying", "looking", "wondering", "hoping", "still", "also", "again", "now", "well", "okay", "ok", "right", "sure", "good", "great", "fine", "happy", "glad", "pleased", "speaking", "sir", "madam", "dear", "mate", "love", "ma'am", "thanks", "thank", "hello", "hi", "hey", "bye", "um", "uh", "er", "actually", "only", "gonna", "wanna", "customer", "service", "support", "billing", "account", "team", "department", "manager", "supervisor", "agent", "called", "call", "number", "card", "code", "expiry", "expiration", "date", "birth", "address", "email", "phone", "mobile", "how", "can", "may", "what", "who", "where", "when", "why", "could", "would", "will", "shall", "should", "help", "and", "or", "but", "if", "then", "than", "as", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "all", "any", "some", "every", "new", "old", "first", "last", "next", "back", "calling", "ringing", "name", "full", "i'm", "i've", "i'll", "i'd", "you're", "you've", "you'll", "it's", "that's", "there's", "we're", "we've", "they're", "don't", "can't", "won't", "isn't", "wasn't", "didn't", "doesn't", "haven't", "what's", "who's", "here's", "let's", "today", "tomorrow", "please", "morning", "afternoon", "evening", "line", "speaking", "talking", "work", "office", "home", "bank", "ready", "go", "over"])
-HONORIFICS = frozenset(["mr", "mr.", "mrs", "mrs.", "ms", "ms.", "miss", "dr", "dr.", "doctor", "sir", "madam", "mister"])
+COMMON = frozenset([
+    "a", "an", "the", "i", "you", "he", "she", "it", "we", "they", "me", "my", "your", "his",
+    "her", "our", "their", "this", "that", "these", "those", "is", "are", "was", "were", "be",
+    "been", "being", "am", "do", "does", "did", "have", "has", "had", "not", "no", "yes", "yeah",
+    "just", "really", "very", "so", "calling", "ringing", "phoning", "about", "from", "with",
+    "for", "to", "of", "on", "in", "at", "by", "sorry", "afraid", "here", "there", "going",
+    "trying", "looking", "wondering", "hoping", "still", "also", "again", "now", "well", "okay",
+    "ok", "right", "sure", "good", "great", "fine", "happy", "glad", "pleased", "speaking", "sir",
+    "madam", "dear", "mate", "love", "ma'am", "thanks", "thank", "hello", "hi", "hey", "bye", "um",
+    "uh", "er", "actually", "only", "gonna", "wanna", "customer", "service", "support", "billing",
+    "account", "team", "department", "manager", "supervisor", "agent", "called", "call", "number",
+    "card", "code", "expiry", "expiration", "date", "birth", "address", "email", "phone", "mobile",
+    "how", "can", "may", "what", "who", "where", "when", "why", "could", "would", "will", "shall",
+    "should", "help", "and", "or", "but", "if", "then", "than", "as", "one", "two", "three",
+    "four", "five", "six", "seven", "eight", "nine", "ten", "all", "any", "some", "every", "new",
+    "old", "first", "last", "next", "back", "name", "full", "i'm", "i've",
+    "i'll", "i'd", "you're", "you've", "you'll", "it's", "that's", "there's", "we're", "we've",
+    "they're", "don't", "can't", "won't", "isn't", "wasn't", "didn't", "doesn't", "haven't",
+    "what's", "who's", "here's", "let's", "today", "tomorrow", "please", "morning", "afternoon",
+    "evening", "line", "speaking", "talking", "work", "office", "home", "bank", "ready", "go",
+    "over"
+])
+HONORIFICS = frozenset([
+    "mr", "mr.", "mrs", "mrs.", "ms", "ms.", "miss", "dr", "dr.", "doctor", "sir", "madam",
+    "mister"
+])
 BEFORE_AN_ORGANISATION = frozenset(["calling", "at", "from"])
 # what is said just before a name
 STRONG_CUES = (("my", "name", "is"), ("my", "name's"), ("name", "is"), ("name's",),
@@ -31,7 +55,9 @@ LOOSE_CUES = (("sorry",), ("okay",), ("great",), ("with",), ("and",), ("for",), 
               ("is", "this"), ("is", "it"), ("names",), ("named",), ("called",), ("under",))
 NAME_QUESTIONS = (("name",), ("names",), ("surname",), ("who", "am", "i"), ("who", "do", "i"),
                   ("who's", "calling"), ("who", "is", "calling"), ("whom", "am", "i"))
-SPELLING_CUES = frozenset(["spell", "spelled", "spelt", "spelling", "surname", "name", "that's", "thats"])
+SPELLING_CUES = frozenset([
+    "spell", "spelled", "spelt", "spelling", "surname", "name", "that's", "thats"
+])
 _WORDLIKE = re.compile(r"^[a-z][a-z'\-]*$")
 _SPELLED_TOKEN = re.compile(r"^(?:[a-z]-){2,}[a-z]$")
 MAX_NAME_WORDS = 3
@@ -117,12 +143,18 @@ def names(tokens: list[Token], cased: list[str], context_of, asked_before) -> li
             taken = _take(tokens, cased, end, strength)
             if taken:
                 out.append(_found(tokens, taken, "person_name/after_cue"))
-        if (i + 1 < len(tokens) and tokens[i + 1].text == "speaking" and _same_turn(tokens, i, i + 1)
-                and _nameish(tokens[i]) and (_capitalised(cased[i]) or tokens[i].text in census()[0])):
+        if _named_before_speaking(tokens, cased, i):
             out.append(_found(tokens, [i], "person_name/speaking"))  # "Fiona speaking"
         if i == 0 or not _same_turn(tokens, i - 1, i):
             out += _answer_to_name_question(tokens, cased, i, asked_before(i))
     return out + _spelled(tokens, out, context_of)
+
+
+def _named_before_speaking(tokens: list[Token], cased: list[str], i: int) -> bool:
+    """"... customer relations, Fiona speaking": a name-like word just before "speaking"."""
+    return (i + 1 < len(tokens) and tokens[i + 1].text == "speaking"
+            and _same_turn(tokens, i, i + 1) and _nameish(tokens[i])
+            and (_capitalised(cased[i]) or tokens[i].text in census()[0]))
 
 
 def plausible(words_lower: list[str]) -> bool:

@@ -9,13 +9,26 @@ import re
 from audio.redact.numbers import Found, nearest_cue
 from audio.redact.spoken import FILLERS, MONTHS, TEENS, TENS, Token, is_number, ordinal
 
-TLDS = frozenset(["com", "net", "org", "edu", "gov", "uk", "co", "io", "us", "ca", "info", "biz", "me", "au", "ie", "de", "fr", "nz", "mail"])
-LOCAL_JOINERS = frozenset(["dot", "underscore", "dash", "hyphen", "period"])
+TLDS = frozenset([
+    "com", "net", "org", "edu", "gov", "uk", "co", "io", "us", "ca", "info", "biz", "me", "au",
+    "ie", "de", "fr", "nz", "mail"
+])
 # words that end the local part of a spoken e-mail address when read backwards
-EMAIL_STOPS = frozenset(["is", "it's", "its", "email", "e-mail", "address", "my", "that's", "thats", "me", "yes", "yeah", "so", "sure", "the", "at", "it"]) | FILLERS
-STREET = frozenset(["street", "st", "avenue", "ave", "road", "rd", "lane", "ln", "drive", "dr", "boulevard", "blvd", "court", "ct", "close", "way", "place", "pl", "crescent", "terrace", "grove", "gardens", "parkway", "highway", "hwy", "circle", "cir", "trail", "square", "row", "mews", "hill", "walk", "park", "parade"])
+EMAIL_STOPS = frozenset([
+    "is", "it's", "its", "email", "e-mail", "address", "my", "that's", "thats", "me", "yes",
+    "yeah", "so", "sure", "the", "at", "it",
+]) | FILLERS
+STREET = frozenset([
+    "street", "st", "avenue", "ave", "road", "rd", "lane", "ln", "drive", "dr", "boulevard",
+    "blvd", "court", "ct", "close", "way", "place", "pl", "crescent", "terrace", "grove",
+    "gardens", "parkway", "highway", "hwy", "circle", "cir", "trail", "square", "row", "mews",
+    "hill", "walk", "park", "parade"
+])
 UNIT = frozenset(["apartment", "apt", "unit", "flat", "suite", "number", "#"])
-NOT_A_STREET_NAME = frozenset(["the", "a", "an", "to", "on", "in", "at", "of", "my", "your", "our", "and", "is", "was", "it's", "its", "this", "that", "from", "for", "with", "by", "near", "off"]) | FILLERS
+NOT_A_STREET_NAME = frozenset([
+    "the", "a", "an", "to", "on", "in", "at", "of", "my", "your", "our", "and", "is", "was",
+    "it's", "its", "this", "that", "from", "for", "with", "by", "near", "off",
+]) | FILLERS
 _WORDLIKE = re.compile(r"^[a-z][a-z'\-]*$")
 _TYPED_EMAIL = re.compile(r"^[\w.+-]+@[\w-]+(\.[\w-]+)+$")
 _TYPED_DATE = re.compile(r"^\d{1,4}[/.-]\d{1,2}[/.-]\d{2,4}$")

@@ -23,11 +23,17 @@ ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth
             "thirteenth": 13, "fourteenth": 14, "fifteenth": 15, "sixteenth": 16,
             "seventeenth": 17, "eighteenth": 18, "nineteenth": 19, "twentieth": 20,
             "thirtieth": 30}
-MONTHS = {name: i + 1 for i, name in enumerate(
-    ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december"])} | {"jan": 1, "feb": 2, "mar": 3, "apr": 4, "jun": 6, "jul": 7, "aug": 8,
-                  "sep": 9, "sept": 9, "oct": 10, "nov": 11, "dec": 12}
+MONTHS = {name: i + 1 for i, name in enumerate([
+    "january", "february", "march", "april", "may", "june", "july", "august", "september",
+    "october", "november", "december",
+])} | {"jan": 1, "feb": 2, "mar": 3, "apr": 4, "jun": 6, "jul": 7, "aug": 8, "sep": 9,
+       "sept": 9, "oct": 10, "nov": 11, "dec": 12}
 # words said inside a number that do not end it ("four one one one, um, one one ...")
-FILLERS = frozenset(["um", "uh", "er", "erm", "ah", "eh", "hmm", "mm", "and", "then", "it's", "its", "is", "that's", "thats", "so", "okay", "ok", "yeah", "yes", "right", "dash", "hyphen", "space", "sorry"])
+FILLERS = frozenset([
+    "um", "uh", "er", "erm", "ah", "eh", "hmm", "mm", "and", "then", "it's", "its", "is",
+    "that's", "thats", "so", "okay", "ok", "yeah", "yes", "right", "dash", "hyphen", "space",
+    "sorry",
+])
 
 _EDGES = re.compile(r"^[^\w@+#]+|[^\w%]+$")
 _NUMERAL = re.compile(r"^\d+(?:[-./]\d+)*$")
@@ -123,10 +129,3 @@ def luhn_valid(digits: str) -> bool:
         total += value - 9 if value > 9 else value
     return total % 10 == 0
 
-
-def aba_valid(digits: str) -> bool:
-    """A US bank routing number's checksum (3-7-1 weights)."""
-    if len(digits) != 9:
-        return False
-    weights = (3, 7, 1) * 3
-    return sum(int(d) * w for d, w in zip(digits, weights, strict=True)) % 10 == 0
