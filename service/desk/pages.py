@@ -642,10 +642,10 @@ async def privacy_form(request: Request, who: ViewerDep, session: SessionDep,
                               "more, at most 36500.")
     tenant = auth_repository.tenant(session, who.principal.tenant_id)
     try:
-        privacy.set_policy(tenant, policy, settings, privacy.actor(who.principal))
+        privacy.set_policy(session, settings, tenant, policy, privacy.actor(who.principal))
     except CallqaError as error:
         return _privacy(request, who, session, status_code=error.status, error=error.message)
-    privacy.set_retention(tenant, retention, privacy.actor(who.principal))
+    privacy.set_retention(session, tenant, retention, privacy.actor(who.principal))
     return RedirectResponse("/privacy?saved=1", status_code=303)
 
 

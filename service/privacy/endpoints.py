@@ -37,7 +37,7 @@ def put_redaction(body: RedactionPolicy, principal: Admin, session: SessionDep,
     CALLQA_MASTER_KEY). Calls already analysed are unchanged until they are analysed again.
     Admins only; every change is in the audit trail."""
     tenant = auth_repository.tenant(session, principal.tenant_id)
-    return service.set_policy(tenant, body, settings, service.actor(principal))
+    return service.set_policy(session, settings, tenant, body, service.actor(principal))
 
 
 @router.get(
@@ -82,7 +82,7 @@ def put_retention(body: Retention, principal: Admin, session: SessionDep) -> Ret
     deletes what is older (checked every few minutes) and records each deletion. Admins only;
     every change is in the audit trail."""
     tenant = auth_repository.tenant(session, principal.tenant_id)
-    return service.set_retention(tenant, body, service.actor(principal))
+    return service.set_retention(session, tenant, body, service.actor(principal))
 
 
 @router.delete("/calls")

@@ -29,7 +29,7 @@ def policy(tenant: Tenant) -> RedactionPolicy:
                            keep_original=bool(tenant.keep_original))
 
 
-def set_policy(tenant: Tenant, body: RedactionPolicy, settings: Settings,
+def set_policy(session: Session, settings: Settings, tenant: Tenant, body: RedactionPolicy,
                who: str) -> RedactionPolicy:
     """Store the policy (audited); keeping originals gives the tenant a data key on first use
     (refused when the server has no master key to seal it with)."""
@@ -40,8 +40,7 @@ def set_policy(tenant: Tenant, body: RedactionPolicy, settings: Settings,
     tenant.redact_audio = body.audio
     tenant.keep_original = body.keep_original
     changed = policy(tenant)
-    record(Session.object_session(tenant), tenant.id, who, "set_redaction", None,
-           **changed.model_dump())
+    record(session, tenant.id, who, "set_redaction", None, **changed.model_dump())
     return changed
 
 
@@ -50,10 +49,6 @@ def data_key_of(settings: Settings, wrapped: str | None) -> bytes:
     if not wrapped:
         raise sealing.SealingUnavailable("this organisation has no key for sealed originals")
     return sealing.data_key(sealing.master_key(settings.master_key), wrapped)
-
-
-def kinds_of(tenant: Tenant) -> tuple[str, ...]:
-    return tuple(policy(tenant).kinds)
 
 
 def actor(principal: Principal) -> str:
@@ -75,9 +70,9 @@ def retention(tenant: Tenant) -> Retention:
     return Retention(audio_days=tenant.retain_audio_days, call_days=tenant.retain_call_days)
 
 
-def set_retention(tenant: Tenant, body: Retention, who: str) -> Retention:
+def set_retention(session: Session, tenant: Tenant, body: Retention, who: str) -> Retention:
     tenant.retain_audio_days, tenant.retain_call_days = body.audio_days, body.call_days
-    record(Session.object_session(tenant), tenant.id, who, "set_retention", None,
+    record(session, tenant.id, who, "set_retention", None,
            **body.model_dump())
     return retention(tenant)
 
