@@ -179,11 +179,13 @@ def delete_flags(session: Session, call_id: str) -> None:
 
 
 def requeue_unless_running(session: Session, call_id: str) -> bool:
-    """Mark the call queued again unless a live worker holds it; True if it was."""
+    """Mark the call queued again unless a live worker holds it; True if it was. This starts
+    a new run: its cap on attempts counts from here."""
     updated = session.execute(
         update(Call)
         .where(Call.id == call_id, (Call.status != "processing") | (Call.lease_until < utcnow()))
-        .values(status="queued", queued_at=utcnow(), enqueued_at=None, failure_reason=None)
+        .values(status="queued", queued_at=utcnow(), enqueued_at=None, failure_reason=None,
+                attempts_base=Call.attempts)
     )
     return updated.rowcount == 1
 

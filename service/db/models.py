@@ -78,6 +78,8 @@ class Tenant(Base):
     retain_call_days: Mapped[int | None] = mapped_column(Integer)
     # a re-score of every stored call was asked for and has not finished (the outbox mark)
     rescore_requested_at: Mapped[datetime | None] = mapped_column()
+    # when that re-score's message was handed to the broker (None: not yet)
+    rescore_sent_at: Mapped[datetime | None] = mapped_column()
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
@@ -121,6 +123,9 @@ class Call(Base):
     status: Mapped[str] = mapped_column(String(12), default="queued")
     failure_reason: Mapped[str | None] = mapped_column(Text)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
+    # attempts taken before the current run (a re-analysis starts a run): the cap on worker
+    # deaths counts from here, while ``attempts`` itself stays the claim token
+    attempts_base: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     lease_until: Mapped[datetime | None] = mapped_column()
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     queued_at: Mapped[datetime | None] = mapped_column(default=utcnow)
@@ -269,3 +274,13 @@ class WebSession(Base):
     last_seen_at: Mapped[datetime] = mapped_column(default=utcnow)
     expires_at: Mapped[datetime] = mapped_column()
     user_agent: Mapped[str] = mapped_column(String(300), default="")
+
+
+class MaintenanceRun(Base):
+    """Fleet-wide schedule of a maintenance task (orphan sweep, retention purge): one worker
+    holds it at a time, and it runs at most once per interval however many workers there are."""
+
+    __tablename__ = "maintenance_runs"
+    name: Mapped[str] = mapped_column(String(40), primary_key=True)
+    held_until: Mapped[datetime | None] = mapped_column()
+    finished_at: Mapped[datetime | None] = mapped_column()

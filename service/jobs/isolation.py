@@ -3,8 +3,9 @@ process analysing it (runs it out of memory, crashes a native library) cannot ta
 API down with it. In embedded mode (`callqa serve` without a broker) the jobs run inside
 the API's process, so this is the default there.
 
-One child per concurrent job slot, started with ``spawn`` on first use and kept (its models
-stay loaded); a child that dies is replaced on the next job. With
+One child per concurrent job slot, each in its own executor, started with ``spawn`` on first
+use and kept (its models stay loaded); a child that dies fails only the job it was running
+and is replaced on the next job in its slot. With
 ``CALLQA_ANALYSIS_MEMORY_GB`` the child's address space is capped, so an allocation past
 it fails inside the child instead of growing until the kernel picks a victim."""
 
@@ -13,20 +14,25 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import os
+import queue
 import threading
 import time
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, TypeVar
 
 if TYPE_CHECKING:
     from audio.pipeline import AnalysisOptions
     from audio.schema import CallAnalysis
 
 log = logging.getLogger("callqa.jobs")
+T = TypeVar("T")
 
-_pools: dict[tuple[int, float], ProcessPoolExecutor] = {}
+# per (slots, memory_gb): the children not in use (None: to be started when next needed)
+_free: dict[tuple[int, float], queue.Queue[ProcessPoolExecutor | None]] = {}
+_live: set[ProcessPoolExecutor] = set()
 _lock = threading.Lock()
 
 
@@ -64,26 +70,36 @@ def _analyze(path: str, options: AnalysisOptions) -> CallAnalysis:
     return analyze(path, options)
 
 
-def _pool(slots: int, memory_gb: float) -> ProcessPoolExecutor:
-    key = (slots, memory_gb)
+def _slots(slots: int, memory_gb: float) -> queue.Queue[ProcessPoolExecutor | None]:
     with _lock:
-        pool = _pools.get(key)
-        if pool is None:
-            pool = ProcessPoolExecutor(
-                max_workers=slots,
-                mp_context=multiprocessing.get_context("spawn"),
-                initializer=_start_child,
-                initargs=(memory_gb,),
-            )
-            _pools[key] = pool
-        return pool
+        free = _free.get((slots, memory_gb))
+        if free is None:
+            free = _free[(slots, memory_gb)] = queue.Queue()
+            for _ in range(slots):
+                free.put(None)
+        return free
 
 
-def _discard(slots: int, memory_gb: float, broken: ProcessPoolExecutor) -> None:
+def _child(memory_gb: float) -> ProcessPoolExecutor:
+    """One child, alone in its own executor: a child that dies breaks only its own job."""
+    pool = ProcessPoolExecutor(
+        max_workers=1,
+        mp_context=multiprocessing.get_context("spawn"),
+        initializer=_start_child,
+        initargs=(memory_gb,),
+    )
     with _lock:
-        if _pools.get((slots, memory_gb)) is broken:
-            del _pools[(slots, memory_gb)]
-    broken.shutdown(wait=False, cancel_futures=True)
+        _live.add(pool)
+    return pool
+
+
+def _discard(pool: ProcessPoolExecutor, *, kill: bool = False) -> None:
+    if kill:  # a hung decoder or model: nothing else would stop it
+        for process in list((pool._processes or {}).values()):
+            process.kill()
+    with _lock:
+        _live.discard(pool)
+    pool.shutdown(wait=False, cancel_futures=True)
 
 
 def analyze_in_child(
@@ -97,33 +113,44 @@ def analyze_in_child(
     """``audio.pipeline.analyze(path, options)`` in a child process. Exceptions raised by the
     analysis come back as they are; a child that dies, or runs past ``time_limit_s``,
     raises AnalysisProcessDied."""
-    pool = _pool(slots, memory_gb)
+    return run_in_child(_analyze, os.fspath(path), options, slots=slots, memory_gb=memory_gb,
+                        time_limit_s=time_limit_s)
+
+
+def run_in_child(function: Callable[..., T], *args: Any, slots: int, memory_gb: float,
+                 time_limit_s: float | None) -> T:
+    """``function(*args)`` in one of ``slots`` children (waits while all are busy)."""
+    free = _slots(slots, memory_gb)
+    pool = free.get() or _child(memory_gb)
     try:
-        return pool.submit(_analyze, os.fspath(path), options).result(timeout=time_limit_s)
+        return pool.submit(function, *args).result(timeout=time_limit_s)
     except TimeoutError as error:
-        for process in list((pool._processes or {}).values()):
-            process.kill()  # a hung decoder or model: nothing else would stop it
-        _discard(slots, memory_gb, pool)
+        _discard(pool, kill=True)
+        pool = None
         raise AnalysisProcessDied(
             f"the analysis ran past its {time_limit_s:.0f} s time limit and was stopped"
         ) from error
     except BrokenProcessPool as error:
-        _discard(slots, memory_gb, pool)
+        _discard(pool)
+        pool = None
         raise AnalysisProcessDied(
             "the process analysing this call died (out of memory or a crash in a decoder "
             "or model)" + (f"; its memory budget is {memory_gb:g} GB" if memory_gb else "")
         ) from error
+    finally:
+        free.put(pool)  # a child that died is replaced when the slot is next used
 
 
 def child_pids() -> list[int]:
     """The live analysis children (for tests and diagnostics)."""
     with _lock:
-        return [pid for pool in _pools.values() for pid in (pool._processes or {})]
+        return [pid for pool in _live for pid in (pool._processes or {})]
 
 
 def shutdown() -> None:
     with _lock:
-        pools = list(_pools.values())
-        _pools.clear()
+        pools = list(_live)
+        _live.clear()
+        _free.clear()
     for pool in pools:
         pool.shutdown(wait=False, cancel_futures=True)

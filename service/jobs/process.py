@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from dataclasses import dataclass
 from datetime import timedelta
 
 from audio.errors import AudioError
@@ -31,8 +32,14 @@ class TransientError(Exception):
     """Worth retrying (storage or database hiccup)."""
 
 
-def claim(settings: Settings, call_id: str) -> int | None:
-    """Take the call for this worker; returns the attempt number, or None if not ours."""
+@dataclass(frozen=True)
+class Claim:
+    attempt: int  # the claim token: every write of this job is conditional on it
+    of_run: int  # 1, 2, ...: which attempt of the current run (a re-analysis starts a run)
+
+
+def claim(settings: Settings, call_id: str) -> Claim | None:
+    """Take the call for this worker; None if it is not ours."""
     with unit_of_work(settings.sqlalchemy_url) as session:
         attempt = repository.claim(
             session, call_id, settings.job_lease_s, utcnow(), settings.job_max_attempts
@@ -40,7 +47,8 @@ def claim(settings: Settings, call_id: str) -> int | None:
         if attempt is None:  # perhaps because its workers keep dying: then it ends here
             _announce(session, settings,
                       repository.fail_abandoned(session, settings.job_max_attempts, call_id))
-        return attempt
+            return None
+        return Claim(attempt, repository.attempt_of_run(session, call_id, attempt))
 
 
 def renew_lease(settings: Settings, call_id: str, attempt: int) -> None:
@@ -99,17 +107,22 @@ def analysis_options(settings: Settings, call: Call):
 
 
 def run(settings: Settings, call_id: str, *, final_attempt: bool = True) -> str:
-    """Analyse ``call_id``; returns what happened: done | failed | skipped | retry.
+    """Analyse ``call_id``; returns what happened: done | failed | skipped.
 
-    Raises TransientError (after requeueing the call) when a retry may succeed."""
+    Raises TransientError (after requeueing the call) when a retry may succeed. The attempt
+    is the last one when the broker will not retry the message (``final_attempt``) or when
+    this run has had all its attempts, whichever message they came from (a lapsed lease's
+    resend and the broker's own retry each claim one)."""
     from audio.pipeline import analyze
     from service.calls.options import stored
     from service.calls.results import store, tenant_rules
     from service.calls.storage import storage_for
 
-    attempt = claim(settings, call_id)
-    if attempt is None:
+    claimed = claim(settings, call_id)
+    if claimed is None:
         return "skipped"
+    attempt = claimed.attempt
+    final_attempt = final_attempt or claimed.of_run >= settings.job_max_attempts
     with unit_of_work(settings.sqlalchemy_url) as session:
         call = calls_repository.call(session, call_id)
         audio_key, options = call.audio_key, analysis_options(settings, call)
@@ -127,7 +140,7 @@ def run(settings: Settings, call_id: str, *, final_attempt: bool = True) -> str:
     try:
         path = storage.local_copy(audio_key)
     except Exception as error:
-        return _transient(settings, call_id, attempt, f"audio storage: {error}", final_attempt)
+        return _transient(settings, call_id, claimed, f"audio storage: {error}", final_attempt)
     try:
         with LeaseKeeper(settings, call_id, attempt):
             if settings.isolates_analysis:
@@ -145,11 +158,11 @@ def run(settings: Settings, call_id: str, *, final_attempt: bool = True) -> str:
         return "failed"
     except isolation.AnalysisProcessDied as error:
         log.error("analysis of %s: %s", call_id, error)
-        return _transient(settings, call_id, attempt, str(error), final_attempt)
+        return _transient(settings, call_id, claimed, str(error), final_attempt)
     except Exception as error:
         log.exception("analysis of %s failed", call_id)
         return _transient(
-            settings, call_id, attempt, f"{type(error).__name__}: {error}", final_attempt
+            settings, call_id, claimed, f"{type(error).__name__}: {error}", final_attempt
         )
     finally:
         storage.release(audio_key, path)
@@ -225,12 +238,13 @@ def _public(reason: str, settings: Settings) -> str:
     return reason.replace(str(settings.data_dir.resolve()), "").replace(str(settings.data_dir), "")
 
 
-def _transient(settings, call_id, attempt, reason, final_attempt) -> str:
+def _transient(settings, call_id, claimed: Claim, reason, final_attempt) -> str:
     reason = _public(reason, settings)
     if final_attempt:
-        fail(settings, call_id, f"gave up after {attempt} attempts: {reason}", attempt)
+        fail(settings, call_id, f"gave up after {claimed.of_run} attempts: {reason}",
+             claimed.attempt)
         return "failed"
-    requeue(settings, call_id, attempt, reason)
+    requeue(settings, call_id, claimed.attempt, reason)
     raise TransientError(reason)
 
 

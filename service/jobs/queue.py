@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import logging
 import threading
-import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -36,6 +35,8 @@ class Queue:
 
 ORPHAN_SWEEP_S = 600
 PURGE_S = 300  # retention: recordings and calls past their date go within five minutes
+PURGE_BATCHES = 50  # per run, each a transaction of at most 200 calls per tenant
+MAINTENANCE_HOLD_S = 1800  # a worker that dies holding a task frees it after this
 _queues: dict[str, Queue] = {}
 _lock = threading.Lock()
 
@@ -145,6 +146,22 @@ def enqueue_analysis(settings: Settings, call_id: str) -> bool:
     return True
 
 
+def enqueue_rescore(settings: Settings, tenant_id: str) -> bool:
+    """Send the tenant's re-score message and mark it sent; True if sent. As for calls, a
+    broker that is down is logged, and a reaper sends it once the broker is back."""
+    from service.db.session import unit_of_work
+    from service.rules import repository
+
+    try:
+        get_queue(settings).rescore.send(tenant_id)
+    except Exception:
+        log.exception("could not send the re-score of tenant %s; the reaper will", tenant_id)
+        return False
+    with unit_of_work(settings.sqlalchemy_url) as session:
+        repository.mark_rescore_sent(session, tenant_id)
+    return True
+
+
 class Reaper:
     """Every ``interval_s``: fail calls whose workers keep dying, and send the calls with a
     lapsed lease, never sent, or sent so long ago the message must be lost."""
@@ -154,8 +171,6 @@ class Reaper:
         self.interval_s = interval_s or max(2.0, settings.job_lease_s / 2)
         self.stop = threading.Event()
         self.thread = threading.Thread(target=self._run, daemon=True, name="callqa-reaper")
-        self.orphans_swept_at = -float("inf")
-        self.purged_at = -float("inf")
 
     def sweep(self) -> int:
         from service.jobs.process import calls_to_send
@@ -168,47 +183,66 @@ class Reaper:
         return sent
 
     def resend_rescores(self) -> int:
-        """Re-scores asked for longer ago than CALLQA_JOB_RESEND_AFTER_S and not finished:
-        their message was lost (the broker was down, or the worker died)."""
+        """Send the re-scores that need a message: never sent (the broker was down), or sent
+        longer ago than CALLQA_JOB_RESEND_AFTER_S and not finished (the message was lost).
+        Returns how many were sent."""
         from datetime import timedelta
 
         from service.db.models import utcnow
         from service.db.session import unit_of_work
+        from service.jobs.process import UNSENT_GRACE_S
         from service.rules import repository
 
-        before = utcnow() - timedelta(seconds=self.settings.job_resend_after_s)
+        now = utcnow()
         with unit_of_work(self.settings.sqlalchemy_url) as session:
-            waiting = repository.tenants_awaiting_rescore(session, before)
-            for tenant_id in waiting:  # stamped anew: sent once per resend period
-                repository.request_rescore(session, tenant_id, utcnow())
-        for tenant_id in waiting:
-            try:
-                get_queue(self.settings).rescore.send(tenant_id)
-            except Exception:
-                log.exception("could not send the re-score of tenant %s", tenant_id)
-        return len(waiting)
+            waiting = repository.tenants_awaiting_rescore(
+                session,
+                unsent_before=now - timedelta(seconds=UNSENT_GRACE_S),
+                resend_before=now - timedelta(seconds=self.settings.job_resend_after_s),
+            )
+        return sum(enqueue_rescore(self.settings, tenant_id) for tenant_id in waiting)
 
-    def sweep_orphans(self) -> None:
-        """At most every ORPHAN_SWEEP_S: partial uploads and unreferenced audio past grace."""
-        if time.monotonic() - self.orphans_swept_at < ORPHAN_SWEEP_S:
-            return
+    def _maintain(self, name: str, every_s: float, task) -> bool:
+        """Run ``task`` if no other worker of the fleet runs ``name`` now and it last ran
+        over ``every_s`` ago; True if it ran."""
+        from service.db.session import unit_of_work
+        from service.jobs import repository
+
+        with unit_of_work(self.settings.sqlalchemy_url) as session:
+            if not repository.take_maintenance(session, name, every_s, MAINTENANCE_HOLD_S):
+                return False
+        try:
+            task()
+        finally:
+            with unit_of_work(self.settings.sqlalchemy_url) as session:
+                repository.finish_maintenance(session, name)
+        return True
+
+    def sweep_orphans(self) -> bool:
+        """Partial uploads and unreferenced audio past grace, in one worker of the fleet at
+        most every ORPHAN_SWEEP_S (listing every stored key is costly on S3)."""
         from service.calls import orphans
 
-        orphans.sweep(self.settings)
-        self.orphans_swept_at = time.monotonic()
+        return self._maintain("orphan_sweep", ORPHAN_SWEEP_S, lambda: orphans.sweep(self.settings))
 
-    def purge_expired(self) -> None:
-        """At most every PURGE_S: recordings and calls past their tenant's retention."""
-        if time.monotonic() - self.purged_at < PURGE_S:
-            return
+    def purge_expired(self) -> bool:
+        """Recordings and calls past their tenant's retention, in one worker of the fleet at
+        most every PURGE_S, a bounded batch per transaction."""
+        return self._maintain("retention_purge", PURGE_S, self._purge)
+
+    def _purge(self) -> None:
         from service.db.session import unit_of_work
         from service.privacy import service as privacy
 
-        with unit_of_work(self.settings.sqlalchemy_url) as session:
-            audio, calls = privacy.purge(session, self.settings)
+        audio = calls = 0
+        for _ in range(PURGE_BATCHES):
+            with unit_of_work(self.settings.sqlalchemy_url) as session:
+                batch = privacy.purge(session, self.settings)
+            audio, calls = audio + batch[0], calls + batch[1]
+            if batch == (0, 0):
+                break
         if audio or calls:
             log.info("retention: deleted %d recordings and %d calls", audio, calls)
-        self.purged_at = time.monotonic()
 
     def touch_alive_file(self) -> None:
         """Liveness for orchestrators: the file's mtime is the last time this worker reached

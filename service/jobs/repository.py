@@ -8,7 +8,8 @@ from datetime import datetime, timedelta
 from sqlalchemy import ColumnElement, or_, select, update
 from sqlalchemy.orm import Session
 
-from service.db.models import Call, utcnow
+from service.db.models import Call, MaintenanceRun, utcnow
+from service.db.upsert import insert_unless_taken
 
 
 def still_ours(call_id: str, attempt: int) -> ColumnElement[bool]:
@@ -19,7 +20,8 @@ def claim(
     session: Session, call_id: str, lease_s: float, now: datetime, max_attempts: int
 ) -> int | None:
     """Mark the call processing for this worker (queued, or processing with a lapsed lease
-    and attempts left); the attempt number, or None if it is not ours to take."""
+    and attempts left in this run); the attempt number (the claim token), or None if it is
+    not ours to take."""
     result = session.execute(
         update(Call)
         .where(
@@ -28,7 +30,7 @@ def claim(
                 Call.status == "queued",
                 (Call.status == "processing")
                 & (Call.lease_until < now)
-                & (Call.attempts < max_attempts),
+                & (Call.attempts - Call.attempts_base < max_attempts),
             ),
         )
         .values(
@@ -42,6 +44,11 @@ def claim(
     if result.rowcount != 1:
         return None
     return session.scalar(select(Call.attempts).where(Call.id == call_id))
+
+
+def attempt_of_run(session: Session, call_id: str, attempt: int) -> int:
+    """Which attempt of the current run (1, 2, ...) the claim token ``attempt`` is."""
+    return attempt - (session.scalar(select(Call.attempts_base).where(Call.id == call_id)) or 0)
 
 
 def renew_lease(session: Session, call_id: str, attempt: int, lease_s: float) -> None:
@@ -88,7 +95,7 @@ def fail_abandoned(
     where = (
         (Call.status == "processing")
         & (Call.lease_until < utcnow())
-        & (Call.attempts >= max_attempts)
+        & (Call.attempts - Call.attempts_base >= max_attempts)
     )
     if call_id is not None:
         where = where & (Call.id == call_id)
@@ -136,3 +143,27 @@ def calls_to_send(
             .limit(limit)
         )
     )
+
+
+def take_maintenance(session: Session, name: str, every_s: float, hold_s: float) -> bool:
+    """Hold the fleet-wide task ``name`` for ``hold_s`` if nobody holds it and it last
+    finished over ``every_s`` ago; True if this caller now runs it."""
+    now = utcnow()
+    insert_unless_taken(session, MaintenanceRun, ["name"], name=name)
+    taken = session.execute(
+        update(MaintenanceRun)
+        .where(
+            MaintenanceRun.name == name,
+            MaintenanceRun.held_until.is_(None) | (MaintenanceRun.held_until < now),
+            MaintenanceRun.finished_at.is_(None)
+            | (MaintenanceRun.finished_at < now - timedelta(seconds=every_s)),
+        )
+        .values(held_until=now + timedelta(seconds=hold_s))
+        .returning(MaintenanceRun.name)
+    )
+    return taken.first() is not None
+
+
+def finish_maintenance(session: Session, name: str) -> None:
+    session.execute(update(MaintenanceRun).where(MaintenanceRun.name == name)
+                    .values(held_until=None, finished_at=utcnow()))

@@ -51,9 +51,11 @@ def tenants_with_retention(session: Session) -> list[Tenant]:
 
 
 def calls_created_before(session: Session, tenant_id: str, cutoff: datetime, *,
-                         with_audio: bool) -> list[Call]:
+                         with_audio: bool, limit: int) -> list[Call]:
+    """The tenant's oldest ``limit`` finished calls created before ``cutoff`` (with audio
+    still stored, if ``with_audio``)."""
     query = select(Call).where(Call.tenant_id == tenant_id, Call.created_at < cutoff,
                                Call.status.in_(("done", "failed")))
     if with_audio:
         query = query.where(Call.audio_key.is_not(None))
-    return list(session.scalars(query))
+    return list(session.scalars(query.order_by(Call.created_at).limit(limit)))

@@ -94,8 +94,10 @@ def erase_calls_about(session: Session, settings: Settings, principal: Principal
     return Erased(deleted=len(ids), call_ids=ids)
 
 
-def purge(session: Session, settings: Settings) -> tuple[int, int]:
-    """(recordings deleted, calls deleted) past each tenant's retention, now."""
+def purge(session: Session, settings: Settings, limit: int = 200) -> tuple[int, int]:
+    """(recordings deleted, calls deleted) past each tenant's retention, now: at most
+    ``limit`` of each per tenant, so that one transaction stays small; call again while it
+    returns anything."""
     from service.calls.storage import storage_for
 
     audio = calls = 0
@@ -104,7 +106,7 @@ def purge(session: Session, settings: Settings) -> tuple[int, int]:
         if tenant.retain_call_days is not None:
             cutoff = now - timedelta(days=tenant.retain_call_days)
             for call in repository.calls_created_before(session, tenant.id, cutoff,
-                                                        with_audio=False):
+                                                        with_audio=False, limit=limit):
                 record(session, tenant.id, RETENTION_ACTOR, "purge_call", call.id,
                        days=tenant.retain_call_days)
                 calls_service.erase(session, settings, call)
@@ -112,7 +114,7 @@ def purge(session: Session, settings: Settings) -> tuple[int, int]:
         if tenant.retain_audio_days is not None:
             cutoff = now - timedelta(days=tenant.retain_audio_days)
             for call in repository.calls_created_before(session, tenant.id, cutoff,
-                                                        with_audio=True):
+                                                        with_audio=True, limit=limit):
                 _drop_audio(session, storage_for(settings), call)
                 record(session, tenant.id, RETENTION_ACTOR, "purge_audio", call.id,
                        days=tenant.retain_audio_days)

@@ -6,10 +6,10 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Row, func, select, update
+from sqlalchemy import Row, func, or_, select, update
 from sqlalchemy.orm import Session
 
-from service.db.models import Call, FlagRow, ScoringConfigVersion, Tenant
+from service.db.models import Call, FlagRow, ScoringConfigVersion, Tenant, utcnow
 
 
 def lock_tenant(session: Session, tenant_id: str) -> None:
@@ -60,7 +60,15 @@ def judged_flags(session: Session, tenant_id: str) -> Sequence[Row[Any]]:
 
 
 def request_rescore(session: Session, tenant_id: str, at: datetime) -> None:
-    session.execute(update(Tenant).where(Tenant.id == tenant_id).values(rescore_requested_at=at))
+    session.execute(update(Tenant).where(Tenant.id == tenant_id)
+                    .values(rescore_requested_at=at, rescore_sent_at=None))
+
+
+def mark_rescore_sent(session: Session, tenant_id: str) -> None:
+    """The outbox mark: the re-score asked for has been handed to the broker."""
+    session.execute(update(Tenant).where(Tenant.id == tenant_id,
+                                         Tenant.rescore_requested_at.is_not(None))
+                    .values(rescore_sent_at=utcnow()))
 
 
 def rescore_done(session: Session, tenant_id: str, requested_at: datetime | None) -> None:
@@ -70,17 +78,27 @@ def rescore_done(session: Session, tenant_id: str, requested_at: datetime | None
     session.execute(
         update(Tenant)
         .where(Tenant.id == tenant_id, Tenant.rescore_requested_at == requested_at)
-        .values(rescore_requested_at=None)
+        .values(rescore_requested_at=None, rescore_sent_at=None)
     )
 
 
-def tenants_awaiting_rescore(session: Session, requested_before: datetime) -> list[str]:
+def tenants_awaiting_rescore(
+    session: Session, unsent_before: datetime, resend_before: datetime
+) -> list[str]:
+    """Tenants whose re-score needs a message: asked for but never handed to the broker (it
+    was down), or handed over so long ago, unfinished, that the message must be lost."""
     return list(
         session.scalars(
-            select(Tenant.id).where(Tenant.rescore_requested_at < requested_before).limit(1000)
+            select(Tenant.id).where(
+                Tenant.rescore_requested_at.is_not(None),
+                or_(
+                    Tenant.rescore_sent_at.is_(None)
+                    & (Tenant.rescore_requested_at < unsent_before),
+                    Tenant.rescore_sent_at < resend_before,
+                ),
+            ).limit(1000)
         )
     )
-
 
 
 def latest_scored_calls(session: Session, tenant_id: str, limit: int) -> list[Call]:

@@ -10,16 +10,16 @@ from scoring.verdicts import Learned
 from service.db.models import ScoringConfigVersion, Tenant, utcnow
 from service.db.session import after_commit
 from service.errors import Invalid
-from service.jobs.queue import get_queue
+from service.jobs.queue import enqueue_rescore
 from service.rules import repository, versions
 from service.settings import Settings
 
 
 def _rescore_after_commit(session: Session, settings: Settings, tenant_id: str) -> None:
     """Mark the tenant as waiting for a re-score (in this transaction), send it after the
-    commit; if the broker is down then, the reaper sends it again later."""
+    commit; if the broker is down then, a reaper sends it once it is back."""
     repository.request_rescore(session, tenant_id, utcnow())
-    after_commit(session, lambda: get_queue(settings).rescore.send(tenant_id))
+    after_commit(session, lambda: enqueue_rescore(settings, tenant_id))
 
 
 def validated(text: str) -> scoring_config.ScoringConfig:

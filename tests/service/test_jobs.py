@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select, update
 
-from service.db.models import Call, CallResult, FlagRow, utcnow
+from service.db.models import Call, CallResult, FlagRow, MaintenanceRun, utcnow
 from service.db.session import unit_of_work
 from service.jobs import process
-from service.jobs.queue import Reaper, get_queue
+from service.jobs.queue import ORPHAN_SWEEP_S, Reaper, get_queue
 from tests.service.conftest import wav_bytes
 
 
@@ -93,14 +93,14 @@ def test_transient_errors_retry_then_fail_visibly(api):
 def test_claim_is_exclusive_until_the_lease_expires(api):
     call_id = api.client.post("/api/v1/calls", headers=api.headers("qa"),
                               files={"file": ("a.wav", wav_bytes(), "audio/wav")}).json()["id"]
-    assert process.claim(api.settings, call_id) == 1
+    assert process.claim(api.settings, call_id).attempt == 1
     assert process.claim(api.settings, call_id) is None  # a duplicate message finds it taken
     assert Reaper(api.settings).sweep() == 0  # the lease is live: nothing stale
     with unit_of_work(api.settings.sqlalchemy_url) as session:
         session.execute(update(Call).where(Call.id == call_id).values(
             lease_until=utcnow() - timedelta(seconds=1)))
     assert process.calls_to_send(api.settings) == [call_id]
-    assert process.claim(api.settings, call_id) == 2  # the dead worker's call is taken over
+    assert process.claim(api.settings, call_id).attempt == 2  # the dead worker's is taken over
     process.renew_lease(api.settings, call_id, attempt=1)  # the old worker cannot extend it
     process.fail(api.settings, call_id, "late", attempt=1)  # nor write its outcome
     with unit_of_work(api.settings.sqlalchemy_url) as session:
@@ -147,7 +147,7 @@ def test_a_call_that_kills_every_worker_fails_after_the_cap(api):
     call_id = api.client.post("/api/v1/calls", headers=api.headers("qa"),
                               files={"file": ("a.wav", wav_bytes(), "audio/wav")}).json()["id"]
     for attempt in range(1, api.settings.job_max_attempts + 1):
-        assert process.claim(api.settings, call_id) == attempt
+        assert process.claim(api.settings, call_id) == process.Claim(attempt, attempt)
         _expire_lease(api.settings, call_id)  # the worker was killed mid-job
     queue = get_queue(api.settings)
     queue.broker.flush_all()
@@ -157,6 +157,33 @@ def test_a_call_that_kills_every_worker_fails_after_the_cap(api):
     assert queue.broker.queues["callbacks"].qsize() == 1  # the tenant hears of it
     assert call["attempts"] == api.settings.job_max_attempts
     assert process.calls_to_send(api.settings) == []
+
+    # re-analysed (the recording fixed, or a bigger worker): a new run with its own cap
+    cap = api.settings.job_max_attempts
+    assert api.client.post(f"/api/v1/calls/{call_id}/reanalyze",
+                           headers=api.headers("qa")).status_code == 202
+    for of_run in range(1, cap + 1):
+        assert process.claim(api.settings, call_id) == process.Claim(cap + of_run, of_run)
+        _expire_lease(api.settings, call_id)
+    assert process.claim(api.settings, call_id) is None
+    call = api.client.get(f"/api/v1/calls/{call_id}", headers=api.headers("qa")).json()
+    assert call["status"] == "failed" and call["attempts"] == 2 * cap
+
+
+def test_attempts_taken_by_duplicate_messages_count_towards_the_cap(api):
+    """A lapsed lease's resend and the broker's own retry each claim an attempt: the attempt
+    that reaches the cap fails the call with its reason, though its message had retries
+    left, rather than requeueing it for a claim that could never succeed."""
+    call_id = api.client.post("/api/v1/calls", headers=api.headers("qa"),
+                              files={"file": ("a.wav", wav_bytes(), "audio/wav")}).json()["id"]
+    for _ in range(api.settings.job_max_attempts - 1):
+        process.claim(api.settings, call_id)
+        _expire_lease(api.settings, call_id)
+    shutil.rmtree(api.settings.audio_dir)  # the last attempt meets a transient error
+    assert process.run(api.settings, call_id, final_attempt=False) == "failed"
+    call = api.client.get(f"/api/v1/calls/{call_id}", headers=api.headers("qa")).json()
+    assert call["status"] == "failed"
+    assert f"gave up after {api.settings.job_max_attempts} attempts" in call["failure_reason"]
 
 
 def test_a_call_committed_while_the_broker_is_down_is_sent_when_it_is_back(api, monkeypatch):
@@ -224,6 +251,18 @@ def test_sweeper_removes_partial_uploads_and_unreferenced_audio_only(api):
     swept = orphans.sweep(api.settings)
     assert (swept.partial_files, swept.unreferenced_audio) == (1, 1)
     assert not partial.exists() and not stray.exists() and fresh.exists()
+    # in a fleet, one worker sweeps (listing every stored key is costly), at most every 10 min
+    first, second = Reaper(api.settings), Reaper(api.settings)
+    assert first.sweep_orphans() and not second.sweep_orphans() and not first.sweep_orphans()
+    with unit_of_work(api.settings.sqlalchemy_url) as session:
+        session.execute(update(MaintenanceRun).values(
+            finished_at=utcnow() - timedelta(seconds=ORPHAN_SWEEP_S + 1)))
+    assert second.sweep_orphans()
+    with unit_of_work(api.settings.sqlalchemy_url) as session:  # a holder that died frees it
+        session.execute(update(MaintenanceRun).values(
+            held_until=utcnow() - timedelta(seconds=1),
+            finished_at=utcnow() - timedelta(seconds=ORPHAN_SWEEP_S + 1)))
+    assert first.sweep_orphans()
     audio = api.client.get(f"/api/v1/calls/{call_id}/audio", headers=api.headers("qa"))
     assert audio.status_code == 200
 
@@ -276,15 +315,64 @@ def test_a_rescore_asked_for_while_the_broker_is_down_is_sent_later(api, monkeyp
     queue.broker.flush_all()
     with unit_of_work(api.settings.sqlalchemy_url) as session:
         tenant = session.get(Tenant, api.tenant_id)
-        assert tenant.rescore_requested_at is not None
-        tenant.rescore_requested_at = utcnow() - timedelta(
-            seconds=api.settings.job_resend_after_s + 1)
+        assert tenant.rescore_requested_at is not None and tenant.rescore_sent_at is None
+        tenant.rescore_requested_at = utcnow() - timedelta(seconds=process.UNSENT_GRACE_S + 1)
+    # never sent: the next sweep (every half lease, 30 s by default) sends it
     assert Reaper(api.settings).resend_rescores() == 1
     assert queue.broker.queues["scoring"].qsize() == 1
-    assert Reaper(api.settings).resend_rescores() == 0  # not again within the period
+    assert Reaper(api.settings).resend_rescores() == 0  # sent: not again within the period
+    with unit_of_work(api.settings.sqlalchemy_url) as session:  # ... until it must be lost
+        session.get(Tenant, api.tenant_id).rescore_sent_at = utcnow() - timedelta(
+            seconds=api.settings.job_resend_after_s + 1)
+    assert Reaper(api.settings).resend_rescores() == 1
     rescore_tenant(api.settings, api.tenant_id)
     with unit_of_work(api.settings.sqlalchemy_url) as session:
-        assert session.get(Tenant, api.tenant_id).rescore_requested_at is None
+        tenant = session.get(Tenant, api.tenant_id)
+        assert tenant.rescore_requested_at is None and tenant.rescore_sent_at is None
+    assert Reaper(api.settings).resend_rescores() == 0
+
+
+def test_a_dying_child_fails_only_its_own_job(tmp_path):
+    """With two job slots (CALLQA_WORKER_THREADS=2) each job has its own child: killing one
+    fails that job alone, while the other finishes (a shared pool broke both)."""
+    import os
+    import signal
+    import threading
+
+    from service.jobs import isolation
+
+    outcomes = {}
+
+    def job(name, seconds):
+        try:
+            isolation.run_in_child(time.sleep, seconds, slots=2, memory_gb=0, time_limit_s=120)
+            outcomes[name] = "done"
+        except isolation.AnalysisProcessDied:
+            outcomes[name] = "died"
+
+    def new_children():
+        return set(isolation.child_pids()) - before
+
+    before = set(isolation.child_pids())  # earlier tests' children, for other job slots
+    try:
+        doomed = threading.Thread(target=job, args=("doomed", 60))
+        doomed.start()
+        deadline = time.monotonic() + 60
+        while not new_children() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        [victim] = new_children()
+        other = threading.Thread(target=job, args=("other", 4))
+        other.start()
+        while len(new_children()) < 2 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        time.sleep(1.0)  # both are inside their jobs
+        os.kill(victim, signal.SIGKILL)
+        doomed.join(timeout=60)
+        other.join(timeout=60)
+        assert outcomes == {"doomed": "died", "other": "done"}
+        assert victim not in isolation.child_pids()
+    finally:
+        isolation.shutdown()
 
 
 def test_analysis_children_end_with_the_process_that_started_them(tmp_path):
@@ -297,7 +385,7 @@ def test_analysis_children_end_with_the_process_that_started_them(tmp_path):
     script = (
         "import sys, time\n"
         "from service.jobs import isolation\n"
-        "isolation._pool(1, 0).submit(time.sleep, 0).result(timeout=60)\n"
+        "isolation.run_in_child(time.sleep, 0, slots=1, memory_gb=0, time_limit_s=60)\n"
         "print(isolation.child_pids()[0], flush=True)\n"
         "time.sleep(120)\n"
     )
