@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from functools import cache
 from pathlib import Path
 
@@ -42,9 +43,10 @@ class Settings(BaseSettings):
     worker_alive_file: str = ""
     analysis_threads: int = 2
     # run each analysis in a child process (auto: in embedded mode, where jobs share the
-    # API's process), and cap that child's memory (0: no cap)
+    # API's process), and stop a child whose resident memory passes this (unset: three
+    # quarters of the machine's memory; 0: no cap)
     analysis_in_child: str = "auto"  # auto | yes | no
-    analysis_memory_gb: float = 0.0
+    analysis_memory_gb: float | None = None
     device: str = "cpu"  # cpu | cuda | auto (cuda when available)
     diarization_pipeline: str = ""  # local pyannote pipeline dir or HF id; empty: shipped
     hf_token: str = ""
@@ -61,6 +63,13 @@ class Settings(BaseSettings):
         if self.analysis_in_child == "auto":
             return not self.broker_url
         return self.analysis_in_child == "yes"
+
+    @property
+    def analysis_memory_budget_gb(self) -> float:
+        """The analysis child's resident memory cap in GB (0: none)."""
+        if self.analysis_memory_gb is not None:
+            return self.analysis_memory_gb
+        return 0.75 * os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE") / 2**30
 
     @property
     def sqlite_file(self) -> Path:

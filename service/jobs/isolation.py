@@ -5,9 +5,11 @@ the API's process, so this is the default there.
 
 One child per concurrent job slot, each in its own executor, started with ``spawn`` on first
 use and kept (its models stay loaded); a child that dies fails only the job it was running
-and is replaced on the next job in its slot. With
-``CALLQA_ANALYSIS_MEMORY_GB`` the child's address space is capped, so an allocation past
-it fails inside the child instead of growing until the kernel picks a victim."""
+and is replaced on the next job in its slot. A watchdog stops a child whose resident memory
+passes ``CALLQA_ANALYSIS_MEMORY_GB`` (by default three quarters of the machine's), before the
+kernel's OOM killer picks a victim that may be the API itself. Resident memory, not address
+space: torch, ONNX Runtime and CTranslate2 reserve gigabytes of address space they never
+touch (bench/results/child_memory.md)."""
 
 from __future__ import annotations
 
@@ -18,7 +20,7 @@ import queue
 import threading
 import time
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -30,8 +32,8 @@ if TYPE_CHECKING:
 log = logging.getLogger("callqa.jobs")
 T = TypeVar("T")
 
-# per (slots, memory_gb): the children not in use (None: to be started when next needed)
-_free: dict[tuple[int, float], queue.Queue[ProcessPoolExecutor | None]] = {}
+# per slot count: the children not in use (None: to be started when next needed)
+_free: dict[int, queue.Queue[ProcessPoolExecutor | None]] = {}
 _live: set[ProcessPoolExecutor] = set()
 _lock = threading.Lock()
 
@@ -40,16 +42,48 @@ class AnalysisProcessDied(Exception):
     """The child analysing a call ended without an answer (killed, out of memory, crashed)."""
 
 
-def _start_child(memory_gb: float) -> None:
+WATCH_EVERY_S = 0.2
+
+
+def _start_child() -> None:
     from audio.models import offline_environment
 
     offline_environment()
     _exit_with_parent(os.getppid())
-    if memory_gb > 0:
-        import resource
 
-        limit = int(memory_gb * 2**30)
-        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+
+def resident_gb(pid: int) -> float:
+    """The process's resident memory in GB (0 when it has gone)."""
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 2**20
+    except (FileNotFoundError, ProcessLookupError):
+        pass
+    return 0.0
+
+
+class _OverBudget(Exception):
+    pass
+
+
+def _result_within_budget(pool: ProcessPoolExecutor, future: Future[T], memory_gb: float,
+                          time_limit_s: float | None) -> T:
+    """The future's result; kills the child and raises _OverBudget when its resident memory
+    passes ``memory_gb`` (0: no cap), TimeoutError past ``time_limit_s``."""
+    if memory_gb <= 0:
+        return future.result(timeout=time_limit_s)
+    deadline = None if time_limit_s is None else time.monotonic() + time_limit_s
+    while True:
+        try:
+            return future.result(timeout=WATCH_EVERY_S)
+        except TimeoutError:
+            if deadline is not None and time.monotonic() > deadline:
+                raise
+        for process in list((pool._processes or {}).values()):
+            if resident_gb(process.pid) > memory_gb:
+                process.kill()
+                raise _OverBudget
 
 
 def _exit_with_parent(parent: int, every_s: float = 1.0) -> None:
@@ -70,23 +104,20 @@ def _analyze(path: str, options: AnalysisOptions) -> CallAnalysis:
     return analyze(path, options)
 
 
-def _slots(slots: int, memory_gb: float) -> queue.Queue[ProcessPoolExecutor | None]:
+def _slots(slots: int) -> queue.Queue[ProcessPoolExecutor | None]:
     with _lock:
-        free = _free.get((slots, memory_gb))
+        free = _free.get(slots)
         if free is None:
-            free = _free[(slots, memory_gb)] = queue.Queue()
+            free = _free[slots] = queue.Queue()
             for _ in range(slots):
                 free.put(None)
         return free
 
 
-def _child(memory_gb: float) -> ProcessPoolExecutor:
+def _child() -> ProcessPoolExecutor:
     """One child, alone in its own executor: a child that dies breaks only its own job."""
     pool = ProcessPoolExecutor(
-        max_workers=1,
-        mp_context=multiprocessing.get_context("spawn"),
-        initializer=_start_child,
-        initargs=(memory_gb,),
+        max_workers=1, mp_context=multiprocessing.get_context("spawn"), initializer=_start_child
     )
     with _lock:
         _live.add(pool)
@@ -119,11 +150,20 @@ def analyze_in_child(
 
 def run_in_child(function: Callable[..., T], *args: Any, slots: int, memory_gb: float,
                  time_limit_s: float | None) -> T:
-    """``function(*args)`` in one of ``slots`` children (waits while all are busy)."""
-    free = _slots(slots, memory_gb)
-    pool = free.get() or _child(memory_gb)
+    """``function(*args)`` in one of ``slots`` children (waits while all are busy), stopped
+    if its resident memory passes ``memory_gb`` (0: no cap) or it runs past ``time_limit_s``."""
+    free = _slots(slots)
+    pool = free.get() or _child()
     try:
-        return pool.submit(function, *args).result(timeout=time_limit_s)
+        return _result_within_budget(pool, pool.submit(function, *args), memory_gb,
+                                     time_limit_s)
+    except _OverBudget as error:
+        _discard(pool)
+        pool = None
+        raise AnalysisProcessDied(
+            f"the analysis used more than its memory budget of {memory_gb:.1f} GB and was "
+            "stopped (CALLQA_ANALYSIS_MEMORY_GB)"
+        ) from error
     except TimeoutError as error:
         _discard(pool, kill=True)
         pool = None
@@ -135,7 +175,7 @@ def run_in_child(function: Callable[..., T], *args: Any, slots: int, memory_gb: 
         pool = None
         raise AnalysisProcessDied(
             "the process analysing this call died (out of memory or a crash in a decoder "
-            "or model)" + (f"; its memory budget is {memory_gb:g} GB" if memory_gb else "")
+            "or model)"
         ) from error
     finally:
         free.put(pool)  # a child that died is replaced when the slot is next used

@@ -146,7 +146,8 @@ def run(settings: Settings, call_id: str, *, final_attempt: bool = True) -> str:
             if settings.isolates_analysis:
                 analysis = isolation.analyze_in_child(
                     path, options, slots=settings.worker_threads,
-                    memory_gb=settings.analysis_memory_gb, time_limit_s=settings.job_time_limit_s,
+                    memory_gb=settings.analysis_memory_budget_gb,
+                    time_limit_s=settings.job_time_limit_s,
                 )
             else:
                 analysis = analyze(path, options)

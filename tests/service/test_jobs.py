@@ -3,6 +3,7 @@ duplicating, failures are visible with a reason, claims and leases keep it exact
 
 from __future__ import annotations
 
+import os
 import shutil
 import time
 from datetime import timedelta
@@ -373,6 +374,37 @@ def test_a_dying_child_fails_only_its_own_job(tmp_path):
         assert victim not in isolation.child_pids()
     finally:
         isolation.shutdown()
+
+
+def hold_memory(gb: float, seconds: float) -> int:
+    """In an analysis child: take ``gb`` of resident memory (every byte written), hold it."""
+    block = b"\x01" * int(gb * 2**30)
+    time.sleep(seconds)
+    return len(block)
+
+
+def test_a_child_past_its_memory_budget_is_stopped_with_the_reason():
+    """The watchdog stops a child whose resident memory passes the budget, before the kernel
+    would pick a victim; a job within the budget is left alone."""
+    from service.jobs import isolation
+
+    try:
+        assert isolation.run_in_child(hold_memory, 0.1, 0.5, slots=1, memory_gb=1.0,
+                                      time_limit_s=60) == int(0.1 * 2**30)
+        with pytest.raises(isolation.AnalysisProcessDied, match="memory budget of 1.0 GB"):
+            isolation.run_in_child(hold_memory, 1.5, 30, slots=1, memory_gb=1.0,
+                                   time_limit_s=60)
+        assert isolation.run_in_child(time.sleep, 0, slots=1, memory_gb=1.0,
+                                      time_limit_s=60) is None  # a fresh child takes over
+    finally:
+        isolation.shutdown()
+
+
+def test_the_memory_budget_defaults_to_three_quarters_of_the_machine(settings):
+    physical_gb = os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE") / 2**30
+    assert settings.model_copy(update={"analysis_memory_gb": None}).analysis_memory_budget_gb \
+        == pytest.approx(0.75 * physical_gb)
+    assert settings.model_copy(update={"analysis_memory_gb": 0}).analysis_memory_budget_gb == 0
 
 
 def test_analysis_children_end_with_the_process_that_started_them(tmp_path):
