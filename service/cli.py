@@ -329,6 +329,35 @@ def cmd_webhooks_secret(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_keys_rotate_master(args: argparse.Namespace) -> int:
+    """Re-wrap every tenant's key for sealed originals under a new master key."""
+    import os
+
+    from service.db import migrate
+    from service.db.session import unit_of_work
+    from service.errors import CallqaError
+    from service.privacy import service as privacy
+
+    settings = _settings()
+    new = os.environ.get("CALLQA_NEW_MASTER_KEY", "")
+    if not new:
+        print("callqa: set CALLQA_NEW_MASTER_KEY to the new key (32 random bytes as URL-safe "
+              "base64), and CALLQA_MASTER_KEY to the current one; keys are read from the "
+              "environment, never from the command line", file=sys.stderr)
+        return 2
+    migrate.upgrade(settings.sqlalchemy_url)
+    try:
+        with unit_of_work(settings.sqlalchemy_url) as session:
+            count = privacy.rotate_master_key(session, settings.master_key, new)
+    except CallqaError as error:
+        print(f"callqa: {error.message}; nothing was changed", file=sys.stderr)
+        return 2
+    print(f"re-sealed the data keys of {count} organisations under the new master key; now set "
+          "CALLQA_MASTER_KEY to the new key on every server and worker, and restart them",
+          file=sys.stderr)
+    return 0
+
+
 def _version() -> str:
     from importlib.metadata import PackageNotFoundError, version
 
@@ -453,6 +482,11 @@ def build_parser() -> argparse.ArgumentParser:
                         "rules; platform: post webhooks only; admin: everything")
     create.add_argument("--name", help="who or what holds the key")
     create.set_defaults(func=cmd_keys_create)
+    keys_sub.add_parser(
+        "rotate-master",
+        help="re-seal every organisation's key for original recordings under a new master key "
+        "(CALLQA_MASTER_KEY: the current one, CALLQA_NEW_MASTER_KEY: the new one)",
+    ).set_defaults(func=cmd_keys_rotate_master)
 
     webhooks = sub.add_parser("webhooks", help="webhook signing")
     webhooks_sub = webhooks.add_subparsers(dest="webhooks_command", required=True)

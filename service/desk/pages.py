@@ -599,6 +599,7 @@ AUDIT_ACTIONS = {
     "purge_audio": "deleted the recording (retention)",
     "read_original_audio": "downloaded the original recording",
     "set_redaction": "changed what is masked", "set_retention": "changed how long calls are kept",
+    "rotate_master_key": "re-sealed the key to the original recordings with a new server key",
 }
 
 

@@ -59,3 +59,8 @@ def calls_created_before(session: Session, tenant_id: str, cutoff: datetime, *,
     if with_audio:
         query = query.where(Call.audio_key.is_not(None))
     return list(session.scalars(query.order_by(Call.created_at).limit(limit)))
+
+
+def tenants_with_data_keys(session: Session) -> list[Tenant]:
+    return list(session.scalars(select(Tenant).where(Tenant.data_key_wrapped.is_not(None))
+                                .with_for_update()))

@@ -55,6 +55,15 @@ def new_wrapped_data_key(master: bytes) -> str:
     return base64.urlsafe_b64encode(nonce + wrapped).decode()
 
 
+def rewrapped(old_master: bytes, new_master: bytes, wrapped: str) -> str:
+    """The same tenant data key, wrapped by ``new_master`` instead (its sealed files stay
+    readable: only the wrapping changes)."""
+    nonce = os.urandom(12)
+    key = data_key(old_master, wrapped)
+    return base64.urlsafe_b64encode(
+        nonce + AESGCM(new_master).encrypt(nonce, key, b"callqa tenant key")).decode()
+
+
 def data_key(master: bytes, wrapped: str) -> bytes:
     raw = base64.urlsafe_b64decode(wrapped.encode())
     try:

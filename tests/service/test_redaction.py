@@ -12,11 +12,13 @@ import os
 import re
 
 import numpy as np
+import pytest
 import soundfile as sf
 from sqlalchemy import select
 
 from service.db.models import Base, Call
 from service.db.session import unit_of_work
+from service.errors import CallqaError
 from service.jobs import process
 from service.webhooks.callbacks import payload
 
@@ -198,3 +200,44 @@ def test_erasure_by_agent_removes_every_call_of_that_agent_and_is_audited(api, o
     assert api.client.get("/api/v1/audit", headers=api.headers("supervisor")).status_code == 403
     foreign = other_tenant.client.get("/api/v1/audit", headers=other_tenant.headers("admin"))
     assert all(e["call_id"] not in mine for e in foreign.json()["events"])
+
+
+def test_rotating_the_master_key_keeps_every_original_readable(api, monkeypatch, capsys):
+    """`callqa keys rotate-master` re-wraps each tenant's data key: what was sealed before
+    opens with the new master key, not the old one; a wrong current key changes nothing."""
+    from service import cli
+    from service.db.models import AuditEvent, Tenant
+    from service.privacy import sealing
+    from service.settings import get_settings
+
+    old = base64.urlsafe_b64encode(os.urandom(32)).decode()
+    new = base64.urlsafe_b64encode(os.urandom(32)).decode()
+    api.settings.master_key = old
+    assert _policy(api, {"kinds": ["card_number"], "keep_original": True}).status_code == 200
+    with unit_of_work(api.settings.sqlalchemy_url) as session:
+        wrapped = session.get(Tenant, api.tenant_id).data_key_wrapped
+    data_key = sealing.data_key(sealing.master_key(old), wrapped)
+
+    def rotate(current: str) -> int:
+        for name, value in {"CALLQA_DATABASE_URL": api.settings.database_url,
+                            "CALLQA_DATA_DIR": str(api.settings.data_dir),
+                            "CALLQA_MASTER_KEY": current, "CALLQA_NEW_MASTER_KEY": new}.items():
+            monkeypatch.setenv(name, value)
+        get_settings.cache_clear()
+        try:
+            return cli.main(["keys", "rotate-master"])
+        finally:
+            get_settings.cache_clear()
+
+    assert rotate(base64.urlsafe_b64encode(os.urandom(32)).decode()) == 2
+    assert "another master key" in capsys.readouterr().err
+    with unit_of_work(api.settings.sqlalchemy_url) as session:
+        assert session.get(Tenant, api.tenant_id).data_key_wrapped == wrapped
+    assert rotate(old) == 0
+    with unit_of_work(api.settings.sqlalchemy_url) as session:
+        rewrapped = session.get(Tenant, api.tenant_id).data_key_wrapped
+        actions = {e.action for e in session.scalars(select(AuditEvent))}
+    assert sealing.data_key(sealing.master_key(new), rewrapped) == data_key
+    with pytest.raises(CallqaError, match="another master key"):
+        sealing.data_key(sealing.master_key(old), rewrapped)
+    assert "rotate_master_key" in actions
