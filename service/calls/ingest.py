@@ -121,7 +121,11 @@ def accept(
     filename: str | None = None,
 ) -> tuple[Call, bool]:
     """(call, created). The same audio twice for a tenant returns the first call. A new call
-    is flushed; its analysis is enqueued once the caller's unit of work commits."""
+    is flushed; its analysis is enqueued once the caller's unit of work commits. Its metadata
+    is stored with personal data masked as the tenant's redaction policy asks."""
+    from service.auth import repository as auth_repository
+    from service.privacy import service as privacy
+
     found = repository.call_by_hash(session, tenant_id, sha256)
     if found is not None:
         if found.status == "queued" and found.enqueued_at is None:  # a retry after a failed send
@@ -141,7 +145,8 @@ def accept(
         agent_id=metadata.agent_id,
         agent_channel=metadata.agent_channel,
         language=metadata.language,
-        tags={"tags": list(metadata.tags), **metadata.extra},
+        tags=privacy.masked_metadata(auth_repository.tenant(session, tenant_id),
+                                     {"tags": list(metadata.tags), **metadata.extra}),
         original_filename=(filename or None) and filename.replace("\x00", "")[:500],
         audio_key=key,
         audio_bytes=size,

@@ -4,6 +4,7 @@ purge, and the audit trail of who read or deleted what (never the content)."""
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 from sqlalchemy.orm import Session
 
@@ -27,6 +28,28 @@ def policy(tenant: Tenant) -> RedactionPolicy:
     kinds = [k for k in (tenant.redact_kinds or "").split(",") if k in KINDS]
     return RedactionPolicy(kinds=kinds, audio=tenant.redact_audio or "silence",
                            keep_original=bool(tenant.keep_original))
+
+
+def masked(tenant: Tenant, text: str) -> str:
+    """Free text typed about a call (a reviewer's note, a dialer's metadata) with the personal
+    data the tenant's policy names masked, as a transcript would be."""
+    kinds = policy(tenant).kinds
+    if not kinds or not text.strip():
+        return text
+    from audio.redact.text import mask_text
+
+    return mask_text(text, kinds)
+
+
+def masked_metadata(tenant: Tenant, value: Any) -> Any:
+    """A JSON value with every string in it masked (keys kept: they name fields)."""
+    if isinstance(value, str):
+        return masked(tenant, value)
+    if isinstance(value, dict):
+        return {key: masked_metadata(tenant, item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [masked_metadata(tenant, item) for item in value]
+    return value
 
 
 def set_policy(session: Session, settings: Settings, tenant: Tenant, body: RedactionPolicy,

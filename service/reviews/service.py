@@ -60,9 +60,13 @@ def record_verdict(
     verdict: str,
     note: str,
 ) -> FlagRow:
-    """Set a flag's verdict and append it to the audit trail."""
+    """Set a flag's verdict and append it to the audit trail (the note masked as the tenant's
+    redaction policy asks)."""
+    from service.privacy import service as privacy
+
     flag = tenant_flag(session, tenant_id, flag_id)
     flag.verdict = verdict
+    note = privacy.masked(auth_repository.tenant(session, tenant_id), note)
     session.add(
         Review(
             tenant_id=tenant_id,

@@ -21,6 +21,7 @@ from service.db.session import unit_of_work
 from service.errors import CallqaError
 from service.jobs import process
 from service.webhooks.callbacks import payload
+from tests.service.conftest import wav_bytes
 
 # what must not be left of "4111 1111 1111 1111" and "732", however it was transcribed
 SPOKEN = re.compile(r"1111|4111|one one one|seven three two|\b732\b", re.IGNORECASE)
@@ -241,3 +242,33 @@ def test_rotating_the_master_key_keeps_every_original_readable(api, monkeypatch,
     with pytest.raises(CallqaError, match="another master key"):
         sealing.data_key(sealing.master_key(old), rewrapped)
     assert "rotate_master_key" in actions
+
+
+def test_notes_and_metadata_typed_about_a_call_are_masked_too(api, stereo_analysis):
+    """What people type about a call (a reviewer's note, the tags and metadata a dialer
+    sends) is masked by the same policy as the call itself."""
+    from tests.service.conftest import store_done_call
+
+    assert _policy(api, {"kinds": ["card_number", "person_name"]}).status_code == 200
+    card = "4111 1111 1111 1111"
+    call_id = store_done_call(api, stereo_analysis)
+    flag = api.client.get("/api/v1/flags", headers=api.headers("supervisor")).json()["items"][0]
+    note = f"Customer Maria Gonzalez read her card out in full, {card}, agent never stopped her."
+    reviewed = api.client.post(f"/api/v1/flags/{flag['id']}/review",
+                               headers=api.headers("supervisor"),
+                               json={"verdict": "confirmed", "note": note})
+    assert reviewed.status_code == 200
+    uploaded = api.client.post("/api/v1/calls", headers=api.headers("qa"),
+                               files={"file": ("a.wav", wav_bytes(), "audio/wav")},
+                               data={"tags": f"callback,card {card}"})
+    assert uploaded.status_code == 202, uploaded.text
+    stored = _text_columns(api.settings)
+    assert not [v for v in stored if "4111" in v or "Gonzalez" in v]
+    trail = api.client.get(f"/api/v1/flags/{flag['id']}/reviews",
+                           headers=api.headers("supervisor")).json()
+    assert "[CARD_NUMBER]" in trail[0]["note"] and "[PERSON_NAME]" in trail[0]["note"]
+    assert "agent never stopped her" in trail[0]["note"]
+    tags = api.client.get(f"/api/v1/calls/{uploaded.json()['id']}",
+                          headers=api.headers("qa")).json()["tags"]
+    assert "callback" in tags and "card [CARD_NUMBER]" in tags
+    assert call_id
