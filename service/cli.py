@@ -97,6 +97,9 @@ def cmd_analyze(args: argparse.Namespace) -> int:
     _existing_file(args.audio, "recording")
     if args.rules:
         _existing_file(args.rules, "rules file")
+    from audio.decode import probe
+
+    probe(args.audio)  # a file that is not audio is refused before any model loads
     redact = None
     if args.redact is not None:
         from service.calls.redaction import parse_kinds

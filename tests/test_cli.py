@@ -74,6 +74,7 @@ def test_errors_get_a_line_of_their_own(tmp_path):
     assert any(line.startswith("callqa: not_audio: x.mp3") for line in
                _visible_lines(result.stderr)), result.stderr
     assert "Loading weights" not in result.stderr
+    assert "loading models" not in result.stderr  # refused before any model loads
 
 
 def test_bad_paths_are_refused_before_any_model_loads(tmp_path):
