@@ -15,13 +15,14 @@ from typing import Any
 
 import numpy as np
 
-from audio import align, decode, diarize, transcribe, vad
+from audio import align, decode, diarize, joined, transcribe, vad
 from audio.schema import CallAnalysis, Transcript
 from audio.tone import report
 
 Hook = Callable[..., None]
 STEPS = ("decode", "speakers", "transcription", "alignment", "tone")
 CHANNEL_LABELS = ("left", "right")
+STEREO_ASR = ("joined", "per-channel")
 
 
 def _no_hook(
@@ -34,6 +35,9 @@ def _no_hook(
 class AnalysisOptions:
     agent_channel: str = "left"  # stereo: which channel is the agent ("left" | "right")
     layout: str = "auto"  # auto | stereo | mono; auto treats identical channels as mono
+    # stereo: "joined" transcribes both channels' speech in one pass (audio.joined);
+    # "per-channel" runs Whisper over each whole channel
+    stereo_asr: str = "per-channel"
     max_duration_s: float = decode.DEFAULT_MAX_DURATION_S
     threads: int = 2
     vad: vad.VadOptions = field(default_factory=vad.VadOptions)
@@ -51,6 +55,9 @@ class AnalysisOptions:
             )
         if self.layout not in ("auto", "stereo", "mono"):
             raise ValueError(f"layout must be one of auto, stereo, mono, got {self.layout!r}")
+        if self.stereo_asr not in STEREO_ASR:
+            raise ValueError(f"stereo_asr must be one of {', '.join(STEREO_ASR)}, "
+                             f"got {self.stereo_asr!r}")
 
     def flat(self) -> tuple[tuple[str, str], ...]:
         """Options as (name, value) pairs for storing alongside results."""
@@ -85,6 +92,19 @@ def is_stereo(audio: decode.DecodedAudio, layout: str) -> bool:
     return correlation < 0.98  # identical channels: a mono call stored as stereo
 
 
+def _stereo_words(audio: decode.DecodedAudio, turns, options: AnalysisOptions
+                  ) -> list[tuple]:
+    """Per channel (in CHANNEL_LABELS order), the words Whisper heard on it."""
+    if options.stereo_asr == "per-channel":
+        return [transcribe.transcribe(channel, options.transcription)
+                for channel in audio.samples]
+    stream, pieces = joined.joined_speech(dict(zip(CHANNEL_LABELS, audio.samples, strict=True)),
+                                          turns, audio.sample_rate)
+    heard = transcribe.transcribe(stream, options.transcription) if stream.size else ()
+    found = joined.words_in_call(heard, pieces)
+    return [tuple(w for w in found if w.speaker == label) for label in CHANNEL_LABELS]
+
+
 def analyze(
     path: str | os.PathLike[str], options: AnalysisOptions | None = None, hook: Hook = _no_hook
 ) -> CallAnalysis:
@@ -115,8 +135,8 @@ def analyze(
         )
         models.insert(0, vad.describe(options.vad))
         done("speakers", speaker_turns)
-        # 3. words per channel, each channel on its own
-        channel_words = [transcribe.transcribe(channel, transcription) for channel in audio.samples]
+        # 3. words per channel: both channels' speech in one pass, or each channel on its own
+        channel_words = _stereo_words(audio, speaker_turns, options)
         done("transcription", channel_words)
         # 4. keep each channel's words that fall in its own speech
         words = tuple(
