@@ -103,8 +103,32 @@ def test_email_address_and_dates_said_aloud():
     spans = found(call)
     assert ("email", "jane dot doe seventy two at gmail dot com,") in spans
     assert ("street_address", "one seventeen Maple Avenue apartment 4B") in spans
-    assert ("date_of_birth", "third of March nineteen eighty one") in spans
+    assert ("date_of_birth", "the third of March nineteen eighty one") in spans
     assert not [text for _, text in spans if "June" in text or "May" in text]
+
+
+def test_addresses_said_in_pieces_with_their_city_and_codes_and_last_four_of_a_social():
+    call = transcript(
+        ("customer", "it's five oh seven hawthorne uh"),
+        ("agent", "go ahead"),
+        ("customer", "lane towson maryland two one two oh four"),
+        ("agent", "and the last four of your social?"),
+        ("customer", "seven seven four oh and the new place is flat 4, 27 Mill Lane, Leeds, "
+                     "LS6 2QT"),
+        ("agent", "You owe $59.99 and I can split it fifty percent now, fifty percent in May."),
+        ("customer", "reach me on plus one, three one two, five five five, zero one nine "
+                     "eight, extension 240, or k underscore patel at sign proton mail dot com"),
+    )
+    spans = found(call)
+    masked = " ".join(text for _, text in spans)  # said in two pieces: each masked
+    assert "five oh seven hawthorne" in masked and "lane towson maryland two one two oh four" \
+        in masked
+    assert ("ssn", "seven seven four oh") in spans
+    assert ("street_address", "flat 4, 27 Mill Lane, Leeds, LS6 2QT") in spans
+    assert ("phone_number", "plus one, three one two, five five five, zero one nine eight, "
+                            "extension 240,") in spans
+    assert ("email", "k underscore patel at sign proton mail dot com") in spans
+    assert not [text for _, text in spans if "59" in text or "fifty" in text]
 
 
 def test_names_after_a_cue_and_from_the_named_entity_model():

@@ -72,7 +72,7 @@ def detect(words: Sequence[Word], kinds: Sequence[str] = KINDS) -> Detection:
         times = [words[t.word].start for t in stream]
         cased = [words[t.word].text for t in stream]
         cuts = [0] + [cut_in(a, b) for a, b in zip(stream, stream[1:], strict=False)]
-        found += numbers.find(stream, times, cuts, context_of)
+        found += numbers.with_extensions(numbers.find(stream, times, cuts, context_of), stream)
         found += phrases.emails(stream) + phrases.addresses(stream)
         found += phrases.dates(stream, context_of)
         found += people.names(stream, cased, context_of, asked_before)

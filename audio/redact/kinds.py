@@ -22,7 +22,7 @@ CUES: dict[str, tuple[str, ...]] = {
     "security_code": ("security code", "cvv", "cvc", "csc", "cvv2", "three digit", "three-digit",
                       "three digits", "four digit", "four digits", "back of the card",
                       "code on the back", "the back", "code", "digits on the back"),
-    "expiry_date": ("expiry", "expiration", "expires", "expire", "exp", "valid through",
+    "expiry_date": ("expiry", "expiration", "expires", "expire", "exp", "expert date", "valid through",
                     "valid thru", "valid until", "good through", "good thru", "end date",
                     "expiry date", "expiration date"),
     "ssn": ("social", "ssn", "social security", "s s n", "social security number"),

@@ -18,6 +18,12 @@ CONTEXT_WORDS = 25  # how far back (both parties, in time order) a cue is looked
 HOMOPHONES = {"for": "4", "to": "2", "too": "2", "won": "1", "ate": "8"}
 CARD_DETAILS_WITHIN_S = 60.0  # expiry and code said this soon after a card number are its
 MAX_CUT_IN_WORDS = 5  # the other party saying more than this between two numbers ends the run
+# a number followed by one of these is a quantity, never part of a run ("fifty percent")
+QUANTITY_AFTER = frozenset([
+    "percent", "per", "%", "dollars", "dollar", "bucks", "pounds", "pound", "quid", "pence",
+    "cents", "euros", "minutes", "minute", "hours", "hour", "days", "day", "weeks", "week",
+    "months", "month", "years", "year", "times", "o'clock", "am", "pm", "miles", "kilos",
+])
 
 
 @dataclass(frozen=True)
@@ -80,7 +86,8 @@ def runs(tokens: list[Token], times: list[float], cut_in: list[int]) -> list[lis
         if current and cut_in[i] > MAX_CUT_IN_WORDS:
             out.append(current)
             current, fillers = [], 0
-        if _numeric(tokens, i):
+        quantity = i + 1 < len(tokens) and tokens[i + 1].text in QUANTITY_AFTER
+        if _numeric(tokens, i) and not quantity:
             if current and times[i] - times[current[-1]] > MAX_GAP_S:
                 out.append(current)
                 current = []
@@ -154,9 +161,10 @@ def nearest_cue(context: list[str]) -> list[str]:
     return [kind for _, kind in sorted(order)]
 
 
-def _named(digits: str, cues: list[str], banking: bool) -> str:
+def _named(digits: str, cues: list[str], banking: bool, last_four: bool = False) -> str:
     """What a number that is no card is, from its length and the cues before it ("" if none);
-    ``banking``: the call has spoken of banks, so an "account number" is a bank account."""
+    ``banking``: the call has spoken of banks, so an "account number" is a bank account;
+    ``last_four``: "the last four of your social" was asked, so four digits are enough."""
     n = len(digits)
     for kind in cues:
         if kind == "none":
@@ -167,7 +175,7 @@ def _named(digits: str, cues: list[str], banking: bool) -> str:
             return kind
         if kind == "expiry_date" and n in (3, 4, 6) and 1 <= int(digits[:2 if n != 3 else 1]) <= 12:
             return kind
-        if kind == "ssn" and n == 9:
+        if kind == "ssn" and (n == 9 or (n == 4 and last_four)):
             return kind
         if kind == "routing_number" and (n == 9 or n == 6):
             return kind
@@ -251,12 +259,42 @@ def _piece(tokens, parts, piece, context_of, after_card: bool) -> list[Found]:
     if named == ["date_of_birth"] and _spoken_date([parts[k].digits for k in piece]):
         return [Found("date_of_birth", words, "date_of_birth/spoken_digits")]
     banking = bool(BANK_WORDS.intersection(context_of(words[0], None)))
-    kind = _named(digits, cues, banking)
+    kind = _named(digits, cues, banking, last_four=_asked_last_four(context_of(words[0])))
     if kind:
         return [Found(kind, words, f"{kind}/said_after_cue")]
     if not cues and _plausible_phone(digits):
         return [Found("phone_number", words, "phone_number/shape")]
     return []
+
+
+def _asked_last_four(context: list[str]) -> bool:
+    return any(context[i:i + 2] in (["last", "four"], ["last", "4"])
+               for i in range(len(context) - 1))
+
+
+EXTENSION_WORDS = frozenset(["extension", "ext", "x"])
+
+
+def with_extensions(found: list[Found], tokens: list[Token]) -> list[Found]:
+    """Phone numbers take in a "plus" said before them and an extension said after them
+    ("plus one, three one two, ...", "... extension 3306", "ext. 240", "x 12")."""
+    at = {item.word: k for k, item in enumerate(tokens)}
+    out = []
+    for item in found:
+        first = at.get(item.words[0])
+        if item.kind == "phone_number" and first and tokens[first - 1].text == "plus" \
+                and tokens[first - 1].word == item.words[0] - 1:
+            item = Found(item.kind, (item.words[0] - 1, *item.words), item.rule)
+        k = at.get(item.words[-1])
+        if item.kind == "phone_number" and k is not None and k + 2 < len(tokens) \
+                and tokens[k + 1].text in EXTENSION_WORDS and is_number(tokens[k + 2]):
+            end = k + 2
+            while end + 1 < len(tokens) and is_number(tokens[end + 1]) and end - k < 6:
+                end += 1
+            item = Found(item.kind, item.words + tuple(t.word for t in tokens[k + 1:end + 1]),
+                         item.rule)
+        out.append(item)
+    return out
 
 
 def _spoken_date(chunks_said: list[str]) -> bool:

@@ -7,7 +7,16 @@ from __future__ import annotations
 import re
 
 from audio.redact.numbers import Found, nearest_cue
-from audio.redact.spoken import FILLERS, MONTHS, TEENS, TENS, Token, is_number, ordinal
+from audio.redact.spoken import (
+    FILLERS,
+    MONTHS,
+    TEENS,
+    TENS,
+    Token,
+    digit_string,
+    is_number,
+    ordinal,
+)
 
 TLDS = frozenset([
     "com", "net", "org", "edu", "gov", "uk", "co", "io", "us", "ca", "info", "biz", "me", "au",
@@ -16,7 +25,9 @@ TLDS = frozenset([
 # words that end the local part of a spoken e-mail address when read backwards
 EMAIL_STOPS = frozenset([
     "is", "it's", "its", "email", "e-mail", "address", "my", "that's", "thats", "me", "yes",
-    "yeah", "so", "sure", "the", "at", "it",
+    "yeah", "so", "sure", "the", "at", "it", "to", "from", "for", "of", "with", "as", "was",
+    "be", "use", "using", "new", "old", "change", "changing", "update", "updating", "under",
+    "one's", "that", "this", "send", "sent", "try", "write", "put", "or", "instead",
 ]) | FILLERS
 STREET = frozenset([
     "street", "st", "avenue", "ave", "road", "rd", "lane", "ln", "drive", "dr", "boulevard",
@@ -25,10 +36,38 @@ STREET = frozenset([
     "hill", "walk", "park", "parade"
 ])
 UNIT = frozenset(["apartment", "apt", "unit", "flat", "suite", "number", "#"])
+DIRECTIONS = frozenset([
+    "north", "south", "east", "west", "northeast", "northwest", "southeast", "southwest", "n",
+    "s", "e", "w", "ne", "nw", "se", "sw",
+])
+US_STATES = frozenset([
+    "alabama", "alaska", "arizona", "arkansas", "california", "colorado", "connecticut",
+    "delaware", "florida", "georgia", "hawaii", "idaho", "illinois", "indiana", "iowa", "kansas",
+    "kentucky", "louisiana", "maine", "maryland", "massachusetts", "michigan", "minnesota",
+    "mississippi", "missouri", "montana", "nebraska", "nevada", "new", "hampshire", "jersey",
+    "mexico", "york", "carolina", "dakota", "ohio", "oklahoma", "oregon", "pennsylvania",
+    "rhode", "island", "tennessee", "texas", "utah", "vermont", "virginia", "washington",
+    "wisconsin", "wyoming", "dc",
+])
+# two-letter state codes that are no English word: taken only when a zip code follows
+STATE_CODES = frozenset([
+    "al", "ak", "az", "ar", "ca", "co", "ct", "de", "fl", "ga", "ia", "id", "il", "ks", "ky",
+    "la", "md", "ma", "mi", "mn", "ms", "mo", "mt", "ne", "nv", "nh", "nj", "nm", "ny", "nc",
+    "nd", "ok", "pa", "ri", "sc", "sd", "tn", "tx", "ut", "vt", "va", "wa", "wv", "wi", "wy",
+])
+CITY_WORDS = 3  # words of a city name between the street (or unit) and a state or zip code
+_UK_OUTWARD = re.compile(r"^[a-z]{1,2}\d[a-z\d]?$")
+_UK_INWARD = re.compile(r"^\d[a-z]{2}$")
 NOT_A_STREET_NAME = frozenset([
     "the", "a", "an", "to", "on", "in", "at", "of", "my", "your", "our", "and", "is", "was",
-    "it's", "its", "this", "that", "from", "for", "with", "by", "near", "off",
+    "it's", "its", "this", "that", "from", "for", "with", "by", "near", "off", "i", "you", "we",
+    "they", "he", "she", "me", "us", "them", "his", "her", "their", "i'm", "you're", "we're",
+    "didn't", "don't", "doesn't", "can't", "won't", "isn't", "wasn't", "got", "get", "have",
+    "has", "had", "were", "are", "be", "been", "if", "or", "but", "not", "no",
 ]) | FILLERS
+MAX_CUT_IN = 3  # the other party's words ("mm-hmm", "go on") inside an address said in pieces
+DOTS = frozenset(["dot", "period", "."])
+DOMAIN_WORDS = 3  # a domain said as up to three words before its first "dot"
 _WORDLIKE = re.compile(r"^[a-z][a-z'\-]*$")
 _TYPED_EMAIL = re.compile(r"^[\w.+-]+@[\w-]+(\.[\w-]+)+$")
 _TYPED_DATE = re.compile(r"^\d{1,4}[/.-]\d{1,2}[/.-]\d{2,4}$")
@@ -60,13 +99,19 @@ def emails(tokens: list[Token]) -> list[Found]:
 
 
 def _domain_end(tokens: list[Token], start: int) -> int | None:
-    """Position of the top-level domain that ends a domain said from ``start``, or None."""
+    """Position of the top-level domain that ends a domain said from ``start``, or None: "gmail
+    dot com", "g mail dot co dot uk", "sign proton mail dot com" (after "at")."""
+    if start < len(tokens) and tokens[start].text == "sign":
+        start += 1  # "at sign"
     if start < len(tokens) and "." in tokens[start].text:
         last = tokens[start].text.rsplit(".", 1)[-1]
         return start if last in TLDS else None
     i = start + 1
+    while i < len(tokens) and i - start < DOMAIN_WORDS and tokens[i].text not in DOTS \
+            and _next_word(tokens, i):
+        i += 1  # "hot mail", "proton mail"
     end = None
-    while i + 1 < len(tokens) and tokens[i].text in ("dot", "period", "."):
+    while i + 1 < len(tokens) and tokens[i].text in DOTS:
         if tokens[i + 1].text in TLDS:
             end = i + 1
         i += 2
@@ -74,44 +119,144 @@ def _domain_end(tokens: list[Token], start: int) -> int | None:
 
 
 def addresses(tokens: list[Token]) -> list[Found]:
-    """A house number, up to four street-name words and a street word, then a unit if given."""
+    """A house number, up to four street-name words and a street word, then a unit if given,
+    then the city, state and zip or postcode if they follow; a unit said first ("flat 4, 27
+    Mill Lane") is part of it."""
     out: list[Found] = []
     i = 0
     while i < len(tokens):
+        if tokens[i].text in US_STATES and tokens[i].text not in ("new", "island") \
+                and i + 1 < len(tokens) and _next_word(tokens, i + 1) \
+                and _zip_end(tokens, i + 1) is not None:
+            end, start = _zip_end(tokens, i + 1), i  # "hollister missouri six five six seven two"
+            while start > 0 and i - start < 2 and _next_word(tokens, start) \
+                    and _WORDLIKE.match(tokens[start - 1].text) \
+                    and tokens[start - 1].text not in NOT_A_STREET_NAME | {"city", "zip"}:
+                start -= 1
+            out.append(Found("street_address", tuple(t.word for t in tokens[start:end + 1]),
+                             "street_address/state_and_zip"))
+            i = end + 1
+            continue
         if not is_number(tokens[i]) or len(tokens[i].digits) > 5:
             i += 1
             continue
         start = i
         while (i + 1 < len(tokens) and is_number(tokens[i + 1]) and i - start < 3
-               and tokens[i + 1].word == tokens[i].word + 1):
+               and _next_word(tokens, i + 1)):
             i += 1
-        end = None
-        for j in range(i + 1, min(i + 6, len(tokens))):
-            word = tokens[j].text
-            if tokens[j].word != tokens[j - 1].word + 1:
-                break  # the other party spoke: the address ended
-            if word in STREET and j > i + 1:
-                end = j
-                while end + 1 < len(tokens) and tokens[end + 1].text in STREET:
-                    end += 1  # "Orchard Hill Road", "Maple Grove Court"
-                break
-            if word in NOT_A_STREET_NAME or is_number(tokens[j]) or not _WORDLIKE.match(word):
-                break
+        end = _street_end(tokens, i)
         if end is None:
             i += 1
             continue
-        if end + 2 < len(tokens) and tokens[end + 1].text in UNIT:
-            k = end + 2
-            if is_number(tokens[k]):
-                while k + 1 < len(tokens) and is_number(tokens[k + 1]) and k - end < 5:
-                    k += 1  # "apartment two oh four"
-                end = k
-            elif len(tokens[k].text) <= 4 and tokens[k].text not in NOT_A_STREET_NAME:
-                end = k
+        end = _unit_end(tokens, end)
+        end = _locality_end(tokens, end)
+        start = _unit_before(tokens, start)
         out.append(Found("street_address", tuple(t.word for t in tokens[start:end + 1]),
                          "street_address/house_number_and_street"))
         i = end + 1
     return out
+
+
+def _next_word(tokens: list[Token], j: int) -> bool:
+    """Token ``j`` is the word said right after token ``j - 1`` (nobody else spoke between)."""
+    return tokens[j].word == tokens[j - 1].word + 1
+
+
+def _goes_on(tokens: list[Token], j: int) -> bool:
+    """Token ``j`` carries on from ``j - 1``: next, or after a few words of the other party."""
+    return tokens[j].word - tokens[j - 1].word - 1 <= MAX_CUT_IN
+
+
+def _street_end(tokens: list[Token], number_end: int) -> int | None:
+    """The last token of the street after a house number ending at ``number_end``, or None:
+    up to four name words (ordinals and directions included: "south west thirty second
+    terrace") and a street word."""
+    j = number_end + 1
+    while j < min(number_end + 7, len(tokens)):
+        here = tokens[j]
+        if not _goes_on(tokens, j):
+            return None  # the other party said more: the address ended
+        if here.text in FILLERS - {"and"}:
+            j += 1  # "eighteen seventy five uh ... old orchard lane"
+            continue
+        if here.text in STREET and j > number_end + 1:
+            while j + 1 < len(tokens) and tokens[j + 1].text in STREET and _goes_on(tokens, j + 1):
+                j += 1  # "Orchard Hill Road", "Maple Grove Court"
+            return j
+        if here.text in TENS and j + 1 < len(tokens) and ordinal(tokens[j + 1]):
+            j += 2  # "thirty second"
+            continue
+        if ordinal(here) or here.text in DIRECTIONS:
+            j += 1
+            continue
+        if here.text in NOT_A_STREET_NAME or is_number(here) or not _WORDLIKE.match(here.text):
+            return None
+        j += 1
+    return None  # no street word within reach
+
+
+def _unit_end(tokens: list[Token], end: int) -> int:
+    """``end`` moved past "apartment two oh four", "unit 4B", "unit four b", "suite 300"."""
+    if not (end + 2 < len(tokens) and tokens[end + 1].text in UNIT and _next_word(tokens, end + 1)):
+        return end
+    k = end + 2
+    if is_number(tokens[k]):
+        while k + 1 < len(tokens) and is_number(tokens[k + 1]) and k - end < 5:
+            k += 1
+        if k + 1 < len(tokens) and len(tokens[k + 1].text) == 1 and tokens[k + 1].text.isalpha() \
+                and tokens[k + 1].text not in ("a", "i"):
+            k += 1  # "four b"
+        return k
+    if len(tokens[k].text) <= 4 and tokens[k].text not in NOT_A_STREET_NAME:
+        return k
+    return end
+
+
+def _zip_end(tokens: list[Token], k: int) -> int | None:
+    """The last token of a zip code (5 digits, numerals or words) or UK postcode from ``k``."""
+    if k >= len(tokens):
+        return None
+    here = tokens[k]
+    if here.typed and len(here.digits) in (5, 9):
+        return k
+    if _UK_OUTWARD.match(here.text) and k + 1 < len(tokens) and _UK_INWARD.match(tokens[k + 1].text):
+        return k + 1
+    said, j = "", k
+    while j < len(tokens) and j - k < 6 and is_number(tokens[j]) and not tokens[j].typed:
+        said = digit_string(tokens[k:j + 1])
+        if len(said) == 5:
+            return j
+        j += 1
+    return None
+
+
+def _locality_end(tokens: list[Token], end: int) -> int:
+    """``end`` moved past a city, state and zip code (or postcode) said right after the street:
+    taken only when a state or a code closes it, so a street said alone stays as it is."""
+    best, k = end, end + 1
+    while k < len(tokens) and k - end <= CITY_WORDS + 3 and _goes_on(tokens, k):
+        zipped = _zip_end(tokens, k)
+        if zipped is not None:
+            return zipped
+        text = tokens[k].text
+        if text in US_STATES or (text in STATE_CODES and _zip_end(tokens, k + 1) is not None):
+            best = k
+        elif text in NOT_A_STREET_NAME or not _WORDLIKE.match(text) or is_number(tokens[k]):
+            break
+        k += 1
+    return best
+
+
+def _unit_before(tokens: list[Token], start: int) -> int:
+    """``start`` moved back over a unit said before the house number ("flat 4, 27 ...",
+    "flat two forty one church road" where the unit word alone precedes)."""
+    if start >= 1 and tokens[start - 1].text in UNIT and _next_word(tokens, start):
+        return start - 1
+    if start >= 2 and tokens[start - 2].text in UNIT and _next_word(tokens, start - 1) \
+            and _next_word(tokens, start) and len(tokens[start - 1].text) <= 4 \
+            and tokens[start - 1].text not in NOT_A_STREET_NAME:
+        return start - 2
+    return start
 
 
 def _year_length(tokens: list[Token], i: int) -> int:
@@ -148,7 +293,8 @@ def dates(tokens: list[Token], context_of) -> list[Found]:
         cues = nearest_cue(context_of(tokens[i].word))
         kind = next((k for k in cues if k in ("date_of_birth", "expiry_date", "none")), "")
         if kind in ("date_of_birth", "expiry_date"):
-            out.append(Found(kind, tuple(t.word for t in tokens[i:i + span]), f"{kind}/date"))
+            first = i - 1 if i and tokens[i - 1].text == "the" and _next_word(tokens, i) else i
+            out.append(Found(kind, tuple(t.word for t in tokens[first:i + span]), f"{kind}/date"))
         i += span
     return out
 

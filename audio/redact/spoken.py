@@ -32,8 +32,9 @@ MONTHS = {name: i + 1 for i, name in enumerate([
 FILLERS = frozenset([
     "um", "uh", "er", "erm", "ah", "eh", "hmm", "mm", "and", "then", "it's", "its", "is",
     "that's", "thats", "so", "okay", "ok", "yeah", "yes", "right", "dash", "hyphen", "space",
-    "sorry",
+    "sorry", "slash",
 ])
+CURRENCY = ("$", "£", "€")
 
 _EDGES = re.compile(r"^[^\w@+#]+|[^\w%]+$")
 _NUMERAL = re.compile(r"^\d+(?:[-./]\d+)*$")
@@ -58,9 +59,12 @@ def clean(text: str) -> str:
 
 
 def token(word: int, text: str) -> Token:
-    """``text`` of word number ``word``, read as a number where it is one."""
+    """``text`` of word number ``word``, read as a number where it is one (an amount of money,
+    "$59.99", is none)."""
     cleaned = clean(text)
-    if _NUMERAL.match(cleaned):
+    if _NUMERAL.match(cleaned.removeprefix("+")):
+        if text.strip().startswith(CURRENCY):
+            return Token(word, cleaned)
         return Token(word, cleaned, re.sub(r"\D", "", cleaned), typed=True)
     if cleaned in UNITS:
         return Token(word, cleaned, str(UNITS[cleaned]))
