@@ -22,6 +22,7 @@ def _analysis_options(args: argparse.Namespace):
     return analysis_options(
         agent_channel=args.agent_channel,
         layout=args.layout,
+        stereo_asr=args.stereo_asr,
         max_duration_h=args.max_duration_h,
         threads=args.threads,
         device=args.device,
@@ -390,6 +391,9 @@ def build_parser() -> argparse.ArgumentParser:
                          help="stereo: one party per channel; mono: both parties in one channel, "
                          "told apart by diarization; auto (default): stereo when the two "
                          "channels differ")
+    analyze.add_argument("--stereo-asr", choices=("joined", "per-channel"), default=None,
+                         help="stereo: transcribe both channels' speech in one pass (joined) or "
+                         "each channel on its own (per-channel); default: the pipeline's")
     analyze.add_argument("--format", choices=("json", "text"), default="json",
                          help="json (default): the full report; text: a readable summary")
     analyze.add_argument(

@@ -19,8 +19,9 @@ ROOT = Path(__file__).resolve().parents[1]
 # rules 2026.12-3 had been chosen on the validation split, then measured once. Once all four had
 # been measured, they were retired as test sets: act-labelled and added to the development data
 # (scoring/data/dev/retired_v*.json) for rules 2026.12-4, after the fifth was written and pinned.
-# The fifth (2026-12-04, evening) is the held-out set; never train or tune on it. The sixth
-# (2026-12-04, later) is reserved, unread, for the change after rules 2026.12-4. Never edit any.
+# The fifth (2026-12-04, evening) measured rules 2026.12-4 once; it was then retired the same way
+# for rules 2026.12-5 (retired_v5.json), and the sixth (2026-12-04, later, kept unread until
+# then) is the held-out set; never train or tune on it. Never edit any.
 FROZEN_SETS = {
     ROOT / "bench" / "frozen_test_dialogs.json":
         "a3363abd4df7100fd46705e1795c7595ecf4e778f68e27a273b045aa6e1551b5",
@@ -36,7 +37,7 @@ FROZEN_SETS = {
         "07bf9520aab743d78a4ae9ce0144e45cbc0e9ac31b53e0e82cdfbd69d5e7c3d4",
 }
 COINCIDENCES = {"yeah it is so what are you gonna do about it"}
-HELD_OUT = [ROOT / "bench" / "frozen_test_v5.json", ROOT / "bench" / "frozen_test_v6.json"]
+HELD_OUT = [ROOT / "bench" / "frozen_test_v6.json"]
 
 
 @pytest.mark.parametrize("path", FROZEN_SETS, ids=lambda path: path.stem)

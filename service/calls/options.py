@@ -25,6 +25,7 @@ def analysis_options(
     agent_channel: str = "left",
     language: str = "en",
     layout: str = "auto",
+    stereo_asr: str | None = None,
     max_duration_h: float = 4.0,
     threads: int = 2,
     device: str = "cpu",
@@ -39,14 +40,17 @@ def analysis_options(
     segmentation_step: float = 0.5,
 ) -> AnalysisOptions:
     """Options for one analysis. ``compute_type`` None: int8 on CPU, float16 on a GPU;
-    explicit speaker bounds replace the fixed count."""
+    explicit speaker bounds replace the fixed count; ``stereo_asr`` None: the pipeline's
+    default."""
     from audio.diarize import DiarizationOptions
     from audio.pipeline import AnalysisOptions
     from audio.transcribe import TranscriptionOptions
 
     device = resolved_device(device)
     bounded = min_speakers is not None or max_speakers is not None
+    chosen = {"stereo_asr": stereo_asr} if stereo_asr else {}
     return AnalysisOptions(
+        **chosen,
         agent_channel=agent_channel,
         layout=layout,
         max_duration_s=max_duration_h * 3600,
