@@ -3,17 +3,17 @@
     .venv/bin/python -m bench.flags            # text flags, `callqa score` wall time, throughput
     .venv/bin/python -m bench.flags --audio [--every 2]  # end to end from audio (hours for all)
 
-Test sets: the frozen test set v5 (``bench/frozen_test_v5.json``, written by authors who saw
+Test sets: the frozen test set v6 (``bench/frozen_test_v6.json``, written by authors who saw
 only docs/labelling.md, never used to train or tune; checksum pinned in tests/test_training.py),
 the benchmark corpus
 (``bench/corpus_dialogs.json``) and issue 2's held-out calls. Sets v1 to v4 were test sets until
-rules 2026.12-4, when they were act-labelled and added to the development data: they are still
-reported, marked as training data for this revision, and their earlier columns stand. A flag
-counts as found when its
+rules 2026.12-4, and v5 until rules 2026.12-5, when they were act-labelled and added to the
+development data: they are still reported, marked as training data for this revision, and their
+earlier columns stand. A flag counts as found when its
 type is labelled on the turn it falls in. Earlier scorers run side by side from git work trees
 (``--baseline``): the phrase rules before issue 9, the first act heads, the adapted heads
-before the ``focus_*`` development dialogs, and the same heads as now with the thresholds of the
-plain best F1 (before ``scoring.thresholds``). Writes
+before the ``focus_*`` development dialogs, the same heads with the thresholds of the
+plain best F1 (before ``scoring.thresholds``), and each later rules version. Writes
 ``bench/results/flags.md``.
 """
 
@@ -42,6 +42,7 @@ FROZEN_V2 = HERE / "frozen_test_v2.json"
 FROZEN_V3 = HERE / "frozen_test_v3.json"
 FROZEN_V4 = HERE / "frozen_test_v4.json"
 FROZEN_V5 = HERE / "frozen_test_v5.json"
+FROZEN_V6 = HERE / "frozen_test_v6.json"
 HELDOUT = HERE / "heldout_calls.json"
 TEXT_FLAGS = config.NEGATIVE + config.POSITIVE
 # earlier scorers run side by side: name, git revision
@@ -51,10 +52,12 @@ BASELINES = (
     ("adapted heads 2026-12-04 (rules 2026.12-1)", "3af8202"),  # before the focus_* dialogs
     ("best-F1 thresholds (rules 2026.12-2)", "4cec4d2"),  # the heads of 2026.12-2 and -3
     ("steady thresholds (rules 2026.12-3)", "41cff54"),  # before v1-v4 became training data
+    ("rules 2026.12-4", "3aeaea8"),  # before v5 and the focus_blame/repeats dialogs
 )
 RETIRED = " (training data since rules 2026.12-4)"
-TEST_SETS = (("Frozen test set v5", FROZEN_V5), ("Benchmark corpus", corpus.DIALOGS),
-             ("Issue 2 held-out calls", HELDOUT),
+RETIRED_5 = " (training data since rules 2026.12-5)"
+TEST_SETS = (("Frozen test set v6", FROZEN_V6), ("Benchmark corpus", corpus.DIALOGS),
+             ("Issue 2 held-out calls", HELDOUT), ("Frozen test set v5" + RETIRED_5, FROZEN_V5),
              ("Frozen test set v1" + RETIRED, FROZEN), ("Frozen test set v2" + RETIRED, FROZEN_V2),
              ("Frozen test set v3" + RETIRED, FROZEN_V3),
              ("Frozen test set v4" + RETIRED, FROZEN_V4))
@@ -240,7 +243,8 @@ def throughput(baselines, directory: Path, count: int = 20) -> str:
 
 AUDIO_SETS = {"v1": ("frozen test set v1", FROZEN), "v2": ("frozen test set v2", FROZEN_V2),
               "v3": ("frozen test set v3", FROZEN_V3), "v4": ("frozen test set v4", FROZEN_V4),
-              "v5": ("frozen test set v5", FROZEN_V5), "corpus": ("benchmark corpus", corpus.DIALOGS)}
+              "v5": ("frozen test set v5", FROZEN_V5), "v6": ("frozen test set v6", FROZEN_V6),
+              "corpus": ("benchmark corpus", corpus.DIALOGS)}
 
 
 def audio_tables(directory: Path, sets: tuple[str, ...], every: int = 1, offset: int = 0) -> str:
@@ -271,7 +275,7 @@ def labelled_raw(path: Path) -> dict[str, list]:
 
 def text_sections(baselines, rules) -> list[str]:
     sections = ["## Flags from text (`callqa score`), on sets the scorer was not built from "
-                "(v1-v4: until rules 2026.12-4)"]
+                "(v1-v4: until rules 2026.12-4; v5: until rules 2026.12-5)"]
     names = _column_names(baselines)
     summary = []
     with tempfile.TemporaryDirectory() as tmp:
@@ -298,8 +302,8 @@ def text_sections(baselines, rules) -> list[str]:
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m bench.flags")
     parser.add_argument("--audio", action="store_true", help="end to end from audio only")
-    parser.add_argument("--sets", default="v5,corpus",
-                        help="with --audio: which sets, of v1 to v5 (the frozen test sets) "
+    parser.add_argument("--sets", default="v6,corpus",
+                        help="with --audio: which sets, of v1 to v6 (the frozen test sets) "
                              "and corpus")
     parser.add_argument("--every", type=int, default=1,
                         help="with --audio: every n-th frozen dialog (a whole set takes hours)")
@@ -309,7 +313,7 @@ def main(argv: list[str] | None = None) -> None:
                         help="an earlier scorer to run side by side (repeatable; default: the "
                              "phrase rules, the first act heads, the adapted heads of 3af8202, "
                              "the best-F1 thresholds of 4cec4d2, the steady thresholds of "
-                             "41cff54)")
+                             "41cff54, rules 2026.12-4 of 3aeaea8)")
     args = parser.parse_args(argv)
     rules = config.load()
     if args.audio:

@@ -1,12 +1,12 @@
-"""Compare act heads on validation dialogs that none of them trained on (how rules 2026.12-4's
-heads were chosen).
+"""Compare act heads on validation dialogs that none of them trained on (how the heads of rules
+2026.12-4 and 2026.12-5 were chosen).
 
-    .venv/bin/python -m bench.unseen_groups [--rules REV] NAME=HEADS ...
+    .venv/bin/python -m bench.unseen_groups [--rules REV] [--before REV] NAME=HEADS ...
 
 HEADS is a heads file, or ``git:REV`` for the heads shipped at a revision. Adding the retired
 test sets to the development data moved the seeded group split: some of today's validation
-groups were training groups of the split before (the development files without
-``retired_v*.json``), so heads whose adapter was trained then have seen them, and their own
+groups were training groups of the split before (the development files of revision
+``--before``), so heads whose adapter was trained then have seen them, and their own
 validation report flatters them. This scores, with each heads file and the same rules
 (thresholds of ``--rules``, a revision, default the working tree), the written dialogs of the
 validation groups that were in neither split's training part, and writes
@@ -34,14 +34,24 @@ from scoring import config, train
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def unseen_dialogs() -> dict[str, list[tuple[str, str, list[str]]]]:
-    """Written validation dialogs of groups no heads trained on, as (speaker, text, flags)."""
+def dev_files_at(revision: str) -> set[str]:
+    """The names of the development files at a git revision."""
+    listing = subprocess.run(["git", "ls-tree", "--name-only", f"{revision}:scoring/data/dev"],
+                             cwd=ROOT, check=True, capture_output=True, text=True).stdout
+    return set(listing.split())
+
+
+def unseen_dialogs(before: str) -> dict[str, list[tuple[str, str, list[str]]]]:
+    """Written validation dialogs of groups that were not training groups of the split made
+    from the development files of revision ``before`` (unchanged files; later ones are new), as
+    (speaker, text, flags)."""
+    earlier = dev_files_at(before)
     with tempfile.TemporaryDirectory() as tmp:
         for path in train.DEV_DIR.glob("*.json"):
-            if not path.name.startswith("retired_"):
+            if path.name in earlier:
                 shutil.copy(path, tmp)
-        before, _ = train.load_dev(Path(tmp))
-    trained_before, _ = train.split_groups(before)
+        earlier_dialogs, _ = train.load_dev(Path(tmp))
+    trained_before, _ = train.split_groups(earlier_dialogs)
     dialogs, _ = train.load_dev()
     _, validation = train.split_groups(dialogs)
     unseen = validation - trained_before
@@ -61,8 +71,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("heads", nargs="+", metavar="NAME=HEADS")
     parser.add_argument("--rules", default="", help="take the rules (thresholds) of this "
                         "revision; default: the working tree's")
+    parser.add_argument("--before", default="3aeaea8", help="the revision whose development "
+                        "files the earlier adapter trained on (41cff54 for rules 2026.12-4's "
+                        "choice; 3aeaea8, rules 2026.12-4 itself, for 2026.12-5's)")
     args = parser.parse_args(argv)
-    dialogs = unseen_dialogs()
+    dialogs = unseen_dialogs(args.before)
     lines = [f"<!-- python -m bench.unseen_groups {' '.join(argv or sys.argv[1:])} -->",
              f"## Flags on {len(dialogs)} validation dialogs no heads trained on", "",
              "| heads | precision | recall | F1 | TP | FP | FN |", "|---|---|---|---|---|---|---|"]
