@@ -21,7 +21,8 @@ ROOT = Path(__file__).resolve().parents[1]
 # (scoring/data/dev/retired_v*.json) for rules 2026.12-4, after the fifth was written and pinned.
 # The fifth (2026-12-04, evening) measured rules 2026.12-4 once; it was then retired the same way
 # for rules 2026.12-5 (retired_v5.json), and the sixth (2026-12-04, later, kept unread until
-# then) is the held-out set; never train or tune on it. Never edit any.
+# then) measured it once. The seventh (2026-12-04, night, two more authors) is reserved, unread,
+# for the next change; never train or tune on v6 or v7. Never edit any.
 FROZEN_SETS = {
     ROOT / "bench" / "frozen_test_dialogs.json":
         "a3363abd4df7100fd46705e1795c7595ecf4e778f68e27a273b045aa6e1551b5",
@@ -35,9 +36,11 @@ FROZEN_SETS = {
         "252d09aef088ac4e5c948db402c19d7781d0e7c6048fd3106412892283389ea0",
     ROOT / "bench" / "frozen_test_v6.json":
         "07bf9520aab743d78a4ae9ce0144e45cbc0e9ac31b53e0e82cdfbd69d5e7c3d4",
+    ROOT / "bench" / "frozen_test_v7.json":
+        "c0291a9405aef1ee5aee3d5b7e39e772ee4c2969e586f92ce8ee28c5df5952b2",
 }
 COINCIDENCES = {"yeah it is so what are you gonna do about it"}
-HELD_OUT = [ROOT / "bench" / "frozen_test_v6.json"]
+HELD_OUT = [ROOT / "bench" / "frozen_test_v6.json", ROOT / "bench" / "frozen_test_v7.json"]
 
 
 @pytest.mark.parametrize("path", FROZEN_SETS, ids=lambda path: path.stem)
