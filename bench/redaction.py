@@ -13,6 +13,11 @@ masked: masked words outside every labelled item, over all words. Timing: detect
 5-minute call (calls joined up to 5 minutes of speech) against the analysis time of a 5-minute
 stereo call from bench/results/benchmark.md. Writes ``bench/results/redaction.md``.
 
+``--overhead``: what redaction adds to a job, measured in one run: a 5-minute stereo call made of
+the development set's calls (``bench/pii_dev.json``: it says card numbers, names, addresses) is
+analysed (warm, median of 3), then redacted as the worker does it (detection, masking every text,
+rewriting the audio with silence over the spans). Writes ``bench/results/redaction_overhead.md``.
+
 ``--audio``: each call is spoken (the benchmark corpus's voice pairs: Piper and espeak-ng
 accents, in turn), analysed by the real pipeline and redacted; an item leaks when what it says
 is still in the redacted transcript: its digits (three or more) as one run of unmasked number
@@ -245,6 +250,53 @@ def audio_report(path: Path, every: int, offset: int, total, leaked, leaks,
     return "\n".join(lines) + "\n"
 
 
+def overhead(minutes: float = 5.0) -> str:
+    """Analysis and redaction of one rendered call, side by side (see ``--overhead``)."""
+    import statistics
+
+    from audio.pipeline import AnalysisOptions, analyze
+    from audio.redact.mask import mask_file
+    from bench.synth import DEMO_LINES, Line, render
+    from scoring import config
+    from scoring.call import score_analysis
+    from service.calls.redaction import apply, find
+
+    lines = []
+    for call in load(Path(__file__).with_name("pii_dev.json")).values():
+        lines += [Line(speaker, text) for speaker, text in call["turns"]]
+        if sum(len(line.text.split()) for line in lines) / WORDS_PER_S > minutes * 60:
+            break
+    rules = config.load()
+    with tempfile.TemporaryDirectory() as tmp:
+        print(f"rendering {len(lines)} turns", file=sys.stderr)
+        call = render(lines, Path(tmp), "pii")
+        analyze(render(DEMO_LINES[:3], Path(tmp), "warm").stereo_path)  # models and JIT warm
+        analysis_s, redaction_s, spans = [], [], 0
+        for run in range(3):
+            start = time.perf_counter()
+            analysis = analyze(call.stereo_path, AnalysisOptions())
+            _, scored = score_analysis(analysis, rules)
+            analysis_s.append(time.perf_counter() - start)
+            start = time.perf_counter()
+            detection = find(analysis, KINDS)
+            apply(analysis, scored, detection)
+            mask_file(call.stereo_path, Path(tmp) / f"masked{run}.flac", detection.spans,
+                      "silence")
+            redaction_s.append(time.perf_counter() - start)
+            spans = len(detection.spans)
+            print(f"run {run + 1}: analysis {analysis_s[-1]:.1f} s, redaction "
+                  f"{redaction_s[-1]:.2f} s", file=sys.stderr)
+    analysed, redacted = statistics.median(analysis_s), statistics.median(redaction_s)
+    return "\n".join([
+        f"<!-- python -m bench.redaction --overhead, {time.strftime('%Y-%m-%d')} -->",
+        f"## What redaction adds to the analysis of a {call.duration_s / 60:.1f}-minute stereo "
+        "call (one run, median of 3)", "",
+        "| analysis and scoring s | redaction s (detect, mask texts, rewrite audio) | "
+        "redaction / analysis | spans masked | target |", "|---|---|---|---|---|",
+        f"| {analysed:.1f} | {redacted:.2f} | {redacted / analysed:.1%} | {spans} | "
+        f"< 5% — {'met' if redacted / analysed < 0.05 else 'missed'} |"])
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--set", type=Path, default=FROZEN, help="labelled calls (JSON)")
@@ -252,7 +304,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--audio", action="store_true", help="speak, transcribe, then redact")
     parser.add_argument("--every", type=int, default=1, help="with --audio: every Nth call")
     parser.add_argument("--offset", type=int, default=0, help="with --audio: the first call")
+    parser.add_argument("--overhead", action="store_true",
+                        help="redaction against analysis time of a 5-minute call, one run")
     args = parser.parse_args(argv)
+    if args.overhead:
+        text = overhead()
+        (args.out or RESULTS / "redaction_overhead.md").write_text(text + "\n")
+        print(text)
+        return 0
     data = load(args.set)
     if args.audio:
         text = audio_report(args.set, args.every, args.offset,
