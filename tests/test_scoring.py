@@ -103,10 +103,11 @@ CASES = [
 # Old labelled examples the adapted act encoder (2026-12-04) reads worse than the first heads
 # did: known regressions, recorded on issue 9. Strict: each turns red when it passes again, so
 # the mark cannot outlive the fix. (Rules 2026.12-4 fixed two: the polite request for a
-# supervisor, and "..., like always" in shared/samples.)
+# supervisor, and "..., like always" in shared/samples; rules 2026.12-5 fixed the bare "I'm sorry
+# to hear that." and broke the polite request again.)
 REGRESSED = {
-    0: "a bare 'I'm sorry to hear that.' reads as scripted at 0.46, under its threshold 0.6 "
-       "(rules 2026.12-4)",
+    9: "a polite request for a supervisor about a plan reads as a threat at 0.71 (rules "
+       "2026.12-5; it passed at 2026.12-4)",
     14: "an apology and a refund in one sentence: the apology drowns the refund",
 }
 
