@@ -66,10 +66,11 @@ class Settings(BaseSettings):
 
     @property
     def analysis_memory_budget_gb(self) -> float:
-        """The analysis child's resident memory cap in GB (0: none)."""
+        """Each analysis child's resident memory cap in GB (0: none): by default three
+        quarters of the machine's memory, or of the container's limit, shared by the job slots."""
         if self.analysis_memory_gb is not None:
             return self.analysis_memory_gb
-        return 0.75 * os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE") / 2**30
+        return 0.75 * available_memory_gb() / max(1, self.worker_threads)
 
     @property
     def sqlite_file(self) -> Path:
@@ -92,3 +93,16 @@ class Settings(BaseSettings):
 @cache
 def get_settings() -> Settings:
     return Settings()
+
+
+def available_memory_gb() -> float:
+    """The machine's physical memory, or the cgroup (container) limit when lower, in GB."""
+    physical = os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
+    for path in ("/sys/fs/cgroup/memory.max", "/sys/fs/cgroup/memory/memory.limit_in_bytes"):
+        try:
+            limit = Path(path).read_text().strip()
+        except OSError:
+            continue
+        if limit.isdigit():
+            physical = min(physical, int(limit))
+    return physical / 2**30

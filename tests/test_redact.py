@@ -129,6 +129,11 @@ def test_addresses_said_in_pieces_with_their_city_and_codes_and_last_four_of_a_s
                             "extension 240,") in spans
     assert ("email", "k underscore patel at sign proton mail dot com") in spans
     assert not [text for _, text in spans if "59" in text or "fifty" in text]
+    # a single digit before a unit word still ends the number it belongs to
+    card = found(transcript(("customer", "my card is four one one one one one one one one one "
+                             "one one one one one one months ago")))
+    assert card[0] == ("card_number", "four one one one one one one one one one one one one one "
+                                      "one one")
 
 
 def test_names_after_a_cue_and_from_the_named_entity_model():

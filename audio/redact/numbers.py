@@ -18,11 +18,11 @@ CONTEXT_WORDS = 25  # how far back (both parties, in time order) a cue is looked
 HOMOPHONES = {"for": "4", "to": "2", "too": "2", "won": "1", "ate": "8"}
 CARD_DETAILS_WITHIN_S = 60.0  # expiry and code said this soon after a card number are its
 MAX_CUT_IN_WORDS = 5  # the other party saying more than this between two numbers ends the run
-# a number followed by one of these is a quantity, never part of a run ("fifty percent")
+# a number of two or more digits followed by one of these is a quantity, never part of a run
+# ("fifty percent"); a single digit is not (it may end a card number: "... one one, months")
 QUANTITY_AFTER = frozenset([
-    "percent", "per", "%", "dollars", "dollar", "bucks", "pounds", "pound", "quid", "pence",
-    "cents", "euros", "minutes", "minute", "hours", "hour", "days", "day", "weeks", "week",
-    "months", "month", "years", "year", "times", "o'clock", "am", "pm", "miles", "kilos",
+    "percent", "%", "dollars", "dollar", "bucks", "pounds", "quid", "pence", "cents", "euros",
+    "minutes", "hours", "days", "weeks", "months", "years", "miles", "kilos",
 ])
 
 
@@ -86,7 +86,8 @@ def runs(tokens: list[Token], times: list[float], cut_in: list[int]) -> list[lis
         if current and cut_in[i] > MAX_CUT_IN_WORDS:
             out.append(current)
             current, fillers = [], 0
-        quantity = i + 1 < len(tokens) and tokens[i + 1].text in QUANTITY_AFTER
+        quantity = (i + 1 < len(tokens) and tokens[i + 1].text in QUANTITY_AFTER
+                    and len(tokens[i].digits) >= 2)
         if _numeric(tokens, i) and not quantity:
             if current and times[i] - times[current[-1]] > MAX_GAP_S:
                 out.append(current)

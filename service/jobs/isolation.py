@@ -20,7 +20,7 @@ import queue
 import threading
 import time
 from collections.abc import Callable
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -67,19 +67,28 @@ class _OverBudget(Exception):
     pass
 
 
+class _OutOfTime(Exception):
+    pass
+
+
 def _result_within_budget(pool: ProcessPoolExecutor, future: Future[T], memory_gb: float,
                           time_limit_s: float | None) -> T:
     """The future's result; kills the child and raises _OverBudget when its resident memory
-    passes ``memory_gb`` (0: no cap), TimeoutError past ``time_limit_s``."""
+    passes ``memory_gb`` (0: no cap), and _OutOfTime past ``time_limit_s``."""
     if memory_gb <= 0:
-        return future.result(timeout=time_limit_s)
+        try:
+            return future.result(timeout=time_limit_s)
+        except TimeoutError:
+            if future.done():
+                raise
+            raise _OutOfTime from None
     deadline = None if time_limit_s is None else time.monotonic() + time_limit_s
     while True:
-        try:
-            return future.result(timeout=WATCH_EVERY_S)
-        except TimeoutError:
-            if deadline is not None and time.monotonic() > deadline:
-                raise
+        done, _ = wait([future], timeout=WATCH_EVERY_S)
+        if done:  # a TimeoutError raised by the analysis itself comes back as it is
+            return future.result()
+        if deadline is not None and time.monotonic() > deadline:
+            raise _OutOfTime
         for process in list((pool._processes or {}).values()):
             if resident_gb(process.pid) > memory_gb:
                 process.kill()
@@ -153,8 +162,9 @@ def run_in_child(function: Callable[..., T], *args: Any, slots: int, memory_gb: 
     """``function(*args)`` in one of ``slots`` children (waits while all are busy), stopped
     if its resident memory passes ``memory_gb`` (0: no cap) or it runs past ``time_limit_s``."""
     free = _slots(slots)
-    pool = free.get() or _child()
+    pool = free.get()
     try:
+        pool = pool or _child()
         return _result_within_budget(pool, pool.submit(function, *args), memory_gb,
                                      time_limit_s)
     except _OverBudget as error:
@@ -164,7 +174,7 @@ def run_in_child(function: Callable[..., T], *args: Any, slots: int, memory_gb: 
             f"the analysis used more than its memory budget of {memory_gb:.1f} GB and was "
             "stopped (CALLQA_ANALYSIS_MEMORY_GB)"
         ) from error
-    except TimeoutError as error:
+    except _OutOfTime as error:
         _discard(pool, kill=True)
         pool = None
         raise AnalysisProcessDied(

@@ -41,15 +41,25 @@ def masked(tenant: Tenant, text: str) -> str:
     return mask_text(text, kinds)
 
 
-def masked_metadata(tenant: Tenant, value: Any) -> Any:
-    """A JSON value with every string in it masked (keys kept: they name fields)."""
-    if isinstance(value, str):
-        return masked(tenant, value)
+def masked_metadata(tenant: Tenant, value: Any, field: str = "") -> Any:
+    """A JSON value with every string and number in it masked, each read after the name of
+    its field ("ssn 123456789"), which is often the only cue; keys are kept. A number that
+    holds personal data becomes its placeholder."""
     if isinstance(value, dict):
-        return {key: masked_metadata(tenant, item) for key, item in value.items()}
+        return {key: masked_metadata(tenant, item, str(key)) for key, item in value.items()}
     if isinstance(value, list):
-        return [masked_metadata(tenant, item) for item in value]
-    return value
+        return [masked_metadata(tenant, item, field) for item in value]
+    if isinstance(value, bool) or not isinstance(value, str | int | float):
+        return value
+    text = str(value)
+    label = field.replace("_", " ").strip()
+    if not label:
+        return masked(tenant, text) if isinstance(value, str) else value
+    read = masked(tenant, f"{label}: {text}")
+    if not read.startswith(f"{label}: "):  # the field name itself was masked: mask it all
+        return masked(tenant, text) if read != f"{label}: {text}" else value
+    out = read[len(label) + 2:]
+    return value if out == text else out
 
 
 def set_policy(session: Session, settings: Settings, tenant: Tenant, body: RedactionPolicy,

@@ -401,10 +401,33 @@ def test_a_child_past_its_memory_budget_is_stopped_with_the_reason():
 
 
 def test_the_memory_budget_defaults_to_three_quarters_of_the_machine(settings):
+    """Of the machine's memory, or of the container's limit when lower, shared by the slots."""
+    from service.settings import available_memory_gb
+
     physical_gb = os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE") / 2**30
-    assert settings.model_copy(update={"analysis_memory_gb": None}).analysis_memory_budget_gb \
-        == pytest.approx(0.75 * physical_gb)
+    assert 0 < available_memory_gb() <= physical_gb
+    default = settings.model_copy(update={"analysis_memory_gb": None})
+    assert default.analysis_memory_budget_gb == pytest.approx(0.75 * available_memory_gb())
+    two = default.model_copy(update={"worker_threads": 2})
+    assert two.analysis_memory_budget_gb == pytest.approx(default.analysis_memory_budget_gb / 2)
     assert settings.model_copy(update={"analysis_memory_gb": 0}).analysis_memory_budget_gb == 0
+
+
+def raise_timeout() -> None:
+    raise TimeoutError("the decoder gave up")
+
+
+def test_an_analysis_that_raises_timeouterror_fails_at_once_with_it():
+    """Not mistaken for the job's time limit (it used to spin until the limit passed)."""
+    from service.jobs import isolation
+
+    try:
+        started = time.monotonic()
+        with pytest.raises(TimeoutError, match="decoder gave up"):
+            isolation.run_in_child(raise_timeout, slots=1, memory_gb=1.0, time_limit_s=60)
+        assert time.monotonic() - started < 30
+    finally:
+        isolation.shutdown()
 
 
 def test_analysis_children_end_with_the_process_that_started_them(tmp_path):

@@ -261,6 +261,14 @@ def test_notes_and_metadata_typed_about_a_call_are_masked_too(api, stereo_analys
     uploaded = api.client.post("/api/v1/calls", headers=api.headers("qa"),
                                files={"file": ("a.wav", wav_bytes(), "audio/wav")},
                                data={"tags": f"callback,card {card}"})
+    from service.auth import repository as auth_repository
+    from service.privacy import service as privacy
+
+    with unit_of_work(api.settings.sqlalchemy_url) as session:  # the field name is the cue
+        tenant = auth_repository.tenant(session, api.tenant_id)
+        assert privacy.masked_metadata(tenant, {"card": 4111111111111111, "plan": "gold",
+                                                "customer": {"name": "Maria Gonzalez"}}) == {
+            "card": "[CARD_NUMBER]", "plan": "gold", "customer": {"name": "[PERSON_NAME]"}}
     assert uploaded.status_code == 202, uploaded.text
     stored = _text_columns(api.settings)
     assert not [v for v in stored if "4111" in v or "Gonzalez" in v]
