@@ -28,6 +28,7 @@ def upgrade() -> None:
     op.create_table(
         "maintenance_runs",
         sa.Column("name", sa.String(length=40), nullable=False),
+        sa.Column("holder", sa.String(length=32), nullable=True),
         sa.Column("held_until", sa.DateTime(timezone=True), nullable=True),
         sa.Column("finished_at", sa.DateTime(timezone=True), nullable=True),
         sa.PrimaryKeyConstraint("name"),

@@ -282,5 +282,6 @@ class MaintenanceRun(Base):
 
     __tablename__ = "maintenance_runs"
     name: Mapped[str] = mapped_column(String(40), primary_key=True)
+    holder: Mapped[str | None] = mapped_column(String(32))  # a token: only it may finish
     held_until: Mapped[datetime | None] = mapped_column()
     finished_at: Mapped[datetime | None] = mapped_column()

@@ -209,13 +209,14 @@ class Reaper:
         from service.jobs import repository
 
         with unit_of_work(self.settings.sqlalchemy_url) as session:
-            if not repository.take_maintenance(session, name, every_s, MAINTENANCE_HOLD_S):
-                return False
+            token = repository.take_maintenance(session, name, every_s, MAINTENANCE_HOLD_S)
+        if token is None:
+            return False
         try:
             task()
         finally:
             with unit_of_work(self.settings.sqlalchemy_url) as session:
-                repository.finish_maintenance(session, name)
+                repository.finish_maintenance(session, name, token)
         return True
 
     def sweep_orphans(self) -> bool:

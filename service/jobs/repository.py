@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import ColumnElement, or_, select, update
 from sqlalchemy.orm import Session
 
-from service.db.models import Call, MaintenanceRun, utcnow
+from service.db.models import Call, MaintenanceRun, new_id, utcnow
 from service.db.upsert import insert_unless_taken
 
 
@@ -145,10 +145,10 @@ def calls_to_send(
     )
 
 
-def take_maintenance(session: Session, name: str, every_s: float, hold_s: float) -> bool:
+def take_maintenance(session: Session, name: str, every_s: float, hold_s: float) -> str | None:
     """Hold the fleet-wide task ``name`` for ``hold_s`` if nobody holds it and it last
-    finished over ``every_s`` ago; True if this caller now runs it."""
-    now = utcnow()
+    finished over ``every_s`` ago; the holder's token if this caller now runs it, else None."""
+    now, token = utcnow(), new_id()
     insert_unless_taken(session, MaintenanceRun, ["name"], name=name)
     taken = session.execute(
         update(MaintenanceRun)
@@ -158,12 +158,15 @@ def take_maintenance(session: Session, name: str, every_s: float, hold_s: float)
             MaintenanceRun.finished_at.is_(None)
             | (MaintenanceRun.finished_at < now - timedelta(seconds=every_s)),
         )
-        .values(held_until=now + timedelta(seconds=hold_s))
+        .values(held_until=now + timedelta(seconds=hold_s), holder=token)
         .returning(MaintenanceRun.name)
     )
-    return taken.first() is not None
+    return token if taken.first() is not None else None
 
 
-def finish_maintenance(session: Session, name: str) -> None:
-    session.execute(update(MaintenanceRun).where(MaintenanceRun.name == name)
-                    .values(held_until=None, finished_at=utcnow()))
+def finish_maintenance(session: Session, name: str, token: str) -> None:
+    """Release the task, only if ``token`` still holds it (a holder that overran its hold and
+    was taken over must not release the next holder's)."""
+    session.execute(update(MaintenanceRun)
+                    .where(MaintenanceRun.name == name, MaintenanceRun.holder == token)
+                    .values(held_until=None, holder=None, finished_at=utcnow()))

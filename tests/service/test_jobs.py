@@ -264,6 +264,18 @@ def test_sweeper_removes_partial_uploads_and_unreferenced_audio_only(api):
             held_until=utcnow() - timedelta(seconds=1),
             finished_at=utcnow() - timedelta(seconds=ORPHAN_SWEEP_S + 1)))
     assert first.sweep_orphans()
+    from service.jobs import repository as jobs_repository
+
+    with unit_of_work(api.settings.sqlalchemy_url) as session:  # one that overran its hold
+        session.execute(update(MaintenanceRun).values(
+            finished_at=utcnow() - timedelta(seconds=ORPHAN_SWEEP_S + 1)))
+        late = jobs_repository.take_maintenance(session, "orphan_sweep", ORPHAN_SWEEP_S, 0)
+    with unit_of_work(api.settings.sqlalchemy_url) as session:
+        taker = jobs_repository.take_maintenance(session, "orphan_sweep", ORPHAN_SWEEP_S, 600)
+    assert late and taker and late != taker
+    with unit_of_work(api.settings.sqlalchemy_url) as session:  # cannot release the new holder
+        jobs_repository.finish_maintenance(session, "orphan_sweep", late)
+    assert not second.sweep_orphans()
     audio = api.client.get(f"/api/v1/calls/{call_id}/audio", headers=api.headers("qa"))
     assert audio.status_code == 200
 
