@@ -73,26 +73,18 @@ class _OutOfTime(Exception):
 
 def _result_within_budget(pool: ProcessPoolExecutor, future: Future[T], memory_gb: float,
                           time_limit_s: float | None) -> T:
-    """The future's result; kills the child and raises _OverBudget when its resident memory
-    passes ``memory_gb`` (0: no cap), and _OutOfTime past ``time_limit_s``."""
-    if memory_gb <= 0:
-        try:
-            return future.result(timeout=time_limit_s)
-        except TimeoutError:
-            if future.done():
-                raise
-            raise _OutOfTime from None
+    """The future's result, whatever it raised (a TimeoutError of the analysis included);
+    kills the child and raises _OverBudget when its resident memory passes ``memory_gb``
+    (0: no cap), and _OutOfTime past ``time_limit_s``."""
     deadline = None if time_limit_s is None else time.monotonic() + time_limit_s
-    while True:
-        done, _ = wait([future], timeout=WATCH_EVERY_S)
-        if done:  # a TimeoutError raised by the analysis itself comes back as it is
-            return future.result()
+    while not wait([future], timeout=WATCH_EVERY_S).done:
         if deadline is not None and time.monotonic() > deadline:
             raise _OutOfTime
-        for process in list((pool._processes or {}).values()):
+        for process in list((pool._processes or {}).values()) if memory_gb > 0 else ():
             if resident_gb(process.pid) > memory_gb:
                 process.kill()
                 raise _OverBudget
+    return future.result()
 
 
 def _exit_with_parent(parent: int, every_s: float = 1.0) -> None:

@@ -41,14 +41,15 @@ class Claim:
 def claim(settings: Settings, call_id: str) -> Claim | None:
     """Take the call for this worker; None if it is not ours."""
     with unit_of_work(settings.sqlalchemy_url) as session:
-        attempt = repository.claim(
+        taken = repository.claim(
             session, call_id, settings.job_lease_s, utcnow(), settings.job_max_attempts
         )
-        if attempt is None:  # perhaps because its workers keep dying: then it ends here
+        if taken is None:  # perhaps because its workers keep dying: then it ends here
             _announce(session, settings,
                       repository.fail_abandoned(session, settings.job_max_attempts, call_id))
             return None
-        return Claim(attempt, repository.attempt_of_run(session, call_id, attempt))
+        attempt, before_run = taken
+        return Claim(attempt, attempt - before_run)
 
 
 def renew_lease(settings: Settings, call_id: str, attempt: int) -> None:

@@ -128,38 +128,36 @@ def get_queue(settings: Settings) -> Queue:
         return queue
 
 
-def enqueue_analysis(settings: Settings, call_id: str) -> bool:
-    """Send the call's analysis message and mark it sent (the outbox mark); True if sent.
-    Call only after the row is committed (the worker re-reads it by id). A broker that is
-    down is logged, not raised: the call stays unsent and every worker's reaper sends it
-    once the broker is back."""
+def _send_and_mark(settings: Settings, actor: str, key: str, mark) -> bool:
+    """Send ``key`` to the ``actor`` ("analyze" or "rescore") and, once the broker took it,
+    set its outbox mark with ``mark(session, key)``; True if sent. A broker that is down is
+    logged, not raised: the row stays unsent and every worker's reaper sends it once the
+    broker is back."""
     from service.db.session import unit_of_work
-    from service.jobs import repository
 
     try:
-        get_queue(settings).analyze.send(call_id)
+        getattr(get_queue(settings), actor).send(key)
     except Exception:
-        log.exception("could not enqueue call %s; the reaper will send it", call_id)
+        log.exception("could not send %s %s; the reaper will send it", actor, key)
         return False
     with unit_of_work(settings.sqlalchemy_url) as session:
-        repository.mark_enqueued(session, call_id)
+        mark(session, key)
     return True
+
+
+def enqueue_analysis(settings: Settings, call_id: str) -> bool:
+    """Send the call's analysis message and mark it sent; call only after the row is committed
+    (the worker re-reads it by id)."""
+    from service.jobs import repository
+
+    return _send_and_mark(settings, "analyze", call_id, repository.mark_enqueued)
 
 
 def enqueue_rescore(settings: Settings, tenant_id: str) -> bool:
-    """Send the tenant's re-score message and mark it sent; True if sent. As for calls, a
-    broker that is down is logged, and a reaper sends it once the broker is back."""
-    from service.db.session import unit_of_work
+    """Send the tenant's re-score message and mark it sent, as for calls."""
     from service.rules import repository
 
-    try:
-        get_queue(settings).rescore.send(tenant_id)
-    except Exception:
-        log.exception("could not send the re-score of tenant %s; the reaper will", tenant_id)
-        return False
-    with unit_of_work(settings.sqlalchemy_url) as session:
-        repository.mark_rescore_sent(session, tenant_id)
-    return True
+    return _send_and_mark(settings, "rescore", tenant_id, repository.mark_rescore_sent)
 
 
 class Reaper:

@@ -18,11 +18,11 @@ def still_ours(call_id: str, attempt: int) -> ColumnElement[bool]:
 
 def claim(
     session: Session, call_id: str, lease_s: float, now: datetime, max_attempts: int
-) -> int | None:
+) -> tuple[int, int] | None:
     """Mark the call processing for this worker (queued, or processing with a lapsed lease
-    and attempts left in this run); the attempt number (the claim token), or None if it is
-    not ours to take."""
-    result = session.execute(
+    and attempts left in this run); (the attempt number, which is the claim token; the
+    attempts taken before this run), or None if it is not ours to take."""
+    taken = session.execute(
         update(Call)
         .where(
             Call.id == call_id,
@@ -40,15 +40,9 @@ def claim(
             lease_until=now + timedelta(seconds=lease_s),
             failure_reason=None,
         )
-    )
-    if result.rowcount != 1:
-        return None
-    return session.scalar(select(Call.attempts).where(Call.id == call_id))
-
-
-def attempt_of_run(session: Session, call_id: str, attempt: int) -> int:
-    """Which attempt of the current run (1, 2, ...) the claim token ``attempt`` is."""
-    return attempt - (session.scalar(select(Call.attempts_base).where(Call.id == call_id)) or 0)
+        .returning(Call.attempts, Call.attempts_base)
+    ).first()
+    return None if taken is None else (taken[0], taken[1])
 
 
 def renew_lease(session: Session, call_id: str, attempt: int, lease_s: float) -> None:
