@@ -13,7 +13,7 @@ from service.auth.principal import Principal
 from service.calls import service as calls_service
 from service.db.models import AuditEvent, Call, Tenant, utcnow
 from service.db.session import after_commit
-from service.errors import Invalid
+from service.errors import CallqaError, Invalid
 from service.privacy import repository, sealing
 from service.privacy.schemas import Erased, RedactionPolicy, Retention
 from service.settings import Settings
@@ -41,25 +41,30 @@ def masked(tenant: Tenant, text: str) -> str:
     return mask_text(text, kinds)
 
 
-def masked_metadata(tenant: Tenant, value: Any, field: str = "") -> Any:
+def masked_metadata(tenant: Tenant, value: Any) -> Any:
     """A JSON value with every string and number in it masked, each read after the name of
-    its field ("ssn 123456789"), which is often the only cue; keys are kept. A number that
+    its field ("ssn: 123456789"), which is often the only cue; keys are kept. A number that
     holds personal data becomes its placeholder."""
-    if isinstance(value, dict):
-        return {key: masked_metadata(tenant, item, str(key)) for key, item in value.items()}
-    if isinstance(value, list):
-        return [masked_metadata(tenant, item, field) for item in value]
-    if isinstance(value, bool) or not isinstance(value, str | int | float):
+    kinds = policy(tenant).kinds
+    if not kinds:
         return value
-    text = str(value)
-    label = field.replace("_", " ").strip()
-    if not label:
-        return masked(tenant, text) if isinstance(value, str) else value
-    read = masked(tenant, f"{label}: {text}")
-    if not read.startswith(f"{label}: "):  # the field name itself was masked: mask it all
-        return masked(tenant, text) if read != f"{label}: {text}" else value
-    out = read[len(label) + 2:]
-    return value if out == text else out
+    from audio.redact.text import mask_text
+
+    def walk(item: Any, field: str) -> Any:
+        if isinstance(item, dict):
+            return {key: walk(inner, str(key)) for key, inner in item.items()}
+        if isinstance(item, list):
+            return [walk(inner, field) for inner in item]
+        if isinstance(item, bool) or not isinstance(item, str | int | float):
+            return item
+        text, label = str(item), field.replace("_", " ").strip()
+        read = mask_text(f"{label}: {text}", kinds) if label else mask_text(text, kinds)
+        out = read.removeprefix(f"{label}: ") if label else read
+        if label and not read.startswith(f"{label}: "):  # the name itself was masked
+            out = mask_text(text, kinds)
+        return item if out == text else out
+
+    return walk(value, "")
 
 
 def set_policy(session: Session, settings: Settings, tenant: Tenant, body: RedactionPolicy,
@@ -81,7 +86,12 @@ def rotate_master_key(session: Session, current: str, new: str) -> int:
     """Re-wrap every tenant's data key under the ``new`` master key (audited per tenant);
     the number of tenants. All or nothing: one key that the current master key does not open
     refuses the whole rotation."""
-    old_key, new_key = sealing.master_key(current), sealing.master_key(new)
+    old_key = sealing.master_key(current)
+    try:
+        new_key = sealing.master_key(new)
+    except CallqaError as error:  # its message names the current key's variable
+        raise Invalid("CALLQA_NEW_MASTER_KEY must be 32 random bytes as URL-safe base64",
+                      code="bad_master_key") from error
     if old_key == new_key:
         raise Invalid("the new master key is the current one", code="same_master_key")
     tenants = repository.tenants_with_data_keys(session)
@@ -120,8 +130,7 @@ def retention(tenant: Tenant) -> Retention:
 
 def set_retention(session: Session, tenant: Tenant, body: Retention, who: str) -> Retention:
     tenant.retain_audio_days, tenant.retain_call_days = body.audio_days, body.call_days
-    record(session, tenant.id, who, "set_retention", None,
-           **body.model_dump())
+    record(session, tenant.id, who, "set_retention", None, **body.model_dump())
     return retention(tenant)
 
 

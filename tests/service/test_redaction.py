@@ -232,6 +232,9 @@ def test_rotating_the_master_key_keeps_every_original_readable(api, monkeypatch,
 
     assert rotate(base64.urlsafe_b64encode(os.urandom(32)).decode()) == 2
     assert "another master key" in capsys.readouterr().err
+    new, good_new = "too-short", new
+    assert rotate(old) == 2 and "CALLQA_NEW_MASTER_KEY must be" in capsys.readouterr().err
+    new = good_new
     with unit_of_work(api.settings.sqlalchemy_url) as session:
         assert session.get(Tenant, api.tenant_id).data_key_wrapped == wrapped
     assert rotate(old) == 0
@@ -251,7 +254,7 @@ def test_notes_and_metadata_typed_about_a_call_are_masked_too(api, stereo_analys
 
     assert _policy(api, {"kinds": ["card_number", "person_name"]}).status_code == 200
     card = "4111 1111 1111 1111"
-    call_id = store_done_call(api, stereo_analysis)
+    store_done_call(api, stereo_analysis)  # a call with flags to review
     flag = api.client.get("/api/v1/flags", headers=api.headers("supervisor")).json()["items"][0]
     note = f"Customer Maria Gonzalez read her card out in full, {card}, agent never stopped her."
     reviewed = api.client.post(f"/api/v1/flags/{flag['id']}/review",
@@ -279,4 +282,3 @@ def test_notes_and_metadata_typed_about_a_call_are_masked_too(api, stereo_analys
     tags = api.client.get(f"/api/v1/calls/{uploaded.json()['id']}",
                           headers=api.headers("qa")).json()["tags"]
     assert "callback" in tags and "card [CARD_NUMBER]" in tags
-    assert call_id
