@@ -126,7 +126,8 @@ def report(path: Path, result: dict, cold: float, five: float, five_words: int) 
     found, found_kind, total = result["found"], result["found_kind"], result["total"]
     lines = [f"<!-- python -m bench.redaction --set {path.name} -->",
              f"## Redaction from text: {path.name}", "",
-             "| kind | items | masked | recall | as its kind | target |", "|---|---|---|---|---|---|"]
+             "| kind | items | masked | recall | as its kind | target |",
+             "|---|---|---|---|---|---|"]
     for kind in KINDS:
         if not total[kind]:
             continue
@@ -235,8 +236,8 @@ def audio_report(path: Path, every: int, offset: int, total, leaked, leaks,
              f"--set {path.name} -->",
              f"## Redaction end to end from spoken calls: {path.name}", "",
              f"{sum(total.values())} labelled items in {audio_s / 60:.1f} minutes of speech "
-             f"(every {every} call(s) from call {offset}), spoken by the benchmark corpus's Piper and espeak-ng voice "
-             "pairs, heard by the default pipeline (Whisper tiny.en), redacted for every kind.", "",
+             f"(every {every} call(s) from call {offset}), spoken by the benchmark corpus's Piper "
+             "and espeak-ng voice pairs, heard by the default pipeline (Whisper tiny.en), redacted for every kind.", "",
              "| kind | items | not leaked | recall | target |", "|---|---|---|---|---|"]
     for kind in KINDS:
         if total[kind]:

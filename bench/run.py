@@ -139,12 +139,7 @@ def evaluate(calls, options: AnalysisOptions) -> dict:
             heard = _normalise(" ".join(t.text for t in analysis.transcript.turns))
             by[key]["wer"].append(jiwer.wer(truth, heard))
             by[key]["roles"].append(float(_role_correct(item.call, analysis, decision)))
-            words = [w for t in analysis.transcript.turns for w in t.words]
-            right = sum(
-                any(t.start - 0.25 <= (w.start + w.end) / 2 <= t.end + 0.25
-                    and t.speaker == role_of.get(w.speaker) for t in item.call.turns)
-                for w in words)
-            by[key]["attribution"].append(right / max(1, len(words)))
+            by[key]["attribution"].append(attribution(item.call, analysis, role_of))
             found = {(_turn_of(item.call, f.start, f.end, f.type), f.type) for f in scored.flags}
             expected = {(i, k) for i, kinds in enumerate(item.labels) for k in kinds}
             _match(found, expected, *flag_counts[layout])
@@ -154,6 +149,16 @@ def evaluate(calls, options: AnalysisOptions) -> dict:
             by[key]["seconds"].append(sum(dict(analysis.timings_s).values()))
             by[key]["duration"].append(item.call.duration_s)
     return {"by": by, "flags": flag_counts, "tone": tone_counts}
+
+
+def attribution(call, analysis, role_of: dict[str, str]) -> float:
+    """Share of the heard words whose middle falls in a true turn (within 0.25 s) of the role
+    their speaker was given."""
+    words = [w for t in analysis.transcript.turns for w in t.words]
+    right = sum(any(t.start - 0.25 <= (w.start + w.end) / 2 <= t.end + 0.25
+                    and t.speaker == role_of.get(w.speaker) for t in call.turns)
+                for w in words)
+    return right / max(1, len(words))
 
 
 def _role_correct(call, analysis, decision) -> bool:

@@ -23,19 +23,11 @@ import numpy as np
 
 from audio.pipeline import AnalysisOptions, analyze
 from bench import corpus
-from bench.run import RESULTS, _match, _normalise, _turn_of
+from bench.run import RESULTS, _match, _normalise, _turn_of, attribution
 from scoring import config
 from scoring.call import score_analysis
 
 VARIANTS = ("per-channel", "joined")
-
-
-def _attribution(item, analysis, role_of) -> float:
-    words = [w for t in analysis.transcript.turns for w in t.words]
-    right = sum(any(t.start - 0.25 <= (w.start + w.end) / 2 <= t.end + 0.25
-                    and t.speaker == role_of.get(w.speaker) for t in item.call.turns)
-                for w in words)
-    return right / max(1, len(words))
 
 
 def corpus_table(directory: Path) -> str:
@@ -54,7 +46,7 @@ def corpus_table(directory: Path) -> str:
             heard = _normalise(" ".join(t.text for t in analysis.transcript.turns))
             key = (variant, item.condition)
             by[key]["wer"].append(jiwer.wer(truth, heard))
-            by[key]["attribution"].append(_attribution(item, analysis, role_of))
+            by[key]["attribution"].append(attribution(item.call, analysis, role_of))
             timings = dict(analysis.timings_s)
             by[key]["asr_s"].append(timings["transcription"])
             by[key]["total_s"].append(sum(timings.values()))
@@ -72,10 +64,12 @@ def corpus_table(directory: Path) -> str:
             lines.append(f"| {condition} | {variant} | {np.mean(v['wer']):.3f} | "
                          f"{np.mean(v['attribution']):.1%} | {np.mean(v['asr_s']):.2f} | "
                          f"{sum(v['total_s']) / sum(v['duration_s']):.3f} |")
-    lines += ["", "| variant | flags end to end: TP | FP | FN | micro F1 |", "|---|---|---|---|---|"]
+    lines += ["", "| variant | flags end to end: TP | FP | FN | micro F1 |",
+              "|---|---|---|---|---|"]
     for variant in VARIANTS:
         tp, fp, fn = (sum(c.values()) for c in flags[variant])
-        lines.append(f"| {variant} | {tp} | {fp} | {fn} | {2 * tp / max(1, 2 * tp + fp + fn):.3f} |")
+        f1 = 2 * tp / max(1, 2 * tp + fp + fn)
+        lines.append(f"| {variant} | {tp} | {fp} | {fn} | {f1:.3f} |")
     return "\n".join(lines)
 
 

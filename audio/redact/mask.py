@@ -20,7 +20,7 @@ TONE_LEVEL = 0.05  # peak amplitude of the masking tone (about -26 dBFS)
 _TRAILING = re.compile(r"[.,?!;:]+$")
 
 
-def _trailing(text: str) -> str:
+def trailing(text: str) -> str:
     """Sentence punctuation ending a word ("1111." -> "."): kept after the placeholder."""
     match = _TRAILING.search(text.strip())
     return match.group(0) if match else ""
@@ -45,11 +45,11 @@ def redact_transcript(transcript: Transcript, detection: Detection) -> Transcrip
             elif span is previous:
                 last = words[-1]
                 words[-1] = dataclasses.replace(
-                    last, text=" " + PLACEHOLDER[span.kind] + _trailing(word.text), end=word.end,
+                    last, text=" " + PLACEHOLDER[span.kind] + trailing(word.text), end=word.end,
                     probability=min(last.probability, word.probability))
             else:
                 words.append(dataclasses.replace(
-                    word, text=" " + PLACEHOLDER[span.kind] + _trailing(word.text)))
+                    word, text=" " + PLACEHOLDER[span.kind] + trailing(word.text)))
             previous = span
         turns.append(dataclasses.replace(turn, words=tuple(words)))
     return dataclasses.replace(transcript, turns=tuple(turns))
@@ -63,7 +63,7 @@ def word_ranges(turn: Turn) -> list[tuple[int, int]]:
     for word in turn.words:
         inner = word.text.strip()
         begin = cursor + word.text.find(inner) if inner else cursor
-        out.append((begin, begin + len(inner) - len(_trailing(inner))))
+        out.append((begin, begin + len(inner) - len(trailing(inner))))
         cursor += len(word.text)
     return out
 

@@ -125,10 +125,10 @@ def addresses(tokens: list[Token]) -> list[Found]:
     out: list[Found] = []
     i = 0
     while i < len(tokens):
-        if tokens[i].text in US_STATES and tokens[i].text not in ("new", "island") \
-                and i + 1 < len(tokens) and _next_word(tokens, i + 1) \
-                and _zip_end(tokens, i + 1) is not None:
-            end, start = _zip_end(tokens, i + 1), i  # "hollister missouri six five six seven two"
+        zipped = (_zip_end(tokens, i + 1) if tokens[i].text in US_STATES - {"new", "island"}
+                  and i + 1 < len(tokens) and _next_word(tokens, i + 1) else None)
+        if zipped is not None:
+            end, start = zipped, i  # "hollister missouri six five six seven two"
             while start > 0 and i - start < 2 and _next_word(tokens, start) \
                     and _WORDLIKE.match(tokens[start - 1].text) \
                     and tokens[start - 1].text not in NOT_A_STREET_NAME | {"city", "zip"}:
@@ -219,7 +219,8 @@ def _zip_end(tokens: list[Token], k: int) -> int | None:
     here = tokens[k]
     if here.typed and len(here.digits) in (5, 9):
         return k
-    if _UK_OUTWARD.match(here.text) and k + 1 < len(tokens) and _UK_INWARD.match(tokens[k + 1].text):
+    if (_UK_OUTWARD.match(here.text) and k + 1 < len(tokens)
+            and _UK_INWARD.match(tokens[k + 1].text)):
         return k + 1
     said, j = "", k
     while j < len(tokens) and j - k < 6 and is_number(tokens[j]) and not tokens[j].typed:
