@@ -22,7 +22,9 @@ ROOT = Path(__file__).resolve().parents[1]
 # The fifth (2026-12-04, evening) measured rules 2026.12-4 once; it was then retired the same way
 # for rules 2026.12-5 (retired_v5.json), and the sixth (2026-12-04, later, kept unread until
 # then) measured it once. The seventh (2026-12-04, night, two more authors) is reserved, unread,
-# for the next change; never train or tune on v6 or v7. Never edit any.
+# for the next change. The sixth was then retired to choosing flag thresholds only
+# (scoring/data/calibration/); the eighth (2026-12-05, two more authors) is reserved, unread, for
+# the change after the one v7 measures. Never train or tune on v7 or v8. Never edit any.
 FROZEN_SETS = {
     ROOT / "bench" / "frozen_test_dialogs.json":
         "a3363abd4df7100fd46705e1795c7595ecf4e778f68e27a273b045aa6e1551b5",
@@ -38,9 +40,13 @@ FROZEN_SETS = {
         "07bf9520aab743d78a4ae9ce0144e45cbc0e9ac31b53e0e82cdfbd69d5e7c3d4",
     ROOT / "bench" / "frozen_test_v7.json":
         "c0291a9405aef1ee5aee3d5b7e39e772ee4c2969e586f92ce8ee28c5df5952b2",
+    ROOT / "bench" / "frozen_test_v8.json":
+        "f534f1f318643272d6c02ae76ccd91d6136f29426146a6ad4d8dff8c991d0721",
 }
-COINCIDENCES = {"yeah it is so what are you gonna do about it"}
-HELD_OUT = [ROOT / "bench" / "frozen_test_v6.json", ROOT / "bench" / "frozen_test_v7.json"]
+COINCIDENCES = {"yeah it is so what are you gonna do about it",
+                "it'll be back on your card in a few days"}
+HELD_OUT = [ROOT / "bench" / "frozen_test_v6.json", ROOT / "bench" / "frozen_test_v7.json",
+            ROOT / "bench" / "frozen_test_v8.json"]
 
 
 @pytest.mark.parametrize("path", FROZEN_SETS, ids=lambda path: path.stem)
@@ -61,7 +67,8 @@ def test_frozen_test_set_shares_no_sentence_with_training(path):
     shared = tested & trained
     # stock phrases ("whatever you want to do") occur in both; copied turns would be longer.
     # One ten-word line was written independently by an author of v4 (now training data) and
-    # one of v5, who never saw each other's work: a coincidence, listed, not a copy.
+    # one of v5, who never saw each other's work: a coincidence, listed, not a copy; so was a
+    # stock refund line of v8 (its authors saw no data).
     assert not {s for s in shared if len(s.split()) >= 10} - COINCIDENCES
     assert len(shared) <= 0.05 * len(tested)
 
@@ -130,3 +137,16 @@ def test_retraining_reproduces_the_shipped_heads(tmp_path):
     assert figures["ece"] <= 0.05
     assert "| empathy | agent |" in report.read_text()
     assert report.with_name("report_reliability.png").stat().st_size > 1000
+
+
+def test_calibration_dialogs_carry_flags_only_and_stay_out_of_training():
+    """Retired test sets kept for choosing thresholds: their flags as written, no act labels,
+    each dialog its own group, and never among the development dialogs the heads fit."""
+    from scoring import train
+
+    calibrating = train.load_calibration()
+    assert len(calibrating) >= 60
+    assert all(d.group == f"calibration:{d.id}" and not d.labels.any() for d in calibrating)
+    assert sum(len(kinds) for d in calibrating for kinds in d.flags) >= 150
+    developed, _ = train.load_dev()
+    assert not {d.id for d in calibrating} & {d.id for d in developed}
