@@ -70,9 +70,11 @@ def words_of(turns: list[list[str]], start: float = 0.0):
 
 def labelled_items(call: dict, where) -> list[tuple[str, set[int]]]:
     """(kind, word positions) of each labelled item."""
-    items = []
+    items, searched_from = [], {}
     for turn, span, kind in call["pii"]:
-        begin = call["turns"][turn][1].find(span)
+        # a span said twice in one turn is labelled twice, in order: each finds the next
+        begin = call["turns"][turn][1].find(span, searched_from.get((turn, span), 0))
+        searched_from[(turn, span)] = begin + len(span)
         end = begin + len(span)
         positions = {i for i, (t, b, e) in enumerate(where) if t == turn and b < end and e > begin}
         items.append((kind, positions))

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from audio.redact import engine, numbers, people, phrases
-from audio.redact.kinds import KINDS
+from audio.redact.kinds import ANOTHER_ITEM, KINDS
 from audio.redact.spoken import FILLERS, Token, clean, tokens
 from audio.schema import Transcript, Word
 
@@ -57,9 +57,11 @@ def detect(words: Sequence[Word], kinds: Sequence[str] = KINDS) -> Detection:
 
     def cut_in(previous: Token, token: Token) -> int:
         """The other party's words between two of one speaker's: a question that names what
-        comes next ("and the account number?") ends a number however short it is."""
+        comes next ("and the account number?", "and your billing address?") ends a number
+        however short it is."""
         between = lower[previous.word + 1:token.word]
-        return numbers.MAX_CUT_IN_WORDS + 1 if numbers.nearest_cue(between) else len(between)
+        asks = numbers.nearest_cue(between) or ANOTHER_ITEM.intersection(between)
+        return numbers.MAX_CUT_IN_WORDS + 1 if asks else len(between)
 
     found: list[numbers.Found] = []
     for speaker in dict.fromkeys(w.speaker for w in words):

@@ -32,14 +32,17 @@ CUES: dict[str, tuple[str, ...]] = {
                      "direct debit", "bank", "account"),
     "phone_number": ("phone", "phone number", "reach you", "call you", "call back", "callback",
                      "mobile", "cell", "landline", "contact number", "best number", "telephone",
-                     "text you", "number to reach", "ring you", "call me", "reach me"),
+                     "text you", "number to reach", "ring you", "call me", "reach me", "my number",
+                     "your number", "new number", "number for you"),
     "date_of_birth": ("date of birth", "birth", "born", "birthday", "dob", "d o b", "birthdate"),
-    "none": ("order", "order number", "reference", "ref", "ticket", "case", "case number",
+    # a ZIP code said alone, asked for apart from the street ("and the billing zip?")
+    "street_address": ("zip", "zip code", "zipcode", "billing zip", "postal code"),
+    "none": ("order", "order number", "reference", "ref", "ticket", "case number", "case id", "case is",
              "confirmation", "tracking", "invoice", "policy number", "policy", "claim",
              "claim number", "booking", "pounds", "dollars", "dollar", "cents", "pence", "quid",
              "bucks", "percent", "minutes", "hours", "days", "model", "serial", "flight",
              "member number", "membership", "customer number", "meter", "extension", "ext",
-             "pin", "postcode", "zip", "zip code", "room", "seat", "gate", "apartment", "suite",
+             "pin", "postcode", "room", "seat", "gate", "apartment", "suite",
              "unit", "ending in", "ends in", "o'clock", "am", "pm",
              "appointment", "engineer", "delivery", "deliver", "delivered", "arrive", "arrives",
              "arriving", "booked", "visit", "scheduled", "due", "comes", "coming", "flying",
@@ -52,6 +55,12 @@ CUES: dict[str, tuple[str, ...]] = {
 BANK_WORDS = frozenset([
     "bank", "banks", "banking", "checking", "savings", "routing", "sort", "deposit", "debit",
     "wire", "iban", "swift"
+])
+# the other party asking for one of these between two numbers ends the first ("7740." "And
+# your billing address?" "1600 Cedar Hollow Lane"): the next number answers a new question
+ANOTHER_ITEM = frozenset([
+    "address", "name", "surname", "email", "e-mail", "city", "town", "street", "postcode",
+    "zip", "county", "state"
 ])
 # a cue names only what is said within this many words after it
 CUE_REACH = {"date_of_birth": 15, "security_code": 15, "expiry_date": 15}

@@ -186,6 +186,8 @@ def _named(digits: str, cues: list[str], banking: bool, last_four: bool = False)
             return kind
         if kind == "date_of_birth" and n in (6, 8):
             return kind
+        if kind == "street_address" and n in (5, 9):
+            return kind
     return ""
 
 

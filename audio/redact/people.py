@@ -1,8 +1,9 @@
 """Names of people said in a call, as speech recognition writes them: often lower case, so a
 name is known by where it is said ("my name is ...", the answer to "who am I speaking with?",
 "thanks, ..."), by the 1990 US census lists of first names and surnames (``names`` package,
-MIT), and, once found, everywhere else it is said in the call. Spelled names ("s m i t h",
-"R-A-M-A-N") count when a name is being given."""
+MIT), by being no everyday English word (``wordfreq``'s English frequencies, MIT / CC BY-SA:
+"quarshie", "thistlethwaite"), and, once found, everywhere else it is said in the call. Spelled
+names ("s m i t h", "R-A-M-A-N") count when a name is being given."""
 
 from __future__ import annotations
 
@@ -33,7 +34,8 @@ COMMON = frozenset([
     "they're", "don't", "can't", "won't", "isn't", "wasn't", "didn't", "doesn't", "haven't",
     "what's", "who's", "here's", "let's", "today", "tomorrow", "please", "morning", "afternoon",
     "evening", "line", "speaking", "talking", "work", "office", "home", "bank", "ready", "go",
-    "over"
+    "over", "counselor", "counsellor", "officer", "nurse", "advisor", "adviser", "representative",
+    "rep", "colleague", "worker"
 ])
 HONORIFICS = frozenset([
     "mr", "mr.", "mrs", "mrs.", "ms", "ms.", "miss", "dr", "dr.", "doctor", "sir", "madam",
@@ -41,7 +43,7 @@ HONORIFICS = frozenset([
 ])
 BEFORE_AN_ORGANISATION = frozenset(["calling", "at", "from"])
 # what is said just before a name
-STRONG_CUES = (("my", "name", "is"), ("my", "name's"), ("name", "is"), ("name's",),
+STRONG_CUES = (("my", "name", "is"), ("my", "name's"), ("my", "names"), ("name", "is"), ("name's",),
                ("mister",), ("mr",), ("mrs",), ("ms",), ("miss",), ("doctor",), ("dr",))
 WEAK_CUES = (("this", "is"), ("speaking", "with"), ("talking", "to"), ("speak", "to"), ("i'm",),
              ("i", "am"), ("it's",), ("its",), ("call", "me"), ("husband",), ("wife",),
@@ -50,18 +52,41 @@ WEAK_CUES = (("this", "is"), ("speaking", "with"), ("talking", "to"), ("speak", 
              ("mother",), ("father",), ("brother",), ("sister",), ("beneficiary",),
              ("worker",), ("agent",), ("officer",), ("nurse",), ("advisor",), ("adviser",),
              ("representative",), ("rep",), ("colleague",), ("manager",), ("supervisor",))
+# job titles: the word after them may be a surname alone ("agent torres")
+TITLE_CUES = frozenset([("worker",), ("agent",), ("officer",), ("nurse",), ("advisor",),
+                        ("adviser",), ("representative",), ("rep",), ("colleague",),
+                        ("manager",), ("supervisor",), ("counselor",), ("counsellor",)])
+# how an agent gives their name in the call's opening words ("..., this is kenji")
+OPENING_CUES = (("this", "is"), ("speaking", "to"), ("speaking", "with"))
+OPENING_WORDS = 30
 # cues so common that the word after them is a name only if it is a census first name
 LOOSE_CUES = (("sorry",), ("okay",), ("great",), ("with",), ("and",), ("for",), ("ask", "for"),
               ("is", "this"), ("is", "it"), ("names",), ("named",), ("called",), ("under",))
+ALL_CUES = tuple(dict.fromkeys(STRONG_CUES + OPENING_CUES + WEAK_CUES + LOOSE_CUES))
 NAME_QUESTIONS = (("name",), ("names",), ("surname",), ("who", "am", "i"), ("who", "do", "i"),
-                  ("who's", "calling"), ("who", "is", "calling"), ("whom", "am", "i"))
+                  ("who's", "calling"), ("who", "is", "calling"), ("whom", "am", "i"),
+                  ("holder",), ("holders",), ("holder's",), ("insured",))
 SPELLING_CUES = frozenset([
     "spell", "spelled", "spelt", "spelling", "surname", "name", "that's", "thats"
 ])
-_WORDLIKE = re.compile(r"^[a-z][a-z'\-]*$")
+_WORDLIKE = re.compile(r"^[^\W\d_](?:[^\W\d_]|['\-])*$")  # letters of any script: "fernández"
 _SPELLED_TOKEN = re.compile(r"^(?:[a-z]-){2,}[a-z]$")
 MAX_NAME_WORDS = 3
 SURNAME_RANK = 30_000  # census surnames this common or more are taken after a first name
+# Zipf frequency (log10 per billion words) under which a word is no everyday English word: a
+# name-like word after a first name, or a full name of two such words after a weak cue
+RARE_ZIPF = 3.0
+# in the opening, "this is X" is an agent's name unless X is a common word ("regarding": 4.7)
+OPENING_ZIPF = 4.0
+
+
+@functools.cache
+def zipf(word: str) -> float:
+    """How common ``word`` is in English (wordfreq's Zipf scale; a hyphenated word: its most
+    common part)."""
+    from wordfreq import zipf_frequency
+
+    return max(zipf_frequency(part, "en") for part in word.split("-") if part) if word else 0.0
 
 
 @functools.cache
@@ -102,24 +127,47 @@ def _same_turn(tokens: list[Token], a: int, b: int) -> bool:
     return tokens[b].word - tokens[a].word == b - a
 
 
-def _take(tokens: list[Token], cased: list[str], start: int, cue: str) -> list[int]:
-    """Positions of a name said from ``start``: up to three name-like words of one turn. After a
-    strong cue the first may be any such word; after a weak one it must be capitalised or a
-    census first name; after a loose one a census first name. The rest: capitalised or census
-    names."""
+def _later_name_word(tokens: list[Token], cased: list[str], j: int, second: bool = True) -> bool:
+    """Token ``j`` may go on a name: capitalised, no everyday English word, a census name (as a
+    third word only one that is no common word: "walter pennywhistle born ..." ends before
+    "born"), or a middle initial ("gerald p nakamura") before such a word."""
     first_names, surnames = census()
+    text = tokens[j].text
+    if _capitalised(cased[j]) or zipf(text) < RARE_ZIPF or (
+            (text in surnames or text in first_names) and (second or zipf(text) < OPENING_ZIPF)):
+        return True
+    return (len(text) == 1 and j + 1 < len(tokens) and _same_turn(tokens, j, j + 1)
+            and _nameish(tokens[j + 1]) and _later_name_word(tokens, cased, j + 1))
+
+
+def _first_name_word(tokens: list[Token], cased: list[str], j: int, cue: str) -> bool:
+    """Token ``j`` may begin a name after a cue of this strength: after a strong one any
+    name-like word; in the opening, one that is no common word; after a title a census name;
+    after a weak cue a capitalised word, a census first name, or two rare words (a full name:
+    "i'm his mom adaeze quarshie"); after a loose one a census first name."""
+    first_names, surnames = census()
+    text = tokens[j].text
+    if cue in ("strong", "loose"):
+        return cue == "strong" or text in first_names
+    if cue == "opening" and zipf(text) < OPENING_ZIPF:
+        return True
+    if _capitalised(cased[j]) or text in first_names or (cue == "title" and text in surnames):
+        return True
+    return (zipf(text) < RARE_ZIPF and j + 1 < len(tokens) and _same_turn(tokens, j, j + 1)
+            and _nameish(tokens[j + 1]) and zipf(tokens[j + 1].text) < RARE_ZIPF)
+
+
+def _take(tokens: list[Token], cased: list[str], start: int, cue: str) -> list[int]:
+    """Positions of a name said from ``start``: up to three name-like words of one turn, the
+    first as ``_first_name_word`` allows after a cue of strength ``cue``, the rest as
+    ``_later_name_word`` does."""
     taken: list[int] = []
     for j in range(start, min(start + MAX_NAME_WORDS, len(tokens))):
         if j > start and not _same_turn(tokens, start, j):
             break
-        token = tokens[j]
-        if not _nameish(token):
-            break
-        known = token.text in first_names if not taken else (
-            token.text in surnames or token.text in first_names)
-        allowed = {"strong": True, "weak": _capitalised(cased[j]) or known,
-                   "loose": known}[cue] if not taken else (_capitalised(cased[j]) or known)
-        if not allowed:
+        if not _nameish(tokens[j]) or not (
+                _later_name_word(tokens, cased, j, second=len(taken) == 1) if taken
+                else _first_name_word(tokens, cased, j, cue)):
             break
         taken.append(j)
         if cased[j].rstrip().endswith((",", ".", "?", "!")):
@@ -133,13 +181,16 @@ def names(tokens: list[Token], cased: list[str], context_of, asked_before) -> li
     party's words just before token ``i`` (their turn, when ``i`` starts one of ours)."""
     out: list[Found] = []
     for i in range(len(tokens)):
-        for cue in STRONG_CUES + WEAK_CUES + LOOSE_CUES:
+        for cue in ALL_CUES:
             end = i + len(cue)
             if end >= len(tokens) or not _matches(tokens, i, cue) or not _same_turn(tokens, i, end):
                 continue
             if cue not in STRONG_CUES and cased[end - 1].rstrip().endswith((".", "?", "!")):
                 continue  # "Thank you. Unfortunately ...": a new sentence, not a name
-            strength = "strong" if cue in STRONG_CUES else "weak" if cue in WEAK_CUES else "loose"
+            strength = ("strong" if cue in STRONG_CUES else
+                        "opening" if cue in OPENING_CUES and tokens[i].word < OPENING_WORDS else
+                        "title" if cue in TITLE_CUES else
+                        "weak" if cue in WEAK_CUES else "loose")
             taken = _take(tokens, cased, end, strength)
             if taken:
                 out.append(_found(tokens, taken, "person_name/after_cue"))

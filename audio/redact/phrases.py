@@ -313,9 +313,9 @@ def _date_at(tokens: list[Token], i: int) -> int:
         here = tokens[i + n]
         if n and here.word != tokens[i + n - 1].word + 1:
             break  # the other party spoke
-        if month and here.text in TENS and i + n + 1 < len(tokens) \
+        if here.text in TENS and i + n + 1 < len(tokens) \
                 and 0 < ordinal(tokens[i + n + 1]) < 10:
-            n += 2  # "twenty second"
+            n += 2  # "twenty second" (a date still needs its month)
             continue
         if here.text in MONTHS and not (here.text == "may" and n == 0
                                         and not _day_follows(tokens, i + 1)):
