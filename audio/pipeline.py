@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, fields
@@ -17,7 +18,7 @@ import numpy as np
 
 from audio import align, decode, diarize, joined, transcribe, vad
 from audio.schema import CallAnalysis, Transcript
-from audio.tone import report
+from audio.tone import pitch, report
 
 Hook = Callable[..., None]
 STEPS = ("decode", "speakers", "transcription", "alignment", "tone")
@@ -111,6 +112,9 @@ def analyze(
     """Diarize, transcribe and measure the tone of the call at ``path``."""
     options = options or AnalysisOptions()
     set_threads(options.threads)
+    # the tone step's imports load while Whisper transcribes (it releases the GIL; voice
+    # activity detection does not, so they start after it)
+    tone_modules = threading.Thread(target=pitch.load_librosa_modules, daemon=True)
     timings: dict[str, float] = {}
     clock = time.perf_counter()
 
@@ -119,6 +123,8 @@ def analyze(
         now = time.perf_counter()
         timings[step] = round(now - clock, 3)
         clock = now
+        if step == "speakers":
+            tone_modules.start()
         hook(step, artifact, completed=STEPS.index(step) + 1, total=len(STEPS))
 
     # 1. decode: (channels, samples) float32 at 16 kHz
@@ -175,6 +181,7 @@ def analyze(
     )
     done("alignment", transcript)
     # 5. tone: loudness, pitch, rate, interruptions, silence
+    tone_modules.join()
     tone = report.measure(signals, audio.sample_rate, speaker_turns, transcript, options.tone)
     done("tone", tone)
     return CallAnalysis(

@@ -9,6 +9,13 @@ FMIN_HZ = 60.0
 FMAX_HZ = 400.0
 
 
+def load_librosa_modules() -> None:
+    """Import what ``librosa.yin`` and ``librosa.feature.rms`` load lazily on first use (scipy's
+    signal package, librosa's spectrum and pitch modules: about 1.5 s on a cold process)."""
+    import librosa.core.pitch  # noqa: F401
+    import librosa.feature  # noqa: F401
+
+
 def pitch_track_hz(samples: np.ndarray, *, sr: int, hop_s: float) -> np.ndarray:
     """Fundamental frequency per ``hop_s`` frame in Hz, shape (frames,)."""
     hop = int(hop_s * sr)
