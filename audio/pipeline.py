@@ -181,7 +181,8 @@ def analyze(
     )
     done("alignment", transcript)
     # 5. tone: loudness, pitch, rate, interruptions, silence
-    tone_modules.join()
+    if tone_modules.ident is not None:
+        tone_modules.join()
     tone = report.measure(signals, audio.sample_rate, speaker_turns, transcript, options.tone)
     done("tone", tone)
     return CallAnalysis(

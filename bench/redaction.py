@@ -74,6 +74,8 @@ def labelled_items(call: dict, where) -> list[tuple[str, set[int]]]:
     for turn, span, kind in call["pii"]:
         # a span said twice in one turn is labelled twice, in order: each finds the next
         begin = call["turns"][turn][1].find(span, searched_from.get((turn, span), 0))
+        if begin < 0:
+            raise ValueError(f"{span!r} is not said (again) in turn {turn}")
         searched_from[(turn, span)] = begin + len(span)
         end = begin + len(span)
         positions = {i for i, (t, b, e) in enumerate(where) if t == turn and b < end and e > begin}

@@ -168,6 +168,15 @@ def test_lower_case_names_known_by_being_no_everyday_word():
     assert ("person_name", "walter pennywhistle") in spans
     masked = " ".join(text for _, text in spans)
     assert "regarding" not in masked and "born" not in masked and "depot" not in masked
+    # ordinary words where a name could be: none masked
+    plain = transcript(
+        ("customer", "my bill doubled this is outrageous"),
+        ("agent", "are you the account holder"),
+        ("customer", "yep that's me and the agent hung up on me about the charge for june "
+                     "autopay"),
+    )
+    masked = " ".join(text for _, text in found(plain))
+    assert not {"outrageous", "yep", "autopay"} & set(masked.split())
 
 
 def test_a_question_for_something_else_ends_a_number_and_a_zip_said_alone():

@@ -35,7 +35,8 @@ COMMON = frozenset([
     "what's", "who's", "here's", "let's", "today", "tomorrow", "please", "morning", "afternoon",
     "evening", "line", "speaking", "talking", "work", "office", "home", "bank", "ready", "go",
     "over", "counselor", "counsellor", "officer", "nurse", "advisor", "adviser", "representative",
-    "rep", "colleague", "worker"
+    "rep", "colleague", "worker", "yep", "yup", "nope", "correct", "absolutely", "exactly",
+    "indeed", "myself"
 ])
 HONORIFICS = frozenset([
     "mr", "mr.", "mrs", "mrs.", "ms", "ms.", "miss", "dr", "dr.", "doctor", "sir", "madam",
@@ -51,7 +52,8 @@ WEAK_CUES = (("this", "is"), ("speaking", "with"), ("talking", "to"), ("speak", 
              ("hey",), ("bye",), ("cheers",), ("partner",), ("mum",), ("mom",), ("dad",),
              ("mother",), ("father",), ("brother",), ("sister",), ("beneficiary",),
              ("worker",), ("agent",), ("officer",), ("nurse",), ("advisor",), ("adviser",),
-             ("representative",), ("rep",), ("colleague",), ("manager",), ("supervisor",))
+             ("representative",), ("rep",), ("colleague",), ("manager",), ("supervisor",),
+             ("counselor",), ("counsellor",))
 # job titles: the word after them may be a surname alone ("agent torres")
 TITLE_CUES = frozenset([("worker",), ("agent",), ("officer",), ("nurse",), ("advisor",),
                         ("adviser",), ("representative",), ("rep",), ("colleague",),
@@ -76,8 +78,9 @@ SURNAME_RANK = 30_000  # census surnames this common or more are taken after a f
 # Zipf frequency (log10 per billion words) under which a word is no everyday English word: a
 # name-like word after a first name, or a full name of two such words after a weak cue
 RARE_ZIPF = 3.0
-# in the opening, "this is X" is an agent's name unless X is a common word ("regarding": 4.7)
-OPENING_ZIPF = 4.0
+# a census surname this common is a word, not a name, after a title or as a third name word
+# ("the agent hung up", "walter pennywhistle born ...")
+COMMON_ZIPF = 4.0
 
 
 @functools.cache
@@ -127,14 +130,16 @@ def _same_turn(tokens: list[Token], a: int, b: int) -> bool:
     return tokens[b].word - tokens[a].word == b - a
 
 
-def _later_name_word(tokens: list[Token], cased: list[str], j: int, second: bool = True) -> bool:
+def _later_name_word(tokens: list[Token], cased: list[str], j: int, second: bool = True,
+                     rare_ok: bool = True) -> bool:
     """Token ``j`` may go on a name: capitalised, no everyday English word, a census name (as a
     third word only one that is no common word: "walter pennywhistle born ..." ends before
-    "born"), or a middle initial ("gerald p nakamura") before such a word."""
+    "born"), or a middle initial ("gerald p nakamura") before such a word. After a loose cue
+    (``rare_ok`` false) a rare word does not go on: "the charge for june autopay"."""
     first_names, surnames = census()
     text = tokens[j].text
-    if _capitalised(cased[j]) or zipf(text) < RARE_ZIPF or (
-            (text in surnames or text in first_names) and (second or zipf(text) < OPENING_ZIPF)):
+    if _capitalised(cased[j]) or (rare_ok and zipf(text) < RARE_ZIPF) or (
+            (text in surnames or text in first_names) and (second or zipf(text) < COMMON_ZIPF)):
         return True
     return (len(text) == 1 and j + 1 < len(tokens) and _same_turn(tokens, j, j + 1)
             and _nameish(tokens[j + 1]) and _later_name_word(tokens, cased, j + 1))
@@ -142,16 +147,18 @@ def _later_name_word(tokens: list[Token], cased: list[str], j: int, second: bool
 
 def _first_name_word(tokens: list[Token], cased: list[str], j: int, cue: str) -> bool:
     """Token ``j`` may begin a name after a cue of this strength: after a strong one any
-    name-like word; in the opening, one that is no common word; after a title a census name;
+    name-like word; in the call's first turn, one that is no everyday word; after a title a
+    census surname that is no common word;
     after a weak cue a capitalised word, a census first name, or two rare words (a full name:
     "i'm his mom adaeze quarshie"); after a loose one a census first name."""
     first_names, surnames = census()
     text = tokens[j].text
     if cue in ("strong", "loose"):
         return cue == "strong" or text in first_names
-    if cue == "opening" and zipf(text) < OPENING_ZIPF:
+    if cue == "opening" and zipf(text) < RARE_ZIPF:
         return True
-    if _capitalised(cased[j]) or text in first_names or (cue == "title" and text in surnames):
+    if _capitalised(cased[j]) or text in first_names or (
+            cue == "title" and text in surnames and zipf(text) < COMMON_ZIPF):
         return True
     return (zipf(text) < RARE_ZIPF and j + 1 < len(tokens) and _same_turn(tokens, j, j + 1)
             and _nameish(tokens[j + 1]) and zipf(tokens[j + 1].text) < RARE_ZIPF)
@@ -166,7 +173,8 @@ def _take(tokens: list[Token], cased: list[str], start: int, cue: str) -> list[i
         if j > start and not _same_turn(tokens, start, j):
             break
         if not _nameish(tokens[j]) or not (
-                _later_name_word(tokens, cased, j, second=len(taken) == 1) if taken
+                _later_name_word(tokens, cased, j, second=len(taken) == 1,
+                                 rare_ok=cue != "loose") if taken
                 else _first_name_word(tokens, cased, j, cue)):
             break
         taken.append(j)
@@ -188,7 +196,9 @@ def names(tokens: list[Token], cased: list[str], context_of, asked_before) -> li
             if cue not in STRONG_CUES and cased[end - 1].rstrip().endswith((".", "?", "!")):
                 continue  # "Thank you. Unfortunately ...": a new sentence, not a name
             strength = ("strong" if cue in STRONG_CUES else
-                        "opening" if cue in OPENING_CUES and tokens[i].word < OPENING_WORDS else
+                        # the call's first turn: every word before is this speaker's
+                        "opening" if cue in OPENING_CUES and tokens[i].word == i
+                        and i < OPENING_WORDS else
                         "title" if cue in TITLE_CUES else
                         "weak" if cue in WEAK_CUES else "loose")
             taken = _take(tokens, cased, end, strength)
