@@ -289,6 +289,8 @@ def test_kinds_to_redact_are_checked_before_anything_runs():
     ("pii_test_v2.json", "f1bac57bc8557b5305cbfbec2067350dc5ec76ebe10d474b9791b5413466408a"),
     # written 2026-12-05 before that day's detector change was measured; read once for it
     ("pii_test_v3.json", "a20a6dc64b05d4b396cce2e2a50580381fe80b0202e99d7e3cbaa03924495452"),
+    # written 2026-12-05 after v3 was read; reserved, unread, for the next detector change
+    ("pii_test_v4.json", "136107fa40c6ab861ea9477c9493f5ee8d2c33986eef620bd961113941b4ae18"),
 ])
 def test_frozen_pii_test_sets_are_unchanged(name, digest):
     """Written by authors who saw no code, before the detector they measure; never edit."""
