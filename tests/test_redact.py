@@ -196,6 +196,52 @@ def test_a_question_for_something_else_ends_a_number_and_a_zip_said_alone():
     assert ("phone_number", "two oh ate five five five oh one one one") in spans
 
 
+def test_numbers_dates_and_addresses_said_the_ways_people_say_them():
+    call = transcript(
+        ("agent", "and her social as she put it on the form"),
+        ("customer", "two six six three nine oh ate ate one"),
+        ("agent", "Your date of birth and the last four of your Social?"),
+        ("customer", "12/09/1958 and 3362."),
+        ("agent", "Would you like a confirmation text?"),
+        ("customer", "Sure, to 617.555.0149."),
+        ("agent", "and which card"),
+        ("customer", "Discover, 6011 1878 0175 9894, expiring May 2028, security code 552."),
+        ("agent", "and the date of birth"),
+        ("customer", "nine twelve nineteen eighty two"),
+        ("agent", "and the service address"),
+        ("customer", "its nine oh seven west wrightwood avenue chicago illinois 6 0 6 1 4"),
+        ("agent", "Do you want a pickup from 615 Hawthorne Boulevard, Portland, OR 97214?"),
+        ("customer", "no its two hundred and six elm grove road"),
+    )
+    spans = found(call)
+    assert ("ssn", "two six six three nine oh ate ate one") in spans
+    assert ("ssn", "3362.") in spans
+    assert ("phone_number", "617.555.0149.") in spans
+    assert ("expiry_date", "May 2028,") in spans
+    assert ("date_of_birth", "nine twelve nineteen eighty two") in spans
+    assert ("street_address", "nine oh seven west wrightwood avenue chicago illinois 6 0 6 1 4") \
+        in spans
+    assert ("street_address", "615 Hawthorne Boulevard, Portland, OR 97214?") in spans
+    assert ("street_address", "two hundred and six elm grove road") in spans
+
+
+def test_names_with_particles_before_speaking_and_after_kin():
+    call = transcript(
+        ("agent", "hiya you're through to bramble and oak it's kirsty speaking"),
+        ("customer", "hi my neighbour Derek said to call"),
+        ("agent", "can i get your name"),
+        ("customer", "wilhelmina de groot"),
+        ("agent", "And who else may collect it?"),
+        ("customer", "My wife is Annette."),
+    )
+    spans = found(call)
+    assert ("person_name", "kirsty") in spans
+    assert ("person_name", "wilhelmina de groot") in spans
+    assert ("person_name", "Annette.") in spans
+    assert ("person_name", "Derek") in spans
+    assert not [text for _, text in spans if "said" in text]
+
+
 def test_only_the_kinds_asked_for():
     call = transcript(("customer", "card 4111 1111 1111 1111, my name is Dana Whitlock"))
     assert [k for k, _ in found(call, ["card_number"])] == ["card_number"]

@@ -74,14 +74,26 @@ def detect(words: Sequence[Word], kinds: Sequence[str] = KINDS) -> Detection:
         times = [words[t.word].start for t in stream]
         cased = [words[t.word].text for t in stream]
         cuts = [0] + [cut_in(a, b) for a, b in zip(stream, stream[1:], strict=False)]
-        found += numbers.with_extensions(numbers.find(stream, times, cuts, context_of), stream)
+        dates = phrases.dates(stream, context_of)
+        said = numbers.with_extensions(numbers.find(stream, times, cuts, context_of), stream)
+        found += _outside(said, {w for d in dates for w in d.words}) + dates
         found += phrases.emails(stream) + phrases.addresses(stream)
-        found += phrases.dates(stream, context_of)
         found += people.names(stream, cased, context_of, asked_before)
     found += _presidio(words, read, wanted)
     found += people.everywhere(lower, found)
     spans = _resolve([f for f in found if f.kind in wanted], words)
     return Detection(spans, tuple(k for k in KINDS if k in wanted), engine.version())
+
+
+def _outside(found: list[numbers.Found], taken: set[int]) -> list[numbers.Found]:
+    """Numbers without the words a date with a month name holds: in "expiring May 2028, code
+    552" the year is the date's, not a code's."""
+    out = []
+    for item in found:
+        words = tuple(w for w in item.words if w not in taken)
+        if words:
+            out.append(numbers.Found(item.kind, words, item.rule))
+    return out
 
 
 def _presidio(words: Sequence[Word], read: list[Token], kinds: frozenset[str]):

@@ -22,7 +22,7 @@ CUES: dict[str, tuple[str, ...]] = {
     "security_code": ("security code", "cvv", "cvc", "csc", "cvv2", "three digit", "three-digit",
                       "three digits", "four digit", "four digits", "back of the card",
                       "code on the back", "the back", "code", "digits on the back"),
-    "expiry_date": ("expiry", "expiration", "expires", "expire", "exp", "expert date",
+    "expiry_date": ("expiry", "expiration", "expires", "expire", "expiring", "exp", "expert date",
                     "valid through", "valid thru", "valid until", "good through", "good thru",
                     "end date", "expiry date", "expiration date"),
     "ssn": ("social", "ssn", "social security", "s s n", "social security number"),
@@ -33,7 +33,8 @@ CUES: dict[str, tuple[str, ...]] = {
     "phone_number": ("phone", "phone number", "reach you", "call you", "call back", "callback",
                      "mobile", "cell", "landline", "contact number", "best number", "telephone",
                      "text you", "number to reach", "ring you", "call me", "reach me", "my number",
-                     "your number", "new number", "number for you"),
+                     "your number", "new number", "number for you", "text me", "call",
+                     "contact"),
     "date_of_birth": ("date of birth", "birth", "born", "birthday", "dob", "d o b", "birthdate"),
     # a ZIP code said alone, asked for apart from the street ("and the billing zip?")
     "street_address": ("zip", "zip code", "zipcode", "billing zip", "postal code"),

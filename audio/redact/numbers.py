@@ -6,6 +6,7 @@ numbers are also checked by Presidio's ABA recogniser (``engine``)."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from audio.redact.kinds import BANK_WORDS, CUE_REACH, CUE_REACH_DEFAULT, CUES
@@ -16,6 +17,7 @@ MAX_FILLERS = 2  # words such as "um" or "and" inside a run
 CONTEXT_WORDS = 25  # how far back (both parties, in time order) a cue is looked for
 # words that speech recognition writes for a digit said inside a number ("four one for one")
 HOMOPHONES = {"for": "4", "to": "2", "too": "2", "won": "1", "ate": "8"}
+TAIL_HOMOPHONES = frozenset(["ate", "won"])
 CARD_DETAILS_WITHIN_S = 60.0  # expiry and code said this soon after a card number are its
 MAX_CUT_IN_WORDS = 5  # the other party saying more than this between two numbers ends the run
 # a number of two or more digits followed by one of these is a quantity, never part of a run
@@ -43,12 +45,16 @@ class Found:
 
 
 def _numeric(tokens: list[Token], i: int) -> bool:
+    """A number word, or a homophone between digits ("four one for one"); "ate" and "won",
+    which are rarely other words inside a number, also at its end ("... oh one ate ate")."""
     item = tokens[i]
     if is_number(item):
         return True
-    if item.text in HOMOPHONES and 0 < i < len(tokens) - 1:
-        return is_number(tokens[i - 1]) and is_number(tokens[i + 1])
-    return False
+    if item.text not in HOMOPHONES or i == 0 or not _numeric(tokens, i - 1):
+        return False
+    if i + 1 < len(tokens) and is_number(tokens[i + 1]):
+        return True
+    return item.text in TAIL_HOMOPHONES
 
 
 def _as_number(item: Token) -> Token:
@@ -88,6 +94,13 @@ def runs(tokens: list[Token], times: list[float], cut_in: list[int]) -> list[lis
             current, fillers = [], 0
         quantity = (i + 1 < len(tokens) and tokens[i + 1].text in QUANTITY_AFTER
                     and len(tokens[i].digits) >= 2)
+        if tokens[i].typed and "/" in tokens[i].text:
+            # a written date ("12/09/1958") is a number of its own: "12/09/1958 and 3362"
+            if current:
+                out.append(current)
+            out.append([i])
+            current, fillers = [], 0
+            continue
         if _numeric(tokens, i) and not quantity:
             if current and times[i] - times[current[-1]] > MAX_GAP_S:
                 out.append(current)
@@ -196,7 +209,7 @@ def _typed_shape(tokens: list[Token], positions: list[int]) -> str:
     if len(positions) != 1:
         return ""
     text = tokens[positions[0]].text
-    parts = text.split("-")
+    parts = re.split(r"[-.]", text)
     if [len(p) for p in parts] == [3, 2, 4]:
         return "ssn"
     if [len(p) for p in parts] in ([3, 3, 4], [3, 4]):
@@ -250,6 +263,9 @@ def _piece(tokens, parts, piece, context_of, after_card: bool) -> list[Found]:
     if shape:
         return [Found(shape, words, f"{shape}/written_shape")]
     cues = nearest_cue(context_of(words[0]))
+    if cues[:1] == ["none"] and "phone_number" in cues and _plausible_phone(digits):
+        # "your name and phone for the order": a number shaped like a phone, asked for
+        return [Found("phone_number", words, "phone_number/shape_after_cue")]
     if cues[:1] == ["none"]:
         return []  # "your order number is ...", "between eight and ten"
     named = [k for k in cues if k != "none"][:1]
@@ -302,7 +318,9 @@ def with_extensions(found: list[Found], tokens: list[Token]) -> list[Found]:
 
 def _spoken_date(chunks_said: list[str]) -> bool:
     """Month, day and year said as numbers ("seven four ninety two", "ten twenty three eighty
-    eight"), either order of month and day."""
+    eight", "nine twelve nineteen eighty two"), either order of month and day."""
+    if len(chunks_said) == 4 and chunks_said[2] in ("19", "20") and len(chunks_said[3]) == 2:
+        chunks_said = [*chunks_said[:2], chunks_said[2] + chunks_said[3]]
     if len(chunks_said) != 3 or len(chunks_said[2]) not in (2, 4):
         return False
     first, second = int(chunks_said[0]), int(chunks_said[1])

@@ -36,7 +36,11 @@ COMMON = frozenset([
     "evening", "line", "speaking", "talking", "work", "office", "home", "bank", "ready", "go",
     "over", "counselor", "counsellor", "officer", "nurse", "advisor", "adviser", "representative",
     "rep", "colleague", "worker", "yep", "yup", "nope", "correct", "absolutely", "exactly",
-    "indeed", "myself"
+    "indeed", "myself",
+    # what follows a name ("my neighbour Derek said"): census surnames, but no names here
+    "said", "says", "told", "tells", "asked", "asks", "came", "went", "wants", "wanted",
+    "thinks", "thought", "knows", "knew", "got", "gave", "sent", "rang", "phoned", "mentioned",
+    "suggested", "reckons", "reckoned"
 ])
 HONORIFICS = frozenset([
     "mr", "mr.", "mrs", "mrs.", "ms", "ms.", "miss", "dr", "dr.", "doctor", "sir", "madam",
@@ -48,7 +52,8 @@ STRONG_CUES = (("my", "name", "is"), ("my", "name's"), ("my", "names"), ("name",
                ("mister",), ("mr",), ("mrs",), ("ms",), ("miss",), ("doctor",), ("dr",))
 WEAK_CUES = (("this", "is"), ("speaking", "with"), ("talking", "to"), ("speak", "to"), ("i'm",),
              ("i", "am"), ("it's",), ("its",), ("call", "me"), ("husband",), ("wife",),
-             ("son",), ("daughter",), ("thanks",), ("thank", "you"), ("hi",), ("hello",),
+             ("son",), ("daughter",), ("neighbor",), ("neighbour",), ("wife", "is"),
+             ("husband", "is"), ("partner", "is"), ("son", "is"), ("daughter", "is"), ("thanks",), ("thank", "you"), ("hi",), ("hello",),
              ("hey",), ("bye",), ("cheers",), ("partner",), ("mum",), ("mom",), ("dad",),
              ("mother",), ("father",), ("brother",), ("sister",), ("beneficiary",),
              ("worker",), ("agent",), ("officer",), ("nurse",), ("advisor",), ("adviser",),
@@ -74,6 +79,9 @@ SPELLING_CUES = frozenset([
 _WORDLIKE = re.compile(r"^[^\W\d_](?:[^\W\d_]|['\-])*$")  # letters of any script: "fernández"
 _SPELLED_TOKEN = re.compile(r"^(?:[a-z]-){2,}[a-z]$")
 MAX_NAME_WORDS = 3
+# words inside surnames: "de groot", "ni bhriain", "van der berg", "o sullivan"
+PARTICLES = frozenset(["de", "da", "di", "du", "del", "della", "van", "von", "der", "den", "ter",
+                       "ni", "nic", "mac", "mc", "o", "ó", "al", "el", "bin", "ibn", "la", "le"])
 SURNAME_RANK = 30_000  # census surnames this common or more are taken after a first name
 # Zipf frequency (log10 per billion words) under which a word is no everyday English word: a
 # name-like word after a first name, or a full name of two such words after a weak cue
@@ -134,15 +142,17 @@ def _later_name_word(tokens: list[Token], cased: list[str], j: int, second: bool
                      rare_ok: bool = True) -> bool:
     """Token ``j`` may go on a name: capitalised, no everyday English word, a census name (as a
     third word only one that is no common word: "walter pennywhistle born ..." ends before
-    "born"), or a middle initial ("gerald p nakamura") before such a word. After a loose cue
+    "born"), or a middle initial or a particle ("gerald p nakamura", "wilhelmina de groot",
+    "saoirse ni bhriain") before such a word. After a loose cue
     (``rare_ok`` false) a rare word does not go on: "the charge for june autopay"."""
     first_names, surnames = census()
     text = tokens[j].text
     if _capitalised(cased[j]) or (rare_ok and zipf(text) < RARE_ZIPF) or (
             (text in surnames or text in first_names) and (second or zipf(text) < COMMON_ZIPF)):
         return True
-    return (len(text) == 1 and j + 1 < len(tokens) and _same_turn(tokens, j, j + 1)
-            and _nameish(tokens[j + 1]) and _later_name_word(tokens, cased, j + 1))
+    return ((len(text) == 1 or text in PARTICLES) and j + 1 < len(tokens)
+            and _same_turn(tokens, j, j + 1) and _nameish(tokens[j + 1])
+            and _later_name_word(tokens, cased, j + 1, rare_ok=rare_ok))
 
 
 def _first_name_word(tokens: list[Token], cased: list[str], j: int, cue: str) -> bool:
@@ -160,8 +170,9 @@ def _first_name_word(tokens: list[Token], cased: list[str], j: int, cue: str) ->
     if _capitalised(cased[j]) or text in first_names or (
             cue == "title" and text in surnames and zipf(text) < COMMON_ZIPF):
         return True
-    return (zipf(text) < RARE_ZIPF and j + 1 < len(tokens) and _same_turn(tokens, j, j + 1)
-            and _nameish(tokens[j + 1]) and zipf(tokens[j + 1].text) < RARE_ZIPF)
+    after = j + 2 if j + 2 < len(tokens) and tokens[j + 1].text in PARTICLES else j + 1
+    return (zipf(text) < RARE_ZIPF and after < len(tokens) and _same_turn(tokens, j, after)
+            and _nameish(tokens[after]) and zipf(tokens[after].text) < RARE_ZIPF)
 
 
 def _take(tokens: list[Token], cased: list[str], start: int, cue: str) -> list[int]:
@@ -212,10 +223,12 @@ def names(tokens: list[Token], cased: list[str], context_of, asked_before) -> li
 
 
 def _named_before_speaking(tokens: list[Token], cased: list[str], i: int) -> bool:
-    """"... customer relations, Fiona speaking": a name-like word just before "speaking"."""
+    """"... customer relations, Fiona speaking": a name-like word just before "speaking"
+    (capitalised, a census first name, or no everyday word: "reservations anders speaking")."""
     return (i + 1 < len(tokens) and tokens[i + 1].text == "speaking"
             and _same_turn(tokens, i, i + 1) and _nameish(tokens[i])
-            and (_capitalised(cased[i]) or tokens[i].text in census()[0]))
+            and (_capitalised(cased[i]) or tokens[i].text in census()[0]
+                 or zipf(tokens[i].text) < RARE_ZIPF))
 
 
 def plausible(words_lower: list[str]) -> bool:
@@ -230,7 +243,7 @@ def _answer_to_name_question(tokens, cased, start, asked: list[str]) -> list[Fou
         return []
     j = start
     while j < len(tokens) and _same_turn(tokens, start, j) and j - start < 5 and (
-            tokens[j].text in FILLERS or tokens[j].text in ("it's", "its", "this", "i'm", "my",
+            tokens[j].text in FILLERS or tokens[j].text in ("it's", "its", "this", "i'm", "my", "me",
                                                              "name", "name's", "sure", "oh")):
         j += 1
     if j >= len(tokens) or not _same_turn(tokens, start, j):

@@ -54,6 +54,8 @@ STATE_CODES = frozenset([
     "al", "ak", "az", "ar", "ca", "co", "ct", "de", "fl", "ga", "ia", "id", "il", "ks", "ky",
     "la", "md", "ma", "mi", "mn", "ms", "mo", "mt", "ne", "nv", "nh", "nj", "nm", "ny", "nc",
     "nd", "ok", "pa", "ri", "sc", "sd", "tn", "tx", "ut", "vt", "va", "wa", "wv", "wi", "wy",
+    # also words ("Portland, OR 97214"): a state code counts only before a zip code
+    "or", "in", "me", "hi", "oh", "dc",
 ])
 CITY_WORDS = 3  # words of a city name between the street (or unit) and a state or zip code
 _UK_OUTWARD = re.compile(r"^[a-z]{1,2}\d[a-z\d]?$")
@@ -140,8 +142,8 @@ def addresses(tokens: list[Token]) -> list[Found]:
         if not is_number(tokens[i]) or len(tokens[i].digits) > 5:
             i += 1
             continue
-        start = i
-        while (i + 1 < len(tokens) and is_number(tokens[i + 1]) and i - start < 3
+        start = _hundreds_before(tokens, i)  # "two hundred and six elm grove road"
+        while (i + 1 < len(tokens) and is_number(tokens[i + 1]) and i - start < 4
                and _next_word(tokens, i + 1)):
             i += 1
         end = _street_end(tokens, i)
@@ -155,6 +157,15 @@ def addresses(tokens: list[Token]) -> list[Found]:
                          "street_address/house_number_and_street"))
         i = end + 1
     return out
+
+
+def _hundreds_before(tokens: list[Token], start: int) -> int:
+    """``start`` moved back over "two hundred and" said before a house number's last words."""
+    if start >= 3 and tokens[start - 1].text == "and" and tokens[start - 2].text == "hundred" \
+            and is_number(tokens[start - 3]) and all(
+                _next_word(tokens, j) for j in range(start - 2, start + 1)):
+        return start - 3
+    return start
 
 
 def _next_word(tokens: list[Token], j: int) -> bool:
@@ -223,7 +234,8 @@ def _zip_end(tokens: list[Token], k: int) -> int | None:
             and _UK_INWARD.match(tokens[k + 1].text)):
         return k + 1
     said, j = "", k
-    while j < len(tokens) and j - k < 6 and is_number(tokens[j]) and not tokens[j].typed:
+    while j < len(tokens) and j - k < 6 and is_number(tokens[j]) and (
+            not tokens[j].typed or len(tokens[j].digits) == 1):  # "6 0 6 1 4" too
         said = digit_string(tokens[k:j + 1])
         if len(said) == 5:
             return j
@@ -318,7 +330,8 @@ def _date_at(tokens: list[Token], i: int) -> int:
             n += 2  # "twenty second" (a date still needs its month)
             continue
         if here.text in MONTHS and not (here.text == "may" and n == 0
-                                        and not _day_follows(tokens, i + 1)):
+                                        and not _day_follows(tokens, i + 1)
+                                        and not _year_follows(tokens, i + 1)):
             month = True
             n += 1
         elif ordinal(here) or (here.text in ("the", "of") and n > 0):
@@ -335,6 +348,14 @@ def _date_at(tokens: list[Token], i: int) -> int:
     while n and tokens[i + n - 1].text in ("the", "of", "and"):
         n -= 1
     return n if month and n >= 2 else 0
+
+
+def _year_follows(tokens: list[Token], i: int) -> bool:
+    """"May 2028", "may twenty twenty eight": a year right after."""
+    if i >= len(tokens):
+        return False
+    return (tokens[i].typed and len(tokens[i].digits) == 4) or (
+        not tokens[i].typed and _year_length(tokens, i) >= 2)
 
 
 def _day_follows(tokens: list[Token], i: int) -> bool:
