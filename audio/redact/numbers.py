@@ -18,6 +18,7 @@ CONTEXT_WORDS = 25  # how far back (both parties, in time order) a cue is looked
 # words that speech recognition writes for a digit said inside a number ("four one for one")
 HOMOPHONES = {"for": "4", "to": "2", "too": "2", "won": "1", "ate": "8"}
 TAIL_HOMOPHONES = frozenset(["ate", "won"])
+BEFORE_A_NUMBER = frozenset(["and", "is", "its", "it's", "um", "uh", "er", "then", "are"])
 CARD_DETAILS_WITHIN_S = 60.0  # expiry and code said this soon after a card number are its
 MAX_CUT_IN_WORDS = 5  # the other party saying more than this between two numbers ends the run
 # a number of two or more digits followed by one of these is a quantity, never part of a run
@@ -45,16 +46,33 @@ class Found:
 
 
 def _numeric(tokens: list[Token], i: int) -> bool:
-    """A number word, or a homophone between digits ("four one for one"); "ate" and "won",
-    which are rarely other words inside a number, also at its end ("... oh one ate ate")."""
+    """A number word, or a homophone next to a digit said as a word: between digits ("four one
+    for one"), before one ("for four too nine", "won nine ate ate"), or after one; "ate" and
+    "won", rarely other words there, also after another homophone ("... oh one ate ate")."""
     item = tokens[i]
     if is_number(item):
         return True
-    if item.text not in HOMOPHONES or i == 0 or not _numeric(tokens, i - 1):
+    if item.text not in HOMOPHONES:
         return False
-    if i + 1 < len(tokens) and is_number(tokens[i + 1]):
-        return True
-    return item.text in TAIL_HOMOPHONES
+    # "for", "to" and "too" begin a number only after a pause word or at a turn's start ("and
+    # for four too nine"), not after a verb ("update it to three one two ...")
+    leading = item.text in TAIL_HOMOPHONES or i == 0 or tokens[i - 1].word != item.word - 1 \
+        or tokens[i - 1].text in BEFORE_A_NUMBER
+    ahead = i + 1  # over other homophones ("won won six") to a digit word
+    while ahead < len(tokens) and ahead - i <= 3 and tokens[ahead].word == item.word + ahead - i:
+        if _digit_word(tokens[ahead]):
+            return leading or (i > 0 and _digit_word(tokens[i - 1]))
+        if tokens[ahead].text not in HOMOPHONES:
+            break
+        ahead += 1
+    if i == 0 or tokens[i - 1].word != item.word - 1:
+        return False
+    return _digit_word(tokens[i - 1]) or (item.text in TAIL_HOMOPHONES and _numeric(tokens, i - 1))
+
+
+def _digit_word(item: Token) -> bool:
+    """One digit said as a word ("four", "oh"): a homophone next to it is a digit too."""
+    return is_number(item) and not item.typed and len(item.digits) == 1 and not item.repeat
 
 
 def _as_number(item: Token) -> Token:
@@ -101,7 +119,10 @@ def runs(tokens: list[Token], times: list[float], cut_in: list[int]) -> list[lis
             out.append([i])
             current, fillers = [], 0
             continue
-        if _numeric(tokens, i) and not quantity:
+        # "his last four is ...": the four says how many digits, it is none of them
+        counting = i > 0 and tokens[i - 1].text in ("last", "first") \
+            and tokens[i - 1].word == tokens[i].word - 1
+        if _numeric(tokens, i) and not quantity and not counting:
             if current and times[i] - times[current[-1]] > MAX_GAP_S:
                 out.append(current)
                 current = []
@@ -277,12 +298,32 @@ def _piece(tokens, parts, piece, context_of, after_card: bool) -> list[Found]:
             return split
     if named == ["date_of_birth"] and _spoken_date([parts[k].digits for k in piece]):
         return [Found("date_of_birth", words, "date_of_birth/spoken_digits")]
+    both = _date_then_last_four(tokens, parts, piece, cues, context_of(words[0]))
+    if both:
+        return both
     banking = bool(BANK_WORDS.intersection(context_of(words[0], None)))
     kind = _named(digits, cues, banking, last_four=_asked_last_four(context_of(words[0])))
     if kind:
         return [Found(kind, words, f"{kind}/said_after_cue")]
     if not cues and _plausible_phone(digits):
         return [Found("phone_number", words, "phone_number/shape")]
+    return []
+
+
+def _date_then_last_four(tokens, parts, piece, cues, context) -> list[Found]:
+    """"Your date of birth and the last four of your social?" answered in one breath: a spoken
+    date ("six fourteen eighty five") then four digits ("and for four too nine")."""
+    if not ({"date_of_birth", "ssn"} <= set(cues) and _asked_last_four(context)):
+        return []
+    for cut in (3, 4):
+        date, rest = piece[:cut], piece[cut:]
+        if rest and _spoken_date([parts[k].digits for k in date]) \
+                and len("".join(parts[k].digits for k in rest)) == 4:
+            return [Found(kind, tuple(tokens[p].word for p in range(parts[ks[0]].first,
+                                                                     parts[ks[-1]].last + 1)),
+                          f"{kind}/{rule}")
+                    for kind, ks, rule in (("date_of_birth", date, "spoken_digits"),
+                                           ("ssn", rest, "last_four_after_date"))]
     return []
 
 
