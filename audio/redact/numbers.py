@@ -46,33 +46,47 @@ class Found:
 
 
 def _numeric(tokens: list[Token], i: int) -> bool:
-    """A number word, or a homophone next to a digit said as a word: between digits ("four one
-    for one"), before one ("for four too nine", "won nine ate ate"), or after one; "ate" and
-    "won", rarely other words there, also after another homophone ("... oh one ate ate")."""
+    """A number word, or a homophone in a run of homophones that touches a digit said as a word:
+    "four one for one", "for four too nine", "won nine ate ate", "five for too". "for", "to" and
+    "too" begin a number only after a pause word or at a turn's start ("and for four too
+    nine"), not after a verb ("update it to three one two ...")."""
     item = tokens[i]
     if is_number(item):
         return True
     if item.text not in HOMOPHONES:
         return False
-    # "for", "to" and "too" begin a number only after a pause word or at a turn's start ("and
-    # for four too nine"), not after a verb ("update it to three one two ...")
-    leading = item.text in TAIL_HOMOPHONES or i == 0 or tokens[i - 1].word != item.word - 1 \
-        or tokens[i - 1].text in BEFORE_A_NUMBER
-    ahead = i + 1  # over other homophones ("won won six") to a digit word
-    while ahead < len(tokens) and ahead - i <= 3 and tokens[ahead].word == item.word + ahead - i:
-        if _digit_word(tokens[ahead]):
-            return leading or (i > 0 and _digit_word(tokens[i - 1]))
-        if tokens[ahead].text not in HOMOPHONES:
-            break
-        ahead += 1
-    if i == 0 or tokens[i - 1].word != item.word - 1:
-        return False
-    return _digit_word(tokens[i - 1]) or (item.text in TAIL_HOMOPHONES and _numeric(tokens, i - 1))
+    first = i  # the run of homophones around i, adjacent words only
+    while first > 0 and i - first < 4 and tokens[first - 1].text in HOMOPHONES \
+            and tokens[first - 1].word == tokens[first].word - 1:
+        first -= 1
+    last = i
+    while last + 1 < len(tokens) and last - i < 4 and tokens[last + 1].text in HOMOPHONES \
+            and tokens[last + 1].word == tokens[last].word + 1:
+        last += 1
+    ranged = item.text in ("to", "too")  # "3 to 5 days": a written digit makes it a range
+    before = first > 0 and tokens[first - 1].word == tokens[first].word - 1 \
+        and _digit_word(tokens[first - 1], said=ranged)
+    after = last + 1 < len(tokens) and tokens[last + 1].word == tokens[last].word + 1 \
+        and _digit_word(tokens[last + 1], said=ranged)
+    if before or (last - first >= 2 and TAIL_HOMOPHONES & {t.text for t in tokens[first:last + 1]}):
+        return True  # three homophones in a row, one of them "ate" or "won": "ate ate won"
+    leading = tokens[first].text in TAIL_HOMOPHONES or first == 0 \
+        or tokens[first - 1].word != tokens[first].word - 1 \
+        or tokens[first - 1].text in BEFORE_A_NUMBER
+    return after and leading
 
 
-def _digit_word(item: Token) -> bool:
-    """One digit said as a word ("four", "oh"): a homophone next to it is a digit too."""
-    return is_number(item) and not item.typed and len(item.digits) == 1 and not item.repeat
+def read_homophones(tokens: list[Token]) -> list[Token]:
+    """``tokens`` with each homophone that stands for a digit read as that digit."""
+    return [_as_number(t) if t.text in HOMOPHONES and _numeric(tokens, i) else t
+            for i, t in enumerate(tokens)]
+
+
+def _digit_word(item: Token, said: bool = False) -> bool:
+    """One digit, said as a word or (unless ``said``) written ("four", "oh", "1"): a homophone
+    next to it is a digit too."""
+    return is_number(item) and len(item.digits) == 1 and not item.repeat \
+        and not (said and item.typed)
 
 
 def _as_number(item: Token) -> Token:

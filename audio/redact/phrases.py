@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-from audio.redact.numbers import Found, nearest_cue
+from audio.redact.numbers import Found, nearest_cue, read_homophones
 from audio.redact.spoken import (
     FILLERS,
     MONTHS,
@@ -33,7 +33,8 @@ STREET = frozenset([
     "street", "st", "avenue", "ave", "road", "rd", "lane", "ln", "drive", "dr", "boulevard",
     "blvd", "court", "ct", "close", "way", "place", "pl", "crescent", "terrace", "grove",
     "gardens", "parkway", "highway", "hwy", "circle", "cir", "trail", "square", "row", "mews",
-    "hill", "walk", "park", "parade"
+    "hill", "walk", "park", "parade", "concourse", "plaza", "alley", "loop", "pike", "turnpike",
+    "esplanade", "quay"
 ])
 UNIT = frozenset(["apartment", "apt", "unit", "flat", "suite", "number", "#"])
 DIRECTIONS = frozenset([
@@ -125,8 +126,14 @@ def addresses(tokens: list[Token]) -> list[Found]:
     then the city, state and zip or postcode if they follow; a unit said first ("flat 4, 27
     Mill Lane") is part of it."""
     out: list[Found] = []
+    tokens = read_homophones(tokens)  # "nine two won oh nine", "ninety ate hundred"
     i = 0
     while i < len(tokens):
+        if _uk_postcode_at(tokens, i):
+            out.append(Found("street_address", (tokens[i].word, tokens[i + 1].word),
+                             "street_address/postcode"))  # "LS6 2QT", asked for alone
+            i += 2
+            continue
         zipped = (_zip_end(tokens, i + 1) if tokens[i].text in US_STATES - {"new", "island"}
                   and i + 1 < len(tokens) and _next_word(tokens, i + 1) else None)
         if zipped is not None:
@@ -166,6 +173,14 @@ def _hundreds_before(tokens: list[Token], start: int) -> int:
                 _next_word(tokens, j) for j in range(start - 2, start + 1)):
         return start - 3
     return start
+
+
+def _uk_postcode_at(tokens: list[Token], i: int) -> bool:
+    """A whole UK postcode, outward code then inward code ("LS6 2QT", "m16 8lw"), said as
+    written: its shape alone gives it away."""
+    return (i + 1 < len(tokens) and _next_word(tokens, i + 1)
+            and bool(_UK_OUTWARD.match(tokens[i].text)) and bool(_UK_INWARD.match(tokens[i + 1].text))
+            and any(c.isdigit() for c in tokens[i].text))
 
 
 def _next_word(tokens: list[Token], j: int) -> bool:
