@@ -259,6 +259,29 @@ def test_homophone_runs_postcodes_alone_and_ranges_left_alone():
     assert not [text for _, text in spans if "3" in text or "to" in text.split()]
 
 
+def test_boxes_units_regions_and_a_social_with_a_birth_date():
+    call = transcript(
+        ("agent", "Is the billing address the same?"),
+        ("customer", "No, billing is P.O. Box 2291, Meridian, ID 83680."),
+        ("agent", "and the pickup address"),
+        ("customer", "1812 eastlake avenue east apartment 302 seattle washington 98102"),
+        ("agent", "and your address"),
+        ("customer", "unit 4 17 banksia street cairns queensland 4 8 7 0"),
+        ("agent", "and the delivery address"),
+        ("customer", "2200 west 4th avenue unit 8 vancouver bc v6k 1n8"),
+        ("agent", "her social security number and date of birth"),
+        ("customer", "4 6 oh 3 3 9 oh 1 5 and ten oh nine eighty two"),
+    )
+    spans = found(call)
+    assert ("street_address", "P.O. Box 2291, Meridian, ID 83680.") in spans
+    assert ("street_address", "1812 eastlake avenue east apartment 302 seattle washington "
+                              "98102") in spans
+    assert ("street_address", "unit 4 17 banksia street cairns queensland 4 8 7 0") in spans
+    assert ("street_address", "2200 west 4th avenue unit 8 vancouver bc v6k 1n8") in spans
+    assert ("ssn", "4 6 oh 3 3 9 oh 1 5") in spans
+    assert ("date_of_birth", "ten oh nine eighty two") in spans
+
+
 def test_names_with_particles_before_speaking_and_after_kin():
     call = transcript(
         ("agent", "hiya you're through to bramble and oak it's kirsty speaking"),

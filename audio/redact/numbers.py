@@ -51,6 +51,10 @@ def _numeric(tokens: list[Token], i: int) -> bool:
     "too" begin a number only after a pause word or at a turn's start ("and for four too
     nine"), not after a verb ("update it to three one two ...")."""
     item = tokens[i]
+    if item.text == "oh":  # "oh okay 4 ate 7 ...": a digit only beside another number
+        return any(0 <= j < len(tokens) and abs(tokens[j].word - item.word) == 1
+                   and (is_number(tokens[j]) or tokens[j].text in HOMOPHONES)
+                   for j in (i - 1, i + 1))
     if is_number(item):
         return True
     if item.text not in HOMOPHONES:
@@ -63,7 +67,7 @@ def _numeric(tokens: list[Token], i: int) -> bool:
     while last + 1 < len(tokens) and last - i < 4 and tokens[last + 1].text in HOMOPHONES \
             and tokens[last + 1].word == tokens[last].word + 1:
         last += 1
-    ranged = item.text in ("to", "too")  # "3 to 5 days": a written digit makes it a range
+    ranged = item.text == "to"  # "3 to 5 days": a written digit makes it a range
     before = first > 0 and tokens[first - 1].word == tokens[first].word - 1 \
         and _digit_word(tokens[first - 1], said=ranged)
     after = last + 1 < len(tokens) and tokens[last + 1].word == tokens[last].word + 1 \
@@ -325,19 +329,27 @@ def _piece(tokens, parts, piece, context_of, after_card: bool) -> list[Found]:
 
 
 def _date_then_last_four(tokens, parts, piece, cues, context) -> list[Found]:
-    """"Your date of birth and the last four of your social?" answered in one breath: a spoken
-    date ("six fourteen eighty five") then four digits ("and for four too nine")."""
-    if not ({"date_of_birth", "ssn"} <= set(cues) and _asked_last_four(context)):
+    """A birth date and a social security number asked for together and answered in one
+    breath, either order: "six fourteen eighty five and for four too nine" (the last four), "4 6
+    oh 3 3 9 oh 1 5 and ten oh nine eighty two" (all nine)."""
+    if not {"date_of_birth", "ssn"} <= set(cues):
         return []
-    for cut in (3, 4):
-        date, rest = piece[:cut], piece[cut:]
-        if rest and _spoken_date([parts[k].digits for k in date]) \
-                and len("".join(parts[k].digits for k in rest)) == 4:
-            return [Found(kind, tuple(tokens[p].word for p in range(parts[ks[0]].first,
-                                                                     parts[ks[-1]].last + 1)),
-                          f"{kind}/{rule}")
-                    for kind, ks, rule in (("date_of_birth", date, "spoken_digits"),
-                                           ("ssn", rest, "last_four_after_date"))]
+    lengths = (4, 9) if _asked_last_four(context) else (9,)
+    said = [parts[k].digits for k in piece]
+
+    def found(kind, ks, rule):
+        return Found(kind, tuple(tokens[p].word for p in range(parts[ks[0]].first,
+                                                                parts[ks[-1]].last + 1)),
+                     f"{kind}/{rule}")
+
+    for cut in range(1, len(piece)):
+        head, tail = piece[:cut], piece[cut:]
+        if _spoken_date(said[:cut]) and len("".join(said[cut:])) in lengths:
+            return [found("date_of_birth", head, "spoken_digits"),
+                    found("ssn", tail, "after_date")]
+        if len("".join(said[:cut])) == 9 and _spoken_date(said[cut:]):
+            return [found("ssn", head, "before_date"),
+                    found("date_of_birth", tail, "spoken_digits")]
     return []
 
 
@@ -374,6 +386,13 @@ def with_extensions(found: list[Found], tokens: list[Token]) -> list[Found]:
 def _spoken_date(chunks_said: list[str]) -> bool:
     """Month, day and year said as numbers ("seven four ninety two", "ten twenty three eighty
     eight", "nine twelve nineteen eighty two"), either order of month and day."""
+    merged: list[str] = []  # "ten oh nine eighty two": the "oh" belongs to the nine
+    for chunk in chunks_said:
+        if merged and merged[-1] == "0" and len(chunk) == 1:
+            merged[-1] += chunk
+        else:
+            merged.append(chunk)
+    chunks_said = merged
     if len(chunks_said) == 4 and chunks_said[2] in ("19", "20") and len(chunks_said[3]) == 2:
         chunks_said = [*chunks_said[:2], chunks_said[2] + chunks_said[3]]
     if len(chunks_said) != 3 or len(chunks_said[2]) not in (2, 4):

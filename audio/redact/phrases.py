@@ -34,9 +34,10 @@ STREET = frozenset([
     "blvd", "court", "ct", "close", "way", "place", "pl", "crescent", "terrace", "grove",
     "gardens", "parkway", "highway", "hwy", "circle", "cir", "trail", "square", "row", "mews",
     "hill", "walk", "park", "parade", "concourse", "plaza", "alley", "loop", "pike", "turnpike",
-    "esplanade", "quay"
+    "esplanade", "quay", "thruway", "freeway", "expressway"
 ])
-UNIT = frozenset(["apartment", "apt", "unit", "flat", "suite", "number", "#"])
+UNIT = frozenset(["apartment", "apt", "unit", "flat", "suite", "number", "#", "lot", "space",
+                  "building", "bldg", "floor", "room", "ste"])
 DIRECTIONS = frozenset([
     "north", "south", "east", "west", "northeast", "northwest", "southeast", "southwest", "n",
     "s", "e", "w", "ne", "nw", "se", "sw",
@@ -61,6 +62,13 @@ STATE_CODES = frozenset([
 CITY_WORDS = 3  # words of a city name between the street (or unit) and a state or zip code
 _UK_OUTWARD = re.compile(r"^[a-z]{1,2}\d[a-z\d]?$")
 _UK_INWARD = re.compile(r"^\d[a-z]{2}$")
+# Canadian provinces and Australian states (and their codes), taken like a US state
+REGIONS = frozenset([
+    "ontario", "quebec", "alberta", "manitoba", "saskatchewan", "nova", "scotia", "brunswick",
+    "newfoundland", "labrador", "yukon", "nunavut", "bc", "on", "qc", "ab", "mb", "sk", "ns",
+    "nb", "nl", "pe", "queensland", "nsw", "victoria", "tasmania", "qld", "vic", "tas",
+])
+_CA_POSTCODE = (re.compile(r"^[a-z]\d[a-z]$"), re.compile(r"^\d[a-z]\d$"))
 NOT_A_STREET_NAME = frozenset([
     "the", "a", "an", "to", "on", "in", "at", "of", "my", "your", "our", "and", "is", "was",
     "it's", "its", "this", "that", "from", "for", "with", "by", "near", "off", "i", "you", "we",
@@ -134,6 +142,13 @@ def addresses(tokens: list[Token]) -> list[Found]:
                              "street_address/postcode"))  # "LS6 2QT", asked for alone
             i += 2
             continue
+        box = _box_end(tokens, i)
+        if box is not None:
+            end = _locality_end(tokens, box)
+            out.append(Found("street_address", tuple(t.word for t in tokens[i:end + 1]),
+                             "street_address/box"))
+            i = end + 1
+            continue
         zipped = (_zip_end(tokens, i + 1) if tokens[i].text in US_STATES - {"new", "island"}
                   and i + 1 < len(tokens) and _next_word(tokens, i + 1) else None)
         if zipped is not None:
@@ -157,7 +172,11 @@ def addresses(tokens: list[Token]) -> list[Found]:
         if end is None:
             i += 1
             continue
-        end = _unit_end(tokens, end)
+        if end + 1 < len(tokens) and tokens[end + 1].text in DIRECTIONS - {"s", "e", "w", "n"} \
+                and _next_word(tokens, end + 1):
+            end += 1  # "eastlake avenue east", "peachtree street northeast"
+        for _ in range(3):  # "building c unit 14"
+            end = _unit_end(tokens, end)
         end = _locality_end(tokens, end)
         start = _unit_before(tokens, start)
         out.append(Found("street_address", tuple(t.word for t in tokens[start:end + 1]),
@@ -248,6 +267,9 @@ def _zip_end(tokens: list[Token], k: int) -> int | None:
     if (_UK_OUTWARD.match(here.text) and k + 1 < len(tokens)
             and _UK_INWARD.match(tokens[k + 1].text)):
         return k + 1
+    if (_CA_POSTCODE[0].match(here.text) and k + 1 < len(tokens)
+            and _CA_POSTCODE[1].match(tokens[k + 1].text)):
+        return k + 1  # "V6K 1N8"
     said, j = "", k
     while j < len(tokens) and j - k < 6 and is_number(tokens[j]) and (
             not tokens[j].typed or len(tokens[j].digits) == 1):  # "6 0 6 1 4" too
@@ -256,6 +278,45 @@ def _zip_end(tokens: list[Token], k: int) -> int | None:
             return j
         j += 1
     return None
+
+
+def _box_end(tokens: list[Token], i: int) -> int | None:
+    """The last token of "PO box 2291", "p o box 1187", "post office box 12", "rural route 3 box
+    112" from ``i``; None if none starts there."""
+    words = [t.text for t in tokens[i:i + 6]]
+    for lead in (["po", "box"], ["p.o", "box"], ["p", "o", "box"], ["post", "office", "box"],
+                 ["rural", "route"]):
+        if words[:len(lead)] != lead:
+            continue
+        k = i + len(lead)
+        if not all(_next_word(tokens, j) for j in range(i + 1, min(k + 1, len(tokens)))):
+            return None
+        end = _number_end(tokens, k)
+        if end is None:
+            return None
+        if lead == ["rural", "route"] and end + 2 < len(tokens) and tokens[end + 1].text == "box":
+            end = _number_end(tokens, end + 2) or end
+        return end
+    return None
+
+
+def _number_end(tokens: list[Token], k: int) -> int | None:
+    """The last of up to five number tokens from ``k``; None if ``k`` is no number."""
+    if k >= len(tokens) or not is_number(tokens[k]):
+        return None
+    while k + 1 < len(tokens) and is_number(tokens[k + 1]) and _next_word(tokens, k + 1):
+        k += 1
+    return k
+
+
+def _four_digit_end(tokens: list[Token], k: int) -> int | None:
+    """The last token of a four-digit postcode from ``k`` ("4870", "four eight seven oh")."""
+    if k < len(tokens) and tokens[k].typed and len(tokens[k].digits) == 4:
+        return k
+    j = k
+    while j < len(tokens) and j - k < 4 and is_number(tokens[j]) and len(tokens[j].digits) == 1:
+        j += 1
+    return j - 1 if j - k == 4 else None
 
 
 def _locality_end(tokens: list[Token], end: int) -> int:
@@ -267,8 +328,12 @@ def _locality_end(tokens: list[Token], end: int) -> int:
         if zipped is not None:
             return zipped
         text = tokens[k].text
-        if text in US_STATES or (text in STATE_CODES and _zip_end(tokens, k + 1) is not None):
+        if text in US_STATES or text in REGIONS or (
+                text in STATE_CODES and _zip_end(tokens, k + 1) is not None):
             best = k
+            four = _four_digit_end(tokens, k + 1)  # "cairns queensland 4870"
+            if four is not None and text in REGIONS:
+                return four
         elif text in NOT_A_STREET_NAME or not _WORDLIKE.match(text) or is_number(tokens[k]):
             break
         k += 1
