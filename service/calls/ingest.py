@@ -122,7 +122,7 @@ def accept(
 ) -> tuple[Call, bool]:
     """(call, created). The same audio twice for a tenant returns the first call. A new call
     is flushed; its analysis is enqueued once the caller's unit of work commits. Its metadata
-    is stored with personal data masked as the tenant's redaction policy asks."""
+    and file name are stored with personal data masked as the tenant's redaction policy asks."""
     from service.auth import repository as auth_repository
     from service.privacy import service as privacy
 
@@ -131,6 +131,7 @@ def accept(
         if found.status == "queued" and found.enqueued_at is None:  # a retry after a failed send
             after_commit(session, lambda: enqueue_analysis(settings, found.id))
         return found, False
+    tenant = auth_repository.tenant(session, tenant_id)
     shown = Path(filename.replace("\x00", "")).name[:200] if filename else None
     info = _check_audio(path, settings, shown)
     storage = storage_for(settings)
@@ -145,9 +146,9 @@ def accept(
         agent_id=metadata.agent_id,
         agent_channel=metadata.agent_channel,
         language=metadata.language,
-        tags=privacy.masked_metadata(auth_repository.tenant(session, tenant_id),
-                                     {"tags": list(metadata.tags), **metadata.extra}),
-        original_filename=(filename or None) and filename.replace("\x00", "")[:500],
+        tags=privacy.masked_metadata(tenant, {"tags": list(metadata.tags), **metadata.extra}),
+        original_filename=privacy.masked_filename(
+            tenant, (filename or None) and filename.replace("\x00", "")[:500]),
         audio_key=key,
         audio_bytes=size,
         content_hash=sha256,

@@ -3,7 +3,9 @@ purge, and the audit trail of who read or deleted what (never the content)."""
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -65,6 +67,18 @@ def masked_metadata(tenant: Tenant, value: Any) -> Any:
         return item if out == text else out
 
     return walk(value, "")
+
+
+def masked_filename(tenant: Tenant, filename: str | None) -> str | None:
+    """An uploaded file's name with personal data masked ("maria_gonzalez_4111....wav" ->
+    "[PERSON_NAME]_[CARD_NUMBER].wav"): its name is read as words, separators as spaces, after
+    "file name"; a name with nothing found is kept exactly as sent."""
+    if not filename or not policy(tenant).kinds:
+        return filename
+    path = Path(filename)
+    words = re.sub(r"[_\-.]+", " ", path.stem).strip()
+    read = masked_metadata(tenant, {"file name": words})["file name"]
+    return filename if read == words else read.replace(" ", "_") + path.suffix
 
 
 def set_policy(session: Session, settings: Settings, tenant: Tenant, body: RedactionPolicy,

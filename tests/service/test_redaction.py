@@ -262,7 +262,8 @@ def test_notes_and_metadata_typed_about_a_call_are_masked_too(api, stereo_analys
                                json={"verdict": "confirmed", "note": note})
     assert reviewed.status_code == 200
     uploaded = api.client.post("/api/v1/calls", headers=api.headers("qa"),
-                               files={"file": ("a.wav", wav_bytes(), "audio/wav")},
+                               files={"file": ("Maria_Gonzalez_4111111111111111.wav",
+                                               wav_bytes(), "audio/wav")},
                                data={"tags": f"callback,card {card}"})
     from service.auth import repository as auth_repository
     from service.privacy import service as privacy
@@ -282,3 +283,6 @@ def test_notes_and_metadata_typed_about_a_call_are_masked_too(api, stereo_analys
     tags = api.client.get(f"/api/v1/calls/{uploaded.json()['id']}",
                           headers=api.headers("qa")).json()["tags"]
     assert "callback" in tags and "card [CARD_NUMBER]" in tags
+    named = api.client.get(f"/api/v1/calls/{uploaded.json()['id']}",
+                           headers=api.headers("qa")).json()["original_filename"]
+    assert named == "[PERSON_NAME]_[CARD_NUMBER].wav"
