@@ -283,6 +283,18 @@ def test_boxes_units_regions_and_a_social_with_a_birth_date():
     assert ("date_of_birth", "ten oh nine eighty two") in spans
 
 
+def test_ordinary_words_and_numbers_near_the_new_cues_stay():
+    call = transcript(
+        ("agent", "Thanks for your call. The serial is 4 5 8 2 9 1 3 7"),
+        ("customer", "we won two tickets and the booking is for four"),
+        ("agent", "12 Elm Street on hold for an hour, figuratively speaking"),
+        ("customer", "take the M6 then the 4th exit"),
+    )
+    masked = " ".join(text for _, text in found(call))
+    for kept in ("4 5 8", "won", "four", "on", "figuratively", "M6", "4th"):
+        assert kept not in masked.split() and kept not in masked
+
+
 def test_names_with_particles_before_speaking_and_after_kin():
     call = transcript(
         ("agent", "hiya you're through to bramble and oak it's kirsty speaking"),

@@ -33,8 +33,8 @@ CUES: dict[str, tuple[str, ...]] = {
     "phone_number": ("phone", "phone number", "reach you", "call you", "call back", "callback",
                      "mobile", "cell", "landline", "contact number", "best number", "telephone",
                      "text you", "number to reach", "ring you", "call me", "reach me", "my number",
-                     "your number", "new number", "number for you", "text me", "call",
-                     "contact"),
+                     "your number", "new number", "number for you", "text me", "should they call",
+                     "number to call", "contact"),
     "date_of_birth": ("date of birth", "birth", "born", "birthday", "dob", "d o b", "birthdate"),
     # a ZIP code said alone, asked for apart from the street ("and the billing zip?")
     "street_address": ("zip", "zip code", "zipcode", "billing zip", "postal code"),

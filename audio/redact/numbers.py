@@ -15,6 +15,7 @@ from audio.redact.spoken import FILLERS, Token, digit_string, is_number, luhn_va
 MAX_GAP_S = 8.0  # between two number words of one run (room for "go on" from the other party)
 MAX_FILLERS = 2  # words such as "um" or "and" inside a run
 CONTEXT_WORDS = 25  # how far back (both parties, in time order) a cue is looked for
+DIRECT_WORDS = 4  # a cue this close introduces the number itself ("order number is ...")
 # words that speech recognition writes for a digit said inside a number ("four one for one")
 HOMOPHONES = {"for": "4", "to": "2", "too": "2", "won": "1", "ate": "8"}
 TAIL_HOMOPHONES = frozenset(["ate", "won"])
@@ -70,8 +71,12 @@ def _numeric(tokens: list[Token], i: int) -> bool:
     ranged = item.text == "to"  # "3 to 5 days": a written digit makes it a range
     before = first > 0 and tokens[first - 1].word == tokens[first].word - 1 \
         and _digit_word(tokens[first - 1], said=ranged)
+    # before a digit, homophones begin a number only when it runs to three words or more
+    # ("for four too nine", "won won nine"; not "the booking is for four", "we won two")
     after = last + 1 < len(tokens) and tokens[last + 1].word == tokens[last].word + 1 \
-        and _digit_word(tokens[last + 1], said=ranged)
+        and _digit_word(tokens[last + 1], said=ranged) and (last > first or (
+            last + 2 < len(tokens) and tokens[last + 2].word == tokens[last + 1].word + 1
+            and (_digit_word(tokens[last + 2]) or tokens[last + 2].text in HOMOPHONES)))
     if before or (last - first >= 2 and TAIL_HOMOPHONES & {t.text for t in tokens[first:last + 1]}):
         return True  # three homophones in a row, one of them "ate" or "won": "ate ate won"
     leading = tokens[first].text in TAIL_HOMOPHONES or first == 0 \
@@ -244,14 +249,18 @@ def _named(digits: str, cues: list[str], banking: bool, last_four: bool = False)
 
 
 def _typed_shape(tokens: list[Token], positions: list[int]) -> str:
-    """A kind its written shape alone gives away: 078-05-1120 is an SSN, 555-867-5309 a phone."""
-    if len(positions) != 1:
+    """A kind its written shape alone gives away: 078-05-1120 is an SSN; 555-867-5309,
+    617.555.0149, 1-800-555-0199 and (847) 555-0172 are phone numbers."""
+    texts = [tokens[p].text for p in positions]
+    if len(texts) == 2 and re.fullmatch(r"\(?\d{3}\)?", texts[0]) \
+            and re.fullmatch(r"\d{3}-\d{4}", texts[1]):
+        return "phone_number"
+    if len(texts) != 1:
         return ""
-    text = tokens[positions[0]].text
-    parts = re.split(r"[-.]", text)
-    if [len(p) for p in parts] == [3, 2, 4]:
+    parts = [len(part) for part in re.split(r"[-.]", texts[0])]
+    if parts == [3, 2, 4]:
         return "ssn"
-    if [len(p) for p in parts] in ([3, 3, 4], [3, 4]):
+    if parts in ([3, 3, 4], [3, 4], [1, 3, 3, 4]):
         return "phone_number"
     return ""
 
@@ -302,7 +311,9 @@ def _piece(tokens, parts, piece, context_of, after_card: bool) -> list[Found]:
     if shape:
         return [Found(shape, words, f"{shape}/written_shape")]
     cues = nearest_cue(context_of(words[0]))
-    if cues[:1] == ["none"] and "phone_number" in cues and _plausible_phone(digits):
+    introduced = nearest_cue(context_of(words[0], DIRECT_WORDS))  # "your order number is ..."
+    if cues[:1] == ["none"] and introduced[:1] != ["none"] and "phone_number" in cues \
+            and _plausible_phone(digits):
         # "your name and phone for the order": a number shaped like a phone, asked for
         return [Found("phone_number", words, "phone_number/shape_after_cue")]
     if cues[:1] == ["none"]:

@@ -224,11 +224,13 @@ def names(tokens: list[Token], cased: list[str], context_of, asked_before) -> li
 
 def _named_before_speaking(tokens: list[Token], cased: list[str], i: int) -> bool:
     """"... customer relations, Fiona speaking": a name-like word just before "speaking"
-    (capitalised, a census first name, or no everyday word: "reservations anders speaking")."""
+    (capitalised, a census first name, or in the call's first turn no everyday word:
+    "reservations kirsty speaking")."""
     return (i + 1 < len(tokens) and tokens[i + 1].text == "speaking"
             and _same_turn(tokens, i, i + 1) and _nameish(tokens[i])
             and (_capitalised(cased[i]) or tokens[i].text in census()[0]
-                 or zipf(tokens[i].text) < RARE_ZIPF))
+                 or (zipf(tokens[i].text) < RARE_ZIPF and tokens[i].word == i
+                     and i < OPENING_WORDS)))  # the call's first turn: not "figuratively"
 
 
 def plausible(words_lower: list[str]) -> bool:

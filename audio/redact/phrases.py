@@ -61,13 +61,17 @@ STATE_CODES = frozenset([
 ])
 CITY_WORDS = 3  # words of a city name between the street (or unit) and a state or zip code
 _UK_OUTWARD = re.compile(r"^[a-z]{1,2}\d[a-z\d]?$")
-_UK_INWARD = re.compile(r"^\d[a-z]{2}$")
+# not an ordinal ("the M6, 4th exit"); "1th" is no ordinal, so "BS8 1TH" stays a postcode
+_UK_INWARD = re.compile(r"^(?!1st$|2nd$|3rd$|[04-9]th$)\d[a-z]{2}$")
 # Canadian provinces and Australian states (and their codes), taken like a US state
 REGIONS = frozenset([
     "ontario", "quebec", "alberta", "manitoba", "saskatchewan", "nova", "scotia", "brunswick",
-    "newfoundland", "labrador", "yukon", "nunavut", "bc", "on", "qc", "ab", "mb", "sk", "ns",
-    "nb", "nl", "pe", "queensland", "nsw", "victoria", "tasmania", "qld", "vic", "tas",
+    "newfoundland", "labrador", "yukon", "nunavut", "queensland", "nsw", "victoria",
+    "tasmania", "qld",
 ])
+# their short codes, words too ("on", "vic"): taken only before a postcode, like a state code
+REGION_CODES = frozenset(["bc", "on", "qc", "ab", "mb", "sk", "ns", "nb", "nl", "pe", "vic",
+                          "tas"])
 _CA_POSTCODE = (re.compile(r"^[a-z]\d[a-z]$"), re.compile(r"^\d[a-z]\d$"))
 NOT_A_STREET_NAME = frozenset([
     "the", "a", "an", "to", "on", "in", "at", "of", "my", "your", "our", "and", "is", "was",
@@ -328,12 +332,12 @@ def _locality_end(tokens: list[Token], end: int) -> int:
         if zipped is not None:
             return zipped
         text = tokens[k].text
+        four = _four_digit_end(tokens, k + 1)  # "cairns queensland 4870"
+        if (text in REGIONS or text in REGION_CODES) and four is not None:
+            return four
         if text in US_STATES or text in REGIONS or (
-                text in STATE_CODES and _zip_end(tokens, k + 1) is not None):
+                text in STATE_CODES | REGION_CODES and _zip_end(tokens, k + 1) is not None):
             best = k
-            four = _four_digit_end(tokens, k + 1)  # "cairns queensland 4870"
-            if four is not None and text in REGIONS:
-                return four
         elif text in NOT_A_STREET_NAME or not _WORDLIKE.match(text) or is_number(tokens[k]):
             break
         k += 1
