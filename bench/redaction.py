@@ -3,6 +3,7 @@
     .venv/bin/python -m bench.redaction                      # the frozen PII test set, from text
     .venv/bin/python -m bench.redaction --set bench/pii_dev.json --out /tmp/dev.md  # development set
     .venv/bin/python -m bench.redaction --audio [--every 2]  # spoken, heard by Whisper (long)
+    .venv/bin/python -m bench.redaction --plain  # what it masks in calls with little personal data
 
 A set is ``{"_about", name: {"turns": [[speaker, text]], "pii": [[turn, span, kind]]}}``
 (``bench/pii_test_v1.json``, written by an author who saw no code; checksum pinned in
@@ -302,6 +303,30 @@ def overhead(minutes: float = 5.0) -> str:
         f"< 5% — {'met' if redacted / analysed < 0.05 else 'missed'} |"])
 
 
+def plain_calls() -> str:
+    """Words masked, per kind, in calls written with little personal data (the flag test sets
+    and the benchmark corpus): what redaction takes from ordinary conversation."""
+    import glob
+
+    words, masked, rules = 0, Counter(), Counter()
+    paths = sorted(glob.glob(str(Path(__file__).with_name("frozen_test*.json"))))
+    for path in [*paths, str(Path(__file__).with_name("corpus_dialogs.json"))]:
+        for turns in load(Path(path)).values():
+            found, _, _ = words_of([[turn[0], turn[1]] for turn in turns])
+            words += len(found)
+            for span in detect(found).spans:
+                masked[span.kind] += len(span.words)
+                rules[span.rule] += 1
+    lines = ["<!-- python -m bench.redaction --plain -->",
+             "## Redaction of calls with little personal data", "",
+             f"{len(paths) + 1} sets (the flag test sets and the benchmark corpus), {words} words.",
+             "", "| kind | words masked |", "|---|---|"]
+    lines += [f"| {kind} | {count} |" for kind, count in masked.most_common()]
+    lines += ["", "| recogniser | spans |", "|---|---|"]
+    lines += [f"| {rule} | {count} |" for rule, count in rules.most_common()]
+    return "\n".join(lines) + "\n"
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--set", type=Path, default=FROZEN, help="labelled calls (JSON)")
@@ -311,7 +336,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--offset", type=int, default=0, help="with --audio: the first call")
     parser.add_argument("--overhead", action="store_true",
                         help="redaction against analysis time of a 5-minute call, one run")
+    parser.add_argument("--plain", action="store_true",
+                        help="words masked in calls with little personal data")
     args = parser.parse_args(argv)
+    if args.plain:
+        text = plain_calls()
+        (args.out or RESULTS / "redaction_plain.md").write_text(text)
+        print(text)
+        return 0
     if args.overhead:
         text = overhead()
         (args.out or RESULTS / "redaction_overhead.md").write_text(text + "\n")

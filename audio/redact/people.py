@@ -207,9 +207,7 @@ def names(tokens: list[Token], cased: list[str], context_of, asked_before) -> li
             if cue not in STRONG_CUES and cased[end - 1].rstrip().endswith((".", "?", "!")):
                 continue  # "Thank you. Unfortunately ...": a new sentence, not a name
             strength = ("strong" if cue in STRONG_CUES else
-                        # the call's first turn: every word before is this speaker's
-                        "opening" if cue in OPENING_CUES and tokens[i].word == i
-                        and i < OPENING_WORDS else
+                        "opening" if cue in OPENING_CUES and _first_turn(tokens, i) else
                         "title" if cue in TITLE_CUES else
                         "weak" if cue in WEAK_CUES else "loose")
             taken = _take(tokens, cased, end, strength)
@@ -222,6 +220,12 @@ def names(tokens: list[Token], cased: list[str], context_of, asked_before) -> li
     return out + _spelled(tokens, out, context_of)
 
 
+def _first_turn(tokens: list[Token], i: int) -> bool:
+    """Token ``i`` is in the call's opening words, said before the other party spoke: every
+    word before it is this speaker's."""
+    return tokens[i].word == i and i < OPENING_WORDS
+
+
 def _named_before_speaking(tokens: list[Token], cased: list[str], i: int) -> bool:
     """"... customer relations, Fiona speaking": a name-like word just before "speaking"
     (capitalised, a census first name, or in the call's first turn no everyday word:
@@ -229,8 +233,7 @@ def _named_before_speaking(tokens: list[Token], cased: list[str], i: int) -> boo
     return (i + 1 < len(tokens) and tokens[i + 1].text == "speaking"
             and _same_turn(tokens, i, i + 1) and _nameish(tokens[i])
             and (_capitalised(cased[i]) or tokens[i].text in census()[0]
-                 or (zipf(tokens[i].text) < RARE_ZIPF and tokens[i].word == i
-                     and i < OPENING_WORDS)))  # the call's first turn: not "figuratively"
+                 or (zipf(tokens[i].text) < RARE_ZIPF and _first_turn(tokens, i))))
 
 
 def plausible(words_lower: list[str]) -> bool:
