@@ -5,7 +5,11 @@ Defaults are offline: nothing here downloads. A user can point any model at a lo
 
 from __future__ import annotations
 
+import contextlib
 import os
+import sys
+import threading
+from collections.abc import Iterator
 from importlib import metadata
 from pathlib import Path
 
@@ -86,3 +90,37 @@ def offline_environment() -> None:
     os.environ.setdefault("PYANNOTE_METRICS_ENABLED", "0")
     # model loading bars ("Loading weights 103/103") between our own progress lines
     os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+
+
+# torch's first import, and imports that must not see torch, take turns (see without_torch)
+_TORCH_IMPORT = threading.Lock()
+_OPTIONAL_TORCH = ("torch", "transformers")
+
+
+@contextlib.contextmanager
+def without_torch() -> Iterator[None]:
+    """Imports made inside see torch (and transformers) as not installed, unless already loaded.
+
+    spaCy's thinc, and Presidio through it, import torch whenever it is installed, only to offer
+    it as a backend that callqa's spaCy model never uses: for pip's CUDA build of torch that is
+    about 0.7 GB of resident memory and 3 s in every process that masks personal data (the API
+    included). A module set to None in ``sys.modules`` fails to import, which those libraries
+    take as "not installed"; the entries are removed afterwards, so torch imports normally later.
+    """
+    with _TORCH_IMPORT:
+        hidden = [name for name in _OPTIONAL_TORCH if name not in sys.modules]
+        for name in hidden:
+            sys.modules[name] = None  # type: ignore[assignment]
+        try:
+            yield
+        finally:
+            for name in hidden:
+                if sys.modules.get(name, False) is None:
+                    del sys.modules[name]
+
+
+def import_torch():
+    """``import torch``, never while another thread imports under ``without_torch``."""
+    with _TORCH_IMPORT:
+        import torch
+    return torch

@@ -10,6 +10,8 @@ import functools
 from dataclasses import dataclass
 from pathlib import Path
 
+from audio import models
+
 # Presidio entity -> callqa kind; only these run
 ENTITIES = {"PERSON": "person_name", "CREDIT_CARD": "card_number", "US_SSN": "ssn",
             "PHONE_NUMBER": "phone_number", "ABA_ROUTING_NUMBER": "routing_number"}
@@ -34,16 +36,18 @@ def model_path() -> Path:
 
 @functools.cache
 def analyzer():
-    """Presidio's analyzer with only the recognisers callqa uses (none of them go online)."""
-    from presidio_analyzer import AnalyzerEngine, RecognizerRegistry
-    from presidio_analyzer.nlp_engine import NerModelConfiguration, SpacyNlpEngine
-    from presidio_analyzer.predefined_recognizers import (
-        AbaRoutingRecognizer,
-        CreditCardRecognizer,
-        PhoneRecognizer,
-        SpacyRecognizer,
-        UsSsnRecognizer,
-    )
+    """Presidio's analyzer with only the recognisers callqa uses (none of them go online).
+    Loaded without torch (``audio.models.without_torch``): 1.4 s and 0.2 GB, not 5 s and 0.9."""
+    with models.without_torch():
+        from presidio_analyzer import AnalyzerEngine, RecognizerRegistry
+        from presidio_analyzer.nlp_engine import NerModelConfiguration, SpacyNlpEngine
+        from presidio_analyzer.predefined_recognizers import (
+            AbaRoutingRecognizer,
+            CreditCardRecognizer,
+            PhoneRecognizer,
+            SpacyRecognizer,
+            UsSsnRecognizer,
+        )
 
     ner = NerModelConfiguration(
         model_to_presidio_entity_mapping={"PERSON": "PERSON"},
@@ -52,7 +56,8 @@ def analyzer():
                           "TIME", "WORK_OF_ART"])
     nlp = SpacyNlpEngine(models=[{"lang_code": "en", "model_name": str(model_path())}],
                          ner_model_configuration=ner)
-    nlp.load()
+    with models.without_torch():
+        nlp.load()
     registry = RecognizerRegistry(recognizers=[
         SpacyRecognizer(supported_entities=["PERSON"]), CreditCardRecognizer(),
         UsSsnRecognizer(), PhoneRecognizer(supported_regions=("US", "GB")),
