@@ -91,7 +91,7 @@ class DecodedAudio:
 
     def mono(self) -> np.ndarray:
         """Mixdown, shape (samples,)."""
-        return self.samples.mean(axis=0).astype(np.float32)
+        return self.samples.mean(axis=0, dtype=np.float32)
 
 
 def require_tool(tool: str) -> str:
@@ -242,26 +242,36 @@ def decode(
     length_s = min(info.header_duration_s or 60.0, SCREEN_FROM_S)
     if info.header_duration_s is None or info.header_duration_s > SCREEN_FROM_S:
         length_s = screen(path, max_duration_s=max_duration_s).duration_s  # decoded, not claimed
-    max_bytes = int(max_duration_s * SAMPLE_RATE) * out_channels * 4
-    # one buffer, grown in place, sized from the decoded length (a header can lie): never a
-    # list of chunks plus a join
-    expected = int(length_s * 1.02 * SAMPLE_RATE) * out_channels * 4
-    buffer = bytearray(min(max_bytes, max(expected, _READ_CHUNK_BYTES)))
-    received = 0
+    max_frames = int(max_duration_s * SAMPLE_RATE)
+    # one (channels, samples) array sized from the decoded length (a header can lie), filled
+    # chunk by chunk as ffmpeg streams: never the interleaved bytes plus a transposed copy
+    expected = max(int(length_s * 1.02 * SAMPLE_RATE), _READ_CHUNK_BYTES // 4)
+    samples = np.empty((out_channels, min(max_frames, expected)), dtype=np.float32)
+    received = 0  # frames (one sample per channel)
+    pending = b""
+    frame_bytes = 4 * out_channels
     command = _ffmpeg_pcm(path, out_channels, SAMPLE_RATE)
     with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE) as process:
         assert process.stdout is not None and process.stderr is not None
         while chunk := process.stdout.read(_READ_CHUNK_BYTES):
-            if received + len(chunk) > max_bytes:
+            pending += chunk
+            whole = len(pending) - len(pending) % frame_bytes
+            frames = whole // frame_bytes
+            if received + frames > max_frames:
                 process.kill()
                 raise TooLongError(
                     f"{path.name}: longer than the {max_duration_s / 3600:g} h limit "
                     f"(max_duration_s={max_duration_s:g})"
                 )
-            if received + len(chunk) > len(buffer):
-                buffer.extend(bytes(max(len(chunk), len(buffer) // 4)))
-            buffer[received : received + len(chunk)] = chunk
-            received += len(chunk)
+            if received + frames > samples.shape[1]:
+                grown = min(max_frames, max(received + frames, samples.shape[1] * 5 // 4))
+                samples = np.concatenate(
+                    [samples[:, :received], np.empty((out_channels, grown - received),
+                                                     dtype=np.float32)], axis=1)
+            block = np.frombuffer(pending[:whole], dtype="<f4").reshape(frames, out_channels)
+            samples[:, received : received + frames] = block.T
+            received += frames
+            pending = pending[whole:]
         errors = process.stderr.read().decode(errors="replace").strip()
         returncode = process.wait()
     if returncode != 0 and received == 0:
@@ -269,14 +279,13 @@ def decode(
         if "decoder" in errors.lower() and "not found" in errors.lower():
             raise UnsupportedCodecError(f"{path.name}: no decoder for codec {info.codec} ({last})")
         raise CorruptAudioError(f"{path.name}: the audio data cannot be decoded ({last})")
-    usable = received - received % (4 * out_channels)
-    interleaved = np.frombuffer(memoryview(buffer)[:usable], dtype="<f4")
-    samples = interleaved.reshape(-1, out_channels).T.copy()
-    del interleaved, buffer
+    if received < samples.shape[1]:  # a header that claimed more than was there
+        samples = samples[:, :received].copy() if received < samples.shape[1] * 0.9 \
+            else samples[:, :received]
     duration_s = samples.shape[1] / SAMPLE_RATE
     if duration_s < MIN_DURATION_S:
         raise ZeroDurationError(f"{path.name}: the recording has no audio ({duration_s:.2f} s)")
     np.clip(samples, -1.0, 1.0, out=samples)
-    if float(np.max(np.abs(samples))) < SILENCE_PEAK:
+    if max(float(samples.max()), -float(samples.min())) < SILENCE_PEAK:  # no abs() copy
         raise SilentRecordingError(f"{path.name}: the recording is silent on every channel")
     return DecodedAudio(samples=samples, sample_rate=SAMPLE_RATE, info=info)

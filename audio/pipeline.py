@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-from audio import align, decode, diarize, joined, transcribe, vad
+from audio import align, decode, diarize, joined, models, transcribe, vad, windows
 from audio.schema import CallAnalysis, Transcript
 from audio.tone import pitch, report
 
@@ -24,6 +24,7 @@ Hook = Callable[..., None]
 STEPS = ("decode", "speakers", "transcription", "alignment", "tone")
 CHANNEL_LABELS = ("left", "right")
 STEREO_ASR = ("joined", "per-channel")
+_BLOCK_SAMPLES = 60 * decode.SAMPLE_RATE
 
 
 def _no_hook(
@@ -37,9 +38,11 @@ class AnalysisOptions:
     agent_channel: str = "left"  # stereo: which channel is the agent ("left" | "right")
     layout: str = "auto"  # auto | stereo | mono; auto treats identical channels as mono
     # stereo: "joined" transcribes both channels' speech in one pass (audio.joined);
-    # "per-channel" runs Whisper over each whole channel
+    # "per-channel" runs Whisper over each channel
     stereo_asr: str = "per-channel"
     max_duration_s: float = decode.DEFAULT_MAX_DURATION_S
+    # calls longer than this are transcribed a window at a time, cut in pauses (audio.windows)
+    window_s: float = windows.MAX_WINDOW_S
     threads: int = 2
     vad: vad.VadOptions = field(default_factory=vad.VadOptions)
     diarization: diarize.DiarizationOptions = field(default_factory=diarize.DiarizationOptions)
@@ -73,8 +76,9 @@ class AnalysisOptions:
 
 
 def set_threads(threads: int) -> None:
-    """Pin torch's thread pools: oversubscription makes pyannote many times slower."""
-    import torch
+    """Pin torch's thread pools: oversubscription makes pyannote many times slower. Called only
+    where torch is needed (mono diarization): stereo calls never import it."""
+    torch = models.import_torch()
 
     os.environ.setdefault("OMP_NUM_THREADS", str(threads))
     torch.set_num_threads(threads)
@@ -88,17 +92,29 @@ def is_stereo(audio: decode.DecodedAudio, layout: str) -> bool:
         return layout == "stereo" and audio.channels == 2
     if audio.channels != 2:
         return False
-    left, right = audio.samples.astype(np.float64)
-    correlation = abs(np.dot(left, right)) / (np.linalg.norm(left) * np.linalg.norm(right) + 1e-12)
+    cross = left_power = right_power = 0.0
+    for start in range(0, audio.samples.shape[1], _BLOCK_SAMPLES):  # float64, a block at a time
+        left, right = audio.samples[:, start : start + _BLOCK_SAMPLES].astype(np.float64)
+        cross += float(np.dot(left, right))
+        left_power += float(np.dot(left, left))
+        right_power += float(np.dot(right, right))
+    correlation = abs(cross) / (np.sqrt(left_power * right_power) + 1e-12)
     return correlation < 0.98  # identical channels: a mono call stored as stereo
+
+
+def _spans(turns, speaker: str | None = None) -> list[tuple[float, float]]:
+    """(start, end) seconds of ``speaker``'s turns (everyone's when None)."""
+    return [(t.start, t.end) for t in turns if speaker is None or t.speaker == speaker]
 
 
 def _stereo_words(audio: decode.DecodedAudio, turns, options: AnalysisOptions
                   ) -> list[tuple]:
     """Per channel (in CHANNEL_LABELS order), the words Whisper heard on it."""
     if options.stereo_asr == "per-channel":
-        return [transcribe.transcribe(channel, options.transcription)
-                for channel in audio.samples]
+        return [transcribe.transcribe_windows(channel, audio.sample_rate,
+                                              _spans(turns, label), options.transcription,
+                                              options.window_s)
+                for label, channel in zip(CHANNEL_LABELS, audio.samples, strict=True)]
     stream, pieces = joined.joined_speech(dict(zip(CHANNEL_LABELS, audio.samples, strict=True)),
                                           turns, audio.sample_rate)
     heard = transcribe.transcribe(stream, options.transcription) if stream.size else ()
@@ -111,7 +127,6 @@ def analyze(
 ) -> CallAnalysis:
     """Diarize, transcribe and measure the tone of the call at ``path``."""
     options = options or AnalysisOptions()
-    set_threads(options.threads)
     # the tone step's imports load while Whisper transcribes (it releases the GIL; voice
     # activity detection does not, so they start after it)
     tone_modules = threading.Thread(target=pitch.load_librosa_modules, daemon=True)
@@ -156,13 +171,16 @@ def analyze(
         speakers = CHANNEL_LABELS
     else:
         mono = audio.mono()
+        set_threads(options.threads)
         # 2. who spoke when: pyannote diarization, overlaps kept
         diarization = diarize.diarize(mono, audio.sample_rate, options.diarization)
         speaker_turns = diarization.turns
         models.insert(0, diarization.model)
         done("speakers", speaker_turns)
-        # 3. words over the whole mix
-        raw_words = transcribe.transcribe(mono, transcription)
+        # 3. words over the mix, a window at a time for long calls
+        raw_words = transcribe.transcribe_windows(mono, audio.sample_rate,
+                                                  _spans(speaker_turns), transcription,
+                                                  options.window_s)
         done("transcription", raw_words)
         # 4. each word to the speaker it overlaps most
         words = align.assign_speakers(raw_words, speaker_turns)

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
-from audio import models
+from audio import models, windows
 from audio.schema import ModelInfo, Word
 
 
@@ -108,6 +108,29 @@ def transcribe(samples: np.ndarray, options: TranscriptionOptions) -> tuple[Word
     if options.backend == "faster-whisper":
         return _transcribe_faster(samples, options)
     return _transcribe_openai(samples, options)
+
+
+def transcribe_windows(
+    samples: np.ndarray,
+    sample_rate: int,
+    speech: list[tuple[float, float]],
+    options: TranscriptionOptions,
+    window_s: float = windows.MAX_WINDOW_S,
+) -> tuple[Word, ...]:
+    """``transcribe`` over a long recording a window at a time (``audio.windows``, cut in the
+    pauses between the ``speech`` spans in seconds), so memory does not grow with its length;
+    word times are seconds from the start of ``samples``. A recording of one window is
+    transcribed whole, exactly as ``transcribe`` would."""
+    found: list[Word] = []
+    duration_s = samples.size / sample_rate
+    for start, end in windows.windows(speech, duration_s, window_s):
+        piece = samples[int(round(start * sample_rate)) : int(round(end * sample_rate))]
+        offset = int(round(start * sample_rate)) / sample_rate
+        found += [
+            Word(w.text, round(w.start + offset, 3), round(w.end + offset, 3), w.probability)
+            for w in transcribe(piece, options)
+        ]
+    return tuple(found)
 
 
 def _clean(text: str) -> str:

@@ -10,14 +10,14 @@ twice. Real overtalk is two different voices, uncorrelated, and is kept.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cache
 
 import numpy as np
-import torch
 
+from audio import silero
 from audio.schema import ModelInfo, SpeakerTurn
 
 FRAME_S = 0.02
+BLOCK_FRAMES = 3000  # 60 s of frames at a time
 
 
 @dataclass(frozen=True)
@@ -29,13 +29,6 @@ class VadOptions:
     bleed_margin_db: float = 10.0
     bleed_correlation: float = 0.6
     voiced_above_floor_db: float = 10.0
-
-
-@cache
-def _model():
-    from silero_vad import load_silero_vad
-
-    return load_silero_vad(onnx=True)
 
 
 def describe(options: VadOptions) -> ModelInfo:
@@ -52,34 +45,32 @@ def describe(options: VadOptions) -> ModelInfo:
 def speech_regions(
     samples: np.ndarray, sample_rate: int, options: VadOptions
 ) -> list[tuple[float, float]]:
-    """Speech spans in seconds for one channel, ``samples`` shape (samples,)."""
-    timestamps = _model_timestamps(samples, sample_rate, options)
-    return [(float(item["start"]), float(item["end"])) for item in timestamps]
-
-
-def _model_timestamps(samples: np.ndarray, sample_rate: int, options: VadOptions) -> list[dict]:
-    from silero_vad import get_speech_timestamps
-
-    model = _model()
-    model.reset_states()
-    return get_speech_timestamps(
-        torch.from_numpy(np.ascontiguousarray(samples, dtype=np.float32)),
-        model,
+    """Speech spans in seconds for one channel, ``samples`` shape (samples,) at 16 kHz."""
+    if sample_rate != silero.SAMPLE_RATE:
+        raise ValueError(f"voice activity needs {silero.SAMPLE_RATE} Hz audio, got {sample_rate}")
+    rule = silero.SpanRule(
         threshold=options.threshold,
-        sampling_rate=sample_rate,
         min_speech_duration_ms=options.min_speech_duration_ms,
         min_silence_duration_ms=options.min_silence_duration_ms,
         speech_pad_ms=options.speech_pad_ms,
-        return_seconds=True,
-        time_resolution=3,
     )
+    return silero.speech_spans(silero.probabilities(samples), samples.size, rule)
+
+
+def _frame_blocks(samples: np.ndarray, hop: int, usable: int):
+    """Successive (frames, hop) float64 blocks of ``samples[:usable]``: at most
+    ``BLOCK_FRAMES`` frames in memory as float64, never the whole channel."""
+    for start in range(0, usable, hop * BLOCK_FRAMES):
+        stop = min(usable, start + hop * BLOCK_FRAMES)
+        yield samples[start:stop].astype(np.float64).reshape(-1, hop)
 
 
 def frame_db(samples: np.ndarray, sample_rate: int) -> np.ndarray:
     """RMS level per ``FRAME_S`` frame in dBFS, shape (frames,)."""
     hop = int(FRAME_S * sample_rate)
-    frames = samples[: samples.size - samples.size % hop].reshape(-1, hop)
-    return 10 * np.log10(np.mean(frames.astype(np.float64) ** 2, axis=1) + 1e-12)
+    usable = samples.size - samples.size % hop
+    power = [np.mean(block**2, axis=1) for block in _frame_blocks(samples, hop, usable)]
+    return 10 * np.log10(np.concatenate(power or [np.zeros(0)]) + 1e-12)
 
 
 def frame_correlation(left: np.ndarray, right: np.ndarray, sample_rate: int) -> np.ndarray:
@@ -87,10 +78,13 @@ def frame_correlation(left: np.ndarray, right: np.ndarray, sample_rate: int) -> 
     hop = int(FRAME_S * sample_rate)
     usable = min(left.size, right.size)
     usable -= usable % hop
-    a = left[:usable].astype(np.float64).reshape(-1, hop)
-    b = right[:usable].astype(np.float64).reshape(-1, hop)
-    numerator = np.abs(np.sum(a * b, axis=1))
-    return numerator / (np.sqrt(np.sum(a * a, axis=1) * np.sum(b * b, axis=1)) + 1e-12)
+    found = [
+        np.abs(np.sum(a * b, axis=1)) / (np.sqrt(np.sum(a * a, axis=1) * np.sum(b * b, axis=1))
+                                         + 1e-12)
+        for a, b in zip(_frame_blocks(left, hop, usable), _frame_blocks(right, hop, usable),
+                        strict=True)
+    ]
+    return np.concatenate(found or [np.zeros(0)])
 
 
 def _close_gaps(mask: np.ndarray, max_gap_frames: int) -> np.ndarray:

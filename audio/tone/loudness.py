@@ -8,6 +8,7 @@ import librosa
 import numpy as np
 
 from audio.schema import Span, ToneEvent
+from audio.tone import blocks
 
 HOP_S = 0.02
 
@@ -23,8 +24,12 @@ class LoudnessOptions:
 def loudness_db(samples: np.ndarray, *, sr: int, hop_s: float = HOP_S) -> np.ndarray:
     """RMS loudness in dBFS per ``hop_s`` frame, shape (frames,); frame i starts at i * hop_s."""
     hop = int(hop_s * sr)
-    rms = librosa.feature.rms(y=samples, frame_length=4 * hop, hop_length=hop, center=True)[0]
-    return librosa.amplitude_to_db(rms, ref=1.0, amin=1e-6, top_db=None)
+
+    def rms(piece: np.ndarray) -> np.ndarray:
+        return librosa.feature.rms(y=piece, frame_length=4 * hop, hop_length=hop, center=False)[0]
+
+    level = blocks.centred_frames(rms, samples, frame_length=4 * hop, hop=hop)
+    return librosa.amplitude_to_db(level.astype(np.float32), ref=1.0, amin=1e-6, top_db=None)
 
 
 def spans_mask(spans: list[Span], frames: int, *, hop_s: float = HOP_S) -> np.ndarray:

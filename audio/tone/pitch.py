@@ -5,6 +5,8 @@ from __future__ import annotations
 import librosa
 import numpy as np
 
+from audio.tone import blocks
+
 FMIN_HZ = 60.0
 FMAX_HZ = 400.0
 
@@ -19,15 +21,14 @@ def load_librosa_modules() -> None:
 def pitch_track_hz(samples: np.ndarray, *, sr: int, hop_s: float) -> np.ndarray:
     """Fundamental frequency per ``hop_s`` frame in Hz, shape (frames,)."""
     hop = int(hop_s * sr)
-    return librosa.yin(
-        samples,
-        fmin=FMIN_HZ,
-        fmax=FMAX_HZ,
-        sr=sr,
-        frame_length=4 * hop,
-        hop_length=hop,
-        center=True,
-    )
+
+    def yin(piece: np.ndarray) -> np.ndarray:
+        return librosa.yin(
+            piece, fmin=FMIN_HZ, fmax=FMAX_HZ, sr=sr, frame_length=4 * hop, hop_length=hop,
+            center=False,
+        )
+
+    return blocks.centred_frames(yin, samples, frame_length=4 * hop, hop=hop)
 
 
 def pitch_stats(f0_hz: np.ndarray) -> tuple[float, float]:

@@ -1,0 +1,135 @@
+"""Issue 14 side by side: peak memory by call length and layout, and the cold `callqa analyze`,
+for a baseline revision (checked out in a git work tree) and this one, in one run.
+
+    .venv/bin/python -m bench.long_calls --before 6ceb0f7 [--minutes 1,5,30] [--runs 3]
+
+Every row is a fresh Python process per tree running ``audio.pipeline.analyze`` with default
+options on the same rendered call (bench.synth's demo lines repeated), reporting its own peak
+resident memory (VmHWM) and wall time. The cold start is `python -m service.cli analyze CALL
+--format json` on a 64 s stereo call, the trees alternating, plus how fast a missing file and
+a text file are refused. Writes ``bench/results/long_calls.md``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from bench.flags import checkout
+from bench.run import RESULTS
+
+HERE = Path(__file__).resolve().parent
+_MEASURE = """
+import json, sys, time
+from pathlib import Path
+from audio.pipeline import analyze
+began = time.monotonic()
+analysis = analyze(sys.argv[1])
+status = dict(line.split(":", 1) for line in Path("/proc/self/status").read_text().splitlines())
+print(json.dumps({"peak_gb": int(status["VmHWM"].split()[0]) / 2**20,
+                  "wall_s": time.monotonic() - began, "torch": "torch" in sys.modules,
+                  "words": sum(len(t.words) for t in analysis.transcript.turns)}))
+"""
+
+
+def _run(tree: Path, args: list[str], timeout_s: float = 7200) -> subprocess.CompletedProcess:
+    env = {**os.environ, "PYTHONPATH": str(tree), "HF_HUB_OFFLINE": "1",
+           "PYANNOTE_METRICS_ENABLED": "0", "TOKENIZERS_PARALLELISM": "false"}
+    return subprocess.run([sys.executable, *args], cwd=tree, env=env, capture_output=True,
+                          text=True, timeout=timeout_s, check=False)
+
+
+def measure(tree: Path, path: Path) -> dict:
+    done = _run(tree, ["-c", _MEASURE, str(path)])
+    if done.returncode != 0:
+        raise RuntimeError(f"analysis in {tree} failed: {done.stderr[-2000:]}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def memory_table(trees: dict[str, Path], minutes: list[float], layouts: list[str],
+                 directory: Path) -> str:
+    from bench.synth import DEMO_LINES, render
+
+    names = list(trees)
+    lines = ["### Peak resident memory (VmHWM) of one analysis in a fresh process, GB "
+             "(analysis wall s)", "",
+             f"| minutes | layout | {' | '.join(names)} | target |",
+             "|---|---|" + "---|" * len(names) + "---|"]
+    for length in minutes:
+        print(f"rendering a {length:g}-minute call", file=sys.stderr)
+        call = render(DEMO_LINES * max(1, round(length * 60 / 33)), directory, f"len{length:g}")
+        for layout in layouts:
+            path = call.stereo_path if layout == "stereo" else call.mono_path
+            cells = []
+            for name in names:
+                row = measure(trees[name], path)
+                cells.append(f"{row['peak_gb']:.2f} ({row['wall_s']:.0f} s"
+                             f"{', torch' if row['torch'] else ''})")
+                print(f"{length:g} min {layout} {name}: {cells[-1]}", file=sys.stderr)
+            lines.append(f"| {length:g} | {layout} | {' | '.join(cells)} | < 1.5 |")
+    return "\n".join(lines)
+
+
+def cold_table(trees: dict[str, Path], runs: int, directory: Path) -> str:
+    from bench.synth import DEMO_LINES, render
+
+    call = render(DEMO_LINES * 2, directory, "cold")
+    text = directory / "notes.txt"
+    text.write_text("not a recording\n" * 50)
+    cases = (("64 s stereo call", [str(call.stereo_path), "--format", "json"]),
+             ("missing file", [str(directory / "missing.wav")]),
+             ("text file", [str(text)]))
+    names = list(trees)
+    lines = [f"### Cold `callqa analyze` (fresh process; median of {runs}, trees alternating)",
+             "", f"| input | {' | '.join(names)} | target |",
+             "|---|" + "---|" * len(names) + "---|"]
+    targets = {"64 s stereo call": "< 8 s", "missing file": "< 1 s", "text file": "< 1 s"}
+    for label, arguments in cases:
+        seconds: dict[str, list[float]] = {name: [] for name in names}
+        for _ in range(runs):
+            for name in names:
+                began = time.perf_counter()
+                _run(trees[name], ["-m", "service.cli", "analyze", *arguments], timeout_s=600)
+                seconds[name].append(time.perf_counter() - began)
+        cells = [f"{statistics.median(seconds[name]):.2f} s" for name in names]
+        lines.append(f"| {label} | {' | '.join(cells)} | {targets[label]} |")
+        print(lines[-1], file=sys.stderr)
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.long_calls")
+    parser.add_argument("--before", required=True, help="git revision to compare against")
+    parser.add_argument("--minutes", default="1,5,30")
+    parser.add_argument("--layouts", default="stereo,mono")
+    parser.add_argument("--runs", type=int, default=3)
+    args = parser.parse_args(argv)
+    minutes = [float(m) for m in args.minutes.split(",")]
+    with tempfile.TemporaryDirectory() as tmp:
+        directory = Path(tmp)
+        trees = {f"before ({args.before})": checkout(args.before, directory),
+                 "this revision": HERE.parent}
+        sections = [
+            f"<!-- python -m bench.long_calls --before {args.before} --minutes {args.minutes} "
+            f"--layouts {args.layouts} --runs {args.runs}, {time.strftime('%Y-%m-%d')}, "
+            f"{os.cpu_count()} cores -->",
+            "## Long calls and cold start (issue 14), side by side",
+            cold_table(trees, args.runs, directory),
+            memory_table(trees, minutes, args.layouts.split(","), directory),
+        ]
+        subprocess.run(["git", "worktree", "prune"], cwd=HERE.parent, capture_output=True)
+    RESULTS.mkdir(exist_ok=True)
+    (RESULTS / "long_calls.md").write_text("\n\n".join(sections) + "\n")
+    print("\n\n".join(sections))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,67 @@
+"""Long recordings processed a window at a time (issue 14): where the cuts fall, and that the
+tone features computed block by block equal librosa's whole-signal pass."""
+
+from __future__ import annotations
+
+import librosa
+import numpy as np
+import pytest
+
+from audio import windows
+from audio.tone import blocks, loudness, pitch
+
+
+def test_a_recording_of_one_window_is_not_cut():
+    assert windows.windows([(1.0, 5.0)], 250.0, 300.0) == [(0.0, 250.0)]
+
+
+def test_cuts_fall_in_the_widest_pause_of_each_windows_second_half():
+    # speech every 10 s with 2 s pauses, and one 6 s pause at 80-86 s
+    speech = [(t, t + 8.0) for t in range(0, 200, 10) if t != 80] + [(86.0, 88.0)]
+    cuts = windows.windows(speech, 200.0, 100.0)
+    assert cuts[0] == (0.0, 82.0)  # the widest pause between 50 and 100 s (78-86), its middle
+    assert all(end - start <= 100.0 for start, end in cuts)
+    assert cuts[-1][1] == 200.0
+    assert all(a[1] == b[0] for a, b in zip(cuts, cuts[1:], strict=False))
+    for _start, end in cuts[:-1]:  # no cut inside speech
+        assert not any(s < end < e for s, e in speech)
+
+
+def test_unbroken_speech_is_cut_at_the_window_limit():
+    assert windows.windows([(0.0, 250.0)], 250.0, 100.0) == [(0.0, 100.0), (100.0, 200.0),
+                                                             (200.0, 250.0)]
+
+
+def _voice_like(seconds: float, rate: int = 16_000) -> np.ndarray:
+    t = np.arange(int(seconds * rate)) / rate
+    f0 = 120 + 40 * np.sin(2 * np.pi * 0.3 * t)  # a gliding pitch with loud and quiet stretches
+    envelope = 0.05 + 0.4 * (np.sin(2 * np.pi * 0.7 * t) > 0)
+    noise = np.random.default_rng(7).normal(0, 0.01, t.size)
+    return (envelope * np.sin(2 * np.pi * np.cumsum(f0) / rate) + noise).astype(np.float32)
+
+
+@pytest.mark.parametrize("block_frames", [37, 500, 3000])
+def test_block_by_block_features_equal_the_whole_signal_pass(block_frames):
+    signal, hop = _voice_like(11.3), 320
+
+    def rms(piece):
+        return librosa.feature.rms(y=piece, frame_length=4 * hop, hop_length=hop, center=False)[0]
+
+    def yin(piece):
+        return librosa.yin(piece, fmin=pitch.FMIN_HZ, fmax=pitch.FMAX_HZ, sr=16_000,
+                           frame_length=4 * hop, hop_length=hop, center=False)
+
+    whole_rms = librosa.feature.rms(y=signal, frame_length=4 * hop, hop_length=hop)[0]
+    whole_f0 = librosa.yin(signal, fmin=pitch.FMIN_HZ, fmax=pitch.FMAX_HZ, sr=16_000,
+                           frame_length=4 * hop, hop_length=hop)
+    in_blocks_rms = blocks.centred_frames(rms, signal, frame_length=4 * hop, hop=hop,
+                                          block_frames=block_frames)
+    in_blocks_f0 = blocks.centred_frames(yin, signal, frame_length=4 * hop, hop=hop,
+                                         block_frames=block_frames)
+    np.testing.assert_array_equal(in_blocks_rms, whole_rms)
+    np.testing.assert_array_equal(in_blocks_f0, whole_f0)
+    # and the tone step's own entry points give librosa's centred values
+    np.testing.assert_array_equal(loudness.loudness_db(signal, sr=16_000),
+                                  librosa.amplitude_to_db(whole_rms, ref=1.0, amin=1e-6,
+                                                          top_db=None))
+    np.testing.assert_array_equal(pitch.pitch_track_hz(signal, sr=16_000, hop_s=0.02), whole_f0)
