@@ -85,6 +85,7 @@ def _shipped_pipeline(options: DiarizationOptions):
 def load_pipeline(options: DiarizationOptions):
     """The diarization pipeline for ``options``, loaded once per process."""
     models.offline_environment()
+    models.import_torch()  # before pyannote, which imports it
     if options.pipeline:
         from pyannote.audio import Pipeline
 

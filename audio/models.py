@@ -93,7 +93,7 @@ def offline_environment() -> None:
 
 
 # torch's first import, and imports that must not see torch, take turns (see without_torch)
-_TORCH_IMPORT = threading.Lock()
+_TORCH_IMPORT = threading.RLock()
 _OPTIONAL_TORCH = ("torch", "transformers")
 
 
@@ -120,7 +120,8 @@ def without_torch() -> Iterator[None]:
 
 
 def import_torch():
-    """``import torch``, never while another thread imports under ``without_torch``."""
+    """``import torch``, never while another thread imports under ``without_torch``: every
+    first import of torch (or of what imports it: pyannote, openai-whisper) goes through here."""
     with _TORCH_IMPORT:
         import torch
     return torch

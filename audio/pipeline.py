@@ -59,6 +59,9 @@ class AnalysisOptions:
             )
         if self.layout not in ("auto", "stereo", "mono"):
             raise ValueError(f"layout must be one of auto, stereo, mono, got {self.layout!r}")
+        if not self.window_s >= windows.MIN_WINDOW_S:
+            raise ValueError(f"window_s must be at least {windows.MIN_WINDOW_S:g} s, "
+                             f"got {self.window_s!r}")
         if self.stereo_asr not in STEREO_ASR:
             raise ValueError(f"stereo_asr must be one of {', '.join(STEREO_ASR)}, "
                              f"got {self.stereo_asr!r}")

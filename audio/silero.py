@@ -49,7 +49,9 @@ class FrameProbabilities:
 
     def feed(self, samples: np.ndarray) -> np.ndarray:
         """Probabilities of the whole frames completed by ``samples`` (shape (samples,))."""
-        stream = np.concatenate([self._pending, np.asarray(samples, dtype=np.float32)])
+        stream = np.asarray(samples, dtype=np.float32)
+        if self._pending.size:
+            stream = np.concatenate([self._pending, stream])
         whole = stream.size - stream.size % FRAME_SAMPLES
         self._pending = stream[whole:]
         return self._run(stream[:whole])
@@ -79,7 +81,9 @@ class FrameProbabilities:
 def probabilities(samples: np.ndarray) -> np.ndarray:
     """Speech probability per 512-sample frame of a whole 16 kHz channel, shape (frames,)."""
     model = FrameProbabilities()
-    return np.concatenate([model.feed(samples), model.finish()])
+    step = FRAME_SAMPLES * 1875  # 60 s a piece: no float32 copy of the whole channel
+    found = [model.feed(samples[start : start + step]) for start in range(0, samples.size, step)]
+    return np.concatenate([*found, model.finish()])
 
 
 @dataclass(frozen=True)

@@ -59,7 +59,7 @@ def _faster_whisper(name: str, device: str, compute_type: str, cpu_threads: int)
 @cache
 def _openai_whisper(name: str, device: str):
     """A checkpoint file, or an official model name (which openai-whisper downloads once)."""
-    import torch
+    torch = models.import_torch()
     import whisper
 
     if not Path(name).is_file():

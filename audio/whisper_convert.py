@@ -166,7 +166,9 @@ def alignment_heads_dump(model: Ct2Model, dims: dict) -> bytes:
 
 def convert(ct2_directory: Path, checkpoint: Path) -> Path:
     """Write an openai-whisper checkpoint (float16 tensors) to ``checkpoint``, atomically."""
-    import torch
+    from audio.models import import_torch
+
+    torch = import_torch()
 
     if not (ct2_directory / "model.bin").is_file():
         raise ModelNotFoundError(f"{ct2_directory} has no CTranslate2 model.bin")

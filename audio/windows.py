@@ -8,6 +8,8 @@ utterances. A recording no longer than one window is one window, unchanged.
 from __future__ import annotations
 
 MAX_WINDOW_S = 300.0
+MIN_WINDOW_S = 30.0  # Whisper's own window: shorter ones only cost accuracy
+MIN_TAIL_S = 1.0  # never leave a last window shorter than this (Whisper invents words there)
 
 
 def _pauses(regions: list[tuple[float, float]]) -> list[tuple[float, float]]:
@@ -25,12 +27,15 @@ def windows(
     regions: list[tuple[float, float]], duration_s: float, max_window_s: float = MAX_WINDOW_S
 ) -> list[tuple[float, float]]:
     """(start s, end s) windows covering ``[0, duration_s]``, each at most ``max_window_s``
-    long, cut in pauses between the speech ``regions`` (seconds). Where a window's stretch
-    has no pause at all (over ``max_window_s`` of unbroken speech), it is cut at its limit."""
+    long (the last up to ``MIN_TAIL_S`` longer, rather than a sliver on its own), cut in pauses
+    between the speech ``regions`` (seconds). Where a window's stretch has no pause at all (over
+    ``max_window_s`` of unbroken speech), it is cut at its limit."""
+    if not max_window_s > 0:
+        raise ValueError(f"max_window_s must be positive, got {max_window_s}")
     pauses = _pauses(regions)
     cuts: list[tuple[float, float]] = []
     start = 0.0
-    while duration_s - start > max_window_s:
+    while duration_s - start > max_window_s + MIN_TAIL_S:
         limit = start + max_window_s
         late = [p for p in pauses if start + max_window_s / 2 <= p[1] <= limit]
         anywhere = [p for p in pauses if start < p[1] <= limit]

@@ -2,12 +2,14 @@
 for a baseline revision (checked out in a git work tree) and this one, in one run.
 
     .venv/bin/python -m bench.long_calls --before 6ceb0f7 [--minutes 1,5,30] [--runs 3]
+    .venv/bin/python -m bench.long_calls --minutes 120 --layouts stereo --no-cold \
+        --out long_calls_2h.md          # this revision alone
 
 Every row is a fresh Python process per tree running ``audio.pipeline.analyze`` with default
 options on the same rendered call (bench.synth's demo lines repeated), reporting its own peak
 resident memory (VmHWM) and wall time. The cold start is `python -m service.cli analyze CALL
 --format json` on a 64 s stereo call, the trees alternating, plus how fast a missing file and
-a text file are refused. Writes ``bench/results/long_calls.md``.
+a text file are refused. Writes ``bench/results/long_calls.md`` (or ``--out``).
 """
 
 from __future__ import annotations
@@ -106,27 +108,28 @@ def cold_table(trees: dict[str, Path], runs: int, directory: Path) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.long_calls")
-    parser.add_argument("--before", required=True, help="git revision to compare against")
+    parser.add_argument("--before", help="git revision to compare against (none: this alone)")
     parser.add_argument("--minutes", default="1,5,30")
     parser.add_argument("--layouts", default="stereo,mono")
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--no-cold", action="store_true", help="memory rows only")
+    parser.add_argument("--out", default="long_calls.md")
     args = parser.parse_args(argv)
     minutes = [float(m) for m in args.minutes.split(",")]
     with tempfile.TemporaryDirectory() as tmp:
         directory = Path(tmp)
-        trees = {f"before ({args.before})": checkout(args.before, directory),
-                 "this revision": HERE.parent}
-        sections = [
-            f"<!-- python -m bench.long_calls --before {args.before} --minutes {args.minutes} "
-            f"--layouts {args.layouts} --runs {args.runs}, {time.strftime('%Y-%m-%d')}, "
-            f"{os.cpu_count()} cores -->",
-            "## Long calls and cold start (issue 14), side by side",
-            cold_table(trees, args.runs, directory),
-            memory_table(trees, minutes, args.layouts.split(","), directory),
-        ]
+        trees = {f"before ({args.before})": checkout(args.before, directory)} \
+            if args.before else {}
+        trees["this revision"] = HERE.parent
+        command = " ".join(["python -m bench.long_calls", *(argv or sys.argv[1:])])
+        sections = [f"<!-- {command}, {time.strftime('%Y-%m-%d')}, {os.cpu_count()} cores -->",
+                    "## Long calls and cold start (issue 14), side by side"]
+        if not args.no_cold:
+            sections.append(cold_table(trees, args.runs, directory))
+        sections.append(memory_table(trees, minutes, args.layouts.split(","), directory))
         subprocess.run(["git", "worktree", "prune"], cwd=HERE.parent, capture_output=True)
     RESULTS.mkdir(exist_ok=True)
-    (RESULTS / "long_calls.md").write_text("\n\n".join(sections) + "\n")
+    (RESULTS / args.out).write_text("\n\n".join(sections) + "\n")
     print("\n\n".join(sections))
     return 0
 

@@ -271,10 +271,12 @@ def _unreachable(settings) -> str:
 def _preload_models(settings) -> None:
     """Load the models once per worker process, before the first call arrives."""
     from audio import transcribe
+    from audio.redact import engine
     from scoring import config, rules
 
     transcribe.load(transcribe.TranscriptionOptions(cpu_threads=settings.analysis_threads))
     rules.warm_up(config.load())
+    engine.analyzer()  # the masking engine (1 s, 0.2 GB), before any job thread runs
 
 
 def cmd_db(args: argparse.Namespace) -> int:

@@ -32,6 +32,20 @@ def test_unbroken_speech_is_cut_at_the_window_limit():
                                                              (200.0, 250.0)]
 
 
+def test_no_sliver_of_a_last_window_and_no_window_of_nothing():
+    assert windows.windows([], 100.5, 100.0) == [(0.0, 100.5)]
+    assert windows.windows([], 250.0, 100.0)[-1] == (200.0, 250.0)
+    with pytest.raises(ValueError, match="positive"):
+        windows.windows([], 10.0, 0.0)
+
+
+def test_analysis_windows_shorter_than_whispers_own_are_refused():
+    from audio.pipeline import AnalysisOptions
+
+    with pytest.raises(ValueError, match="window_s"):
+        AnalysisOptions(window_s=5.0)
+
+
 def _voice_like(seconds: float, rate: int = 16_000) -> np.ndarray:
     t = np.arange(int(seconds * rate)) / rate
     f0 = 120 + 40 * np.sin(2 * np.pi * 0.3 * t)  # a gliding pitch with loud and quiet stretches

@@ -27,13 +27,15 @@ def centred_frames(
     """``feature`` (an uncentred per-frame function of a 1-D signal, returning shape (frames,))
     applied as if centred over all of ``samples`` (shape (samples,)); result shape
     (1 + samples // hop,). ``frame_length`` must be even."""
+    if frame_length % 2:
+        raise ValueError(f"frame_length must be even, got {frame_length}")
     frames = 1 + samples.size // hop
     half = frame_length // 2
     out = np.empty(frames, dtype=np.float64)
     for first in range(0, frames, block_frames):
         last = min(frames, first + block_frames)  # exclusive
         lo, hi = first * hop - half, (last - 1) * hop - half + frame_length
-        piece = np.zeros(hi - lo, dtype=np.float32)
+        piece = np.zeros(hi - lo, dtype=samples.dtype)
         inside_lo, inside_hi = max(lo, 0), min(hi, samples.size)
         if inside_hi > inside_lo:
             piece[inside_lo - lo : inside_hi - lo] = samples[inside_lo:inside_hi]

@@ -15,9 +15,9 @@ def resolved_device(setting: str) -> str:
     """``auto`` becomes cuda where torch sees a GPU, else cpu."""
     if setting != "auto":
         return setting
-    import torch
+    from audio.models import import_torch
 
-    return "cuda" if torch.cuda.is_available() else "cpu"
+    return "cuda" if import_torch().cuda.is_available() else "cpu"
 
 
 def analysis_options(
