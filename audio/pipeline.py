@@ -125,6 +125,13 @@ def _stereo_words(audio: decode.DecodedAudio, turns, options: AnalysisOptions
     return [tuple(w for w in found if w.speaker == label) for label in CHANNEL_LABELS]
 
 
+def _load_quietly(options: transcribe.TranscriptionOptions) -> None:
+    """Load the Whisper model ahead of use; a failure here is raised again, with its message,
+    where the model is used."""
+    with contextlib.suppress(Exception):
+        transcribe.load(options)
+
+
 def analyze(
     path: str | os.PathLike[str], options: AnalysisOptions | None = None, hook: Hook = _no_hook
 ) -> CallAnalysis:
@@ -133,6 +140,11 @@ def analyze(
     # the tone step's imports load while Whisper transcribes (it releases the GIL; voice
     # activity detection does not, so they start after it)
     tone_modules = threading.Thread(target=pitch.load_librosa_modules, daemon=True)
+    # Whisper loads (once per process; C++, GIL released) while the call is decoded and its
+    # voice activity found
+    whisper_model = threading.Thread(target=_load_quietly, args=(options.transcription,),
+                                     daemon=True)
+    whisper_model.start()
     timings: dict[str, float] = {}
     clock = time.perf_counter()
 
@@ -143,6 +155,7 @@ def analyze(
         clock = now
         if step == "speakers":
             tone_modules.start()
+            whisper_model.join()
         hook(step, artifact, completed=STEPS.index(step) + 1, total=len(STEPS))
 
     # 1. decode: (channels, samples) float32 at 16 kHz
@@ -150,14 +163,14 @@ def analyze(
     done("decode", audio)
     stereo = is_stereo(audio, options.layout)
     transcription = options.transcription
-    models = [transcribe.describe(transcription)]
+    model_infos = [transcribe.describe(transcription)]
 
     if stereo:
         # 2. who spoke when: voice activity per channel, bleed removed
         speaker_turns = vad.stereo_turns(
             audio.samples, audio.sample_rate, CHANNEL_LABELS, options.vad
         )
-        models.insert(0, vad.describe(options.vad))
+        model_infos.insert(0, vad.describe(options.vad))
         done("speakers", speaker_turns)
         # 3. words per channel: both channels' speech in one pass, or each channel on its own
         channel_words = _stereo_words(audio, speaker_turns, options)
@@ -178,7 +191,7 @@ def analyze(
         # 2. who spoke when: pyannote diarization, overlaps kept
         diarization = diarize.diarize(mono, audio.sample_rate, options.diarization)
         speaker_turns = diarization.turns
-        models.insert(0, diarization.model)
+        model_infos.insert(0, diarization.model)
         done("speakers", speaker_turns)
         # 3. words over the mix, a window at a time for long calls
         raw_words = transcribe.transcribe_windows(mono, audio.sample_rate,
@@ -198,7 +211,7 @@ def analyze(
         duration_s=round(audio.duration_s, 3),
         speakers=tuple(speakers),
         channel_roles=channel_roles,
-        models=tuple(models),
+        models=tuple(model_infos),
     )
     done("alignment", transcript)
     # 5. tone: loudness, pitch, rate, interruptions, silence

@@ -93,6 +93,23 @@ def _recording_after_redact(args: argparse.Namespace) -> None:
         raise FileNotFoundError("no recording given: callqa analyze CALL.wav [--redact [KINDS]]")
 
 
+def _warming(rules):
+    """A started thread loading the scoring models; a failure there is raised again, with its
+    message, when scoring uses them."""
+    import contextlib
+    import threading
+
+    from scoring import rules as scoring_rules
+
+    def warm() -> None:
+        with contextlib.suppress(Exception):
+            scoring_rules.warm_up(rules)
+
+    thread = threading.Thread(target=warm, daemon=True)
+    thread.start()
+    return thread
+
+
 def cmd_analyze(args: argparse.Namespace) -> int:
     _recording_after_redact(args)
     _existing_file(args.audio, "recording")
@@ -112,8 +129,10 @@ def cmd_analyze(args: argparse.Namespace) -> int:
         from scoring.call import score_analysis
 
         rules = config.load(args.rules)
+        scorer = _warming(rules)  # the sentence model loads while the call is decoded
         progress.start(STEPS)
         analysis = analyze(args.audio, _analysis_options(args), hook=progress.hook)
+        scorer.join()
         decision, scored = score_analysis(analysis, rules, override_agent=args.agent_speaker)
         if redact:
             from service.calls.redaction import redact_call
