@@ -41,6 +41,24 @@ print(json.dumps({"peak_gb": int(status["VmHWM"].split()[0]) / 2**20,
 """
 
 
+_RENDER = """
+import json, sys
+from pathlib import Path
+from bench.synth import DEMO_LINES, render
+call = render(DEMO_LINES * int(sys.argv[1]), Path(sys.argv[2]), sys.argv[3])
+print(json.dumps({"stereo": str(call.stereo_path), "mono": str(call.mono_path)}))
+"""
+
+
+def rendered(repeats: int, directory: Path, name: str) -> dict[str, Path]:
+    """The demo lines said ``repeats`` times, as {layout: path}. Rendered in a child process:
+    the speech synthesiser's thread pool then never shares the cores with what is measured."""
+    done = _run(HERE.parent, ["-c", _RENDER, str(repeats), str(directory), name])
+    if done.returncode != 0:
+        raise RuntimeError(f"rendering failed: {done.stderr[-2000:]}")
+    return {k: Path(v) for k, v in json.loads(done.stdout.strip().splitlines()[-1]).items()}
+
+
 def _run(tree: Path, args: list[str], timeout_s: float = 7200) -> subprocess.CompletedProcess:
     env = {**os.environ, "PYTHONPATH": str(tree), "HF_HUB_OFFLINE": "1",
            "PYANNOTE_METRICS_ENABLED": "0", "TOKENIZERS_PARALLELISM": "false"}
@@ -57,8 +75,6 @@ def measure(tree: Path, path: Path) -> dict:
 
 def memory_table(trees: dict[str, Path], minutes: list[float], layouts: list[str],
                  directory: Path) -> str:
-    from bench.synth import DEMO_LINES, render
-
     names = list(trees)
     lines = ["### Peak resident memory (VmHWM) of one analysis in a fresh process, GB "
              "(analysis wall s)", "",
@@ -66,9 +82,9 @@ def memory_table(trees: dict[str, Path], minutes: list[float], layouts: list[str
              "|---|---|" + "---|" * len(names) + "---|"]
     for length in minutes:
         print(f"rendering a {length:g}-minute call", file=sys.stderr)
-        call = render(DEMO_LINES * max(1, round(length * 60 / 33)), directory, f"len{length:g}")
+        call = rendered(max(1, round(length * 60 / 33)), directory, f"len{length:g}")
         for layout in layouts:
-            path = call.stereo_path if layout == "stereo" else call.mono_path
+            path = call[layout]
             cells = []
             for name in names:
                 row = measure(trees[name], path)
@@ -80,12 +96,10 @@ def memory_table(trees: dict[str, Path], minutes: list[float], layouts: list[str
 
 
 def cold_table(trees: dict[str, Path], runs: int, directory: Path) -> str:
-    from bench.synth import DEMO_LINES, render
-
-    call = render(DEMO_LINES * 2, directory, "cold")
+    call = rendered(2, directory, "cold")
     text = directory / "notes.txt"
     text.write_text("not a recording\n" * 50)
-    cases = (("64 s stereo call", [str(call.stereo_path), "--format", "json"]),
+    cases = (("64 s stereo call", [str(call["stereo"]), "--format", "json"]),
              ("missing file", [str(directory / "missing.wav")]),
              ("text file", [str(text)]))
     names = list(trees)
