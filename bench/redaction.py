@@ -327,6 +327,53 @@ def plain_calls() -> str:
     return "\n".join(lines) + "\n"
 
 
+def rescore_drift(paths: list[Path]) -> str:
+    """Flags of each call scored on its clear text, against a re-score of its stored, masked
+    text (every kind masked): how far a re-score after a rules change drifts from the first
+    scoring, which saw the clear words."""
+    from audio.redact.mask import redact_transcript
+    from audio.schema import Transcript, Turn
+    from scoring import config
+    from scoring.call import score_segments
+    from scoring.schema import Segment
+
+    rules = config.load()
+
+    def flags_by_turn(transcript: Transcript) -> set[tuple[str, int]]:
+        segments = tuple(Segment(t.speaker, t.start, t.end, t.text) for t in transcript.turns)
+        starts = [t.start for t in transcript.turns]
+        return {(f.type, max(i for i, s in enumerate(starts) if s <= f.start + 0.05))
+                for f in score_segments(segments, rules).flags}
+
+    kept, lost, gained, calls, changed, types = 0, 0, 0, 0, 0, Counter()
+    for path in paths:
+        for call in load(path).values():
+            words, _, clock = words_of(call["turns"])
+            turns, position = [], 0
+            for speaker, text in call["turns"]:
+                own = words[position: position + len(text.split())]
+                position += len(own)
+                if own:
+                    turns.append(Turn(speaker, own[0].start, own[-1].end, tuple(own)))
+            clear = Transcript(tuple(turns), "en", clock, ("agent", "customer"))
+            first = flags_by_turn(clear)
+            again = flags_by_turn(redact_transcript(clear, detect(words)))
+            calls, changed = calls + 1, changed + (first != again)
+            kept, lost, gained = kept + len(first & again), lost + len(first - again), \
+                gained + len(again - first)
+            types.update(kind for kind, _ in first ^ again)
+    total = kept + lost
+    lines = [f"<!-- python -m bench.redaction --rescore {' '.join(str(p) for p in paths)} -->",
+             "## A re-score of the masked transcript against the first scoring", "",
+             f"{calls} calls dense with personal data; every kind masked.", "",
+             "| flags first scored | kept on re-score | lost | new | calls changed |",
+             "|---|---|---|---|---|",
+             f"| {total} | {kept} ({kept / max(1, total):.0%}) | {lost} | {gained} | {changed} |",
+             "", "| flag type | flags that differ |", "|---|---|"]
+    lines += [f"| {kind} | {count} |" for kind, count in types.most_common()]
+    return "\n".join(lines) + "\n"
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--set", type=Path, default=FROZEN, help="labelled calls (JSON)")
@@ -338,7 +385,14 @@ def main(argv: list[str] | None = None) -> int:
                         help="redaction against analysis time of a 5-minute call, one run")
     parser.add_argument("--plain", action="store_true",
                         help="words masked in calls with little personal data")
+    parser.add_argument("--rescore", nargs="+", type=Path, metavar="SET",
+                        help="flags of a re-score of the masked text against the first scoring")
     args = parser.parse_args(argv)
+    if args.rescore:
+        text = rescore_drift(args.rescore)
+        (args.out or RESULTS / "redaction_rescore.md").write_text(text)
+        print(text)
+        return 0
     if args.plain:
         text = plain_calls()
         (args.out or RESULTS / "redaction_plain.md").write_text(text)
