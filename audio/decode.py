@@ -29,6 +29,8 @@ from audio.errors import (
 )
 
 SAMPLE_RATE = 16_000
+# long signals are processed this many samples at a time (60 s), never whole as float64
+BLOCK_SAMPLES = 60 * SAMPLE_RATE
 DEFAULT_MAX_DURATION_S = 4 * 3600.0
 MIN_DURATION_S = 0.1
 SILENCE_PEAK = 10 ** (-70 / 20)  # peak below -70 dBFS on every channel: nothing recorded

@@ -9,7 +9,7 @@ import contextlib
 import os
 import sys
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from importlib import metadata
 from pathlib import Path
 
@@ -117,6 +117,19 @@ def without_torch() -> Iterator[None]:
             for name in hidden:
                 if sys.modules.get(name, False) is None:
                     del sys.modules[name]
+
+
+def load_in_background(load: Callable[..., object], *args: object) -> threading.Thread:
+    """A started daemon thread running ``load(*args)`` (a model load, ahead of its use). A
+    failure there is left for the use itself to raise again, with its own message."""
+
+    def quietly() -> None:
+        with contextlib.suppress(Exception):
+            load(*args)
+
+    thread = threading.Thread(target=quietly, daemon=True)
+    thread.start()
+    return thread
 
 
 def import_torch():

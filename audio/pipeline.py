@@ -24,7 +24,6 @@ Hook = Callable[..., None]
 STEPS = ("decode", "speakers", "transcription", "alignment", "tone")
 CHANNEL_LABELS = ("left", "right")
 STEREO_ASR = ("joined", "per-channel")
-_BLOCK_SAMPLES = 60 * decode.SAMPLE_RATE
 
 
 def _no_hook(
@@ -96,8 +95,8 @@ def is_stereo(audio: decode.DecodedAudio, layout: str) -> bool:
     if audio.channels != 2:
         return False
     cross = left_power = right_power = 0.0
-    for start in range(0, audio.samples.shape[1], _BLOCK_SAMPLES):  # float64, a block at a time
-        left, right = audio.samples[:, start : start + _BLOCK_SAMPLES].astype(np.float64)
+    for start in range(0, audio.samples.shape[1], decode.BLOCK_SAMPLES):
+        left, right = audio.samples[:, start : start + decode.BLOCK_SAMPLES].astype(np.float64)
         cross += float(np.dot(left, right))
         left_power += float(np.dot(left, left))
         right_power += float(np.dot(right, right))
@@ -125,13 +124,6 @@ def _stereo_words(audio: decode.DecodedAudio, turns, options: AnalysisOptions
     return [tuple(w for w in found if w.speaker == label) for label in CHANNEL_LABELS]
 
 
-def _load_quietly(options: transcribe.TranscriptionOptions) -> None:
-    """Load the Whisper model ahead of use; a failure here is raised again, with its message,
-    where the model is used."""
-    with contextlib.suppress(Exception):
-        transcribe.load(options)
-
-
 def analyze(
     path: str | os.PathLike[str], options: AnalysisOptions | None = None, hook: Hook = _no_hook
 ) -> CallAnalysis:
@@ -142,9 +134,7 @@ def analyze(
     tone_modules = threading.Thread(target=pitch.load_librosa_modules, daemon=True)
     # Whisper loads (once per process; C++, GIL released) while the call is decoded and its
     # voice activity found
-    whisper_model = threading.Thread(target=_load_quietly, args=(options.transcription,),
-                                     daemon=True)
-    whisper_model.start()
+    whisper_model = models.load_in_background(transcribe.load, options.transcription)
     timings: dict[str, float] = {}
     clock = time.perf_counter()
 

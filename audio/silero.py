@@ -9,12 +9,15 @@ and the spans equal the package's ``get_speech_timestamps`` (a test compares the
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from functools import cache
+from typing import TYPE_CHECKING
 
 import numpy as np
 
-from audio import models
+from audio import decode, models
+
+if TYPE_CHECKING:
+    from audio.vad import VadOptions  # silero's get_speech_timestamps arguments, ours
 
 SAMPLE_RATE = 16_000
 FRAME_SAMPLES = 512  # one probability per 32 ms at 16 kHz
@@ -81,38 +84,29 @@ class FrameProbabilities:
 def probabilities(samples: np.ndarray) -> np.ndarray:
     """Speech probability per 512-sample frame of a whole 16 kHz channel, shape (frames,)."""
     model = FrameProbabilities()
-    step = FRAME_SAMPLES * 1875  # 60 s a piece: no float32 copy of the whole channel
+    # a block at a time: no float32 copy of the whole channel
+    step = decode.BLOCK_SAMPLES - decode.BLOCK_SAMPLES % FRAME_SAMPLES
     found = [model.feed(samples[start : start + step]) for start in range(0, samples.size, step)]
     return np.concatenate([*found, model.finish()])
 
 
-@dataclass(frozen=True)
-class SpanRule:
-    """silero's ``get_speech_timestamps`` arguments (with no maximum speech length)."""
-
-    threshold: float = 0.5
-    min_speech_duration_ms: int = 250
-    min_silence_duration_ms: int = 100
-    speech_pad_ms: int = 30
-
-
 def speech_spans(
-    probs: np.ndarray, total_samples: int, rule: SpanRule, *, time_resolution: int = 3
+    probs: np.ndarray, total_samples: int, options: VadOptions, *, time_resolution: int = 3
 ) -> list[tuple[float, float]]:
     """Speech (start, end) seconds from per-frame probabilities: silero's own rule, hysteresis
     at ``threshold`` and ``threshold - 0.15``, short silences bridged, short speech dropped,
     then padding that never crosses into the next span."""
     rate = SAMPLE_RATE
-    min_speech = rate * rule.min_speech_duration_ms / 1000
-    min_silence = rate * rule.min_silence_duration_ms / 1000
-    pad = rate * rule.speech_pad_ms / 1000
-    low = max(rule.threshold - 0.15, 0.01)
+    min_speech = rate * options.min_speech_duration_ms / 1000
+    min_silence = rate * options.min_silence_duration_ms / 1000
+    pad = rate * options.speech_pad_ms / 1000
+    low = max(options.threshold - 0.15, 0.01)
     spans: list[list[int]] = []
     start: int | None = None
     silence_from = 0
     for index, prob in enumerate(probs.tolist()):
         sample = FRAME_SAMPLES * index
-        if prob >= rule.threshold:
+        if prob >= options.threshold:
             silence_from = 0
             if start is None:
                 start = sample

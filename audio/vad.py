@@ -13,11 +13,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from audio import silero
+from audio import decode, silero
 from audio.schema import ModelInfo, SpeakerTurn
 
 FRAME_S = 0.02
-BLOCK_FRAMES = 3000  # 60 s of frames at a time
 
 
 @dataclass(frozen=True)
@@ -48,20 +47,15 @@ def speech_regions(
     """Speech spans in seconds for one channel, ``samples`` shape (samples,) at 16 kHz."""
     if sample_rate != silero.SAMPLE_RATE:
         raise ValueError(f"voice activity needs {silero.SAMPLE_RATE} Hz audio, got {sample_rate}")
-    rule = silero.SpanRule(
-        threshold=options.threshold,
-        min_speech_duration_ms=options.min_speech_duration_ms,
-        min_silence_duration_ms=options.min_silence_duration_ms,
-        speech_pad_ms=options.speech_pad_ms,
-    )
-    return silero.speech_spans(silero.probabilities(samples), samples.size, rule)
+    return silero.speech_spans(silero.probabilities(samples), samples.size, options)
 
 
 def _frame_blocks(samples: np.ndarray, hop: int, usable: int):
     """Successive (frames, hop) float64 blocks of ``samples[:usable]``: at most
-    ``BLOCK_FRAMES`` frames in memory as float64, never the whole channel."""
-    for start in range(0, usable, hop * BLOCK_FRAMES):
-        stop = min(usable, start + hop * BLOCK_FRAMES)
+    ``decode.BLOCK_SAMPLES`` in memory as float64, never the whole channel."""
+    step = decode.BLOCK_SAMPLES - decode.BLOCK_SAMPLES % hop
+    for start in range(0, usable, step):
+        stop = min(usable, start + step)
         yield samples[start:stop].astype(np.float64).reshape(-1, hop)
 
 

@@ -4,12 +4,14 @@ for a baseline revision (checked out in a git work tree) and this one, in one ru
     .venv/bin/python -m bench.long_calls --before 6ceb0f7 [--minutes 1,5,30] [--runs 3]
     .venv/bin/python -m bench.long_calls --minutes 120 --layouts stereo --no-cold \
         --out long_calls_2h.md          # this revision alone
+    .venv/bin/python -m bench.long_calls --windows --minutes 2,30 --out long_calls_windows.md
 
 Every row is a fresh Python process per tree running ``audio.pipeline.analyze`` with default
 options on the same rendered call (bench.synth's demo lines repeated), reporting its own peak
 resident memory (VmHWM) and wall time. The cold start is `python -m service.cli analyze CALL
 --format json` on a 64 s stereo call, the trees alternating, plus how fast a missing file and
-a text file are refused. Writes ``bench/results/long_calls.md`` (or ``--out``).
+a text file are refused, and what loading the masking engine (spaCy and Presidio) costs a
+process. ``--windows``: the words of one pass against Whisper a window at a time. Writes ``bench/results/long_calls.md`` (or ``--out``).
 """
 
 from __future__ import annotations
@@ -41,6 +43,22 @@ print(json.dumps({"peak_gb": int(status["VmHWM"].split()[0]) / 2**20,
 """
 
 
+_MASKING = """
+import json, time
+from pathlib import Path
+began = time.monotonic()
+from audio.redact import engine
+engine.analyzer()
+status = dict(line.split(":", 1) for line in Path("/proc/self/status").read_text().splitlines())
+print(json.dumps({"peak_gb": int(status["VmHWM"].split()[0]) / 2**20,
+                  "wall_s": time.monotonic() - began}))
+"""
+_WORDS = """
+import sys
+from audio.pipeline import AnalysisOptions, analyze
+analysis = analyze(sys.argv[1], AnalysisOptions(window_s=float(sys.argv[2])))
+print(" ".join(turn.text for turn in analysis.transcript.turns))
+"""
 _RENDER = """
 import json, sys
 from pathlib import Path
@@ -120,6 +138,53 @@ def cold_table(trees: dict[str, Path], runs: int, directory: Path) -> str:
     return "\n".join(lines)
 
 
+def masking_table(trees: dict[str, Path], runs: int) -> str:
+    """Loading the masking engine in a fresh process: wall seconds and peak resident GB."""
+    names = list(trees)
+    lines = [f"### Loading the masking engine (spaCy + Presidio) in a fresh process, median of "
+             f"{runs}", "", f"| figure | {' | '.join(names)} |", "|---|" + "---|" * len(names)]
+    rows: dict[str, list[dict]] = {name: [] for name in names}
+    for _ in range(runs):
+        for name in names:
+            done = _run(trees[name], ["-c", _MASKING], timeout_s=600)
+            rows[name].append(json.loads(done.stdout.strip().splitlines()[-1]))
+    for figure, unit in (("wall_s", "s"), ("peak_gb", "GB")):
+        cells = [f"{statistics.median(r[figure] for r in rows[name]):.2f} {unit}"
+                 for name in names]
+        lines.append(f"| {figure} | {' | '.join(cells)} |")
+    return "\n".join(lines)
+
+
+def windows_table(minutes: list[float], directory: Path) -> str:
+    """Stereo calls transcribed in one pass and a window at a time (the default), each scored
+    against the script it was rendered from (WER, whisper's English normaliser)."""
+    import jiwer
+    from whisper.normalizers import EnglishTextNormalizer
+
+    from audio.windows import MAX_WINDOW_S
+    from bench.synth import DEMO_LINES
+
+    normalise = EnglishTextNormalizer()
+    lines = ["### Whisper in one pass against a window at a time (stereo, this revision)", "",
+             "| minutes | window s | WER one pass | WER in windows | words that differ "
+             "(WER between the two) |", "|---|---|---|---|---|"]
+    for length in minutes:
+        repeats = max(1, round(length * 60 / 33))
+        call = rendered(repeats, directory, f"words{length:g}")
+        window = MAX_WINDOW_S if length * 60 > MAX_WINDOW_S else 45.0
+        heard = []
+        for window_s in (1e6, window):
+            done = _run(HERE.parent, ["-c", _WORDS, str(call["stereo"]), str(window_s)])
+            if done.returncode != 0:
+                raise RuntimeError(f"analysis failed: {done.stderr[-2000:]}")
+            heard.append(normalise(done.stdout.strip().splitlines()[-1]))
+        truth = normalise(" ".join(line.text for line in DEMO_LINES * repeats))
+        lines.append(f"| {length:g} | {window:g} | {jiwer.wer(truth, heard[0]):.3f} | "
+                     f"{jiwer.wer(truth, heard[1]):.3f} | {jiwer.wer(*heard):.3f} |")
+        print(lines[-1], file=sys.stderr)
+    return "\n".join(lines)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.long_calls")
     parser.add_argument("--before", help="git revision to compare against (none: this alone)")
@@ -127,6 +192,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--layouts", default="stereo,mono")
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--no-cold", action="store_true", help="memory rows only")
+    parser.add_argument("--windows", action="store_true",
+                        help="only: one pass against windows, words against the script")
     parser.add_argument("--out", default="long_calls.md")
     args = parser.parse_args(argv)
     minutes = [float(m) for m in args.minutes.split(",")]
@@ -138,9 +205,13 @@ def main(argv: list[str] | None = None) -> int:
         command = " ".join(["python -m bench.long_calls", *(argv or sys.argv[1:])])
         sections = [f"<!-- {command}, {time.strftime('%Y-%m-%d')}, {os.cpu_count()} cores -->",
                     "## Long calls and cold start (issue 14), side by side"]
-        if not args.no_cold:
-            sections.append(cold_table(trees, args.runs, directory))
-        sections.append(memory_table(trees, minutes, args.layouts.split(","), directory))
+        if args.windows:
+            sections.append(windows_table(minutes, directory))
+        else:
+            if not args.no_cold:
+                sections.append(cold_table(trees, args.runs, directory))
+                sections.append(masking_table(trees, args.runs))
+            sections.append(memory_table(trees, minutes, args.layouts.split(","), directory))
         subprocess.run(["git", "worktree", "prune"], cwd=HERE.parent, capture_output=True)
     RESULTS.mkdir(exist_ok=True)
     (RESULTS / args.out).write_text("\n\n".join(sections) + "\n")

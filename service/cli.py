@@ -93,23 +93,6 @@ def _recording_after_redact(args: argparse.Namespace) -> None:
         raise FileNotFoundError("no recording given: callqa analyze CALL.wav [--redact [KINDS]]")
 
 
-def _warming(rules):
-    """A started thread loading the scoring models; a failure there is raised again, with its
-    message, when scoring uses them."""
-    import contextlib
-    import threading
-
-    from scoring import rules as scoring_rules
-
-    def warm() -> None:
-        with contextlib.suppress(Exception):
-            scoring_rules.warm_up(rules)
-
-    thread = threading.Thread(target=warm, daemon=True)
-    thread.start()
-    return thread
-
-
 def cmd_analyze(args: argparse.Namespace) -> int:
     _recording_after_redact(args)
     _existing_file(args.audio, "recording")
@@ -124,12 +107,15 @@ def cmd_analyze(args: argparse.Namespace) -> int:
 
         redact = parse_kinds(args.redact)
     with _Progress(Path(args.audio).name) as progress:
+        from audio.models import load_in_background
         from audio.pipeline import STEPS, analyze
         from scoring import config
+        from scoring import rules as scoring_rules
         from scoring.call import score_analysis
 
         rules = config.load(args.rules)
-        scorer = _warming(rules)  # the sentence model loads while the call is decoded
+        # the sentence model loads while the call is decoded
+        scorer = load_in_background(scoring_rules.warm_up, rules)
         progress.start(STEPS)
         analysis = analyze(args.audio, _analysis_options(args), hook=progress.hook)
         scorer.join()

@@ -13,7 +13,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-BLOCK_FRAMES = 3000  # 60 s of 20 ms frames per block
+from audio import decode
 
 
 def centred_frames(
@@ -22,7 +22,7 @@ def centred_frames(
     *,
     frame_length: int,
     hop: int,
-    block_frames: int = BLOCK_FRAMES,
+    block_frames: int | None = None,
 ) -> np.ndarray:
     """``feature`` (an uncentred per-frame function of a 1-D signal, returning shape (frames,))
     applied as if centred over all of ``samples`` (shape (samples,)); result shape
@@ -30,6 +30,7 @@ def centred_frames(
     if frame_length % 2:
         raise ValueError(f"frame_length must be even, got {frame_length}")
     frames = 1 + samples.size // hop
+    block_frames = block_frames or max(1, decode.BLOCK_SAMPLES // hop)  # 60 s by default
     half = frame_length // 2
     out = np.empty(frames, dtype=np.float64)
     for first in range(0, frames, block_frames):
