@@ -7,6 +7,7 @@ from audio.schema import CallAnalysis, ToneEvent
 from scoring import roles, rules, sentiment
 from scoring import score as scoring
 from scoring.config import ScoringConfig
+from scoring.record import ActRecord
 from scoring.schema import AGENT, CUSTOMER, Flag, RoleDecision, ScoredCall, Segment
 
 _TONE_TEXT = {
@@ -21,13 +22,16 @@ def score_segments(
     config: ScoringConfig,
     tone_flags: tuple[Flag, ...] = (),
     angry_turns: frozenset[int] = frozenset(),
+    stored_acts: ActRecord | None = None,
 ) -> ScoredCall:
+    """Flags and score of a transcript; ``stored_acts`` (a re-score) are reused while they fit."""
     for segment in segments:
         if segment.speaker not in (AGENT, CUSTOMER):
             raise ValueError(f"speaker must be 'agent' or 'customer', got {segment.speaker!r}")
+    found = rules.read_acts(segments, config, stored_acts)
     flags = tuple(
         sorted(
-            rules.detect(segments, config, angry_turns) + tone_flags,
+            rules.flags_from(segments, found, config, angry_turns) + tone_flags,
             key=lambda flag: (flag.start, flag.type),
         )
     )
@@ -40,6 +44,7 @@ def score_segments(
         sentiment=turns,
         customer_sentiment_start=start,
         customer_sentiment_end=end,
+        acts=found,
     )
 
 
@@ -78,7 +83,10 @@ def segments_of(analysis: CallAnalysis, decision: RoleDecision) -> tuple[Segment
 
 
 def score_analysis(
-    analysis: CallAnalysis, config: ScoringConfig, override_agent: str | None = None
+    analysis: CallAnalysis,
+    config: ScoringConfig,
+    override_agent: str | None = None,
+    stored_acts: ActRecord | None = None,
 ) -> tuple[RoleDecision, ScoredCall]:
     decision = roles.decide(analysis.transcript, override_agent)
     role_of = {decision.agent: AGENT, decision.customer: CUSTOMER}
@@ -92,4 +100,4 @@ def score_analysis(
         )
     )
     tone_flags = tuple(tone_flag(event, role_of) for event in analysis.tone.events)
-    return decision, score_segments(segments, config, tone_flags, angry_turns)
+    return decision, score_segments(segments, config, tone_flags, angry_turns, stored_acts)

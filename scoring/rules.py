@@ -1,9 +1,10 @@
-"""Behaviour flags from a two-party transcript, in four steps:
+"""Behaviour flags from a two-party transcript, in five steps:
 
 1. split turns into timed sentences                       (scoring.sentences)
 2. read every sentence in its turn with the adapted MiniLM  (scoring.encoder)  -> (n, 384)
 3. act probabilities from features in context             (scoring.features, scoring.acts)
 4. flags composed from acts, thresholded                  (scoring.flags)
+   (a re-score reuses the acts of the first scoring: ``scoring.record``)
 5. drop a flag whose sentence is more like those the tenant's reviewers dismissed (``unlike``)
    than like the training examples of the behaviour (plain MiniLM, ``scoring.minilm``)
 """
@@ -14,7 +15,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from scoring import acts, encoder, features, flags, minilm, sentences
+from scoring import acts, encoder, features, flags, minilm, record, sentences
 from scoring.config import POSITIVE, ScoringConfig
 from scoring.schema import Flag, Segment
 
@@ -56,21 +57,40 @@ def _unlike_vectors(unlike: tuple[str, ...], model: str) -> np.ndarray:
     return minilm.encode(unlike, model)
 
 
-def detect(
-    segments: tuple[Segment, ...], config: ScoringConfig, angry_turns: frozenset[int] = frozenset()
-) -> tuple[Flag, ...]:
-    """Text flags of a transcript. ``angry_turns`` are segment indices with a raised voice."""
+def read_acts(
+    segments: tuple[Segment, ...], config: ScoringConfig, stored: record.ActRecord | None = None
+) -> record.ActRecord:
+    """The acts of every sentence: ``stored`` (from the call's first scoring) while it fits
+    these turns and the heads, encoder and lexicon in force, else read from the text."""
+    if stored is not None and stored.fits(segments, config):
+        return stored
     if not segments:
+        heads = acts.load(config.heads_path)
+        empty = acts.ActScores(heads.acts, np.zeros((0, len(heads.acts)), dtype=np.float32))
+        return record.of((), empty, config)
+    split, scores = act_scores(segments, config)
+    return record.of(split, scores, config)
+
+
+def flags_from(
+    segments: tuple[Segment, ...],
+    found: record.ActRecord,
+    config: ScoringConfig,
+    angry_turns: frozenset[int] = frozenset(),
+) -> tuple[Flag, ...]:
+    """Text flags composed from the acts ``found`` on ``segments``; ``angry_turns`` are segment
+    indices with a raised voice. Quotes are cut from the segments' text as it stands."""
+    if not found.sentences:
         return ()
     heads = acts.load(config.heads_path)
-    split, scores = act_scores(segments, config)
-    call = flags.CallActs(split, scores, angry_turns)
-    found = []
+    split = found.sentences_of(segments)
+    call = flags.CallActs(split, acts.ActScores(found.acts, found.probabilities), angry_turns)
+    out = []
     for hit in flags.compose(call, config):
         sentence = split[hit.row]
         if _like_dismissed(hit, sentence.text, config, heads):
             continue
-        found.append(
+        out.append(
             Flag(
                 type=hit.type,
                 speaker=sentence.speaker,
@@ -83,7 +103,14 @@ def detect(
                 polarity="positive" if hit.type in POSITIVE else "negative",
             )
         )
-    return tuple(sorted(found, key=lambda flag: (flag.start, flag.type)))
+    return tuple(sorted(out, key=lambda flag: (flag.start, flag.type)))
+
+
+def detect(
+    segments: tuple[Segment, ...], config: ScoringConfig, angry_turns: frozenset[int] = frozenset()
+) -> tuple[Flag, ...]:
+    """Text flags of a transcript, its acts read from the text."""
+    return flags_from(segments, read_acts(segments, config), config, angry_turns)
 
 
 def warm_up(config: ScoringConfig) -> None:

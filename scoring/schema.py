@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from scoring.record import ActRecord
 
 AGENT, CUSTOMER = "agent", "customer"
 
@@ -76,3 +80,4 @@ class ScoredCall:
     sentiment: tuple[TurnSentiment, ...]
     customer_sentiment_start: float
     customer_sentiment_end: float
+    acts: ActRecord | None = None  # the act probabilities the flags came from, for a re-score

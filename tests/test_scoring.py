@@ -273,3 +273,28 @@ def test_text_report_adds_up_without_negative_zero(tmp_path):
     first = text.splitlines()[0]
     assert first.startswith("SCORE ") and " = 100 - " in first and " lost + " in first
     assert not re.search(r"[-+]0\.0(?!\d)", text)
+
+
+def test_a_rescore_reuses_the_acts_it_was_scored_with_only_while_they_fit(rules):
+    import dataclasses
+
+    from scoring import record
+
+    segments = _segments([CUSTOMER_PROBLEM, ("agent", "I'm sorry to hear that."),
+                          ("customer", "That's it? I already told you twice it's been down."),
+                          ("agent", "The system shows no outage, so there's nothing I can do.")])
+    first = score_segments(segments, rules)
+    kept = record.from_plain(json.loads(json.dumps(first.acts.to_plain())))
+    assert kept.fits(segments, rules)
+    again = score_segments(segments, rules, stored_acts=kept)
+    assert again.acts is kept and again.flags == first.flags and again.score == first.score
+    # probabilities made up for the test: the flags come from the stored acts, not the text
+    quiet = dataclasses.replace(kept, probabilities=kept.probabilities * 0)
+    assert score_segments(segments, rules, stored_acts=quiet).flags == ()
+    # what the acts were read with changed, or the turns they were read from: read again
+    swapped = tuple(dataclasses.replace(s, speaker="agent" if s.speaker == "customer" else
+                                        "customer") for s in segments)
+    fewer_cues = dataclasses.replace(rules, lexicon=rules.lexicon[1:])
+    for turns, config in ((swapped, rules), (segments[:3], rules), (segments, fewer_cues)):
+        assert not quiet.fits(turns, config)
+        assert score_segments(turns, config, stored_acts=quiet).acts is not quiet

@@ -9,8 +9,9 @@ from collections.abc import Sequence
 
 from audio.redact.detect import Detection, call_words, detect
 from audio.redact.kinds import KINDS
-from audio.redact.mask import mask_quote, masked_spans_of_turns, redact_transcript
+from audio.redact.mask import mask_quote, mask_ranges, masked_spans_of_turns, redact_transcript
 from audio.schema import CallAnalysis
+from scoring.record import ActRecord
 from scoring.schema import ScoredCall
 from service.errors import Invalid
 
@@ -57,8 +58,36 @@ def apply(analysis: CallAnalysis, scored: ScoredCall,
     )
     options = (*analysis.options, ("redacted", ",".join(detection.kinds)),
                ("redaction_engine", detection.engine))
+    found = (moved_to_masked(scored.acts, turns, [s.text for s in segments])
+             if scored.acts is not None else None)
     return (dataclasses.replace(analysis, transcript=redacted, options=options),
-            dataclasses.replace(scored, segments=segments, flags=flags))
+            dataclasses.replace(scored, segments=segments, flags=flags, acts=found))
+
+
+def moved_to_masked(found: ActRecord, turns, masked: list[str]) -> ActRecord:
+    """``found`` with each sentence's characters moved from the turn as said to the masked
+    turn, so that a re-score cuts the same sentences, masked, from the stored text."""
+    spans, cursor = [], dict.fromkeys(range(len(masked)), 0)
+    for span in found.sentences:
+        text, ranges = turns[span.segment]
+        target = masked[span.segment]
+        piece = mask_quote(text[span.first_char:span.last_char], text, ranges).strip()
+        first = target.find(piece, cursor[span.segment]) if piece else -1
+        if first >= 0:
+            last = first + len(piece)
+        else:  # the sentence's ends, each moved by the masking before it
+            first = min(len(target), max(cursor[span.segment],
+                                         _masked_offset(text, ranges, span.first_char)))
+            last = max(first, min(len(target), _masked_offset(text, ranges, span.last_char)))
+        cursor[span.segment] = last
+        spans.append(dataclasses.replace(span, first_char=first, last_char=last))
+    return dataclasses.replace(found, sentences=tuple(spans))
+
+
+def _masked_offset(text: str, ranges, offset: int) -> int:
+    """Where character ``offset`` of ``text`` lands once ``ranges`` are masked."""
+    return len(mask_ranges(text[:offset], [(b, min(e, offset), p) for b, e, p in ranges
+                                           if b < offset]))
 
 
 def _masked_quote(flag, analysis: CallAnalysis, turns) -> str:

@@ -10,8 +10,10 @@ from audio.redact.detect import Detection
 from audio.schema import CallAnalysis
 from audio.serialize import from_plain, to_plain
 from scoring import config as scoring_config
+from scoring import record
 from scoring.call import score_analysis
 from scoring.config import ScoringConfig
+from scoring.record import ActRecord
 from service.calls import redaction as redaction_service
 from service.calls import repository
 from service.calls.report import analysis_json
@@ -39,13 +41,16 @@ def store(
     rules: ScoringConfig,
     agent_speaker: str | None = None,
     redaction: Detection | None = None,
+    stored_acts: ActRecord | None = None,
 ) -> dict[str, Any]:
     """Replace ``call``'s derived rows with this analysis (idempotent: never duplicates).
 
     Verdicts already given survive when the same rule fires at the same moment again. With
     ``redaction``, the call is scored as said and stored with those spans masked: the
-    transcript, its words, the segments and every flag's quote."""
-    decision, scored = score_analysis(analysis, rules, override_agent=agent_speaker)
+    transcript, its words, the segments and every flag's quote. ``stored_acts`` (a re-score)
+    are the act probabilities of the call's first scoring, reused while they fit."""
+    decision, scored = score_analysis(analysis, rules, override_agent=agent_speaker,
+                                      stored_acts=stored_acts)
     if redaction is not None:
         analysis, scored = redaction_service.apply(analysis, scored, redaction)
     report = analysis_json(analysis, decision, scored)
@@ -87,31 +92,42 @@ def store(
         )
     stored = repository.result(session, call.id)
     plain = to_plain(analysis)
+    found = scored.acts.to_plain() if scored.acts is not None else None
     if stored is None:
-        session.add(
-            CallResult(call_id=call.id, analysis=plain, report=report, agent_speaker=agent_speaker)
-        )
+        session.add(CallResult(call_id=call.id, analysis=plain, report=report,
+                               agent_speaker=agent_speaker, acts=found))
     else:
         stored.analysis, stored.report, stored.updated_at = plain, report, utcnow()
-        stored.agent_speaker = agent_speaker
+        stored.agent_speaker, stored.acts = agent_speaker, found
     call.score = scored.score.value
     call.rules_version = scored.score.rules_version
     call.duration_s = analysis.duration_s
     call.unreviewed_flags = unreviewed
     made_with = (call.model_versions or {}).get("analysis_options")
+    reused = stored_acts is not None and scored.acts is stored_acts
     call.model_versions = {
         "models": [to_plain(m) for m in analysis.transcript.models],
         "options": dict(analysis.options),
         "rules_version": scored.score.rules_version,
+        "acts_read_from": "first scoring" if reused else "transcript",
         **({"analysis_options": made_with} if made_with else {}),
     }
     return report
 
 
+def stored_acts(stored: CallResult) -> ActRecord | None:
+    """The act probabilities of the call's first scoring; None for calls scored before they
+    were kept."""
+    return record.from_plain(stored.acts) if stored.acts else None
+
+
 def rescore(session: Session, call: Call, rules: ScoringConfig) -> dict[str, Any]:
-    """Score the stored analysis again (new rules), without touching the audio."""
+    """Score the stored analysis again (new rules), without touching the audio: the acts of
+    the first scoring are reused while the heads, encoder and lexicon are unchanged, so a
+    redacted call's flags do not move because its stored text is masked."""
     stored = repository.result(session, call.id)
     if stored is None:
         raise NotFound(f"call {call.id} has no stored analysis to re-score", code="no_analysis")
     analysis = from_plain(CallAnalysis, stored.analysis)
-    return store(session, call, analysis, rules, stored.agent_speaker)
+    return store(session, call, analysis, rules, stored.agent_speaker,
+                 stored_acts=stored_acts(stored))

@@ -153,6 +153,8 @@ class CallResult(Base):
     analysis: Mapped[dict[str, Any]] = mapped_column()  # audio.serialize of CallAnalysis
     report: Mapped[dict[str, Any]] = mapped_column()  # service.calls.report.analysis_json
     agent_speaker: Mapped[str | None] = mapped_column(String(50))  # role override
+    # scoring.record.ActRecord of the scoring: act probabilities and offsets, no text
+    acts: Mapped[dict[str, Any] | None] = mapped_column()
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 

@@ -286,3 +286,113 @@ def test_notes_and_metadata_typed_about_a_call_are_masked_too(api, stereo_analys
     named = api.client.get(f"/api/v1/calls/{uploaded.json()['id']}",
                            headers=api.headers("qa")).json()["original_filename"]
     assert named == "[PERSON_NAME]_[CARD_NUMBER].wav"
+
+
+# bench/pii_dev2.json e15 (development data): the agent reads the card number back, which the
+# scorer credits as restating the customer's specifics; stored masked, the read-back says
+# "[CARD_NUMBER]" and no longer shows it
+READ_BACK = (
+    ("agent", "outdoor depot order line this is kenji"),
+    ("customer", "hey i wanna order the trailhead forty liter backpack its model t h four zero "
+                 "two"),
+    ("agent", "sure in olive or black"),
+    ("customer", "black and uh two of them"),
+    ("agent", "okay two trailhead forty packs thats two hundred thirty eight dollars plus "
+              "shipping can i get the name on the card"),
+    ("customer", "shauna mcbride"),
+    ("agent", "and the card number whenever youre ready"),
+    ("customer", "three seven one four"),
+    ("agent", "okay"),
+    ("customer", "four nine six two one oh"),
+    ("agent", "mm-hmm"),
+    ("customer", "oh eight three five two"),
+    ("agent", "so three seven one four four nine six two one oh oh eight three five two and "
+              "the expert date"),
+    ("customer", "oh six slash twenty nine"),
+    ("agent", "and the four digit code on the front"),
+    ("customer", "one one two seven"),
+    ("agent", "perfect your order number is o d seven seven four one two it ships by friday"),
+    ("customer", "sweet thanks kenji"),
+)
+CARD = re.compile(r"three seven one four|3714|4962|08352", re.IGNORECASE)
+
+
+def _analysis_said(template, lines):
+    """``template`` (a stereo analysis) with ``lines`` as its transcript, one word per 0.3 s;
+    no tone events, so that only the words decide the flags."""
+    import dataclasses
+
+    from audio.schema import Turn, Word
+
+    label = {role: speaker for speaker, role in template.transcript.channel_roles}
+    turns, clock = [], 0.0
+    for role, text in lines:
+        words = []
+        for word in text.split():
+            words.append(Word(" " + word, round(clock, 2), round(clock + 0.25, 2), 0.9,
+                              label[role]))
+            clock += 0.3
+        turns.append(Turn(label[role], words[0].start, words[-1].end, tuple(words)))
+        clock += 0.5
+    transcript = dataclasses.replace(template.transcript, turns=tuple(turns), duration_s=clock)
+    tone = dataclasses.replace(template.tone, events=(), turns=())
+    return dataclasses.replace(template, transcript=transcript, tone=tone, duration_s=clock)
+
+
+def test_a_rescore_of_a_redacted_call_keeps_the_flags_it_was_scored_with(api, stereo_analysis):
+    import dataclasses
+    import hashlib
+
+    from audio.schema import CallAnalysis
+    from audio.serialize import from_plain
+    from scoring.call import score_analysis
+    from service.calls import redaction
+    from service.calls.results import rescore, store, tenant_rules
+    from service.db.models import CallResult
+    from service.reviews.service import rescore_tenant
+    from tests.service.test_review import _disable
+
+    analysis = _analysis_said(stereo_analysis, READ_BACK)
+    with unit_of_work(api.settings.sqlalchemy_url) as session:
+        call = Call(tenant_id=api.tenant_id, source="upload", agent_id="agent-1",
+                    agent_channel="left", status="done",
+                    content_hash=hashlib.sha256(b"read back").hexdigest())
+        session.add(call)
+        session.flush()
+        store(session, call, analysis, tenant_rules(None),
+              redaction=redaction.find(analysis, ("card_number", "person_name")))
+        call_id = call.id
+    first = api.client.get(f"/api/v1/calls/{call_id}", headers=api.headers("qa")).json()
+    said = [(f["type"], f["start"], f["quote"], f["confidence"]) for f in first["flags"]]
+    assert any(t == "active_listening" and "[CARD_NUMBER]" in q for t, _, q, _ in said)
+    assert not any(CARD.search(v) for v in _text_columns(api.settings))
+    with unit_of_work(api.settings.sqlalchemy_url) as session:
+        stored = session.get(CallResult, call_id)
+        masked = from_plain(CallAnalysis, stored.analysis)
+        kept = stored.acts
+    # what this guards against: the acts read again from the masked text lose the read-back
+    _, reread = score_analysis(masked, tenant_rules(None))
+    assert "active_listening" not in {f.type for f in reread.flags}
+    assert {type(v) for row in kept["sentences"] for v in row} <= {int, float, str}
+    assert {row[2] for row in kept["sentences"]} == {"agent", "customer"}  # no text, only roles
+
+    # a supervisor switches another flag off: the tenant's calls are scored again
+    rules = api.client.get("/api/v1/config/scoring", headers=api.headers("supervisor")).text
+    edited = _disable(rules.replace('version = "', 'version = "tenant-', 1), "deflection")
+    assert api.client.put("/api/v1/config/scoring", params={"rescore": "false"}, headers={
+        **api.headers("supervisor"), "content-type": "application/toml"},
+        content=edited).status_code == 200
+    assert rescore_tenant(api.settings, api.tenant_id) == 1
+    after = api.client.get(f"/api/v1/calls/{call_id}", headers=api.headers("qa")).json()
+    assert after["rules_version"].startswith("tenant-")
+    assert [(f["type"], f["start"], f["quote"], f["confidence"]) for f in after["flags"]] == [
+        flag for flag in said if flag[0] != "deflection"]
+    assert after["model_versions"]["acts_read_from"] == "first scoring"
+
+    # new lexicon cues change what the acts are read from: the stored ones no longer fit
+    with unit_of_work(api.settings.sqlalchemy_url) as session:
+        call = session.get(Call, call_id)
+        changed = tenant_rules(None)
+        changed = dataclasses.replace(changed, lexicon=changed.lexicon[1:])
+        rescore(session, call, changed)
+        assert call.model_versions["acts_read_from"] == "transcript"
