@@ -17,6 +17,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
+from audio import decode
 from audio.schema import SpeakerTurn, Word
 
 PAD_S = 0.2  # either side of each turn: VAD edges cut word onsets
@@ -46,9 +47,11 @@ def _regions(turns: list[SpeakerTurn], duration_s: float) -> list[tuple[float, f
     return [(start, end) for start, end in merged if end > start]
 
 
-def joined_speech(channels: dict[str, np.ndarray], turns: tuple[SpeakerTurn, ...],
+def joined_speech(channels: dict[str, decode.Samples], turns: tuple[SpeakerTurn, ...],
                   sample_rate: int) -> tuple[np.ndarray, tuple[Piece, ...]]:
-    """(the joined stream, float32 shape (samples,); its pieces in order)."""
+    """(the joined stream, float32 shape (samples,); its pieces in order). Only the speech
+    pieces of each channel (shape (samples,), an array or a ``decode.Channel``) are read; the
+    stream holds all of them at once, as float32."""
     spans = sorted(
         (start, end, speaker)
         for speaker, samples in channels.items()

@@ -95,8 +95,9 @@ def is_stereo(audio: decode.DecodedAudio, layout: str) -> bool:
     if audio.channels != 2:
         return False
     cross = left_power = right_power = 0.0
-    for start in range(0, audio.samples.shape[1], decode.BLOCK_SAMPLES):
-        left, right = audio.samples[:, start : start + decode.BLOCK_SAMPLES].astype(np.float64)
+    for start in range(0, audio.frames, decode.BLOCK_SAMPLES):
+        left, right = (audio.window(channel, start, start + decode.BLOCK_SAMPLES)
+                       .astype(np.float64) for channel in (0, 1))
         cross += float(np.dot(left, right))
         left_power += float(np.dot(left, left))
         right_power += float(np.dot(right, right))
@@ -109,6 +110,11 @@ def _spans(turns, speaker: str | None = None) -> list[tuple[float, float]]:
     return [(t.start, t.end) for t in turns if speaker is None or t.speaker == speaker]
 
 
+def _channels(audio: decode.DecodedAudio) -> dict[str, decode.Channel]:
+    """Each stereo channel by its label, read a slice at a time."""
+    return {label: audio.channel(index) for index, label in enumerate(CHANNEL_LABELS)}
+
+
 def _stereo_words(audio: decode.DecodedAudio, turns, options: AnalysisOptions
                   ) -> list[tuple]:
     """Per channel (in CHANNEL_LABELS order), the words Whisper heard on it."""
@@ -116,9 +122,8 @@ def _stereo_words(audio: decode.DecodedAudio, turns, options: AnalysisOptions
         return [transcribe.transcribe_windows(channel, audio.sample_rate,
                                               _spans(turns, label), options.transcription,
                                               options.window_s)
-                for label, channel in zip(CHANNEL_LABELS, audio.samples, strict=True)]
-    stream, pieces = joined.joined_speech(dict(zip(CHANNEL_LABELS, audio.samples, strict=True)),
-                                          turns, audio.sample_rate)
+                for label, channel in _channels(audio).items()]
+    stream, pieces = joined.joined_speech(_channels(audio), turns, audio.sample_rate)
     heard = transcribe.transcribe(stream, options.transcription) if stream.size else ()
     found = joined.words_in_call(heard, pieces)
     return [tuple(w for w in found if w.speaker == label) for label in CHANNEL_LABELS]
@@ -148,7 +153,8 @@ def analyze(
             whisper_model.join()
         hook(step, artifact, completed=STEPS.index(step) + 1, total=len(STEPS))
 
-    # 1. decode: (channels, samples) float32 at 16 kHz
+    # 1. decode: (channels, samples) at 16 kHz, int16 for long calls, read as float32 a
+    # window at a time
     audio = decode.decode(path, max_duration_s=options.max_duration_s)
     done("decode", audio)
     stereo = is_stereo(audio, options.layout)
@@ -158,7 +164,7 @@ def analyze(
     if stereo:
         # 2. who spoke when: voice activity per channel, bleed removed
         speaker_turns = vad.stereo_turns(
-            audio.samples, audio.sample_rate, CHANNEL_LABELS, options.vad
+            tuple(_channels(audio).values()), audio.sample_rate, CHANNEL_LABELS, options.vad
         )
         model_infos.insert(0, vad.describe(options.vad))
         done("speakers", speaker_turns)
@@ -171,15 +177,16 @@ def analyze(
             for label, found in zip(CHANNEL_LABELS, channel_words, strict=True)
             for word in align.keep_words_in_turns(found, speaker_turns, label)
         )
-        signals = dict(zip(CHANNEL_LABELS, audio.samples, strict=True))
+        signals = _channels(audio)
         customer = CHANNEL_LABELS[1 - CHANNEL_LABELS.index(options.agent_channel)]
         channel_roles = ((options.agent_channel, "agent"), (customer, "customer"))
         speakers = CHANNEL_LABELS
     else:
         mono = audio.mono()
         set_threads(options.threads)
-        # 2. who spoke when: pyannote diarization, overlaps kept
-        diarization = diarize.diarize(mono, audio.sample_rate, options.diarization)
+        # 2. who spoke when: pyannote diarization, overlaps kept; pyannote takes the whole
+        # mixdown as float32 (4 bytes a sample while it runs), everything else reads windows
+        diarization = diarize.diarize(mono.whole(), audio.sample_rate, options.diarization)
         speaker_turns = diarization.turns
         model_infos.insert(0, diarization.model)
         done("speakers", speaker_turns)

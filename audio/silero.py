@@ -81,8 +81,9 @@ class FrameProbabilities:
         return found
 
 
-def probabilities(samples: np.ndarray) -> np.ndarray:
-    """Speech probability per 512-sample frame of a whole 16 kHz channel, shape (frames,)."""
+def probabilities(samples: decode.Samples) -> np.ndarray:
+    """Speech probability per 512-sample frame of a whole 16 kHz channel (shape (samples,), an
+    array or a ``decode.Channel``), shape (frames,)."""
     model = FrameProbabilities()
     # a block at a time: no float32 copy of the whole channel
     step = decode.BLOCK_SAMPLES - decode.BLOCK_SAMPLES % FRAME_SAMPLES

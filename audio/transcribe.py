@@ -14,7 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
-from audio import models, windows
+from audio import decode, models, windows
 from audio.schema import ModelInfo, Word
 
 
@@ -111,14 +111,15 @@ def transcribe(samples: np.ndarray, options: TranscriptionOptions) -> tuple[Word
 
 
 def transcribe_windows(
-    samples: np.ndarray,
+    samples: decode.Samples,
     sample_rate: int,
     speech: list[tuple[float, float]],
     options: TranscriptionOptions,
     window_s: float = windows.MAX_WINDOW_S,
 ) -> tuple[Word, ...]:
     """``transcribe`` over a long recording a window at a time (``audio.windows``, cut in the
-    pauses between the ``speech`` spans in seconds), so memory does not grow with its length;
+    pauses between the ``speech`` spans in seconds), so memory does not grow with its length
+    (``samples`` shape (samples,), an array or a ``decode.Channel``: only each window is read);
     word times are seconds from the start of ``samples``. A recording of one window is
     transcribed whole, exactly as ``transcribe`` would."""
     found: list[Word] = []

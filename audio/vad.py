@@ -9,6 +9,7 @@ twice. Real overtalk is two different voices, uncorrelated, and is kept.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -42,15 +43,16 @@ def describe(options: VadOptions) -> ModelInfo:
 
 
 def speech_regions(
-    samples: np.ndarray, sample_rate: int, options: VadOptions
+    samples: decode.Samples, sample_rate: int, options: VadOptions
 ) -> list[tuple[float, float]]:
-    """Speech spans in seconds for one channel, ``samples`` shape (samples,) at 16 kHz."""
+    """Speech spans in seconds for one channel, ``samples`` shape (samples,) at 16 kHz, read a
+    block at a time."""
     if sample_rate != silero.SAMPLE_RATE:
         raise ValueError(f"voice activity needs {silero.SAMPLE_RATE} Hz audio, got {sample_rate}")
     return silero.speech_spans(silero.probabilities(samples), samples.size, options)
 
 
-def _frame_blocks(samples: np.ndarray, hop: int, usable: int):
+def _frame_blocks(samples: decode.Samples, hop: int, usable: int):
     """Successive (frames, hop) float64 blocks of ``samples[:usable]``: at most
     ``decode.BLOCK_SAMPLES`` in memory as float64, never the whole channel."""
     step = decode.BLOCK_SAMPLES - decode.BLOCK_SAMPLES % hop
@@ -59,7 +61,7 @@ def _frame_blocks(samples: np.ndarray, hop: int, usable: int):
         yield samples[start:stop].astype(np.float64).reshape(-1, hop)
 
 
-def frame_db(samples: np.ndarray, sample_rate: int) -> np.ndarray:
+def frame_db(samples: decode.Samples, sample_rate: int) -> np.ndarray:
     """RMS level per ``FRAME_S`` frame in dBFS, shape (frames,)."""
     hop = int(FRAME_S * sample_rate)
     usable = samples.size - samples.size % hop
@@ -67,7 +69,8 @@ def frame_db(samples: np.ndarray, sample_rate: int) -> np.ndarray:
     return 10 * np.log10(np.concatenate(power or [np.zeros(0)]) + 1e-12)
 
 
-def frame_correlation(left: np.ndarray, right: np.ndarray, sample_rate: int) -> np.ndarray:
+def frame_correlation(left: decode.Samples, right: decode.Samples, sample_rate: int
+                      ) -> np.ndarray:
     """Absolute zero-lag correlation of the two channels per frame, shape (frames,)."""
     hop = int(FRAME_S * sample_rate)
     usable = min(left.size, right.size)
@@ -111,10 +114,12 @@ def _mask_to_regions(mask: np.ndarray, min_duration_s: float) -> list[tuple[floa
 
 
 def stereo_turns(
-    samples: np.ndarray, sample_rate: int, labels: tuple[str, str], options: VadOptions
+    samples: Sequence[decode.Samples], sample_rate: int, labels: tuple[str, str],
+    options: VadOptions,
 ) -> tuple[SpeakerTurn, ...]:
-    """Speaker turns of a two-channel call, ``samples`` shape (2, samples); channel i is
-    ``labels[i]``. Bleed from the other channel is removed frame by frame."""
+    """Speaker turns of a two-channel call, ``samples`` its two channels (each shape (samples,),
+    an array or a ``decode.Channel``; a (2, samples) array too); channel i is ``labels[i]``.
+    Bleed from the other channel is removed frame by frame."""
     levels = [frame_db(channel, sample_rate) for channel in samples]
     same_signal = frame_correlation(samples[0], samples[1], sample_rate) > options.bleed_correlation
     frames = min(min(level.size for level in levels), same_signal.size)

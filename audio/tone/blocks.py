@@ -18,15 +18,16 @@ from audio import decode
 
 def centred_frames(
     feature: Callable[[np.ndarray], np.ndarray],
-    samples: np.ndarray,
+    samples: decode.Samples,
     *,
     frame_length: int,
     hop: int,
     block_frames: int | None = None,
 ) -> np.ndarray:
     """``feature`` (an uncentred per-frame function of a 1-D signal, returning shape (frames,))
-    applied as if centred over all of ``samples`` (shape (samples,)); result shape
-    (1 + samples // hop,). ``frame_length`` must be even."""
+    applied as if centred over all of ``samples`` (shape (samples,), an array or a
+    ``decode.Channel``: only each block's stretch is read); result shape (1 + samples // hop,).
+    ``frame_length`` must be even."""
     if frame_length % 2:
         raise ValueError(f"frame_length must be even, got {frame_length}")
     frames = 1 + samples.size // hop
@@ -36,9 +37,9 @@ def centred_frames(
     for first in range(0, frames, block_frames):
         last = min(frames, first + block_frames)  # exclusive
         lo, hi = first * hop - half, (last - 1) * hop - half + frame_length
-        piece = np.zeros(hi - lo, dtype=samples.dtype)
-        inside_lo, inside_hi = max(lo, 0), min(hi, samples.size)
-        if inside_hi > inside_lo:
-            piece[inside_lo - lo : inside_hi - lo] = samples[inside_lo:inside_hi]
+        inside_lo = max(lo, 0)
+        inside = samples[inside_lo : max(inside_lo, min(hi, samples.size))]
+        piece = np.zeros(hi - lo, dtype=inside.dtype)
+        piece[inside_lo - lo : inside_lo - lo + inside.size] = inside
         out[first:last] = feature(piece)
     return out

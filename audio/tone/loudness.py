@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import librosa
 import numpy as np
 
+from audio import decode
 from audio.schema import Span, ToneEvent
 from audio.tone import blocks
 
@@ -21,8 +22,9 @@ class LoudnessOptions:
     smoothing_s: float = 0.6
 
 
-def loudness_db(samples: np.ndarray, *, sr: int, hop_s: float = HOP_S) -> np.ndarray:
-    """RMS loudness in dBFS per ``hop_s`` frame, shape (frames,); frame i starts at i * hop_s."""
+def loudness_db(samples: decode.Samples, *, sr: int, hop_s: float = HOP_S) -> np.ndarray:
+    """RMS loudness in dBFS per ``hop_s`` frame, shape (frames,); frame i starts at i * hop_s.
+    ``samples`` shape (samples,), read a block at a time."""
     hop = int(hop_s * sr)
 
     def rms(piece: np.ndarray) -> np.ndarray:

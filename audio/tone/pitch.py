@@ -5,6 +5,7 @@ from __future__ import annotations
 import librosa
 import numpy as np
 
+from audio import decode
 from audio.tone import blocks
 
 FMIN_HZ = 60.0
@@ -18,8 +19,9 @@ def load_librosa_modules() -> None:
     import librosa.feature  # noqa: F401
 
 
-def pitch_track_hz(samples: np.ndarray, *, sr: int, hop_s: float) -> np.ndarray:
-    """Fundamental frequency per ``hop_s`` frame in Hz, shape (frames,)."""
+def pitch_track_hz(samples: decode.Samples, *, sr: int, hop_s: float) -> np.ndarray:
+    """Fundamental frequency per ``hop_s`` frame in Hz, shape (frames,); ``samples`` shape
+    (samples,), read a block at a time."""
     hop = int(hop_s * sr)
 
     def yin(piece: np.ndarray) -> np.ndarray:

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from audio import decode
 from audio.schema import (
     LoudnessTrack,
     QuarterView,
@@ -52,7 +53,7 @@ def _solo_spans(turns: tuple[SpeakerTurn, ...], speaker: str) -> list[Span]:
 
 
 def measure(
-    signals: dict[str, np.ndarray],
+    signals: dict[str, decode.Samples],
     sr: int,
     speaker_turns: tuple[SpeakerTurn, ...],
     transcript: Transcript,
@@ -61,7 +62,8 @@ def measure(
     """Tone of a call.
 
     ``signals`` maps each speaker to the samples to measure them on, shape (samples,): their own
-    channel for stereo calls, the mono mix for mono calls (then only solo speech is measured).
+    channel for stereo calls, the mono mix for mono calls (then only solo speech is measured);
+    arrays or ``decode.Channel`` views, read a block at a time.
     """
     duration = transcript.duration_s
     speakers = transcript.speakers
