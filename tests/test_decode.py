@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import subprocess
 
 import numpy as np
@@ -30,15 +31,97 @@ def test_decodes_containers_to_16k_float_per_channel(demo_call, tmp_path, suffix
     _ffmpeg(demo_call.stereo_path, target, *args)
     audio = decode.decode(target)
     assert audio.sample_rate == 16_000
-    assert audio.samples.dtype == np.float32
+    assert audio.held_dtype == np.float32  # a short call is held as ffmpeg gives it
     assert audio.channels == 2
     assert abs(audio.duration_s - demo_call.duration_s) < 0.2
-    assert np.abs(audio.samples).max() <= 1.0
+    for channel in (0, 1):
+        samples = audio.channel(channel)[:]
+        assert samples.dtype == np.float32 and np.abs(samples).max() <= 1.0
 
 
 def test_mono_stays_mono(demo_call):
     audio = decode.decode(demo_call.mono_path)
-    assert audio.channels == 1 and audio.mono().ndim == 1
+    assert audio.channels == 1 and audio.mono().whole().ndim == 1
+
+
+def _float_wav(path, seconds, rate=16_000):
+    """A stereo float32 WAV (more precision than 16 bits) of gliding tones and noise."""
+    t = np.arange(int(seconds * rate)) / rate
+    noise = np.random.default_rng(3).normal(0, 0.01, (2, t.size))
+    left = 0.3 * np.sin(2 * np.pi * np.cumsum(150 + 50 * np.sin(2 * np.pi * 0.2 * t)) / rate)
+    right = 0.2 * np.sin(2 * np.pi * 330 * t) * (np.sin(2 * np.pi * 0.5 * t) > 0)
+    sf.write(path, (np.stack([left, right]) + noise).T, rate, subtype="FLOAT")
+    return path
+
+
+# int16 holds each sample to the nearest 1/32768: at most half a step off (-96 dBFS)
+PCM16_TOLERANCE = 2.0**-16
+
+
+def test_a_long_call_is_held_as_int16_and_read_as_float32_within_half_a_step(tmp_path):
+    path = _float_wav(tmp_path / "long.wav", decode.FLOAT32_UP_TO_S + 1)
+    held = decode.decode(path)
+    exact = decode.decode(path, float32_up_to_s=float("inf"))  # float32 throughout, as before
+    assert held.held_dtype == np.int16 and exact.held_dtype == np.float32
+    assert held.frames == exact.frames and held.channels == exact.channels == 2
+    edges = [0, 7, decode.BLOCK_SAMPLES - 3, 2 * decode.BLOCK_SAMPLES + 11, held.frames]
+    for channel in (0, 1):
+        for start, stop in zip(edges, edges[1:], strict=False):
+            window = held.window(channel, start, stop)
+            assert window.dtype == np.float32 and window.shape == (stop - start,)
+            error = np.abs(window - exact.window(channel, start, stop)).max()
+            assert 0 < error <= PCM16_TOLERANCE  # rounded: not exact, never more than that
+    mix = held.mono().whole()
+    assert mix.dtype == np.float32 and mix.shape == (held.frames,)
+    assert np.abs(mix - exact.mono().whole()).max() <= PCM16_TOLERANCE
+
+
+def test_a_sixteen_bit_source_is_held_as_int16_bit_for_bit(demo_call):
+    """16-bit PCM at 16 kHz (the bench's calls, most call recorders) is on int16's grid."""
+    held = decode.decode(demo_call.stereo_path, float32_up_to_s=0.0)
+    exact = decode.decode(demo_call.stereo_path)
+    assert held.held_dtype == np.int16 and exact.held_dtype == np.float32
+    for channel in (0, 1):
+        np.testing.assert_array_equal(held.channel(channel)[:], exact.channel(channel)[:])
+    np.testing.assert_array_equal(held.mono().whole(), exact.mono().whole())
+
+
+def test_a_header_that_understates_the_length_turns_int16_once_the_call_is_long(
+        demo_call, monkeypatch):
+    """The array is sized from the header's claim (up to ``SCREEN_FROM_S``); a call that turns
+    out longer than ``float32_up_to_s`` while it streams in is switched to int16 then."""
+    real = decode.probe(demo_call.stereo_path)
+    monkeypatch.setattr(decode, "probe", lambda path: dataclasses.replace(
+        real, header_duration_s=5.0))
+    held = decode.decode(demo_call.stereo_path, float32_up_to_s=20.0)
+    exact = decode.decode(demo_call.stereo_path, float32_up_to_s=float("inf"))
+    assert held.held_dtype == np.int16 and exact.held_dtype == np.float32
+    assert held.frames == exact.frames > 20 * decode.SAMPLE_RATE
+    for channel in (0, 1):
+        np.testing.assert_array_equal(held.channel(channel)[:], exact.channel(channel)[:])
+
+
+def test_samples_are_read_only_as_float32_slices(demo_call):
+    for limit in (float("inf"), 0.0):
+        audio = decode.decode(demo_call.stereo_path, float32_up_to_s=limit)
+        left = audio.channel(0)
+        assert len(left) == left.size == audio.frames
+        assert left[-100:].shape == (100,) and left[audio.frames - 5 : audio.frames + 50].size == 5
+        with pytest.raises(TypeError, match="slice"):
+            np.asarray(left)  # never the whole channel, nor int16, silently
+        with pytest.raises(TypeError, match="slices"):
+            left[3]
+        with pytest.raises(ValueError, match="step"):
+            left[::2]
+        with pytest.raises(IndexError):
+            audio.channel(2)
+        window = audio.window(1, 1000, 2000)
+        assert window.dtype == np.float32
+        if audio.held_dtype == np.float32:  # a view into what is held, so never writable
+            with pytest.raises(ValueError, match="read-only"):
+                window[0] = 1.0
+        expected = (audio.window(0, 0, 5000) + audio.window(1, 0, 5000)) / np.float32(2)
+        np.testing.assert_array_equal(audio.mono()[0:5000], expected)
 
 
 def _tone(path, seconds=1.0, rate=16_000, amplitude=0.3):

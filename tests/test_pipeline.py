@@ -7,6 +7,7 @@ customer finishes (an interruption); a 3.5 s silence precedes the last turn.
 from __future__ import annotations
 
 import jiwer
+import numpy as np
 import pytest
 from pyannote.core import Annotation, Segment
 from pyannote.metrics.diarization import DiarizationErrorRate
@@ -214,6 +215,31 @@ def test_a_call_spanning_several_windows_matches_the_one_pass_path(tmp_path):
         starts = [w.start for t in windowed.transcript.turns if t.speaker == channel
                   for w in t.words]
         assert starts == sorted(starts) and starts[0] >= 0 and starts[-1] < whole.duration_s
+
+
+def test_a_call_held_as_int16_is_analysed_as_the_float32_call(demo_call, stereo_analysis,
+                                                               monkeypatch):
+    """Issue 14: calls longer than ``decode.FLOAT32_UP_TO_S`` are held as 16-bit PCM. The demo
+    call is 16-bit PCM at 16 kHz, so held as int16 it reads back bit for bit, and every step
+    (voice activity, Whisper, tone) gives exactly what it gives on float32."""
+    from audio import decode
+    from audio.pipeline import analyze
+    from audio.serialize import to_plain
+
+    real, held = decode.decode, []
+
+    def decode_as_int16(path, **kwargs):
+        held.append(real(path, float32_up_to_s=0.0, **kwargs))
+        return held[-1]
+
+    monkeypatch.setattr(decode, "decode", decode_as_int16)
+    analysis = analyze(demo_call.stereo_path)
+    assert [audio.held_dtype for audio in held] == [np.int16]
+    assert analysis.diarization == stereo_analysis.diarization
+    assert analysis.transcript == stereo_analysis.transcript
+    assert analysis.tone.events == stereo_analysis.tone.events
+    # every tone figure too (NaN, where a figure has none, is never == itself: compared as null)
+    assert to_plain(analysis.tone) == to_plain(stereo_analysis.tone)
 
 
 def test_a_mono_call_in_windows_keeps_its_speakers(demo_call, mono_analysis):

@@ -79,3 +79,59 @@ def test_block_by_block_features_equal_the_whole_signal_pass(block_frames):
                                   librosa.amplitude_to_db(whole_rms, ref=1.0, amin=1e-6,
                                                           top_db=None))
     np.testing.assert_array_equal(pitch.pitch_track_hz(signal, sr=16_000, hop_s=0.02), whole_f0)
+
+
+def _held_as_int16(tmp_path, seconds: float = 11.3):
+    """A stereo call with more than 16 bits of precision, decoded and held as int16."""
+    import soundfile as sf
+
+    from audio import decode
+
+    left = _voice_like(seconds)
+    right = 0.5 * np.roll(left, 8000) + np.random.default_rng(8).normal(0, 0.02, left.size)
+    path = tmp_path / "call.wav"
+    sf.write(path, np.stack([left, right], axis=1), 16_000, subtype="FLOAT")
+    audio = decode.decode(path, float32_up_to_s=0.0)
+    assert audio.held_dtype == np.int16
+    return audio
+
+
+def test_every_blockwise_step_reads_a_held_channel_as_it_reads_the_array(tmp_path,
+                                                                         monkeypatch):
+    """Issue 14: long calls are held as int16 and each step converts only the block it reads.
+    With blocks of 2.0004 s (frames and silero's 512-sample frames straddle their edges), every
+    step fed the ``decode.Channel`` equals the same step fed the whole channel as float32."""
+    from audio import decode, joined, silero, transcribe, vad
+    from audio.pipeline import is_stereo
+    from audio.schema import SpeakerTurn
+
+    audio = _held_as_int16(tmp_path)
+    monkeypatch.setattr(decode, "BLOCK_SAMPLES", 32_007)
+    channels = (audio.channel(0), audio.channel(1))
+    arrays = tuple(channel.whole() for channel in channels)
+    assert all(a.dtype == np.float32 and a.size == audio.frames for a in arrays)
+    for held, array in zip(channels, arrays, strict=True):
+        np.testing.assert_array_equal(vad.frame_db(held, 16_000), vad.frame_db(array, 16_000))
+        np.testing.assert_array_equal(silero.probabilities(held), silero.probabilities(array))
+        np.testing.assert_array_equal(loudness.loudness_db(held, sr=16_000),
+                                      loudness.loudness_db(array, sr=16_000))
+        np.testing.assert_array_equal(pitch.pitch_track_hz(held, sr=16_000, hop_s=0.02),
+                                      pitch.pitch_track_hz(array, sr=16_000, hop_s=0.02))
+    np.testing.assert_array_equal(vad.frame_correlation(*channels, 16_000),
+                                  vad.frame_correlation(*arrays, 16_000))
+    turns = (SpeakerTurn("left", 0.5, 2.5), SpeakerTurn("right", 1.9, 4.3),
+             SpeakerTurn("left", 9.0, 11.3))
+    stream, pieces = joined.joined_speech(dict(zip(("left", "right"), channels, strict=True)),
+                                          turns, 16_000)
+    expected = joined.joined_speech(dict(zip(("left", "right"), arrays, strict=True)), turns,
+                                    16_000)
+    np.testing.assert_array_equal(stream, expected[0])
+    assert stream.dtype == np.float32 and pieces == expected[1]
+    assert is_stereo(audio, "auto")  # its blocks read through DecodedAudio.window
+
+    read = []  # Whisper's windows: each one read as float32, only its own samples
+    monkeypatch.setattr(transcribe, "transcribe", lambda piece, options: read.append(piece) or ())
+    transcribe.transcribe_windows(channels[0], 16_000, [(0.5, 2.5), (4.0, 6.0), (7.0, 11.0)],
+                                  transcribe.TranscriptionOptions(), window_s=5.0)
+    assert len(read) >= 2 and all(piece.dtype == np.float32 for piece in read)
+    np.testing.assert_array_equal(np.concatenate(read), arrays[0])
