@@ -331,7 +331,7 @@ def rescore_drift(paths: list[Path]) -> str:
     """Flags of each call scored on its clear text, against two re-scores of its stored,
     masked text (every kind masked): one that reads the acts again from the masked text (as
     before 0013), one that reuses the acts of the first scoring (``scoring.record``)."""
-    from audio.redact.mask import masked_spans_of_turns, redact_transcript
+    from audio.redact.mask import redact_transcript
     from audio.schema import Transcript, Turn
     from scoring import config
     from scoring.call import score_segments
@@ -366,8 +366,7 @@ def rescore_drift(paths: list[Path]) -> str:
             masked = redact_transcript(clear, detection)
             scored = score_segments(segments_of(clear), rules)
             first = by_turn(clear, scored.flags)
-            kept_acts = moved_to_masked(scored.acts, masked_spans_of_turns(clear, detection),
-                                        [t.text for t in masked.turns])
+            kept_acts = moved_to_masked(scored.acts, clear, masked, detection)
             again = {
                 ways[0]: by_turn(clear, score_segments(segments_of(masked), rules).flags),
                 ways[1]: by_turn(clear, score_segments(segments_of(masked), rules,

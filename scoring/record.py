@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -28,6 +28,9 @@ from scoring.schema import Segment
 from scoring.sentences import Sentence
 
 DIGITS = 6  # probabilities are stored rounded to this many decimals
+# bump when sentence splitting, the features or the encoder's graph change what the same heads
+# would read from the same text
+READER_VERSION = "1"
 
 
 @dataclass(frozen=True)
@@ -50,12 +53,14 @@ class ActRecord:
     key: str  # what made the probabilities (``key_of``)
     acts: tuple[str, ...]
     sentences: tuple[SentenceSpan, ...]
-    probabilities: np.ndarray
+    texts: str  # digest of the turns' text the character offsets point into (``digest``)
+    probabilities: np.ndarray = field(compare=False)
 
     def to_plain(self) -> dict[str, Any]:
         return {
             "key": self.key,
             "acts": list(self.acts),
+            "texts": self.texts,
             "sentences": [[s.segment, s.position, s.speaker, s.first_char, s.last_char,
                            s.start, s.end] for s in self.sentences],
             "probabilities": np.round(self.probabilities.astype(np.float64), DIGITS).tolist(),
@@ -71,14 +76,14 @@ class ActRecord:
         )
 
     def fits(self, segments: tuple[Segment, ...], config: ScoringConfig) -> bool:
-        """Made by the heads, encoder and lexicon in force, for these turns and speakers."""
-        if self.key != key_of(config) or self.acts != acts.load(config.heads_path).acts:
+        """Made by the heads, encoder and lexicon in force, for these turns' text and
+        speakers."""
+        if self.key != key_of(config) or self.texts != digest(segments):
             return False
         if {s.segment for s in self.sentences} != set(range(len(segments))):
             return False
         return all(
-            s.segment < len(segments)
-            and segments[s.segment].speaker == s.speaker
+            segments[s.segment].speaker == s.speaker
             and 0 <= s.first_char <= s.last_char <= len(segments[s.segment].text)
             for s in self.sentences
         )
@@ -89,6 +94,7 @@ def from_plain(value: dict[str, Any]) -> ActRecord:
     return ActRecord(
         key=str(value["key"]),
         acts=tuple(value["acts"]),
+        texts=str(value["texts"]),
         sentences=tuple(SentenceSpan(int(a), int(b), str(c), int(d), int(e), float(f), float(g))
                         for a, b, c, d, e, f, g in rows),
         probabilities=np.asarray(value["probabilities"], dtype=np.float32).reshape(
@@ -96,19 +102,32 @@ def from_plain(value: dict[str, Any]) -> ActRecord:
     )
 
 
-def of(split: tuple[Sentence, ...], scores: acts.ActScores, config: ScoringConfig) -> ActRecord:
-    """The record of a scoring that read ``split`` and found ``scores``."""
+def of(segments: tuple[Segment, ...], split: tuple[Sentence, ...], scores: acts.ActScores,
+       config: ScoringConfig) -> ActRecord:
+    """The record of a scoring that read ``split`` (the sentences of ``segments``) and found
+    ``scores``."""
     spans = tuple(SentenceSpan(s.segment, s.position, s.speaker, s.first_char, s.last_char,
                                s.start, s.end) for s in split)
     rounded = np.round(scores.probabilities.astype(np.float64), DIGITS).astype(np.float32)
-    return ActRecord(key_of(config), scores.acts, spans, rounded)
+    return ActRecord(key_of(config), scores.acts, spans, digest_of_texts(
+        [s.text for s in segments]), rounded)
+
+
+def digest(segments: tuple[Segment, ...]) -> str:
+    """What the record's offsets must fit: the turns' text."""
+    return digest_of_texts([s.text for s in segments])
+
+
+def digest_of_texts(texts: list[str]) -> str:
+    return hashlib.sha256(json.dumps(texts).encode()).hexdigest()[:16]
 
 
 def key_of(config: ScoringConfig) -> str:
     """A digest of what act probabilities depend on: the heads file, the encoder model and the
-    lexicon cues in force (not thresholds, weights, explanations or ``unlike`` examples)."""
+    lexicon cues in force, and the version of the code that reads them (not thresholds,
+    weights, explanations or ``unlike`` examples)."""
     lexicon = [[key, [p.pattern for p in patterns]] for key, patterns in config.lexicon]
-    made_of = [_heads_digest(config.heads_path), config.embedding_model, lexicon]
+    made_of = [READER_VERSION, _heads_digest(config.heads_path), config.embedding_model, lexicon]
     return hashlib.sha256(json.dumps(made_of).encode()).hexdigest()[:16]
 
 

@@ -67,9 +67,9 @@ def read_acts(
     if not segments:
         heads = acts.load(config.heads_path)
         empty = acts.ActScores(heads.acts, np.zeros((0, len(heads.acts)), dtype=np.float32))
-        return record.of((), empty, config)
+        return record.of(segments, (), empty, config)
     split, scores = act_scores(segments, config)
-    return record.of(split, scores, config)
+    return record.of(segments, split, scores, config)
 
 
 def flags_from(

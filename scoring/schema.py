@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -80,4 +80,5 @@ class ScoredCall:
     sentiment: tuple[TurnSentiment, ...]
     customer_sentiment_start: float
     customer_sentiment_end: float
-    acts: ActRecord | None = None  # the act probabilities the flags came from, for a re-score
+    # the act probabilities the flags came from, for a re-score
+    acts: ActRecord | None = field(default=None, compare=False)

@@ -55,6 +55,30 @@ def redact_transcript(transcript: Transcript, detection: Detection) -> Transcrip
     return dataclasses.replace(transcript, turns=tuple(turns))
 
 
+def masked_word_of(transcript: Transcript, detection: Detection) -> list[list[int]]:
+    """Per turn, for each of its words, the index of the word it is in the turn that
+    ``redact_transcript`` makes (the words of one span become one placeholder)."""
+    owner = _owners(detection)
+    position, out = 0, []
+    for turn in transcript.turns:
+        index, previous, row = -1, None, []
+        for _ in turn.words:
+            span = owner.get(position)
+            position += 1
+            if span is None or span is not previous:
+                index += 1
+            row.append(index)
+            previous = span
+        out.append(row)
+    return out
+
+
+def word_extents(turn: Turn) -> list[tuple[int, int]]:
+    """Each word's (begin, end) in ``turn.text``, its punctuation included."""
+    return [(begin, begin + len(word.text.strip()))
+            for (begin, _), word in zip(word_ranges(turn), turn.words, strict=True)]
+
+
 def word_ranges(turn: Turn) -> list[tuple[int, int]]:
     """Each word's (begin, end) characters in ``turn.text`` (words joined, then stripped)."""
     joined = "".join(w.text for w in turn.words)

@@ -9,9 +9,15 @@ from collections.abc import Sequence
 
 from audio.redact.detect import Detection, call_words, detect
 from audio.redact.kinds import KINDS
-from audio.redact.mask import mask_quote, mask_ranges, masked_spans_of_turns, redact_transcript
-from audio.schema import CallAnalysis
-from scoring.record import ActRecord
+from audio.redact.mask import (
+    mask_quote,
+    masked_spans_of_turns,
+    masked_word_of,
+    redact_transcript,
+    word_extents,
+)
+from audio.schema import CallAnalysis, Transcript
+from scoring.record import ActRecord, digest_of_texts
 from scoring.schema import ScoredCall
 from service.errors import Invalid
 
@@ -52,42 +58,43 @@ def apply(analysis: CallAnalysis, scored: ScoredCall,
         dataclasses.replace(segment, text=turn.text)
         for segment, turn in zip(scored.segments, redacted.turns, strict=True)
     )
+    found = (moved_to_masked(scored.acts, analysis.transcript, redacted, detection)
+             if scored.acts is not None else None)
+    # a text flag's quote is its sentence as a re-score cuts it from the masked turn
+    sentences = {(s.speaker, s.start, s.end): s.text
+                 for s in (found.sentences_of(segments) if found is not None else ())}
     flags = tuple(
-        dataclasses.replace(flag, quote=_masked_quote(flag, analysis, turns))
+        dataclasses.replace(flag, quote=sentences.get((flag.speaker, flag.start, flag.end))
+                            or _masked_quote(flag, analysis, turns))
         for flag in scored.flags
     )
     options = (*analysis.options, ("redacted", ",".join(detection.kinds)),
                ("redaction_engine", detection.engine))
-    found = (moved_to_masked(scored.acts, turns, [s.text for s in segments])
-             if scored.acts is not None else None)
     return (dataclasses.replace(analysis, transcript=redacted, options=options),
             dataclasses.replace(scored, segments=segments, flags=flags, acts=found))
 
 
-def moved_to_masked(found: ActRecord, turns, masked: list[str]) -> ActRecord:
-    """``found`` with each sentence's characters moved from the turn as said to the masked
-    turn, so that a re-score cuts the same sentences, masked, from the stored text."""
-    spans, cursor = [], dict.fromkeys(range(len(masked)), 0)
+def moved_to_masked(found: ActRecord, clear: Transcript, masked: Transcript,
+                    detection: Detection) -> ActRecord:
+    """``found`` (read from ``clear``) with each sentence's characters moved to ``masked``, the
+    transcript with ``detection``'s spans masked: a sentence runs from the first to the last
+    word it covers, a masked word being its whole placeholder (two sentences that end and begin
+    inside one span both show it)."""
+    word_of = masked_word_of(clear, detection)
+    spans = []
     for span in found.sentences:
-        text, ranges = turns[span.segment]
-        target = masked[span.segment]
-        piece = mask_quote(text[span.first_char:span.last_char], text, ranges).strip()
-        first = target.find(piece, cursor[span.segment]) if piece else -1
-        if first >= 0:
-            last = first + len(piece)
-        else:  # the sentence's ends, each moved by the masking before it
-            first = min(len(target), max(cursor[span.segment],
-                                         _masked_offset(text, ranges, span.first_char)))
-            last = max(first, min(len(target), _masked_offset(text, ranges, span.last_char)))
-        cursor[span.segment] = last
+        said, shown = clear.turns[span.segment], masked.turns[span.segment]
+        covered = [i for i, (begin, end) in enumerate(word_extents(said))
+                   if begin < span.last_char and end > span.first_char]
+        if covered:
+            extents = word_extents(shown)
+            first = extents[word_of[span.segment][covered[0]]][0]
+            last = extents[word_of[span.segment][covered[-1]]][1]
+        else:  # no word in it (an empty turn)
+            first = last = min(span.first_char, len(shown.text))
         spans.append(dataclasses.replace(span, first_char=first, last_char=last))
-    return dataclasses.replace(found, sentences=tuple(spans))
-
-
-def _masked_offset(text: str, ranges, offset: int) -> int:
-    """Where character ``offset`` of ``text`` lands once ``ranges`` are masked."""
-    return len(mask_ranges(text[:offset], [(b, min(e, offset), p) for b, e, p in ranges
-                                           if b < offset]))
+    return dataclasses.replace(found, sentences=tuple(spans),
+                               texts=digest_of_texts([t.text for t in masked.turns]))
 
 
 def _masked_quote(flag, analysis: CallAnalysis, turns) -> str:

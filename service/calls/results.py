@@ -52,7 +52,12 @@ def store(
     decision, scored = score_analysis(analysis, rules, override_agent=agent_speaker,
                                       stored_acts=stored_acts)
     if redaction is not None:
-        analysis, scored = redaction_service.apply(analysis, scored, redaction)
+        analysis, masked = redaction_service.apply(analysis, scored, redaction)
+        # composed again from the same acts on the masked turns, as a re-score will be: the
+        # same quotes, and a tenant's ``unlike`` examples (masked quotes) meet masked sentences
+        agent = decision.agent if decision.agent in analysis.transcript.speakers else None
+        _, scored = score_analysis(analysis, rules, override_agent=agent,
+                                   stored_acts=masked.acts)
     report = analysis_json(analysis, decision, scored)
     report.pop("source", None)  # a server-side path, not the caller's business
     old_verdicts = {
@@ -92,13 +97,17 @@ def store(
         )
     stored = repository.result(session, call.id)
     plain = to_plain(analysis)
+    # a re-score keeps the acts of the first scoring even when they no longer fit (edited
+    # lexicon cues): they fit again once the edit is undone, and masked text cannot replace them
     found = scored.acts.to_plain() if scored.acts is not None else None
     if stored is None:
         session.add(CallResult(call_id=call.id, analysis=plain, report=report,
                                agent_speaker=agent_speaker, acts=found))
     else:
         stored.analysis, stored.report, stored.updated_at = plain, report, utcnow()
-        stored.agent_speaker, stored.acts = agent_speaker, found
+        stored.agent_speaker = agent_speaker
+        if stored_acts is None:
+            stored.acts = found
     call.score = scored.score.value
     call.rules_version = scored.score.rules_version
     call.duration_s = analysis.duration_s
@@ -109,7 +118,7 @@ def store(
         "models": [to_plain(m) for m in analysis.transcript.models],
         "options": dict(analysis.options),
         "rules_version": scored.score.rules_version,
-        "acts_read_from": "first scoring" if reused else "transcript",
+        "acts_read_from": "first scoring" if reused else "text",
         **({"analysis_options": made_with} if made_with else {}),
     }
     return report
