@@ -82,13 +82,26 @@ def segments_of(analysis: CallAnalysis, decision: RoleDecision) -> tuple[Segment
     )
 
 
+def _speaks(decision: RoleDecision, analysis: CallAnalysis) -> bool:
+    speakers = set(analysis.transcript.speakers)
+    return decision.agent in speakers and decision.customer in speakers | {""}
+
+
 def score_analysis(
     analysis: CallAnalysis,
     config: ScoringConfig,
     override_agent: str | None = None,
     stored_acts: ActRecord | None = None,
+    decided: RoleDecision | None = None,
 ) -> tuple[RoleDecision, ScoredCall]:
-    decision = roles.decide(analysis.transcript, override_agent)
+    """The roles and the scored call. ``decided`` (a re-score) are the roles of the call's
+    first scoring, kept while both speakers are still in the transcript: masked text must not
+    decide them again ("this is [PERSON_NAME]" no longer reads as the agent's introduction).
+    A user's ``override_agent`` wins over both."""
+    if override_agent is None and decided is not None and _speaks(decided, analysis):
+        decision = decided
+    else:
+        decision = roles.decide(analysis.transcript, override_agent)
     role_of = {decision.agent: AGENT, decision.customer: CUSTOMER}
     segments = segments_of(analysis, decision)
     raised = [e for e in analysis.tone.events if e.kind == "raised_volume"]

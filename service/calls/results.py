@@ -14,6 +14,7 @@ from scoring import record
 from scoring.call import score_analysis
 from scoring.config import ScoringConfig
 from scoring.record import ActRecord
+from scoring.schema import RoleDecision
 from service.calls import redaction as redaction_service
 from service.calls import repository
 from service.calls.report import analysis_json
@@ -42,22 +43,24 @@ def store(
     agent_speaker: str | None = None,
     redaction: Detection | None = None,
     stored_acts: ActRecord | None = None,
+    decided: RoleDecision | None = None,
 ) -> dict[str, Any]:
     """Replace ``call``'s derived rows with this analysis (idempotent: never duplicates).
 
     Verdicts already given survive when the same rule fires at the same moment again. With
     ``redaction``, the call is scored as said and stored with those spans masked: the
     transcript, its words, the segments and every flag's quote. ``stored_acts`` (a re-score)
-    are the act probabilities of the call's first scoring, reused while they fit."""
+    are the act probabilities of the call's first scoring, reused while they fit, and
+    ``decided`` its roles."""
     decision, scored = score_analysis(analysis, rules, override_agent=agent_speaker,
-                                      stored_acts=stored_acts)
+                                      stored_acts=stored_acts, decided=decided)
     if redaction is not None:
         analysis, masked = redaction_service.apply(analysis, scored, redaction)
-        # composed again from the same acts on the masked turns, as a re-score will be: the
-        # same quotes, and a tenant's ``unlike`` examples (masked quotes) meet masked sentences
-        agent = decision.agent if decision.agent in analysis.transcript.speakers else None
-        _, scored = score_analysis(analysis, rules, override_agent=agent,
-                                   stored_acts=masked.acts)
+        # composed again from the same acts and roles on the masked turns, as a re-score will
+        # be: the same quotes, and a tenant's ``unlike`` examples (masked quotes) meet masked
+        # sentences
+        _, scored = score_analysis(analysis, rules, override_agent=agent_speaker,
+                                   stored_acts=masked.acts, decided=decision)
     report = analysis_json(analysis, decision, scored)
     report.pop("source", None)  # a server-side path, not the caller's business
     old_verdicts = {
@@ -130,13 +133,19 @@ def stored_acts(stored: CallResult) -> ActRecord | None:
     return record.from_plain(stored.acts) if stored.acts else None
 
 
+def first_roles(stored: CallResult) -> RoleDecision | None:
+    """The roles the call was first scored with (its report's), None if it has none."""
+    roles = (stored.report or {}).get("roles")
+    return from_plain(RoleDecision, roles) if roles else None
+
+
 def rescore(session: Session, call: Call, rules: ScoringConfig) -> dict[str, Any]:
     """Score the stored analysis again (new rules), without touching the audio: the acts of
-    the first scoring are reused while the heads, encoder and lexicon are unchanged, so a
-    redacted call's flags do not move because its stored text is masked."""
+    the first scoring are reused while the heads, encoder and lexicon are unchanged, and its
+    roles kept, so a redacted call's flags do not move because its stored text is masked."""
     stored = repository.result(session, call.id)
     if stored is None:
         raise NotFound(f"call {call.id} has no stored analysis to re-score", code="no_analysis")
     analysis = from_plain(CallAnalysis, stored.analysis)
     return store(session, call, analysis, rules, stored.agent_speaker,
-                 stored_acts=stored_acts(stored))
+                 stored_acts=stored_acts(stored), decided=first_roles(stored))

@@ -14,7 +14,7 @@ from audio.serialize import from_plain
 from scoring.call import score_analysis
 from scoring.config import ScoringConfig
 from service.calls import repository as calls_repository
-from service.calls.results import stored_acts
+from service.calls.results import first_roles, stored_acts
 from service.calls.service import call_name
 from service.rules import repository
 
@@ -59,7 +59,7 @@ def preview(session: Session, tenant_id: str, rules: ScoringConfig,
             continue
         analysis = from_plain(CallAnalysis, stored.analysis)
         _, scored = score_analysis(analysis, rules, override_agent=stored.agent_speaker,
-                                   stored_acts=stored_acts(stored))
+                                   stored_acts=stored_acts(stored), decided=first_roles(stored))
         rows = calls_repository.flags_of(session, call.id)
         now = _moments((f.type, f.start) for f in rows)
         confirmed = _moments((f.type, f.start) for f in rows if f.verdict == "confirmed")

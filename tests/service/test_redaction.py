@@ -405,6 +405,57 @@ def test_a_rescore_of_a_redacted_call_keeps_the_flags_it_was_scored_with(api, st
         assert call.model_versions["acts_read_from"] == "text"
 
 
+INTRODUCED = (
+    ("customer", "Hello?"),
+    ("agent", "Hi, this is Kenji. What seems to be the problem today?"),
+    ("customer", "The internet has been down since Monday and nobody came to fix it."),
+    ("agent", "I am so sorry about that. I will send a technician tomorrow between eight and ten."),
+    ("customer", "Okay, thanks."),
+)
+
+
+def test_a_rescore_of_a_redacted_mono_call_keeps_its_roles(api, stereo_analysis):
+    """On a mono call the agent is told by what they say; the name they introduce themselves
+    with is masked, and a re-score must not decide the roles again from the masked text."""
+    import dataclasses
+    import hashlib
+
+    from audio.schema import CallAnalysis
+    from audio.serialize import from_plain
+    from scoring.call import score_analysis
+    from service.calls import redaction
+    from service.calls.results import rescore, store, tenant_rules
+    from service.db.models import CallResult
+
+    said = _analysis_said(stereo_analysis, INTRODUCED)
+    mono = dataclasses.replace(said, transcript=dataclasses.replace(said.transcript,
+                                                                    channel_roles=()))
+    with unit_of_work(api.settings.sqlalchemy_url) as session:
+        call = Call(tenant_id=api.tenant_id, source="upload", agent_id="agent-1",
+                    status="done", content_hash=hashlib.sha256(b"introduced").hexdigest())
+        session.add(call)
+        session.flush()
+        report = store(session, call, mono, tenant_rules(None),
+                       redaction=redaction.find(mono, ("person_name",)))
+        call_id = call.id
+    assert report["roles"]["method"] == "cues"
+    agent = report["roles"]["agent"]
+    assert next(s for s in report["segments"] if s["label"] == agent)["text"].startswith(
+        "Hi, this is [PERSON_NAME].")
+    first = [(f["type"], f["speaker"], f["start"], f["quote"]) for f in report["flags"]]
+    assert any(kind == "ownership" and who == "agent" for kind, who, _, _ in first)
+    with unit_of_work(api.settings.sqlalchemy_url) as session:
+        masked = from_plain(CallAnalysis, session.get(CallResult, call_id).analysis)
+    # what this guards against: decided again from the masked text, the roles swap
+    assert score_analysis(masked, tenant_rules(None))[0].agent != agent
+
+    with unit_of_work(api.settings.sqlalchemy_url) as session:
+        again = rescore(session, session.get(Call, call_id), tenant_rules(None))
+        assert session.get(Call, call_id).model_versions["acts_read_from"] == "first scoring"
+    assert again["roles"] == report["roles"]
+    assert [(f["type"], f["speaker"], f["start"], f["quote"]) for f in again["flags"]] == first
+
+
 def test_sentences_of_a_masked_turn_run_over_whole_placeholders(rules):
     """A card number read back across a sentence break: both sentences show its placeholder,
     and nothing of the number; the record of the masked turns fits them."""
