@@ -101,7 +101,7 @@ def score_analysis(
     if override_agent is None and decided is not None and _speaks(decided, analysis):
         decision = decided
     else:
-        decision = roles.decide(analysis.transcript, override_agent)
+        decision = roles.decide(analysis.transcript, override_agent, config)
     role_of = {decision.agent: AGENT, decision.customer: CUSTOMER}
     segments = segments_of(analysis, decision)
     raised = [e for e in analysis.tone.events if e.kind == "raised_volume"]

@@ -13,7 +13,10 @@
    already at ``--out`` is kept, and only the steps below run (a few minutes)
 4. read every sentence in its turn with the adapted encoder (ONNX, as at scoring time) and build
    its context features
-5. fit each party's act network (``scoring.acts.Layers``) on standardised features
+5. fit the role head that tells the agent from the customer on a mono call
+   (``scoring.train_roles``, written beside the heads as ``roles.npz``, its report beside
+   ``--report`` as ``roles_validation.md``), and each party's act network
+   (``scoring.acts.Layers``) on standardised features
 6. report on the validation split: per-act precision/recall, expected calibration error with a
    reliability plot, and flag precision/recall of the composed flags, on the written dialogs and
    on what speech recognition heard of them; write the heads
@@ -36,8 +39,19 @@ from pathlib import Path
 
 import numpy as np
 
-from scoring import acts, config, encoder, features, flags, minilm, sentences, thresholds
+from scoring import (
+    acts,
+    config,
+    encoder,
+    features,
+    flags,
+    minilm,
+    sentences,
+    thresholds,
+    train_roles,
+)
 from scoring.adapt import AdapterOptions
+from scoring.role_head import ROLE_FILE
 from scoring.schema import AGENT, CUSTOMER, Segment
 
 DEV_DIR = Path(__file__).with_name("data") / "dev"
@@ -511,6 +525,9 @@ def main(argv: list[str] | None = None) -> int:
         adapter = earlier.adapter
         adapted = {k: v for k, v in earlier.meta.items() if k.startswith("adapter_")}
     vectors = embed(dialogs, adapter, rules)
+    train_roles.train(dialogs, vectors, training, validation, adapter.digest, checksum,
+                      args.seed, args.out.with_name(Path(ROLE_FILE).name),
+                      args.report.with_name(train_roles.REPORT_OUT.name))
     bank, bank_labels = example_bank(dialogs, training, rules)
     matrices = featurise(dialogs, vectors, rules)
     layers = train(dialogs, matrices, training, args.seed, args.units, args.alpha)

@@ -298,3 +298,46 @@ def test_a_rescore_reuses_the_acts_it_was_scored_with_only_while_they_fit(rules)
     for turns, config in ((swapped, rules), (segments[:3], rules), (segments, fewer_cues)):
         assert not quiet.fits(turns, config)
         assert score_segments(turns, config, stored_acts=quiet).acts is not quiet
+
+
+MID_CALL = (
+    ("S0", "Hi, yeah, the technician never showed up yesterday and I took the day off for it."),
+    ("S1", "I see the appointment was for between one and five. The crew was pulled to an "
+           "outage in your area."),
+    ("S0", "Nobody called me though. I waited the whole afternoon."),
+    ("S1", "That should not have happened. I can book the first slot tomorrow at eight and put "
+           "a note on the order."),
+    ("S0", "Fine, eight works."),
+)
+
+
+def _mono(turns):
+    from audio.schema import Transcript, Turn, Word
+
+    out = []
+    for segment in _segments(list(turns)):
+        said = segment.text.split()
+        step = (segment.end - segment.start) / len(said)
+        out.append(Turn(segment.speaker, segment.start, segment.end, tuple(
+            Word(" " + w, segment.start + i * step, segment.start + (i + 1) * step, 0.9,
+                 segment.speaker) for i, w in enumerate(said))))
+    return Transcript(tuple(out), "en", out[-1].end, ("S0", "S1"))
+
+
+def test_mono_roles_are_read_from_every_sentence_not_only_phrase_cues(rules):
+    """The customer speaks first and neither party says a phrase the cues know: the role head
+    reads who explains and offers (the agent) and who reports (the customer)."""
+    from scoring import acts, role_head, roles
+
+    transcript = _mono(MID_CALL)
+    decision = roles.decide(transcript, config=rules)
+    assert (decision.agent, decision.customer, decision.method) == ("S1", "S0", "cues")
+    assert decision.confidence > 0.8
+    assert decision.cues[:2] == ("S1:+sounds like the agent in 4 of 4 sentences",
+                                 "S0:-sounds like the customer in 4 of 4 sentences")
+    # what this guards against: by the cues alone, speaking first decides
+    assert roles.from_what_is_said(transcript, ["S0", "S1"], None).agent == "S0"
+    # the head reads only the vectors of the adapter it was trained with
+    adapter = acts.load(rules.heads_path).adapter.digest
+    assert role_head.for_adapter(rules.heads_path, adapter) is not None
+    assert role_head.for_adapter(rules.heads_path, "another adapter") is None

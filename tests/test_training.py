@@ -137,6 +137,19 @@ def test_retraining_reproduces_the_shipped_heads(tmp_path):
     assert figures["ece"] <= 0.05
     assert "| empathy | agent |" in report.read_text()
     assert report.with_name("report_reliability.png").stat().st_size > 1000
+    # the role head is fitted on the same vectors and written beside the heads
+    from scoring import role_head
+
+    roles_again = role_head.read(out.with_name("roles.npz"))
+    roles_shipped = role_head.for_adapter("", shipped.adapter.digest)
+    assert roles_again.adapter == shipped.adapter.digest
+    assert roles_again.meta["validation"].keys() == roles_shipped.meta["validation"].keys()
+    for shown, found in roles_again.meta["validation"].items():
+        assert found["head"] == pytest.approx(roles_shipped.meta["validation"][shown]["head"],
+                                              abs=0.01), shown
+    assert roles_again.meta["validation"]["starts with the customer"]["head"] >= 0.95
+    assert "| starts with the customer | no |" in report.with_name(
+        "roles_validation.md").read_text()
 
 
 def test_calibration_dialogs_carry_flags_only_and_stay_out_of_training():
