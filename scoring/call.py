@@ -50,8 +50,9 @@ def score_segments(
 
 def tone_flag(event: ToneEvent, role_of: dict[str, str]) -> Flag:
     # dead air is the speaker's who ends it (analyses from before that was measured name no
-    # one: the agent owns the line then)
-    speaker = role_of.get(event.speaker, AGENT) if event.speaker else AGENT
+    # one: the agent owns the line then); a third diarized label is the customer's side, as
+    # its turns are (``segments_of``)
+    speaker = role_of.get(event.speaker, CUSTOMER) if event.speaker else AGENT
     explanation = _TONE_TEXT[event.kind].format(value=event.value)
     if event.kind == "long_silence" and event.speaker:
         explanation = (f"{event.value:.1f} s of dead air before the {speaker} spoke" + (

@@ -25,6 +25,8 @@ from scoring.sentences import Sentence
 GRAPH_VERSION = "bert-token-states-1"  # part of the cache key
 MAX_TOKENS = 256  # MiniLM's trained length; longer turns are read in parts
 _BATCH = 16  # windows sorted by length: little padding per run
+_REMEMBERED = 2  # calls whose vectors ``encode`` keeps
+_recent: dict[tuple, np.ndarray] = {}
 
 
 @dataclass(frozen=True, eq=False)  # compared and hashed by identity: it holds arrays
@@ -214,8 +216,20 @@ def encode(
     adapter: Adapter,
     model: str = "",
 ) -> np.ndarray:
-    """Unit-norm vector of every sentence read in its turn and context, (sentences, 384)."""
-    return encode_calls([(sentences, turn_texts, speakers)], adapter, model)[0]
+    """Unit-norm vector of every sentence read in its turn and context, (sentences, 384).
+
+    The last ``_REMEMBERED`` calls are kept: a mono call is read once under its speaker labels
+    to tell the agent from the customer (``scoring.roles``) and again under those roles for its
+    acts, and with no context words the labels change nothing the encoder reads."""
+    key = (adapter, model, tuple(turn_texts),
+           tuple((s.segment, s.first_char, s.last_char) for s in sentences),
+           tuple(speakers) if adapter.context_words else ())
+    if key not in _recent:
+        _recent[key] = encode_calls([(sentences, turn_texts, speakers)], adapter, model)[0]
+        _recent[key].flags.writeable = False
+        while len(_recent) > _REMEMBERED:
+            _recent.pop(next(iter(_recent)))
+    return _recent[key]
 
 
 def encode_calls(

@@ -12,6 +12,7 @@ it is used only with the encoder adapter it was trained on.
 from __future__ import annotations
 
 import json
+import logging
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
@@ -21,6 +22,7 @@ from typing import Any
 import numpy as np
 
 ROLE_FILE = "heads/roles.npz"
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -31,6 +33,10 @@ class RoleHead:
     bias: float
     adapter: str  # digest of the encoder adapter whose vectors it reads
     meta: dict[str, Any] = field(default_factory=dict)  # training provenance and figures
+
+    @property
+    def version(self) -> str:
+        return str(self.meta.get("version", "unversioned"))
 
     def logits(self, vectors: np.ndarray) -> np.ndarray:
         """Log-odds that each sentence is the agent's, shape (n,)."""
@@ -52,21 +58,24 @@ def read(path: Path) -> RoleHead:
                         str(meta["adapter"]), meta)
 
 
-def path_for(heads_path: str) -> Path | None:
-    """The role head beside the act heads at ``heads_path`` (the shipped ones for "")."""
+def _beside(heads_path: str) -> RoleHead | None:
+    """The role head in the act heads' folder (the shipped one for ""), if there is one."""
     if heads_path:
         beside = Path(heads_path).with_name(Path(ROLE_FILE).name)
-        return beside if beside.is_file() else None
+        return read(beside) if beside.is_file() else None
     with resources.as_file(resources.files("scoring").joinpath(ROLE_FILE)) as shipped:
-        return shipped if shipped.is_file() else None
+        return read(shipped) if shipped.is_file() else None
 
 
 @cache
 def for_adapter(heads_path: str, adapter: str) -> RoleHead | None:
-    """The role head that goes with the act heads at ``heads_path`` and reads the vectors of
-    ``adapter`` (a digest); None when there is none for that adapter."""
-    path = path_for(heads_path)
-    if path is None:
-        return None
-    head = read(path)
-    return head if head.adapter == adapter else None
+    """The role head that reads the vectors of ``adapter`` (a digest): the one beside the act
+    heads at ``heads_path``, else the shipped one; None (logged once) when neither does, and
+    roles are then decided by the phrase cues alone."""
+    for head in (_beside(heads_path), _beside("") if heads_path else None):
+        if head is not None and head.adapter == adapter:
+            return head
+    log.warning("no role head reads the vectors of the act heads in use (%s): mono roles are "
+                "decided by phrase cues alone; python -m scoring.train_roles fits one",
+                heads_path or "shipped")
+    return None

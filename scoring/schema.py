@@ -63,6 +63,7 @@ class RoleDecision:
     confidence: float
     method: str  # channel_map | cues | override
     cues: tuple[str, ...]
+    model: str = ""  # the role head that read the sentences (scoring.role_head); "" for none
 
 
 @dataclass(frozen=True)

@@ -525,9 +525,6 @@ def main(argv: list[str] | None = None) -> int:
         adapter = earlier.adapter
         adapted = {k: v for k, v in earlier.meta.items() if k.startswith("adapter_")}
     vectors = embed(dialogs, adapter, rules)
-    train_roles.train(dialogs, vectors, training, validation, adapter.digest, checksum,
-                      args.seed, args.out.with_name(Path(ROLE_FILE).name),
-                      args.report.with_name(train_roles.REPORT_OUT.name))
     bank, bank_labels = example_bank(dialogs, training, rules)
     matrices = featurise(dialogs, vectors, rules)
     layers = train(dialogs, matrices, training, args.seed, args.units, args.alpha)
@@ -548,6 +545,10 @@ def main(argv: list[str] | None = None) -> int:
     report, summary = _evaluated(args, dialogs, matrices, validation, heads, rules)
     _with_validation(heads, summary).save(args.out)
     _write_report(args, dialogs, checksum, report, summary)
+    # after the act heads: a role head is only ever beside the adapter it reads
+    train_roles.train(dialogs, vectors, training, validation, adapter.digest, checksum,
+                      args.seed, args.out.with_name(Path(ROLE_FILE).name),
+                      args.report.with_name(train_roles.REPORT_OUT.name))
     return 0
 
 

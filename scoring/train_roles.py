@@ -60,7 +60,8 @@ def _transcript(segments: tuple[Segment, ...], labels: list[str]) -> Transcript:
     return Transcript(tuple(turns), "en", segments[-1].end, ("S0", "S1"))
 
 
-def _case(dialog, vectors: np.ndarray, condition: str, rng: np.random.Generator):
+def _case(dialog, vectors: np.ndarray, condition: str, rng: np.random.Generator
+          ) -> tuple[Transcript, np.ndarray, str] | None:
     """The dialog as the condition shows it: (transcript, its sentences' vectors, the agent's
     label), or None when the condition leaves fewer than two speakers."""
     parties = [s.speaker for s in dialog.segments]
@@ -96,7 +97,7 @@ def figures(dialogs, vectors: list[np.ndarray], validation: set[str], head: Role
             speakers = list(dict.fromkeys(t.speaker for t in transcript.turns))
             segments = tuple(Segment(t.speaker, t.start, t.end, t.text) for t in transcript.turns)
             split = sentences.split(segments)
-            read = roles.per_speaker(split, head.logits(rows))
+            read = roles.HeadReading(head.version, roles.per_speaker(split, head.logits(rows)))
             by_cues = roles.from_what_is_said(transcript, speakers, None).agent == agent
             with_head = roles.from_what_is_said(transcript, speakers, read).agent == agent
             found.setdefault((condition, dialog.heard), []).append((by_cues, with_head))

@@ -321,7 +321,7 @@ def _mono(turns):
         out.append(Turn(segment.speaker, segment.start, segment.end, tuple(
             Word(" " + w, segment.start + i * step, segment.start + (i + 1) * step, 0.9,
                  segment.speaker) for i, w in enumerate(said))))
-    return Transcript(tuple(out), "en", out[-1].end, ("S0", "S1"))
+    return Transcript(tuple(out), "en", out[-1].end, tuple(dict.fromkeys(s for s, _ in turns)))
 
 
 def test_mono_roles_are_read_from_every_sentence_not_only_phrase_cues(rules):
@@ -337,7 +337,17 @@ def test_mono_roles_are_read_from_every_sentence_not_only_phrase_cues(rules):
                                  "S0:-sounds like the customer in 4 of 4 sentences")
     # what this guards against: by the cues alone, speaking first decides
     assert roles.from_what_is_said(transcript, ["S0", "S1"], None).agent == "S0"
-    # the head reads only the vectors of the adapter it was trained with
+    # the head reads only the vectors of the adapter it was trained with, and is named
     adapter = acts.load(rules.heads_path).adapter.digest
-    assert role_head.for_adapter(rules.heads_path, adapter) is not None
+    assert decision.model == role_head.for_adapter(rules.heads_path, adapter).version
     assert role_head.for_adapter(rules.heads_path, "another adapter") is None
+
+
+@pytest.mark.parametrize("aside", ["Let me check.", "Thank you."])
+def test_a_label_diarization_split_off_is_neither_party(rules, aside):
+    """A third label with one short sentence: the agent and the customer are the two who say
+    most, whatever that sentence sounds like."""
+    from scoring import roles
+
+    decision = roles.decide(_mono((*MID_CALL, ("S2", aside))), config=rules)
+    assert (decision.agent, decision.customer) == ("S1", "S0")
