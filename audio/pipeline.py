@@ -187,6 +187,7 @@ def analyze(
         # 2. who spoke when: pyannote diarization, overlaps kept; pyannote takes the whole
         # mixdown as float32 (4 bytes a sample while it runs), everything else reads windows
         diarization = diarize.diarize(mono.whole(), audio.sample_rate, options.diarization)
+        models.release_freed_memory()  # before Whisper's working memory is added on top
         speaker_turns = diarization.turns
         model_infos.insert(0, diarization.model)
         done("speakers", speaker_turns)
