@@ -134,16 +134,23 @@ def load_in_background(load: Callable[..., object], *args: object) -> threading.
     return thread
 
 
+# Diarizing a 5-minute mono call (side by side, fresh processes): the default 1024 peaked at
+# 1.42-1.45 GB in 17-20 s; 64 at 1.14-1.16 GB in 16.3-16.5 s; none (0) at 1.12-1.13 GB but in
+# 25 s, recompiling segmentation's primitives, whose shapes do recur, for every batch
+ONEDNN_CACHED_PRIMITIVES = 64
+
+
 def import_torch():
     """``import torch``, never while another thread imports under ``without_torch``: every
     first import of torch (or of what imports it: pyannote, openai-whisper) goes through here.
 
-    oneDNN's primitive cache is switched off (unless the environment sets it): CAM++ embeds
-    each speaker's active frames, a new input shape nearly every time, and the cache kept up to
-    1024 compiled primitives for shapes that never recur: 0.25 GB more resident after a 2-minute
-    mono call, growing with its length. Results are unchanged; oneDNN reads this on first use."""
+    oneDNN's primitive cache keeps ``ONEDNN_CACHED_PRIMITIVES`` (unless the environment sets
+    it): CAM++ embeds each speaker's active frames, a new input shape nearly every time, and
+    the default cache kept up to 1024 compiled primitives for shapes that never recur (0.25 GB
+    more resident after a 2-minute mono call, growing with its length). Results are unchanged;
+    oneDNN reads this on first use."""
     with _TORCH_IMPORT:
-        os.environ.setdefault("ONEDNN_PRIMITIVE_CACHE_CAPACITY", "0")
+        os.environ.setdefault("ONEDNN_PRIMITIVE_CACHE_CAPACITY", str(ONEDNN_CACHED_PRIMITIVES))
         import torch
     return torch
 
