@@ -328,6 +328,10 @@ def test_upload_review_and_see_the_numbers_move(desk, new_context, demo_call, tm
         laptop = new_context(viewport={"width": width, "height": height}).new_page()
         sign_in(laptop, desk.base, desk.keys["supervisor"])
         laptop.get_by_role("link", name=demo_call.stereo_path.name).click()
+        # measured once the call page and its stylesheet are in: before that the flag list is
+        # laid out unstyled (it failed once so, 2400 px tall, in a full suite run)
+        expect(laptop.locator("h1")).to_have_text(demo_call.stereo_path.name)
+        laptop.wait_for_load_state("load")
         breakdown = laptop.locator(".breakdown")
         for scrolled in range(0, 4000, 200):
             laptop.evaluate(f"window.scrollTo(0, {scrolled})")
