@@ -105,6 +105,7 @@ class RolesOut(_Open):
     confidence: float
     method: str
     cues: list[str]
+    model: str = ""  # the role head that read what each speaker says; "" for none
 
 
 class SpeakerToneOut(_Open):

@@ -134,6 +134,7 @@ def test_in_process_worker_runs_uploads(settings, short_call):
             time.sleep(0.5)
         assert call["status"] == "done", call
         assert call["roles"]["method"] == "cues" and call["flags"]
+        assert call["roles"]["model"].startswith("roles-")  # read by the role head
 
 
 def _expire_lease(settings, call_id):
