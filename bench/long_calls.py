@@ -77,9 +77,10 @@ def rendered(repeats: int, directory: Path, name: str) -> dict[str, Path]:
     return {k: Path(v) for k, v in json.loads(done.stdout.strip().splitlines()[-1]).items()}
 
 
-def _run(tree: Path, args: list[str], timeout_s: float = 7200) -> subprocess.CompletedProcess:
+def _run(tree: Path, args: list[str], timeout_s: float = 7200,
+         env_extra: dict[str, str] | None = None) -> subprocess.CompletedProcess:
     env = {**os.environ, "PYTHONPATH": str(tree), "HF_HUB_OFFLINE": "1",
-           "PYANNOTE_METRICS_ENABLED": "0", "TOKENIZERS_PARALLELISM": "false"}
+           "PYANNOTE_METRICS_ENABLED": "0", "TOKENIZERS_PARALLELISM": "false", **(env_extra or {})}
     return subprocess.run([sys.executable, *args], cwd=tree, env=env, capture_output=True,
                           text=True, timeout=timeout_s, check=False)
 
