@@ -134,9 +134,9 @@ def load_in_background(load: Callable[..., object], *args: object) -> threading.
     return thread
 
 
-# Diarizing a 5-minute mono call (side by side, fresh processes): the default 1024 peaked at
-# 1.42-1.45 GB in 17-20 s; 64 at 1.14-1.16 GB in 16.3-16.5 s; none (0) at 1.12-1.13 GB but in
-# 25 s, recompiling segmentation's primitives, whose shapes do recur, for every batch
+# Diarizing a 5-minute mono call (python -m bench.mono_memory): the default 1024 peaked at
+# 1.38-1.42 GB in 19 s; 64 at 1.11-1.13 GB in 17-18 s; none (0) at 1.09 GB but in 27 s,
+# recompiling segmentation's primitives, whose shapes do recur, for every batch
 ONEDNN_CACHED_PRIMITIVES = 64
 
 

@@ -32,11 +32,11 @@ from tqdm import tqdm
 from bench import corpus
 from bench.flags import AUDIO_SETS, HERE, labelled_raw
 from bench.run import RESULTS, _match, _prf, _prf_table, _role_correct, _turn_of, attribution
-from scoring import acts, config, role_head, roles
+from scoring import acts, config, role_head, roles, train_roles
 from scoring.call import score_analysis
-from scoring.schema import AGENT, Segment
+from scoring.schema import Segment
 from scoring.train import _timed
-from scoring.train_roles import _transcript
+from scoring.train_roles import labelled_transcript
 
 SEED = 20261205
 # frozen sets v1-v5 were retired into the development set (scoring/data/dev/retired_v*.json)
@@ -44,12 +44,15 @@ SEED = 20261205
 HELD_OUT = ("v6", "corpus")
 TEXT_SETS = (AUDIO_SETS["v6"], ("frozen test set v7", HERE / "frozen_test_v7.json"),
              ("frozen test set v8", HERE / "frozen_test_v8.json"), AUDIO_SETS["corpus"])
-SHOWN = ("as written", "from the customer's first turn", "20% of turns on the wrong speaker")
+# by the name shown here, the condition of ``scoring.train_roles``
+SHOWN = {"as written": train_roles.CONDITIONS[0],
+         "from the customer's first turn": train_roles.CONDITIONS[1],
+         "20% of turns on the wrong speaker": train_roles.CONDITIONS[3]}
 
 
 def _both_ways(segments: tuple[Segment, ...], labels: list[str], rules) -> tuple[str, str]:
     """The label taken for the agent by the cues alone and by the head with the cues."""
-    transcript = _transcript(segments, labels)
+    transcript = labelled_transcript(segments, labels)
     speakers = list(dict.fromkeys(labels))
     return (roles.from_what_is_said(transcript, speakers, None).agent,
             roles.decide(transcript, config=rules).agent)
@@ -65,19 +68,13 @@ def text_table(rules, rng: np.random.Generator) -> str:
         for turns in data.values():
             segments = _timed([(speaker, text) for speaker, text, *_ in turns])
             parties = [s.speaker for s in segments]
-            for shown in SHOWN:
-                first = 0
-                if shown == SHOWN[1]:
-                    first = next((i for i, p in enumerate(parties) if p != AGENT), len(parties))
-                agent, customer = ("S0", "S1") if rng.random() < 0.5 else ("S1", "S0")
-                wrong = 0.2 if shown == SHOWN[2] else 0.0
-                labels = [agent if p == AGENT else customer for p in parties]
-                labels = [(customer if label == agent else agent) if rng.random() < wrong
-                          else label for label in labels][first:]
-                if len(set(labels)) < 2:
+            for name, condition in SHOWN.items():
+                case = train_roles.shown(parties, condition, rng)
+                if case is None:
                     continue
+                first, labels, agent = case
                 by_cues, with_head = _both_ways(segments[first:], labels, rules)
-                found[shown].append((by_cues == agent, with_head == agent))
+                found[name].append((by_cues == agent, with_head == agent))
         for shown, results in found.items():
             lines.append(f"| {title} | {shown} | {len(results)} | "
                          f"{np.mean([c for c, _ in results]):.1%} | "

@@ -109,8 +109,7 @@ def of(segments: tuple[Segment, ...], split: tuple[Sentence, ...], scores: acts.
     spans = tuple(SentenceSpan(s.segment, s.position, s.speaker, s.first_char, s.last_char,
                                s.start, s.end) for s in split)
     rounded = np.round(scores.probabilities.astype(np.float64), DIGITS).astype(np.float32)
-    return ActRecord(key_of(config), scores.acts, spans, digest_of_texts(
-        [s.text for s in segments]), rounded)
+    return ActRecord(key_of(config), scores.acts, spans, digest(segments), rounded)
 
 
 def digest(segments: tuple[Segment, ...]) -> str:

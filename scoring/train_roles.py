@@ -49,7 +49,9 @@ def fit(dialogs, vectors: list[np.ndarray], training: set[str], adapter_digest: 
                      "seed": seed, "C": C, "training_sentences": int(len(y))})
 
 
-def _transcript(segments: tuple[Segment, ...], labels: list[str]) -> Transcript:
+def labelled_transcript(segments: tuple[Segment, ...], labels: list[str]) -> Transcript:
+    """``segments`` as a mono transcript, turn i spoken by ``labels[i]``, its words spread
+    evenly over the turn."""
     turns = []
     for segment, label in zip(segments, labels, strict=True):
         said = segment.text.split() or ["..."]
@@ -60,11 +62,11 @@ def _transcript(segments: tuple[Segment, ...], labels: list[str]) -> Transcript:
     return Transcript(tuple(turns), "en", segments[-1].end, ("S0", "S1"))
 
 
-def _case(dialog, vectors: np.ndarray, condition: str, rng: np.random.Generator
-          ) -> tuple[Transcript, np.ndarray, str] | None:
-    """The dialog as the condition shows it: (transcript, its sentences' vectors, the agent's
-    label), or None when the condition leaves fewer than two speakers."""
-    parties = [s.speaker for s in dialog.segments]
+def shown(parties: list[str], condition: str, rng: np.random.Generator
+          ) -> tuple[int, list[str], str] | None:
+    """Speaker labels for turns said by ``parties`` (agent/customer) as ``condition`` shows
+    them: the first turn kept, the labels from there on, and which label is the agent's; None
+    when fewer than two speakers are left. Labels are drawn at random per dialog."""
     first = 0
     if condition == CONDITIONS[1]:
         first = next((i for i, p in enumerate(parties) if p != AGENT), len(parties))
@@ -73,12 +75,21 @@ def _case(dialog, vectors: np.ndarray, condition: str, rng: np.random.Generator
     wrong = _WRONG.get(condition, 0.0)
     labels = [(customer if label == agent else agent) if rng.random() < wrong else label
               for label in labels][first:]
-    if len(set(labels)) < 2:
+    return (first, labels, agent) if len(set(labels)) >= 2 else None
+
+
+def _case(dialog, vectors: np.ndarray, condition: str, rng: np.random.Generator
+          ) -> tuple[Transcript, np.ndarray, str] | None:
+    """The dialog as the condition shows it: (transcript, its sentences' vectors, the agent's
+    label), or None when the condition leaves fewer than two speakers."""
+    case = shown([s.speaker for s in dialog.segments], condition, rng)
+    if case is None:
         return None
+    first, labels, agent = case
     rows = [r for r, s in enumerate(dialog.sentences) if s.segment >= first]
     # the vectors were read per turn; the shipped adapter reads no context across turns, so
     # moving a turn to the other label leaves them as they are
-    return _transcript(dialog.segments[first:], labels), vectors[rows], agent
+    return labelled_transcript(dialog.segments[first:], labels), vectors[rows], agent
 
 
 def figures(dialogs, vectors: list[np.ndarray], validation: set[str], head: RoleHead,

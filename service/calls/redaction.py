@@ -81,17 +81,17 @@ def moved_to_masked(found: ActRecord, clear: Transcript, masked: Transcript,
     word it covers, a masked word being its whole placeholder (two sentences that end and begin
     inside one span both show it)."""
     word_of = masked_word_of(clear, detection)
+    said = [word_extents(turn) for turn in clear.turns]
+    shown = [word_extents(turn) for turn in masked.turns]
     spans = []
     for span in found.sentences:
-        said, shown = clear.turns[span.segment], masked.turns[span.segment]
-        covered = [i for i, (begin, end) in enumerate(word_extents(said))
+        covered = [i for i, (begin, end) in enumerate(said[span.segment])
                    if begin < span.last_char and end > span.first_char]
         if covered:
-            extents = word_extents(shown)
-            first = extents[word_of[span.segment][covered[0]]][0]
-            last = extents[word_of[span.segment][covered[-1]]][1]
+            first = shown[span.segment][word_of[span.segment][covered[0]]][0]
+            last = shown[span.segment][word_of[span.segment][covered[-1]]][1]
         else:  # no word in it (an empty turn)
-            first = last = min(span.first_char, len(shown.text))
+            first = last = min(span.first_char, len(masked.turns[span.segment].text))
         spans.append(dataclasses.replace(span, first_char=first, last_char=last))
     return dataclasses.replace(found, sentences=tuple(spans),
                                texts=digest_of_texts([t.text for t in masked.turns]))
