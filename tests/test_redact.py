@@ -242,6 +242,61 @@ def test_homophones_and_a_date_with_the_last_four_in_one_answer():
     assert ("phone_number", "three one two five five five zero one nine six") in spans
 
 
+def test_a_number_asked_for_and_given_in_pieces_with_homophones_and_a_correction():
+    call = transcript(
+        ("agent", "before I change anything I need your social security number"),
+        ("customer", "sure the first three are five two for"),
+        ("agent", "mhm"),
+        ("customer", "then won ate and then nine too oh six"),
+        ("agent", "and your husband's?"),
+        ("customer", "ate ate won for six oh sorry no ate ate won for seven oh two too nine"),
+        ("agent", "and the last four of the card you paid with"),
+        ("customer", "too ate won nine"),
+        ("agent", "your parcel comes in three to five days"),
+    )
+    spans = found(call)
+    masked = " ".join(text for kind, text in spans if kind == "ssn")
+    for said in ("five two for", "won ate", "nine too oh six", "ate ate won for six oh",
+                 "ate ate won for seven oh two too nine"):
+        assert said in masked
+    assert ("card_number", "too ate won nine") in spans
+    assert not [text for _, text in spans if "three" in text]
+
+
+def test_a_number_read_back_is_masked_and_does_not_end_the_answer():
+    call = transcript(
+        ("agent", "can I have the card number"),
+        ("customer", "three seven one two four four"),
+        ("agent", "sorry three seven one two four four and then"),
+        ("customer", "nine two six one oh oh eight three five"),
+        ("agent", "and the name on the card"),
+        ("customer", "Priya Raman. My social is 531-87-2290."),
+        ("agent", "Thank you. So that's the one ending in 2290."),
+        ("customer", "it's the card I paid with, 4200 is what I paid"),
+        ("agent", "Noted. Your refund of 4200 dollars goes out today."),
+    )
+    spans = found(call)
+    masked = [text for kind, text in spans if kind == "card_number"]
+    assert "three seven one two four four" in masked  # both the customer's and the read-back
+    assert masked.count("three seven one two four four") == 2
+    assert "nine two six one oh oh eight three five" in masked
+    assert ("ssn", "2290.") in spans  # their social said back
+    assert not [text for _, text in spans if "4200" in text]
+
+
+def test_nine_digits_said_with_nothing_to_name_them():
+    call = transcript(
+        ("agent", "and your name"),
+        ("customer", "Dana Whitlock"),
+        ("agent", "and so shall"),  # "and your social?", misheard
+        ("customer", "4 1 7 2 2 0 9 3 5"),
+        ("customer", "Rental agreement 4471-882-09."),
+    )
+    spans = found(call)
+    assert ("ssn", "4 1 7 2 2 0 9 3 5") in spans
+    assert not [text for _, text in spans if "4471" in text]
+
+
 def test_homophone_runs_postcodes_alone_and_ranges_left_alone():
     call = transcript(
         ("agent", "And the postcode of the insured property?"),

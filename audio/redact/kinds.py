@@ -52,6 +52,15 @@ CUES: dict[str, tuple[str, ...]] = {
              "discount", "voucher", "coupon", "tracking number", "id number", "student id",
              "license", "licence", "registration", "plate", "vin"),
 }
+# the "none" cues that name a number of another sort (not an amount, a time or an event): a
+# question that names one of these is not asking for the card ("the order number on the card")
+OTHER_NUMBERS = frozenset([
+    "order", "reference", "ref", "ticket", "case", "confirmation", "tracking", "invoice",
+    "policy", "claim", "booking", "model", "serial", "flight", "member", "membership", "customer number",
+    "meter", "extension", "ext", "pin", "room", "seat", "gate", "apartment", "suite", "unit",
+    "promo", "voucher", "coupon", "id number", "student id", "license", "licence", "registration",
+    "plate", "vin", "ending in", "ends in",
+])
 # a number is a bank account only in a call about banking: one of these said in the call so far
 BANK_WORDS = frozenset([
     "bank", "banks", "banking", "checking", "savings", "routing", "sort", "deposit", "debit",

@@ -9,8 +9,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from audio.redact.kinds import BANK_WORDS, CUE_REACH, CUE_REACH_DEFAULT, CUES
-from audio.redact.spoken import FILLERS, Token, digit_string, is_number, luhn_valid
+from audio.redact.kinds import BANK_WORDS, CUE_REACH, CUE_REACH_DEFAULT, CUES, OTHER_NUMBERS
+from audio.redact.spoken import FILLERS, Token, digit_string, is_number, luhn_valid, token
 
 MAX_GAP_S = 8.0  # between two number words of one run (room for "go on" from the other party)
 MAX_FILLERS = 2  # words such as "um" or "and" inside a run
@@ -46,11 +46,30 @@ class Found:
     rule: str
 
 
-def _numeric(tokens: list[Token], i: int) -> bool:
+@dataclass(frozen=True)
+class Question:
+    """What the other party last asked for, as a speaker's token answers it: the kinds named,
+    nearest first (``answered``), and the word where the answer began."""
+
+    kinds: tuple[str, ...] = ()
+    since: int = 0
+    digits: bool = False  # it asked for digits by name ("the card number", "the last four")
+
+    @property
+    def for_a_number(self) -> bool:
+        return bool(self.kinds) and self.kinds[0] in NUMBER_KINDS
+
+
+NO_QUESTION = Question()
+
+
+def _numeric(tokens: list[Token], i: int, answering: bool = False) -> bool:
     """A number word, or a homophone in a run of homophones that touches a digit said as a word:
     "four one for one", "for four too nine", "won nine ate ate", "five for too". "for", "to" and
     "too" begin a number only after a pause word or at a turn's start ("and for four too
-    nine"), not after a verb ("update it to three one two ...")."""
+    nine"), not after a verb ("update it to three one two ..."). ``answering``: the speaker is
+    giving a number they were asked for ("whats your social" "... then won ate and then six too
+    oh nine"), so a homophone beside a number or another homophone is a digit."""
     item = tokens[i]
     if item.text == "oh":  # "oh okay 4 ate 7 ...": a digit only beside another number
         return any(0 <= j < len(tokens) and abs(tokens[j].word - item.word) == 1
@@ -60,6 +79,12 @@ def _numeric(tokens: list[Token], i: int) -> bool:
         return True
     if item.text not in HOMOPHONES:
         return False
+    if answering and item.text != "to":  # "to" stays a range: "three to five days"
+        beside = [tokens[j] for j in (i - 1, i + 1)
+                  if 0 <= j < len(tokens) and abs(tokens[j].word - item.word) == 1]
+        if any(_digit_word(t, said=True) or (t.text in HOMOPHONES and t.text != "to")
+               for t in beside):
+            return True
     first = i  # the run of homophones around i, adjacent words only
     while first > 0 and i - first < 4 and tokens[first - 1].text in HOMOPHONES \
             and tokens[first - 1].word == tokens[first].word - 1:
@@ -91,11 +116,23 @@ def read_homophones(tokens: list[Token]) -> list[Token]:
             for i, t in enumerate(tokens)]
 
 
+def _counting(tokens: list[Token], i: int) -> bool:
+    """"his last four is ...", "the first five are ...": the number says how many digits, it is
+    none of them."""
+    return i > 0 and tokens[i - 1].text in ("last", "first") \
+        and tokens[i - 1].word == tokens[i].word - 1
+
+
 def _digit_word(item: Token, said: bool = False) -> bool:
     """One digit, said as a word or (unless ``said``) written ("four", "oh", "1"): a homophone
     next to it is a digit too."""
     return is_number(item) and len(item.digits) == 1 and not item.repeat \
         and not (said and item.typed)
+
+
+def digits_of(tokens: list[Token]) -> str:
+    """The digits a found number's tokens say, homophones read as digits ("too ate" -> 28)."""
+    return digit_string([_as_number(t) for t in tokens if is_number(t) or t.text in HOMOPHONES])
 
 
 def _as_number(item: Token) -> Token:
@@ -123,9 +160,12 @@ def card_brand_plausible(digits: str) -> bool:
     return False
 
 
-def runs(tokens: list[Token], times: list[float], cut_in: list[int]) -> list[list[int]]:
+def runs(tokens: list[Token], times: list[float], cut_in: list[int],
+         asked: list[Question] | None = None) -> list[list[int]]:
     """Positions of number tokens grouped into runs, one speaker's tokens in time order;
-    ``cut_in[i]``: how many words the other party said just before token ``i``."""
+    ``cut_in[i]``: how many words the other party said just before token ``i``; ``asked[i]``:
+    the kinds the question that token ``i`` answers named (``answered``)."""
+    asked = asked or [NO_QUESTION] * len(tokens)
     out: list[list[int]] = []
     current: list[int] = []
     fillers = 0
@@ -142,10 +182,9 @@ def runs(tokens: list[Token], times: list[float], cut_in: list[int]) -> list[lis
             out.append([i])
             current, fillers = [], 0
             continue
-        # "his last four is ...": the four says how many digits, it is none of them
-        counting = i > 0 and tokens[i - 1].text in ("last", "first") \
-            and tokens[i - 1].word == tokens[i].word - 1
-        if _numeric(tokens, i) and not quantity and not counting:
+        counting = _counting(tokens, i)
+        if _numeric(tokens, i, answering=asked[i].for_a_number) and not quantity \
+                and not counting:
             if current and times[i] - times[current[-1]] > MAX_GAP_S:
                 out.append(current)
                 current = []
@@ -272,14 +311,17 @@ def _plausible_phone(digits: str) -> bool:
     return len(digits) == 11 and digits.startswith(("07", "01", "02", "1"))
 
 
-def find(tokens: list[Token], times: list[float], cut_in: list[int], context_of) -> list[Found]:
+def find(tokens: list[Token], times: list[float], cut_in: list[int], context_of,
+         asked: list[Question] | None = None) -> list[Found]:
     """Numbers in one speaker's ``tokens`` (``times``: each token's start, seconds; ``cut_in``:
     the other party's words just before each, or a large number where those words ask for
     something) that are personal data. ``context_of(word, reach)`` gives the lower-case words
-    said before that word, by either party, oldest first: ``reach`` of them, or all if None."""
+    said before that word, by either party, oldest first: ``reach`` of them, or all if None;
+    ``asked[i]``: what the question token ``i`` answers named (``answered``)."""
     out: list[Found] = []
     last_card_s = None
-    for run in runs(tokens, times, cut_in):
+    asked = asked or [NO_QUESTION] * len(tokens)
+    for run in runs(tokens, times, cut_in, asked):
         parts = chunks(tokens, run)
         taken = [False] * len(parts)
         card_recently = last_card_s is not None and \
@@ -298,12 +340,14 @@ def find(tokens: list[Token], times: list[float], cut_in: list[int], context_of)
                 continue
             if piece:
                 out.extend(_piece(tokens, parts, piece, context_of,
-                                  after_card=any(taken[:piece[0]]) or card_recently))
+                                  after_card=any(taken[:piece[0]]) or card_recently,
+                                  question=asked[parts[piece[0]].first]))
             piece = []
     return out
 
 
-def _piece(tokens, parts, piece, context_of, after_card: bool) -> list[Found]:
+def _piece(tokens, parts, piece, context_of, after_card: bool,
+           question: Question = NO_QUESTION) -> list[Found]:
     positions = list(range(parts[piece[0]].first, parts[piece[-1]].last + 1))
     digits = "".join(parts[k].digits for k in piece)
     words = tuple(tokens[p].word for p in positions)
@@ -312,6 +356,12 @@ def _piece(tokens, parts, piece, context_of, after_card: bool) -> list[Found]:
         return [Found(shape, words, f"{shape}/written_shape")]
     cues = nearest_cue(context_of(words[0]))
     introduced = nearest_cue(context_of(words[0], DIRECT_WORDS))  # "your order number is ..."
+    asked = list(question.kinds)
+    own = nearest_cue(context_of(words[0], min(DIRECT_WORDS, words[0] - question.since)))
+    if cues[:1] in ([], ["none"]) and asked[:1] not in ([], ["none"]) and own[:1] != ["none"]:
+        # nothing since names it, or only a word of the question itself: the question says what
+        # is being given ("the last four of the card that was charged" "too ate won nine")
+        cues = [*asked, *(k for k in cues if k not in asked and k != "none")]
     if cues[:1] == ["none"] and introduced[:1] != ["none"] and "phone_number" in cues \
             and _plausible_phone(digits):
         # "your name and phone for the order": a number shaped like a phone, asked for
@@ -334,8 +384,23 @@ def _piece(tokens, parts, piece, context_of, after_card: bool) -> list[Found]:
     kind = _named(digits, cues, banking, last_four=_asked_last_four(context_of(words[0])))
     if kind:
         return [Found(kind, words, f"{kind}/said_after_cue")]
+    first_said = not any(is_number(t) and not _counting(tokens, k)
+                         for k, t in enumerate(tokens[:positions[0]]) if t.word >= question.since)
+    if asked[:1] and asked[0] in PIECEWISE and cues[:1] == asked[:1] and question.digits \
+            and first_said and len(digits) >= 3 \
+            and not any(tokens[p].text in ("hundred", "thousand") for p in positions):
+        # asked for, and the first number given, in pieces or with a correction: "the first five
+        # are 538-21", "won ate seven six for two two ate oh sorry two two ate nine"
+        return [Found(asked[0], words, f"{asked[0]}/answer")]
     if not cues and _plausible_phone(digits):
         return [Found("phone_number", words, "phone_number/shape")]
+    if not cues and len(digits) == 9 and not any(
+            tokens[p].typed and re.search(r"\d[-./]\d", tokens[p].text) for p in positions):
+        # nine digits said with nothing to say what they are (and not written in a shape of
+        # their own, "4471-882-09"): a social security number, or a routing number when the ABA
+        # checksum holds ("and so shall" "3 9 2 5 7 0 8 8 4")
+        kind = "routing_number" if aba_valid(digits) else "ssn"
+        return [Found(kind, words, f"{kind}/nine_digits")]
     return []
 
 
@@ -367,6 +432,62 @@ def _date_then_last_four(tokens, parts, piece, cues, context) -> list[Found]:
 def _asked_last_four(context: list[str]) -> bool:
     return any(context[i:i + 2] in (["last", "four"], ["last", "4"])
                for i in range(len(context) - 1))
+
+
+# kinds whose number is often given in pieces ("the first three are ...", "then ...") or with
+# a correction; an answer to a question that asked for one is that kind whatever its length
+PIECEWISE = frozenset(["ssn", "card_number"])
+# the kinds a question may ask for as a number said aloud
+NUMBER_KINDS = frozenset(CUES) - {"none"}
+
+
+def answered(question: list[str]) -> tuple[str, ...]:
+    """The kinds the other party's ``question`` (lower-case words, oldest first) asks for,
+    nearest first. A card or a social security number asked for beside a word that only says
+    when or how much ("the card you paid with", "the last four of the card that was charged")
+    is what is asked for; beside another number's name ("the order number on the card") it is
+    not."""
+    said = [token(0, w) for w in question[-2:]]
+    if any(is_number(t) or t.text in HOMOPHONES for t in said):
+        return ()  # "i have her card here ate 8 1 5": they gave a number, they asked for none
+    end = question[-REQUEST_WORDS:]
+    if not nearest_cue(end) or not (len(question) <= REQUEST_WORDS
+                                    or REQUEST.intersection(question)):
+        return ()  # "... state bank, how can i help?", "yes, that's the card": no request
+    kinds = nearest_cue(question)
+    named = [k for k in kinds if k in PIECEWISE]
+    if named and kinds[0] == "none" and not _names_another_number(question):
+        return (*named, *(k for k in kinds if k not in named and k != "none"))
+    return tuple(kinds)
+
+
+REQUEST_WORDS = 6  # a request names what it asks for at its end: "and the card you paid with"
+# words of a request ("what's your social", "can I get the last four of the card"); a bare
+# prompt of a few words ("social security number") is one too
+REQUEST = frozenset([
+    "what", "whats", "what's", "which", "can", "could", "may", "give", "need", "confirm", "read",
+    "tell", "have", "get", "got", "and", "your", "please", "spell", "go", "verify",
+])
+
+
+def asks_for_digits(question: list[str]) -> bool:
+    """"the card number", "the last four", "your social": a request for digits, not for when
+    the card will come."""
+    return bool(DIGIT_REQUEST.intersection(question))
+
+
+DIGIT_REQUEST = frozenset(["number", "numbers", "digits", "digit", "last", "first", "social",
+                           "ssn", "long"])
+
+
+def _names_another_number(words: list[str]) -> bool:
+    return any(words[i:i + len(p.split())] == p.split()
+               for p in OTHER_NUMBERS for i in range(len(words)))
+
+
+def aba_valid(digits: str) -> bool:
+    """The ABA routing-number checksum (weights 3, 7, 1)."""
+    return len(digits) == 9 and sum(int(d) * (3, 7, 1)[i % 3] for i, d in enumerate(digits)) % 10 == 0
 
 
 EXTENSION_WORDS = frozenset(["extension", "ext", "x"])
