@@ -9,8 +9,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from audio.redact.kinds import BANK_WORDS, CUE_REACH, CUE_REACH_DEFAULT, CUES, OTHER_NUMBERS
-from audio.redact.spoken import FILLERS, Token, digit_string, is_number, luhn_valid, token
+from audio.redact.kinds import BANK_WORDS, CUE_REACH, CUE_REACH_DEFAULT, CUES
+from audio.redact.spoken import FILLERS, Token, digit_string, is_number, luhn_valid
 
 MAX_GAP_S = 8.0  # between two number words of one run (room for "go on" from the other party)
 MAX_FILLERS = 2  # words such as "um" or "and" inside a run
@@ -48,11 +48,11 @@ class Found:
 
 @dataclass(frozen=True)
 class Question:
-    """What the other party last asked for, as a speaker's token answers it: the kinds named,
-    nearest first (``answered``), and the word where the answer began."""
+    """What the other party last asked for, as one of a speaker's tokens answers it
+    (``answers.questions``)."""
 
-    kinds: tuple[str, ...] = ()
-    since: int = 0
+    kinds: tuple[str, ...] = ()  # the kinds it named, nearest first
+    since: int = 0  # the word (index into the call's words) where the answer began
     digits: bool = False  # it asked for digits by name ("the card number", "the last four")
 
     @property
@@ -79,12 +79,8 @@ def _numeric(tokens: list[Token], i: int, answering: bool = False) -> bool:
         return True
     if item.text not in HOMOPHONES:
         return False
-    if answering and item.text != "to":  # "to" stays a range: "three to five days"
-        beside = [tokens[j] for j in (i - 1, i + 1)
-                  if 0 <= j < len(tokens) and abs(tokens[j].word - item.word) == 1]
-        if any(_digit_word(t, said=True) or (t.text in HOMOPHONES and t.text != "to")
-               for t in beside):
-            return True
+    if answering and item.text != "to" and _answer_digit(tokens, i):
+        return True
     first = i  # the run of homophones around i, adjacent words only
     while first > 0 and i - first < 4 and tokens[first - 1].text in HOMOPHONES \
             and tokens[first - 1].word == tokens[first].word - 1:
@@ -110,13 +106,29 @@ def _numeric(tokens: list[Token], i: int, answering: bool = False) -> bool:
     return after and leading
 
 
+def _answer_digit(tokens: list[Token], i: int) -> bool:
+    """A homophone in a number being given: after a digit ("six for two"), or where a number may
+    begin (a turn's start, "then", "um") before one ("then won ate"); not after another word
+    ("the charge was for two forty nine")."""
+    def digit(j: int) -> bool:
+        return 0 <= j < len(tokens) and abs(tokens[j].word - tokens[i].word) == 1 and (
+            _digit_word(tokens[j], said=True)
+            or (tokens[j].text in HOMOPHONES and tokens[j].text != "to"))
+
+    if digit(i - 1):
+        return True
+    opens = i == 0 or tokens[i - 1].word != tokens[i].word - 1 \
+        or tokens[i - 1].text in BEFORE_A_NUMBER or tokens[i - 1].text in FILLERS
+    return opens and digit(i + 1)
+
+
 def read_homophones(tokens: list[Token]) -> list[Token]:
     """``tokens`` with each homophone that stands for a digit read as that digit."""
     return [_as_number(t) if t.text in HOMOPHONES and _numeric(tokens, i) else t
             for i, t in enumerate(tokens)]
 
 
-def _counting(tokens: list[Token], i: int) -> bool:
+def counting(tokens: list[Token], i: int) -> bool:
     """"his last four is ...", "the first five are ...": the number says how many digits, it is
     none of them."""
     return i > 0 and tokens[i - 1].text in ("last", "first") \
@@ -164,7 +176,7 @@ def runs(tokens: list[Token], times: list[float], cut_in: list[int],
          asked: list[Question] | None = None) -> list[list[int]]:
     """Positions of number tokens grouped into runs, one speaker's tokens in time order;
     ``cut_in[i]``: how many words the other party said just before token ``i``; ``asked[i]``:
-    the kinds the question that token ``i`` answers named (``answered``)."""
+    the question token ``i`` answers."""
     asked = asked or [NO_QUESTION] * len(tokens)
     out: list[list[int]] = []
     current: list[int] = []
@@ -182,9 +194,8 @@ def runs(tokens: list[Token], times: list[float], cut_in: list[int],
             out.append([i])
             current, fillers = [], 0
             continue
-        counting = _counting(tokens, i)
         if _numeric(tokens, i, answering=asked[i].for_a_number) and not quantity \
-                and not counting:
+                and not counting(tokens, i):
             if current and times[i] - times[current[-1]] > MAX_GAP_S:
                 out.append(current)
                 current = []
@@ -317,7 +328,7 @@ def find(tokens: list[Token], times: list[float], cut_in: list[int], context_of,
     the other party's words just before each, or a large number where those words ask for
     something) that are personal data. ``context_of(word, reach)`` gives the lower-case words
     said before that word, by either party, oldest first: ``reach`` of them, or all if None;
-    ``asked[i]``: what the question token ``i`` answers named (``answered``)."""
+    ``asked[i]``: the question token ``i`` answers."""
     out: list[Found] = []
     last_card_s = None
     asked = asked or [NO_QUESTION] * len(tokens)
@@ -341,13 +352,24 @@ def find(tokens: list[Token], times: list[float], cut_in: list[int], context_of,
             if piece:
                 out.extend(_piece(tokens, parts, piece, context_of,
                                   after_card=any(taken[:piece[0]]) or card_recently,
-                                  question=asked[parts[piece[0]].first]))
+                                  question=asked[parts[piece[0]].first],
+                                  goes_on=_answer_goes_on(tokens, asked, parts[piece[-1]].last)))
             piece = []
     return out
 
 
+def _answer_goes_on(tokens: list[Token], asked: list[Question], last: int) -> bool:
+    """More digits follow token ``last`` in the same answer (a number given in pieces)."""
+    for k in range(last + 1, len(tokens)):
+        if asked[k] is not asked[last]:
+            return False
+        if is_number(tokens[k]):
+            return True
+    return False
+
+
 def _piece(tokens, parts, piece, context_of, after_card: bool,
-           question: Question = NO_QUESTION) -> list[Found]:
+           question: Question = NO_QUESTION, goes_on: bool = False) -> list[Found]:
     positions = list(range(parts[piece[0]].first, parts[piece[-1]].last + 1))
     digits = "".join(parts[k].digits for k in piece)
     words = tuple(tokens[p].word for p in positions)
@@ -357,10 +379,11 @@ def _piece(tokens, parts, piece, context_of, after_card: bool,
     cues = nearest_cue(context_of(words[0]))
     introduced = nearest_cue(context_of(words[0], DIRECT_WORDS))  # "your order number is ..."
     asked = list(question.kinds)
-    own = nearest_cue(context_of(words[0], min(DIRECT_WORDS, words[0] - question.since)))
-    if cues[:1] in ([], ["none"]) and asked[:1] not in ([], ["none"]) and own[:1] != ["none"]:
-        # nothing since names it, or only a word of the question itself: the question says what
-        # is being given ("the last four of the card that was charged" "too ate won nine")
+    if cues[:1] in ([], ["none"]) and asked[:1] not in ([], ["none"]) and question.digits \
+            and "none" not in nearest_cue(context_of(words[0], words[0] - question.since)):
+        # digits asked for; nothing in the answer names them, only a word of the question did:
+        # the question says what is given ("the last four of the card that was charged" "too ate
+        # won nine")
         cues = [*asked, *(k for k in cues if k not in asked and k != "none")]
     if cues[:1] == ["none"] and introduced[:1] != ["none"] and "phone_number" in cues \
             and _plausible_phone(digits):
@@ -384,21 +407,24 @@ def _piece(tokens, parts, piece, context_of, after_card: bool,
     kind = _named(digits, cues, banking, last_four=_asked_last_four(context_of(words[0])))
     if kind:
         return [Found(kind, words, f"{kind}/said_after_cue")]
-    first_said = not any(is_number(t) and not _counting(tokens, k)
-                         for k, t in enumerate(tokens[:positions[0]]) if t.word >= question.since)
     if asked[:1] and asked[0] in PIECEWISE and cues[:1] == asked[:1] and question.digits \
-            and first_said and len(digits) >= 3 \
-            and not any(tokens[p].text in ("hundred", "thousand") for p in positions):
-        # asked for, and the first number given, in pieces or with a correction: "the first five
-        # are 538-21", "won ate seven six for two two ate oh sorry two two ate nine"
+            and len(digits) >= 3 and _first_of_answer(tokens, positions[0], question) \
+            and (goes_on or len(digits) >= LONG_ANSWER
+                 or CORRECTIONS.intersection(tokens[p].text for p in positions)) \
+            and not _amount_or_year(tokens, positions):
+        # asked for, and the first number of the answer, given in pieces, with a correction or
+        # a digit too many: "the first five are 538-21 ... and the last four 7764", "won ate
+        # seven six for two two ate oh sorry two two ate nine"
         return [Found(asked[0], words, f"{asked[0]}/answer")]
     if not cues and _plausible_phone(digits):
         return [Found("phone_number", words, "phone_number/shape")]
-    if not cues and len(digits) == 9 and not any(
-            tokens[p].typed and re.search(r"\d[-./]\d", tokens[p].text) for p in positions):
-        # nine digits said with nothing to say what they are (and not written in a shape of
-        # their own, "4471-882-09"): a social security number, or a routing number when the ABA
-        # checksum holds ("and so shall" "3 9 2 5 7 0 8 8 4")
+    if not cues and len(digits) == 9 and _said_as_the_answer(tokens, positions) \
+            and all(is_number(tokens[p]) or tokens[p].text in HOMOPHONES for p in positions) \
+            and not any(tokens[p].typed and re.search(r"\d[-./]\d", tokens[p].text)
+                        for p in positions) and (aba_valid(digits) or ssn_valid(digits)):
+        # nine digits given as an answer, nothing to say what they are, not written in a shape
+        # of their own ("4471-882-09"): a routing number when the ABA checksum holds, else a
+        # social security number if one could be ("and so shall" "3 9 2 5 7 0 8 8 4")
         kind = "routing_number" if aba_valid(digits) else "ssn"
         return [Found(kind, words, f"{kind}/nine_digits")]
     return []
@@ -441,48 +467,43 @@ PIECEWISE = frozenset(["ssn", "card_number"])
 NUMBER_KINDS = frozenset(CUES) - {"none"}
 
 
-def answered(question: list[str]) -> tuple[str, ...]:
-    """The kinds the other party's ``question`` (lower-case words, oldest first) asks for,
-    nearest first. A card or a social security number asked for beside a word that only says
-    when or how much ("the card you paid with", "the last four of the card that was charged")
-    is what is asked for; beside another number's name ("the order number on the card") it is
-    not."""
-    said = [token(0, w) for w in question[-2:]]
-    if any(is_number(t) or t.text in HOMOPHONES for t in said):
-        return ()  # "i have her card here ate 8 1 5": they gave a number, they asked for none
-    end = question[-REQUEST_WORDS:]
-    if not nearest_cue(end) or not (len(question) <= REQUEST_WORDS
-                                    or REQUEST.intersection(question)):
-        return ()  # "... state bank, how can i help?", "yes, that's the card": no request
-    kinds = nearest_cue(question)
-    named = [k for k in kinds if k in PIECEWISE]
-    if named and kinds[0] == "none" and not _names_another_number(question):
-        return (*named, *(k for k in kinds if k not in named and k != "none"))
-    return tuple(kinds)
+CORRECTIONS = frozenset(["sorry", "wait", "actually"])  # "... two two ate oh sorry two two ate nine"
+LONG_ANSWER = 7  # digits: no time, year or small amount is this long
+GIVING = frozenset(["is", "it's", "its", "hers", "his", "mine"])  # "... and hers is 6 2 2 9 ..."
 
 
-REQUEST_WORDS = 6  # a request names what it asks for at its end: "and the card you paid with"
-# words of a request ("what's your social", "can I get the last four of the card"); a bare
-# prompt of a few words ("social security number") is one too
-REQUEST = frozenset([
-    "what", "whats", "what's", "which", "can", "could", "may", "give", "need", "confirm", "read",
-    "tell", "have", "get", "got", "and", "your", "please", "spell", "go", "verify",
-])
+def _said_as_the_answer(tokens: list[Token], positions: list[int]) -> bool:
+    """The number is the speaker's whole turn, or follows "is" / "it's" ("and hers is ..."),
+    not a mention ("I'm calling about 482 917 365")."""
+    first, last = positions[0], positions[-1]
+    if first > 0 and tokens[first - 1].word == tokens[first].word - 1:
+        return tokens[first - 1].text in GIVING
+    return last + 1 == len(tokens) or tokens[last + 1].word != tokens[last].word + 1
 
 
-def asks_for_digits(question: list[str]) -> bool:
-    """"the card number", "the last four", "your social": a request for digits, not for when
-    the card will come."""
-    return bool(DIGIT_REQUEST.intersection(question))
+def _first_of_answer(tokens: list[Token], first: int, question: Question) -> bool:
+    """No number was given in this answer before token ``first`` ("the first five are" counts
+    digits, it gives none)."""
+    k = first - 1
+    while k >= 0 and tokens[k].word >= question.since:
+        if is_number(tokens[k]) and not counting(tokens, k):
+            return False
+        k -= 1
+    return True
 
 
-DIGIT_REQUEST = frozenset(["number", "numbers", "digits", "digit", "last", "first", "social",
-                           "ssn", "long"])
+def _amount_or_year(tokens: list[Token], positions: list[int]) -> bool:
+    """"two hundred", "1998": a number that is no piece of a card or a social."""
+    return any(tokens[p].text in ("hundred", "thousand")
+               or (tokens[p].typed and re.fullmatch(r"(19|20)\d\d", tokens[p].digits))
+               for p in positions)
 
 
-def _names_another_number(words: list[str]) -> bool:
-    return any(words[i:i + len(p.split())] == p.split()
-               for p in OTHER_NUMBERS for i in range(len(words)))
+def ssn_valid(digits: str) -> bool:
+    """A number the Social Security Administration could issue: no area 000, 666 or 900-999, no
+    group 00, no serial 0000."""
+    return len(digits) == 9 and digits[:3] not in ("000", "666") and digits[0] != "9" \
+        and digits[3:5] != "00" and digits[5:] != "0000"
 
 
 def aba_valid(digits: str) -> bool:

@@ -1,0 +1,192 @@
+"""A speaker's numbers read as answers to what the other party asked for ("what's your social?"
+"three seven for" "mhm" "then won ate and then six too oh nine"), and numbers one party says
+back to the other.
+
+    questions(stream, lower) -> (asked, goes_on)   # per token of one speaker
+    echoes(found, streams, read, words) -> [Found]
+
+``lower`` is the call's words in lower case, both parties, in time order; a stream is one
+speaker's tokens (``spoken.Token``, ``word`` indexing ``lower``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from audio.redact import people
+from audio.redact.kinds import ANOTHER_ITEM, OTHER_NUMBERS
+from audio.redact.numbers import (
+    HOMOPHONES,
+    MAX_CUT_IN_WORDS,
+    NO_QUESTION,
+    PIECEWISE,
+    Found,
+    Question,
+    counting,
+    digits_of,
+    nearest_cue,
+    runs,
+)
+from audio.redact.spoken import Token, is_number, tokens
+from audio.schema import Word
+
+QUESTION_WORDS = 15  # the other party's last words before an answer that may ask for it
+REQUEST_WORDS = 6  # a request names what it asks for at its end: "and the card you paid with"
+# words of a request ("what's your social", "can I get the last four of the card"); a bare
+# prompt of a few words ("social security number") is one too
+REQUEST = frozenset([
+    "what", "whats", "what's", "which", "can", "could", "may", "give", "need", "confirm", "read",
+    "tell", "have", "get", "got", "and", "your", "please", "spell", "go", "verify",
+])
+# words that ask for digits by name, not for when the card will come
+DIGIT_REQUEST = frozenset(["number", "numbers", "digits", "digit", "last", "first", "social",
+                           "ssn", "long"])
+# what the other party says to keep a number coming: "mhm", "okay go on", "yep got that"
+BACKCHANNEL = frozenset([
+    "mhm", "mm", "mmhm", "mhmm", "mm-hmm", "mm-hm", "hmm", "uh-huh", "uh", "huh", "um", "okay",
+    "ok", "yes", "yeah", "yep", "right", "sorry", "go", "on", "ahead", "got", "it", "that",
+    "sure", "and", "then", "alright", "great", "perfect", "next", "keep", "going",
+])
+MAX_READ_BACK_WORDS = 25  # "sorry three seven six three five six one six and then"
+# asking for the rest of the number being given: "and the rest", "and the last four"
+GO_ON = frozenset(["rest", "last", "next", "remaining", "more", "continue"])
+# how a new question starts ("and the amount?", "what was the date?"), unlike "yes, carry on"
+ASKS_AGAIN = frozenset(["and", "what", "whats", "what's", "which", "how", "when", "where",
+                        "who"])
+# "and celine?", "and your husband's?": the same question again, for someone else
+SOMEONE_ELSE_WORDS = 4
+SOMEONE_ELSE = frozenset([
+    "his", "hers", "her", "him", "their", "theirs", "husband", "wife", "son", "daughter",
+    "partner", "spouse", "mom", "dad", "mother", "father", "other", "second", "joint",
+])
+ECHO_WITHIN_S = 60.0  # a number said back this soon after the other party began it is theirs
+# words just before a number said back that make it an amount or another number, not theirs
+NOT_AN_ECHO = frozenset([
+    "balance", "fee", "total", "amount", "owe", "cost", "price", "paid", "pay", "charge",
+    "charged", "refund", "order", "reference", "ticket", "case", "confirmation", "invoice",
+])
+LAST_FOUR = frozenset(["ending", "ends", "last"])  # "the card ending in 4444": may be shown
+
+
+@dataclass(frozen=True)
+class Stream:
+    """One speaker's tokens as ``numbers.find`` read them."""
+
+    tokens: list[Token]
+    times: list[float]  # each token's start, seconds
+    cut_in: list[int]
+    asked: list[Question]
+
+
+def other_words(stream: list[Token], i: int, lower: list[str]) -> list[str]:
+    """The other party's words just before this speaker's token ``i``."""
+    return lower[stream[i - 1].word + 1 if i else 0:stream[i].word]
+
+
+def questions(stream: list[Token], lower: list[str]
+              ) -> tuple[list[Question], list[bool | None]]:
+    """For each of one speaker's tokens, the question it answers (what the other party's last
+    words before this speaker began answering asked for), and whether a number goes on across
+    the other party's words just before it: True after a read-back or a backchannel inside the
+    answer ("mhm", "go on"), False after a new question inside it ("and the amount?", "and
+    celine?": the same question, for someone else), None where the words decide
+    (``detect``'s cut-in rule)."""
+    asked: list[Question] = []
+    goes_on: list[bool | None] = []
+    current, begun = NO_QUESTION, 0  # begun: where this speaker began answering ``current``
+    for i, item in enumerate(stream):
+        between = other_words(stream, i, lower)
+        joined: bool | None = None
+        if between and _read_back(current, between, stream[begun:i]):
+            joined = True
+        elif between:
+            if current.for_a_number and between[0] in ASKS_AGAIN:
+                joined = False  # "and the amount?" inside an answer: the number has ended
+            if current.for_a_number and _someone_else(between):
+                current = Question(current.kinds, item.word, current.digits)
+            else:
+                question = between[-QUESTION_WORDS:]
+                current = Question(answered(question), item.word,
+                                   bool(DIGIT_REQUEST.intersection(question)))
+            begun = i
+        asked.append(current)
+        goes_on.append(joined)
+    return asked, goes_on
+
+
+def answered(question: list[str]) -> tuple[str, ...]:
+    """The kinds the other party's ``question`` (lower-case words, oldest first) asks for,
+    nearest first; none when it is no request ("... how can I help?", "yes, that's the card")
+    or gives a number rather than asking for one. A card or a social security number asked for
+    beside a word that only says when or how much ("the card you paid with", "the last four of
+    the card that was charged") is what is asked for; beside another number's name ("the order
+    number on the card") it is not."""
+    if any(is_number(t) or t.text in HOMOPHONES for t in tokens(question[-2:])):
+        return ()  # "i have her card here ate 8 1 5"
+    if not nearest_cue(question[-REQUEST_WORDS:]) or not (
+            len(question) <= REQUEST_WORDS or REQUEST.intersection(question)):
+        return ()
+    kinds = nearest_cue(question)
+    named = [k for k in kinds if k in PIECEWISE]
+    if named and kinds[0] == "none" and not _names_another_number(question):
+        return (*named, *(k for k in kinds if k not in named and k != "none"))
+    return tuple(kinds)
+
+
+def _names_another_number(words: list[str]) -> bool:
+    return any(words[i:i + len(p.split())] == p.split()
+               for p in OTHER_NUMBERS for i in range(len(words)))
+
+
+def _someone_else(between: list[str]) -> bool:
+    """"and celine?", "and your husband's?": the question just answered, asked again."""
+    rest = [w.removesuffix("'s") for w in between[1:]]
+    return between[0] == "and" and 0 < len(rest) < SOMEONE_ELSE_WORDS \
+        and not nearest_cue(between) and not ANOTHER_ITEM.intersection(between) \
+        and (bool(SOMEONE_ELSE.intersection(rest)) or people.plausible(rest))
+
+
+def _read_back(asked: Question, between: list[str], answer: list[Token]) -> bool:
+    """The other party's words inside an ``answer`` (this speaker's tokens since the question)
+    that ask for nothing new: a backchannel ("mhm", "go on"), a request for the rest ("and the
+    last four") or a read-back of digits already given ("sorry three seven six three and
+    then"); the number goes on after them."""
+    if not asked.for_a_number or nearest_cue(between) or ANOTHER_ITEM.intersection(between):
+        return False
+    given = digits_of(answer)
+    if not given:
+        return False
+    said = tokens(between)
+    repeated = digits_of([t for k, t in enumerate(said) if not counting(said, k)])
+    if not repeated:
+        return BACKCHANNEL.issuperset(between) or (
+            len(between) <= MAX_CUT_IN_WORDS and bool(GO_ON.intersection(between)))
+    return len(between) <= MAX_READ_BACK_WORDS and repeated in given
+
+
+def echoes(found: list[Found], streams: list[Stream], read: list[Token],
+           words: Sequence[Word]) -> list[Found]:
+    """Numbers one party says back that the other gave as a card or social security number,
+    whole or its first or last digits ("... three one eight eight four two oh" "sorry, three
+    seven six three five six one six, and then?"; "456-20-7781" "so, ending in 7781"); not an
+    amount or another number that happens to share the digits, nor a card's last four."""
+    given = [(f.kind, digits_of([read[w] for w in f.words]), words[f.words[0]].speaker,
+              words[f.words[0]].start) for f in found if f.kind in PIECEWISE]
+    taken = {w for f in found for w in f.words}
+    out: list[Found] = []
+    for stream in streams:
+        for run in runs(stream.tokens, stream.times, stream.cut_in, stream.asked):
+            said = tuple(stream.tokens[p].word for p in range(run[0], run[-1] + 1))
+            digits = digits_of([stream.tokens[p] for p in run])
+            before = {t.text for t in read[max(0, said[0] - 3):said[0]]}
+            if len(digits) < 4 or taken.intersection(said) or NOT_AN_ECHO & before:
+                continue
+            for kind, theirs, speaker, start_s in given:
+                if speaker != words[said[0]].speaker and digits in (theirs[:len(digits)],
+                                                                     theirs[-len(digits):]) \
+                        and 0 <= stream.times[run[0]] - start_s <= ECHO_WITHIN_S \
+                        and not (kind == "card_number" and LAST_FOUR & before):
+                    out.append(Found(kind, said, f"{kind}/said_back"))
+                    break
+    return out
