@@ -2,7 +2,7 @@
 phrases (e-mail, addresses, dates, names), the placeholders in words, quotes and audio.
 
 The examples here are development examples written with the recognisers; the frozen PII test
-sets (bench/pii_test_v1.json to v7, each read once for one change, development data after) measure
+sets (bench/pii_test_v1.json to v9, each read once for one change, development data after) measure
 them."""
 
 from __future__ import annotations
@@ -306,6 +306,24 @@ def test_ordinary_numbers_near_a_card_or_social_question_stay(turns):
     assert said <= {"531 87 2290"}
 
 
+def test_pieces_read_back_hyphenated_and_after_the_card_brand():
+    call = transcript(
+        ("agent", "and her social"),
+        ("customer", "three one two"),
+        ("agent", "three one two"),
+        ("customer", "oh six four four one nine"),
+        ("agent", "okay what card"),
+        ("customer", "a visa for won too ate ate ate ate ate ate ate ate ate ate ate ate ate"),
+        ("agent", "Sorry, four-one-two-eight, eight-eight-eight-eight?"),
+    )
+    spans = found(call)
+    assert [text for kind, text in spans if kind == "ssn"] == [
+        "three one two", "three one two", "oh six four four one nine"]
+    cards = [text for kind, text in spans if kind == "card_number"]
+    assert "for won too ate ate ate ate ate ate ate ate ate ate ate ate ate" in cards
+    assert "four-one-two-eight, eight-eight-eight-eight?" in cards
+
+
 def test_nine_digits_said_with_nothing_to_name_them():
     call = transcript(
         ("agent", "and your name"),
@@ -491,8 +509,10 @@ def test_kinds_to_redact_are_checked_before_anything_runs():
     ("pii_test_v6.json", "ff2fc7e811a0bffe1c833b048b6f88a7fc50e22f84ab4a054939f619ce768e55"),
     # written 2026-12-05 after v6 was read; read once for that day's fifth detector change
     ("pii_test_v7.json", "413f4839f2b6320e8e2cefa830f2b8cc47ad51d961f341836c8bf3760b8031a9"),
-    # written 2026-12-05 after v7 was read; reserved, unread, for the next detector change
+    # written 2026-12-05 after v7 was read; read once for the answer reading (5d627ee, ae04a91)
     ("pii_test_v8.json", "5763ddd9cc1e54c688276c10539d96e10551a99d73d57e9a6976b258c6d25cfe"),
+    # written 2026-12-05 after v8 was read, by a new author; read once for the changes after it
+    ("pii_test_v9.json", "7b9c8b4aaccd2e389abca921218899379a5e1eba46bcf52025f8129778dc75d1"),
 ])
 def test_frozen_pii_test_sets_are_unchanged(name, digest):
     """Written by authors who saw no code, before the detector they measure; never edit."""

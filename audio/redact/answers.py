@@ -61,6 +61,7 @@ SOMEONE_ELSE = frozenset([
     "partner", "spouse", "mom", "dad", "mother", "father", "other", "second", "joint",
 ])
 ECHO_WITHIN_S = 60.0  # a number said back this soon after the other party began it is theirs
+MIN_ECHO_DIGITS = 3  # "four six one" "four six one" "oh ate three three seven two"
 # words just before a number said back that make it an amount or another number, not theirs
 NOT_AN_ECHO = frozenset([
     "balance", "fee", "total", "amount", "owe", "cost", "price", "paid", "pay", "charge",
@@ -180,7 +181,7 @@ def echoes(found: list[Found], streams: list[Stream], read: list[Token],
             said = tuple(stream.tokens[p].word for p in range(run[0], run[-1] + 1))
             digits = digits_of([stream.tokens[p] for p in run])
             before = {t.text for t in read[max(0, said[0] - 3):said[0]]}
-            if len(digits) < 4 or taken.intersection(said) or NOT_AN_ECHO & before:
+            if len(digits) < MIN_ECHO_DIGITS or taken.intersection(said) or NOT_AN_ECHO & before:
                 continue
             for kind, theirs, speaker, start_s in given:
                 if speaker != words[said[0]].speaker and digits in (theirs[:len(digits)],

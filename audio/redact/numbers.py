@@ -106,10 +106,16 @@ def _numeric(tokens: list[Token], i: int, answering: bool = False) -> bool:
     return after and leading
 
 
+# one-word cues that name a number just before it is said ("visa", "social", "code")
+NAMING_WORDS = frozenset(phrase for kind, phrases in CUES.items() if kind != "none"
+                         for phrase in phrases if " " not in phrase)
+
+
 def _answer_digit(tokens: list[Token], i: int) -> bool:
     """A homophone in a number being given: after a digit ("six for two"), or where a number may
     begin (a turn's start, "then", "um") before one ("then won ate"); not after another word
-    ("the charge was for two forty nine")."""
+    ("the charge was for two forty nine"); a word that names the number opens it ("a visa for
+    ate nine")."""
     def digit(j: int) -> bool:
         return 0 <= j < len(tokens) and abs(tokens[j].word - tokens[i].word) == 1 and (
             _digit_word(tokens[j], said=True)
@@ -118,7 +124,8 @@ def _answer_digit(tokens: list[Token], i: int) -> bool:
     if digit(i - 1):
         return True
     opens = i == 0 or tokens[i - 1].word != tokens[i].word - 1 \
-        or tokens[i - 1].text in BEFORE_A_NUMBER or tokens[i - 1].text in FILLERS
+        or tokens[i - 1].text in BEFORE_A_NUMBER or tokens[i - 1].text in FILLERS \
+        or tokens[i - 1].text in NAMING_WORDS  # "a visa for ate nine three ..."
     return opens and digit(i + 1)
 
 

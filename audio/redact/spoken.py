@@ -80,8 +80,9 @@ def token(word: int, text: str) -> Token:
         head, _, tail = cleaned.partition("-")
         if head in TENS and tail in UNITS and UNITS[tail]:
             return Token(word, cleaned, str(TENS[head] + UNITS[tail]))
-        if head in UNITS and tail in UNITS:  # "oh-six"
-            return Token(word, cleaned, f"{UNITS[head]}{UNITS[tail]}")
+        parts = cleaned.split("-")
+        if all(part in UNITS for part in parts):  # "oh-six", "six-oh-one-one"
+            return Token(word, cleaned, "".join(str(UNITS[part]) for part in parts))
     return Token(word, cleaned)
 
 
