@@ -3,13 +3,13 @@
     .venv/bin/python -m bench.flags            # text flags, `callqa score` wall time, throughput
     .venv/bin/python -m bench.flags --audio [--every 2]  # end to end from audio (hours for all)
 
-Test sets: the frozen test set v6 (``bench/frozen_test_v6.json``, written by authors who saw
+Test sets: the frozen test set v7 (``bench/frozen_test_v7.json``, written by authors who saw
 only docs/labelling.md, never used to train or tune; checksum pinned in tests/test_training.py),
 the benchmark corpus
 (``bench/corpus_dialogs.json``) and issue 2's held-out calls. Sets v1 to v4 were test sets until
-rules 2026.12-4, and v5 until rules 2026.12-5, when they were act-labelled and added to the
-development data: they are still reported, marked as training data for this revision, and their
-earlier columns stand. A flag counts as found when its
+rules 2026.12-4, v5 until rules 2026.12-5 and v6 until rules 2026.12-6, when they were
+act-labelled and added to the development data: they are still reported, marked as training
+data for this revision, and their earlier columns stand. v8 is kept unread for the next change. A flag counts as found when its
 type is labelled on the turn it falls in. Earlier scorers run side by side from git work trees
 (``--baseline``): the phrase rules before issue 9, the first act heads, the adapted heads
 before the ``focus_*`` development dialogs, the same heads with the thresholds of the
@@ -43,6 +43,8 @@ FROZEN_V3 = HERE / "frozen_test_v3.json"
 FROZEN_V4 = HERE / "frozen_test_v4.json"
 FROZEN_V5 = HERE / "frozen_test_v5.json"
 FROZEN_V6 = HERE / "frozen_test_v6.json"
+FROZEN_V7 = HERE / "frozen_test_v7.json"
+FROZEN_V8 = HERE / "frozen_test_v8.json"
 HELDOUT = HERE / "heldout_calls.json"
 TEXT_FLAGS = config.NEGATIVE + config.POSITIVE
 # earlier scorers run side by side: name, git revision
@@ -53,11 +55,14 @@ BASELINES = (
     ("best-F1 thresholds (rules 2026.12-2)", "4cec4d2"),  # the heads of 2026.12-2 and -3
     ("steady thresholds (rules 2026.12-3)", "41cff54"),  # before v1-v4 became training data
     ("rules 2026.12-4", "3aeaea8"),  # before v5 and the focus_blame/repeats dialogs
+    ("rules 2026.12-5", "71dfd15"),  # before v6 and the focus_implied/contested dialogs
 )
 RETIRED = " (training data since rules 2026.12-4)"
 RETIRED_5 = " (training data since rules 2026.12-5)"
-TEST_SETS = (("Frozen test set v6", FROZEN_V6), ("Benchmark corpus", corpus.DIALOGS),
-             ("Issue 2 held-out calls", HELDOUT), ("Frozen test set v5" + RETIRED_5, FROZEN_V5),
+RETIRED_6 = " (training data since rules 2026.12-6)"
+TEST_SETS = (("Frozen test set v7", FROZEN_V7), ("Benchmark corpus", corpus.DIALOGS),
+             ("Issue 2 held-out calls", HELDOUT), ("Frozen test set v6" + RETIRED_6, FROZEN_V6),
+             ("Frozen test set v5" + RETIRED_5, FROZEN_V5),
              ("Frozen test set v1" + RETIRED, FROZEN), ("Frozen test set v2" + RETIRED, FROZEN_V2),
              ("Frozen test set v3" + RETIRED, FROZEN_V3),
              ("Frozen test set v4" + RETIRED, FROZEN_V4))
@@ -244,6 +249,7 @@ def throughput(baselines, directory: Path, count: int = 20) -> str:
 AUDIO_SETS = {"v1": ("frozen test set v1", FROZEN), "v2": ("frozen test set v2", FROZEN_V2),
               "v3": ("frozen test set v3", FROZEN_V3), "v4": ("frozen test set v4", FROZEN_V4),
               "v5": ("frozen test set v5", FROZEN_V5), "v6": ("frozen test set v6", FROZEN_V6),
+              "v7": ("frozen test set v7", FROZEN_V7), "v8": ("frozen test set v8", FROZEN_V8),
               "corpus": ("benchmark corpus", corpus.DIALOGS)}
 
 
@@ -275,7 +281,7 @@ def labelled_raw(path: Path) -> dict[str, list]:
 
 def text_sections(baselines, rules) -> list[str]:
     sections = ["## Flags from text (`callqa score`), on sets the scorer was not built from "
-                "(v1-v4: until rules 2026.12-4; v5: until rules 2026.12-5)"]
+                "(v1-v4: until rules 2026.12-4; v5: until rules 2026.12-5; v6: until rules 2026.12-6)"]
     names = _column_names(baselines)
     summary = []
     with tempfile.TemporaryDirectory() as tmp:
@@ -302,8 +308,8 @@ def text_sections(baselines, rules) -> list[str]:
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m bench.flags")
     parser.add_argument("--audio", action="store_true", help="end to end from audio only")
-    parser.add_argument("--sets", default="v6,corpus",
-                        help="with --audio: which sets, of v1 to v6 (the frozen test sets) "
+    parser.add_argument("--sets", default="v7,corpus",
+                        help="with --audio: which sets, of v1 to v8 (the frozen test sets) "
                              "and corpus")
     parser.add_argument("--every", type=int, default=1,
                         help="with --audio: every n-th frozen dialog (a whole set takes hours)")
@@ -313,7 +319,7 @@ def main(argv: list[str] | None = None) -> None:
                         help="an earlier scorer to run side by side (repeatable; default: the "
                              "phrase rules, the first act heads, the adapted heads of 3af8202, "
                              "the best-F1 thresholds of 4cec4d2, the steady thresholds of "
-                             "41cff54, rules 2026.12-4 of 3aeaea8)")
+                             "41cff54, rules 2026.12-4 of 3aeaea8, rules 2026.12-5 of 71dfd15)")
     args = parser.parse_args(argv)
     rules = config.load()
     if args.audio:

@@ -462,9 +462,11 @@ def evaluate(dialogs, matrices, validation, heads, rules,
         "best; `--write-thresholds` puts them in scoring/default_rules.toml. Spread: "
         "interquartile range of the threshold each rule picks on 60 resampled splits (this "
         "rule with 100 resamples inside each).", "",
-        f"Calibration dialogs at the thresholds of the rules file: flag micro F1 "
-        f"{calibration_micro[2]:.2f} (P {calibration_micro[0]:.2f}, R {calibration_micro[1]:.2f})"
-        "; not a test figure once thresholds are chosen on them.", "",
+        (f"Calibration dialogs at the thresholds of the rules file: flag micro F1 "
+         f"{calibration_micro[2]:.2f} (P {calibration_micro[0]:.2f}, R {calibration_micro[1]:.2f})"
+         "; not a test figure once thresholds are chosen on them." if calibrating else
+         "No calibration dialogs (`scoring/data/calibration/` is empty): thresholds are chosen on "
+         "the validation split alone."), "",
         "| flag | chosen | F1 there | best F1 ± s.e. | plain best-F1 threshold | spread, best F1 "
         "| spread, this rule |", "|---|---|---|---|---|---|---|",
         *(f"| {k} | {c.threshold:g} | {c.f1:.3f} | {c.best_f1:.3f} ± {c.standard_error:.3f} | "

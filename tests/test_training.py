@@ -21,10 +21,11 @@ ROOT = Path(__file__).resolve().parents[1]
 # (scoring/data/dev/retired_v*.json) for rules 2026.12-4, after the fifth was written and pinned.
 # The fifth (2026-12-04, evening) measured rules 2026.12-4 once; it was then retired the same way
 # for rules 2026.12-5 (retired_v5.json), and the sixth (2026-12-04, later, kept unread until
-# then) measured it once. The seventh (2026-12-04, night, two more authors) is reserved, unread,
-# for the next change. The sixth was then retired to choosing flag thresholds only
-# (scoring/data/calibration/); the eighth (2026-12-05, two more authors) is reserved, unread, for
-# the change after the one v7 measures. Never train or tune on v7 or v8. Never edit any.
+# then) measured it once. The sixth was then retired to choosing flag thresholds only
+# (scoring/data/calibration/), and for rules 2026.12-6 act-labelled and added to the development
+# data (retired_v6.json). The seventh (2026-12-04, night, two more authors) measured rules
+# 2026.12-6 once; the eighth (2026-12-05, two more authors) is reserved, unread, for the next
+# change. Never train or tune on v7 or v8. Never edit any.
 FROZEN_SETS = {
     ROOT / "bench" / "frozen_test_dialogs.json":
         "a3363abd4df7100fd46705e1795c7595ecf4e778f68e27a273b045aa6e1551b5",
@@ -45,8 +46,7 @@ FROZEN_SETS = {
 }
 COINCIDENCES = {"yeah it is so what are you gonna do about it",
                 "it'll be back on your card in a few days"}
-HELD_OUT = [ROOT / "bench" / "frozen_test_v6.json", ROOT / "bench" / "frozen_test_v7.json",
-            ROOT / "bench" / "frozen_test_v8.json"]
+HELD_OUT = [ROOT / "bench" / "frozen_test_v7.json", ROOT / "bench" / "frozen_test_v8.json"]
 
 
 @pytest.mark.parametrize("path", FROZEN_SETS, ids=lambda path: path.stem)
@@ -152,14 +152,25 @@ def test_retraining_reproduces_the_shipped_heads(tmp_path):
         "roles_validation.md").read_text()
 
 
-def test_calibration_dialogs_carry_flags_only_and_stay_out_of_training():
-    """Retired test sets kept for choosing thresholds: their flags as written, no act labels,
-    each dialog its own group, and never among the development dialogs the heads fit."""
+def test_calibration_dialogs_carry_flags_only_and_stay_out_of_training(tmp_path):
+    """A retired test set kept for choosing thresholds (``scoring/data/calibration/``, empty
+    since v6 became training data for rules 2026.12-6): its flags as written, no act labels,
+    each dialog its own group, never among the development dialogs the heads fit."""
     from scoring import train
 
-    calibrating = train.load_calibration()
-    assert len(calibrating) >= 60
-    assert all(d.group == f"calibration:{d.id}" and not d.labels.any() for d in calibrating)
-    assert sum(len(kinds) for d in calibrating for kinds in d.flags) >= 150
+    (tmp_path / "retired.json").write_text(json.dumps({"_about": "two dialogs", "dialogs": {
+        "c1": [["customer", "I was charged twice for March.", [], {}],
+               ["agent", "That's not something we refund. Anything else?", ["flat_refusal"], {}]],
+        "c2": [["customer", "my router keeps dropping", [], {}],
+               ["agent", "i understand your frustration", ["scripted_empathy"], {}],
+               ["customer", "like i said it keeps dropping", ["repeated_complaint"], {}]],
+    }}))
+    calibrating = train.load_calibration(tmp_path)
+    assert [d.group for d in calibrating] == ["calibration:c1", "calibration:c2"]
+    assert not any(d.labels.any() for d in calibrating)
+    assert [sorted(kinds) for d in calibrating for kinds in d.flags] == [
+        [], ["flat_refusal"], [], ["scripted_empathy"], ["repeated_complaint"]]
+    assert [d.asr for d in calibrating] == [False, True]
     developed, _ = train.load_dev()
-    assert not {d.id for d in calibrating} & {d.id for d in developed}
+    shipped = train.load_calibration()
+    assert not {d.id for d in shipped} & {d.id for d in developed}
