@@ -7,9 +7,11 @@ Test sets: the frozen test set v7 (``bench/frozen_test_v7.json``, written by aut
 only docs/labelling.md, never used to train or tune; checksum pinned in tests/test_training.py),
 the benchmark corpus
 (``bench/corpus_dialogs.json``) and issue 2's held-out calls. Sets v1 to v4 were test sets until
-rules 2026.12-4, v5 until rules 2026.12-5 and v6 until rules 2026.12-6, when they were
-act-labelled and added to the development data: they are still reported, marked as training
-data for this revision, and their earlier columns stand. v8 is kept unread for the next change. A flag counts as found when its
+rules 2026.12-4 and v5 until rules 2026.12-5, when they were act-labelled and added to the
+development data: they are still reported, marked as training data for this revision, and their
+earlier columns stand. v6 has chosen the thresholds since rules 2026.12-5. v7 was read once, by a
+candidate that was not shipped (``bench/results/flags_v7_candidate.md``); v8 and v9 are kept
+unread for the next changes. A flag counts as found when its
 type is labelled on the turn it falls in. Earlier scorers run side by side from git work trees
 (``--baseline``): the phrase rules before issue 9, the first act heads, the adapted heads
 before the ``focus_*`` development dialogs, the same heads with the thresholds of the
@@ -55,11 +57,11 @@ BASELINES = (
     ("best-F1 thresholds (rules 2026.12-2)", "4cec4d2"),  # the heads of 2026.12-2 and -3
     ("steady thresholds (rules 2026.12-3)", "41cff54"),  # before v1-v4 became training data
     ("rules 2026.12-4", "3aeaea8"),  # before v5 and the focus_blame/repeats dialogs
-    ("rules 2026.12-5", "71dfd15"),  # before v6 and the focus_implied/contested dialogs
+    ("rules 2026.12-5", "71dfd15"),  # the scorer shipped since 2026-12-04
 )
 RETIRED = " (training data since rules 2026.12-4)"
 RETIRED_5 = " (training data since rules 2026.12-5)"
-RETIRED_6 = " (training data since rules 2026.12-6)"
+RETIRED_6 = " (chose the thresholds since rules 2026.12-5)"
 TEST_SETS = (("Frozen test set v7", FROZEN_V7), ("Benchmark corpus", corpus.DIALOGS),
              ("Issue 2 held-out calls", HELDOUT), ("Frozen test set v6" + RETIRED_6, FROZEN_V6),
              ("Frozen test set v5" + RETIRED_5, FROZEN_V5),
@@ -281,7 +283,7 @@ def labelled_raw(path: Path) -> dict[str, list]:
 
 def text_sections(baselines, rules) -> list[str]:
     sections = ["## Flags from text (`callqa score`), on sets the scorer was not built from "
-                "(v1-v4: until rules 2026.12-4; v5: until rules 2026.12-5; v6: until rules 2026.12-6)"]
+                "(v1-v4: until rules 2026.12-4; v5: until rules 2026.12-5; v6: until rules 2026.12-5)"]
     names = _column_names(baselines)
     summary = []
     with tempfile.TemporaryDirectory() as tmp:
