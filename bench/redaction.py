@@ -2,6 +2,7 @@
 
     .venv/bin/python -m bench.redaction                      # the frozen PII test set, from text
     .venv/bin/python -m bench.redaction --set bench/pii_dev.json --out /tmp/dev.md  # development set
+    .venv/bin/python -m bench.redaction --set bench/pii_dev.json bench/pii_dev2.json ...  # as one
     .venv/bin/python -m bench.redaction --audio [--every 2]  # spoken, heard by Whisper (long)
     .venv/bin/python -m bench.redaction --plain  # what it masks in calls with little personal data
 
@@ -127,10 +128,11 @@ def timing(data: dict) -> tuple[float, float, int]:
     return cold, time.perf_counter() - start, len(words)
 
 
-def report(path: Path, result: dict, cold: float, five: float, five_words: int) -> str:
+def report(paths: list[Path], result: dict, cold: float, five: float, five_words: int) -> str:
     found, found_kind, total = result["found"], result["found_kind"], result["total"]
-    lines = [f"<!-- python -m bench.redaction --set {path.name} -->",
-             f"## Redaction from text: {path.name}", "",
+    names = " ".join(path.name for path in paths)
+    lines = [f"<!-- python -m bench.redaction --set {names} -->",
+             f"## Redaction from text: {', '.join(path.name for path in paths)}", "",
              "| kind | items | masked | recall | as its kind | target |",
              "|---|---|---|---|---|---|"]
     for kind in KINDS:
@@ -399,7 +401,8 @@ def rescore_drift(paths: list[Path]) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--set", type=Path, default=FROZEN, help="labelled calls (JSON)")
+    parser.add_argument("--set", type=Path, nargs="+", default=[FROZEN],
+                        help="labelled calls (JSON); several are read as one set")
     parser.add_argument("--out", type=Path, default=None)
     parser.add_argument("--audio", action="store_true", help="speak, transcribe, then redact")
     parser.add_argument("--every", type=int, default=1, help="with --audio: every Nth call")
@@ -426,16 +429,18 @@ def main(argv: list[str] | None = None) -> int:
         (args.out or RESULTS / "redaction_overhead.md").write_text(text + "\n")
         print(text)
         return 0
-    data = load(args.set)
+    data = {name: call for path in args.set for name, call in load(path).items()}
     if args.audio:
-        text = audio_report(args.set, args.every, args.offset,
+        if len(args.set) != 1:
+            parser.error("--audio reads one set")
+        text = audio_report(args.set[0], args.every, args.offset,
                             *evaluate_audio(data, args.every, args.offset))
         suffix = f"_from{args.offset}" if args.offset else ""
         (args.out or RESULTS / f"redaction_audio{suffix}.md").write_text(text)
         print(text)
         return 0
     args.out = args.out or RESULTS / "redaction.md"
-    print(f"{len(data)} calls from {args.set}", file=sys.stderr)
+    print(f"{len(data)} calls from {', '.join(map(str, args.set))}", file=sys.stderr)
     cold, five, five_words = timing(data)
     text = report(args.set, evaluate(data), cold, five, five_words)
     args.out.write_text(text)

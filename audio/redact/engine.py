@@ -66,6 +66,24 @@ def analyzer():
     return AnalyzerEngine(registry=registry, nlp_engine=nlp, supported_languages=["en"])
 
 
+@functools.cache
+def _number_checks():
+    with models.without_torch():
+        from presidio_analyzer.predefined_recognizers import AbaRoutingRecognizer, UsSsnRecognizer
+    return AbaRoutingRecognizer(), UsSsnRecognizer()
+
+
+def aba_valid(digits: str) -> bool:
+    """Nine digits whose ABA routing-number checksum holds (Presidio's check)."""
+    return len(digits) == 9 and bool(_number_checks()[0].validate_result(digits))
+
+
+def ssn_possible(digits: str) -> bool:
+    """Nine digits the Social Security Administration could issue (Presidio's check: no area
+    000, 666 or 900-999, no group 00, no serial 0000, no known sample number)."""
+    return len(digits) == 9 and not _number_checks()[1].invalidate_result(digits)
+
+
 def version() -> str:
     from importlib.metadata import version as installed
 

@@ -14,6 +14,24 @@ LABEL = {
     "person_name": "names of people",
 }
 
+# Words that say a number is none of ours: it names a number of another sort ("order number",
+# "ending in": a question naming one is not asking for the card) ...
+OTHER_NUMBERS = (
+    "order", "order number", "reference", "ref", "ticket", "case number", "case id", "case is",
+    "confirmation", "tracking", "tracking number", "invoice", "policy", "policy number", "claim",
+    "claim number", "booking", "model", "serial", "flight", "member number", "membership",
+    "customer number", "meter", "extension", "ext", "pin", "room", "seat", "gate", "apartment",
+    "suite", "unit", "promo", "voucher", "coupon", "id number", "student id", "license",
+    "licence", "registration", "plate", "vin", "ending in", "ends in", "postcode",
+)
+# ... or an amount, a time or an event ("paid", "arrives", "days")
+NOT_A_NUMBER = (
+    "pounds", "dollars", "dollar", "cents", "pence", "quid", "bucks", "percent", "minutes",
+    "hours", "days", "o'clock", "am", "pm", "appointment", "engineer", "delivery", "deliver",
+    "delivered", "arrive", "arrives", "arriving", "booked", "visit", "scheduled", "due", "comes",
+    "coming", "flying", "depart", "departs", "leaving", "return", "returning", "starts",
+    "started", "paid", "charged", "billed", "renewal", "renews", "moved", "moving", "discount",
+)
 # Words (lower case, as phrases of one to three words) that say what the next number is. The
 # nearest one before a number decides; "order number" and money words say it is none of ours.
 CUES: dict[str, tuple[str, ...]] = {
@@ -38,29 +56,8 @@ CUES: dict[str, tuple[str, ...]] = {
     "date_of_birth": ("date of birth", "birth", "born", "birthday", "dob", "d o b", "birthdate"),
     # a ZIP code said alone, asked for apart from the street ("and the billing zip?")
     "street_address": ("zip", "zip code", "zipcode", "billing zip", "postal code"),
-    "none": ("order", "order number", "reference", "ref", "ticket", "case number", "case id", "case is",
-             "confirmation", "tracking", "invoice", "policy number", "policy", "claim",
-             "claim number", "booking", "pounds", "dollars", "dollar", "cents", "pence", "quid",
-             "bucks", "percent", "minutes", "hours", "days", "model", "serial", "flight",
-             "member number", "membership", "customer number", "meter", "extension", "ext",
-             "pin", "postcode", "room", "seat", "gate", "apartment", "suite",
-             "unit", "ending in", "ends in", "o'clock", "am", "pm",
-             "appointment", "engineer", "delivery", "deliver", "delivered", "arrive", "arrives",
-             "arriving", "booked", "visit", "scheduled", "due", "comes", "coming", "flying",
-             "depart", "departs", "leaving", "return", "returning", "starts", "started",
-             "paid", "charged", "billed", "renewal", "renews", "moved", "moving", "promo",
-             "discount", "voucher", "coupon", "tracking number", "id number", "student id",
-             "license", "licence", "registration", "plate", "vin"),
+    "none": OTHER_NUMBERS + NOT_A_NUMBER,
 }
-# the "none" cues that name a number of another sort (not an amount, a time or an event): a
-# question that names one of these is not asking for the card ("the order number on the card")
-OTHER_NUMBERS = frozenset([
-    "order", "reference", "ref", "ticket", "case", "confirmation", "tracking", "invoice",
-    "policy", "claim", "booking", "model", "serial", "flight", "member", "membership", "customer number",
-    "meter", "extension", "ext", "pin", "room", "seat", "gate", "apartment", "suite", "unit",
-    "promo", "voucher", "coupon", "id number", "student id", "license", "licence", "registration",
-    "plate", "vin", "ending in", "ends in",
-])
 # a number is a bank account only in a call about banking: one of these said in the call so far
 BANK_WORDS = frozenset([
     "bank", "banks", "banking", "checking", "savings", "routing", "sort", "deposit", "debit",

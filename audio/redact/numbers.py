@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from audio.redact import engine
 from audio.redact.kinds import BANK_WORDS, CUE_REACH, CUE_REACH_DEFAULT, CUES
 from audio.redact.spoken import FILLERS, Token, digit_string, is_number, luhn_valid
 
@@ -428,11 +429,11 @@ def _piece(tokens, parts, piece, context_of, after_card: bool,
     if not cues and len(digits) == 9 and _said_as_the_answer(tokens, positions) \
             and all(is_number(tokens[p]) or tokens[p].text in HOMOPHONES for p in positions) \
             and not any(tokens[p].typed and re.search(r"\d[-./]\d", tokens[p].text)
-                        for p in positions) and (aba_valid(digits) or ssn_valid(digits)):
+                        for p in positions) and (engine.aba_valid(digits) or engine.ssn_possible(digits)):
         # nine digits given as an answer, nothing to say what they are, not written in a shape
         # of their own ("4471-882-09"): a routing number when the ABA checksum holds, else a
         # social security number if one could be ("and so shall" "3 9 2 5 7 0 8 8 4")
-        kind = "routing_number" if aba_valid(digits) else "ssn"
+        kind = "routing_number" if engine.aba_valid(digits) else "ssn"
         return [Found(kind, words, f"{kind}/nine_digits")]
     return []
 
@@ -504,18 +505,6 @@ def _amount_or_year(tokens: list[Token], positions: list[int]) -> bool:
     return any(tokens[p].text in ("hundred", "thousand")
                or (tokens[p].typed and re.fullmatch(r"(19|20)\d\d", tokens[p].digits))
                for p in positions)
-
-
-def ssn_valid(digits: str) -> bool:
-    """A number the Social Security Administration could issue: no area 000, 666 or 900-999, no
-    group 00, no serial 0000."""
-    return len(digits) == 9 and digits[:3] not in ("000", "666") and digits[0] != "9" \
-        and digits[3:5] != "00" and digits[5:] != "0000"
-
-
-def aba_valid(digits: str) -> bool:
-    """The ABA routing-number checksum (weights 3, 7, 1)."""
-    return len(digits) == 9 and sum(int(d) * (3, 7, 1)[i % 3] for i, d in enumerate(digits)) % 10 == 0
 
 
 EXTENSION_WORDS = frozenset(["extension", "ext", "x"])
