@@ -71,8 +71,47 @@ def test_written_card_numbers_and_what_is_not_a_card():
     spans = found(call)
     assert ("card_number", "4012 8888 8888 1881") in spans
     assert ("card_number", "5555-5555-5555-4444") in spans
-    assert all("1112" not in text and "forty" not in text and "4444." not in text
-               for _, text in spans)
+    assert all("1112" not in text and "forty" not in text for _, text in spans)
+    # a card's last four are masked too: nothing of a card number is left in the clear
+    assert ("card_number", "4444.") in spans
+
+
+def test_the_last_digits_of_a_named_number_are_that_number():
+    """"ending in" / "ends in" / "the last four of" take the kind of the number named before
+    them; an account is a bank's only in a call about banking."""
+    call = transcript(
+        ("agent", "I see a visa ending in six oh seven nine, is that the one you lost?"),
+        ("customer", "yes. And my husband's social ends in 0457, if you need it."),
+        ("agent", "and the last four of the social on the account"),
+        ("customer", "seven two um sixty three"),
+        ("agent", "sorry i got seven two and then"),
+        ("customer", "six three"),
+        ("agent", "Your order ending in 2290 ships on the 12th."),
+    )
+    spans = found(call)
+    assert ("card_number", "six oh seven nine,") in spans
+    assert ("ssn", "0457,") in spans
+    assert ("ssn", "seven two um sixty three") in spans
+    assert ("ssn", "six three") in spans
+    assert not [text for _, text in spans if "2290" in text or "12th" in text]
+
+
+def test_birth_dates_with_homophones_plural_cues_and_one_after_another():
+    call = transcript(
+        ("agent", "and your date of birth"),
+        ("customer", "ten twenty ate seventy nine"),
+        ("agent", "Wonderful! I need birthdates for everyone."),
+        ("customer", "Mine is 4 April 1976. My wife Ama is 30 October 1979. Our son Yaw is "
+                     "12 June 2010."),
+        ("agent", "Can you confirm your date of birth and postcode?"),
+        ("customer", "23rd of January 1987, and it's SE15 4RT."),
+        ("agent", "Lovely. The engineer comes on 14 June 2026, and it was delivered 2 May."),
+    )
+    spans = found(call)
+    for said in ("ten twenty ate seventy nine", "4 April 1976.", "30 October 1979.",
+                 "12 June 2010.", "23rd of January 1987,"):
+        assert ("date_of_birth", said) in spans
+    assert not [text for _, text in spans if "2026" in text or "May" in text]
 
 
 def test_ssn_routing_account_and_phone_named_by_the_words_before_them():

@@ -67,7 +67,6 @@ NOT_AN_ECHO = frozenset([
     "balance", "fee", "total", "amount", "owe", "cost", "price", "paid", "pay", "charge",
     "charged", "refund", "order", "reference", "ticket", "case", "confirmation", "invoice",
 ])
-LAST_FOUR = frozenset(["ending", "ends", "last"])  # "the card ending in 4444": may be shown
 
 
 @dataclass(frozen=True)
@@ -171,7 +170,7 @@ def echoes(found: list[Found], streams: list[Stream], read: list[Token],
     """Numbers one party says back that the other gave as a card or social security number,
     whole or its first or last digits ("... three one eight eight four two oh" "sorry, three
     seven six three five six one six, and then?"; "456-20-7781" "so, ending in 7781"); not an
-    amount or another number that happens to share the digits, nor a card's last four."""
+    amount or another number that happens to share the digits."""
     given = [(f.kind, digits_of([read[w] for w in f.words]), words[f.words[0]].speaker,
               words[f.words[0]].start) for f in found if f.kind in PIECEWISE]
     taken = {w for f in found for w in f.words}
@@ -186,8 +185,7 @@ def echoes(found: list[Found], streams: list[Stream], read: list[Token],
             for kind, theirs, speaker, start_s in given:
                 if speaker != words[said[0]].speaker and digits in (theirs[:len(digits)],
                                                                      theirs[-len(digits):]) \
-                        and 0 <= stream.times[run[0]] - start_s <= ECHO_WITHIN_S \
-                        and not (kind == "card_number" and LAST_FOUR & before):
+                        and 0 <= stream.times[run[0]] - start_s <= ECHO_WITHIN_S:
                     out.append(Found(kind, said, f"{kind}/said_back"))
                     break
     return out

@@ -14,15 +14,15 @@ LABEL = {
     "person_name": "names of people",
 }
 
-# Words that say a number is none of ours: it names a number of another sort ("order number",
-# "ending in": a question naming one is not asking for the card) ...
+# Words that say a number is none of ours: it names a number of another sort ("order number")
+# ...
 OTHER_NUMBERS = (
     "order", "order number", "reference", "ref", "ticket", "case number", "case id", "case is",
     "confirmation", "tracking", "tracking number", "invoice", "policy", "policy number", "claim",
     "claim number", "booking", "model", "serial", "flight", "member number", "membership",
     "customer number", "meter", "extension", "ext", "pin", "room", "seat", "gate", "apartment",
     "suite", "unit", "promo", "voucher", "coupon", "id number", "student id", "license",
-    "licence", "registration", "plate", "vin", "ending in", "ends in", "postcode",
+    "licence", "registration", "plate", "vin", "postcode",
 )
 # ... or an amount, a time or an event ("paid", "arrives", "days")
 NOT_A_NUMBER = (
@@ -53,11 +53,17 @@ CUES: dict[str, tuple[str, ...]] = {
                      "text you", "number to reach", "ring you", "call me", "reach me", "my number",
                      "your number", "new number", "number for you", "text me", "should they call",
                      "number to call", "contact"),
-    "date_of_birth": ("date of birth", "birth", "born", "birthday", "dob", "d o b", "birthdate"),
+    "date_of_birth": ("date of birth", "dates of birth", "birth", "born", "birthday", "birthdays",
+                      "dob", "d o b", "birthdate", "birthdates"),
     # a ZIP code said alone, asked for apart from the street ("and the billing zip?")
     "street_address": ("zip", "zip code", "zipcode", "billing zip", "postal code"),
     "none": OTHER_NUMBERS + NOT_A_NUMBER,
 }
+# a date with a month name is no order or reference number: only an event ("delivered",
+# "appointment") says a date is no birth date ("your date of birth and postcode?" "23rd of
+# January 1987")
+DATE_CUES = {kind: phrases for kind, phrases in CUES.items() if kind != "none"} \
+    | {"none": NOT_A_NUMBER}
 # a number is a bank account only in a call about banking: one of these said in the call so far
 BANK_WORDS = frozenset([
     "bank", "banks", "banking", "checking", "savings", "routing", "sort", "deposit", "debit",

@@ -64,13 +64,16 @@ class Question:
 NO_QUESTION = Question()
 
 
-def _numeric(tokens: list[Token], i: int, answering: bool = False) -> bool:
+def _numeric(tokens: list[Token], i: int, answering: bool = False,
+             date: bool = False) -> bool:
     """A number word, or a homophone in a run of homophones that touches a digit said as a word:
     "four one for one", "for four too nine", "won nine ate ate", "five for too". "for", "to" and
     "too" begin a number only after a pause word or at a turn's start ("and for four too
     nine"), not after a verb ("update it to three one two ..."). ``answering``: the speaker is
     giving a number they were asked for ("whats your social" "... then won ate and then six too
-    oh nine"), so a homophone beside a number or another homophone is a digit."""
+    oh nine"), so a homophone beside a number or another homophone is a digit; ``date``: the
+    number asked for is a date of birth, so beside any number word ("ate twelve sixty five",
+    "ten twenty ate seventy nine")."""
     item = tokens[i]
     if item.text == "oh":  # "oh okay 4 ate 7 ...": a digit only beside another number
         return any(0 <= j < len(tokens) and abs(tokens[j].word - item.word) == 1
@@ -81,6 +84,10 @@ def _numeric(tokens: list[Token], i: int, answering: bool = False) -> bool:
     if item.text not in HOMOPHONES:
         return False
     if answering and item.text != "to" and _answer_digit(tokens, i):
+        return True
+    if date and item.text != "to" and any(
+            0 <= j < len(tokens) and abs(tokens[j].word - item.word) == 1
+            and is_number(tokens[j]) and not tokens[j].typed for j in (i - 1, i + 1)):
         return True
     first = i  # the run of homophones around i, adjacent words only
     while first > 0 and i - first < 4 and tokens[first - 1].text in HOMOPHONES \
@@ -202,7 +209,8 @@ def runs(tokens: list[Token], times: list[float], cut_in: list[int],
             out.append([i])
             current, fillers = [], 0
             continue
-        if _numeric(tokens, i, answering=asked[i].for_a_number) and not quantity \
+        if _numeric(tokens, i, answering=asked[i].for_a_number,
+                    date=asked[i].kinds[:1] == ("date_of_birth",)) and not quantity \
                 and not counting(tokens, i):
             if current and times[i] - times[current[-1]] > MAX_GAP_S:
                 out.append(current)
@@ -259,10 +267,11 @@ def _card_windows(parts: list[Chunk]) -> list[tuple[int, int]]:
     return found
 
 
-def nearest_cue(context: list[str]) -> list[str]:
-    """Kinds named by cue phrases in ``context`` (lower-case words, oldest first), nearest first."""
+def nearest_cue(context: list[str], table: dict[str, tuple[str, ...]] = CUES) -> list[str]:
+    """Kinds named by cue phrases (``table``) in ``context`` (lower-case words, oldest first),
+    nearest first."""
     order: list[tuple[int, str]] = []
-    for kind, phrases in CUES.items():
+    for kind, phrases in table.items():
         best = None
         for phrase in phrases:
             words = phrase.split()
@@ -280,7 +289,8 @@ def nearest_cue(context: list[str]) -> list[str]:
 def _named(digits: str, cues: list[str], banking: bool, last_four: bool = False) -> str:
     """What a number that is no card is, from its length and the cues before it ("" if none);
     ``banking``: the call has spoken of banks, so an "account number" is a bank account;
-    ``last_four``: "the last four of your social" was asked, so four digits are enough."""
+    ``last_four``: "the last four of your social" was asked, or "ending in" said, so four
+    digits are enough."""
     n = len(digits)
     for kind in cues:
         if kind == "none":
@@ -295,7 +305,7 @@ def _named(digits: str, cues: list[str], banking: bool, last_four: bool = False)
             return kind
         if kind == "routing_number" and (n == 9 or n == 6):
             return kind
-        if kind == "bank_account" and 6 <= n <= 17 and banking:
+        if kind == "bank_account" and (6 <= n <= 17 or (n == 4 and last_four)) and banking:
             return kind
         if kind == "phone_number" and 7 <= n <= 15:
             return kind
@@ -384,9 +394,13 @@ def _piece(tokens, parts, piece, context_of, after_card: bool,
     shape = _typed_shape(tokens, positions)
     if shape:
         return [Found(shape, words, f"{shape}/written_shape")]
+    banking = bool(BANK_WORDS.intersection(context_of(words[0], None)))
     cues = nearest_cue(context_of(words[0]))
     introduced = nearest_cue(context_of(words[0], DIRECT_WORDS))  # "your order number is ..."
-    asked = list(question.kinds)
+    # "the last four of the social on the account": an account is a bank's only in a call
+    # about banking
+    asked = [k for k in question.kinds if banking or k != "bank_account"]
+    named_here = [k for k in cues if banking or k != "bank_account"]
     if cues[:1] in ([], ["none"]) and asked[:1] not in ([], ["none"]) and question.digits \
             and "none" not in nearest_cue(context_of(words[0], words[0] - question.since)):
         # digits asked for; nothing in the answer names them, only a word of the question did:
@@ -411,13 +425,12 @@ def _piece(tokens, parts, piece, context_of, after_card: bool,
     both = _date_then_last_four(tokens, parts, piece, cues, context_of(words[0]))
     if both:
         return both
-    banking = bool(BANK_WORDS.intersection(context_of(words[0], None)))
     kind = _named(digits, cues, banking, last_four=_asked_last_four(context_of(words[0])))
     if kind:
         return [Found(kind, words, f"{kind}/said_after_cue")]
-    if asked[:1] and asked[0] in PIECEWISE and cues[:1] == asked[:1] and question.digits \
+    if asked[:1] and asked[0] in PIECEWISE and named_here[:1] == asked[:1] and question.digits \
             and len(digits) >= 3 and _first_of_answer(tokens, positions[0], question) \
-            and (goes_on or len(digits) >= LONG_ANSWER
+            and (goes_on or len(digits) >= LONG_ANSWER or _across_turns(tokens, positions)
                  or CORRECTIONS.intersection(tokens[p].text for p in positions)) \
             and not _amount_or_year(tokens, positions):
         # asked for, and the first number of the answer, given in pieces, with a correction or
@@ -463,9 +476,13 @@ def _date_then_last_four(tokens, parts, piece, cues, context) -> list[Found]:
     return []
 
 
+# "the last four of your social", "the card ending in 4471", "his social ends in": the digits
+# that follow are the end of the number named before, as much its kind as the whole number
+LAST_DIGITS = (["last", "four"], ["last", "4"], ["ending", "in"], ["ends", "in"], ["ending"])
+
+
 def _asked_last_four(context: list[str]) -> bool:
-    return any(context[i:i + 2] in (["last", "four"], ["last", "4"])
-               for i in range(len(context) - 1))
+    return any(context[i:i + len(p)] == p for p in LAST_DIGITS for i in range(len(context)))
 
 
 # kinds whose number is often given in pieces ("the first three are ...", "then ...") or with
@@ -487,6 +504,11 @@ def _said_as_the_answer(tokens: list[Token], positions: list[int]) -> bool:
     if first > 0 and tokens[first - 1].word == tokens[first].word - 1:
         return tokens[first - 1].text in GIVING
     return last + 1 == len(tokens) or tokens[last + 1].word != tokens[last].word + 1
+
+
+def _across_turns(tokens: list[Token], positions: list[int]) -> bool:
+    """The number went on across the other party's words (a read-back, "mhm", "go on")."""
+    return any(tokens[p + 1].word != tokens[p].word + 1 for p in positions[:-1])
 
 
 def _first_of_answer(tokens: list[Token], first: int, question: Question) -> bool:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 
+from audio.redact.kinds import DATE_CUES
 from audio.redact.numbers import Found, nearest_cue, read_homophones
 from audio.redact.spoken import (
     FILLERS,
@@ -378,6 +379,9 @@ def _year_length(tokens: list[Token], i: int) -> int:
     return n
 
 
+NEXT_BIRTH_DATE_WORDS = 8  # a date this soon after a birth date is another one
+
+
 def dates(tokens: list[Token], context_of) -> list[Found]:
     """Dates of birth, and card expiry dates said with a month name, named by the cue before."""
     out: list[Found] = []
@@ -387,8 +391,11 @@ def dates(tokens: list[Token], context_of) -> list[Found]:
         if not span:
             i += 1
             continue
-        cues = nearest_cue(context_of(tokens[i].word))
+        cues = nearest_cue(context_of(tokens[i].word), DATE_CUES)
         kind = next((k for k in cues if k in ("date_of_birth", "expiry_date", "none")), "")
+        if not kind and out and out[-1].kind == "date_of_birth" \
+                and tokens[i].word - out[-1].words[-1] <= NEXT_BIRTH_DATE_WORDS:
+            kind = "date_of_birth"  # "Mine is 4 April 1976. ... Our son Yaw is 12 June 2010."
         if kind in ("date_of_birth", "expiry_date"):
             first = i - 1 if i and tokens[i - 1].text == "the" and _next_word(tokens, i) else i
             out.append(Found(kind, tuple(t.word for t in tokens[first:i + span]), f"{kind}/date"))
