@@ -552,9 +552,12 @@ def test_kinds_to_redact_are_checked_before_anything_runs():
     ("pii_test_v8.json", "5763ddd9cc1e54c688276c10539d96e10551a99d73d57e9a6976b258c6d25cfe"),
     # written 2026-12-05 after v8 was read, by a new author; read once for the changes after it
     ("pii_test_v9.json", "7b9c8b4aaccd2e389abca921218899379a5e1eba46bcf52025f8129778dc75d1"),
-    # written 2026-12-05 (evening) after v9 was read, by another new author; unread, for the
-    # next detector change
+    # written 2026-12-05 (evening) after v9 was read, by another new author; read once for the
+    # last-digits change (76bda6d)
     ("pii_test_v10.json", "50092d38466f964de70f15af8bc59a94d0deabe12676b1e6c9bead6a1c2f1307"),
+    # written 2026-12-05 (evening) after v10 was read, by another new author; unread, for the
+    # next detector change
+    ("pii_test_v11.json", "9edd7e80c3abe220b22259fdc6e39a5a6b4354aa1f9edcaa92a23f72316d79da"),
 ])
 def test_frozen_pii_test_sets_are_unchanged(name, digest):
     """Written by authors who saw no code, before the detector they measure; never edit."""
