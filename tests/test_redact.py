@@ -96,6 +96,28 @@ def test_the_last_digits_of_a_named_number_are_that_number():
     assert not [text for _, text in spans if "2290" in text or "12th" in text]
 
 
+@pytest.mark.parametrize("said", [
+    "your visa ending in 4471 shows a pending transaction of 1250.00",
+    "your card ending in four four seven one has a transaction for twelve fifty from amazon",
+    "the card ending in 8812, i opened it in 2015",
+    "the card ending in 8812 was used at store 4410",
+    "the zero percent offer on this card ends in twenty twenty seven",
+    "your card agreement ends in 2027 though",
+    "your social security benefit ending in 2025 will be reviewed",
+    "your tracking code ends in 4471",
+    "your order ending in 22 ships tomorrow",
+])
+def test_only_the_digits_right_after_ending_in_are_the_number(said):
+    """A review's cases: after "the card ending in 4471" an amount, a year or a store number is
+    no card; "ends in" a year is a time; a code or an order ending in digits is none of ours."""
+    spans = found(transcript(("customer", "I want to ask about my card"), ("agent", said)))
+    assert not [text for _, text in spans
+                if any(x in text for x in ("1250", "twelve", "2015", "4410", "2027", "2025",
+                                           "22", "twenty"))]
+    if "ending in 4471" in said or "ending in 8812" in said or "four four seven one" in said:
+        assert [kind for kind, _ in spans] == ["card_number"]
+
+
 def test_birth_dates_with_homophones_plural_cues_and_one_after_another():
     call = transcript(
         ("agent", "and your date of birth"),
@@ -112,6 +134,17 @@ def test_birth_dates_with_homophones_plural_cues_and_one_after_another():
                  "12 June 2010.", "23rd of January 1987,"):
         assert ("date_of_birth", said) in spans
     assert not [text for _, text in spans if "2026" in text or "May" in text]
+
+
+def test_a_date_after_a_birth_date_is_one_only_when_it_is_someone_elses():
+    spans = found(transcript(
+        ("agent", "I need dates of birth for both of you"),
+        ("customer", "I'm 4 April 1976 and my wife is 30 October 1979. We married 2 June 2001."),
+        ("agent", "and the date of birth of your son"),
+        ("customer", "four five oh ate for me to check"),
+    ))
+    assert ("date_of_birth", "30 October 1979.") in spans
+    assert not [text for _, text in spans if "2001" in text or text.endswith("for")]
 
 
 def test_ssn_routing_account_and_phone_named_by_the_words_before_them():

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from audio.redact import people
-from audio.redact.kinds import ANOTHER_ITEM, OTHER_NUMBERS
+from audio.redact.kinds import ANOTHER_ITEM, OTHER_NUMBERS, SOMEONE_ELSE
 from audio.redact.numbers import (
     HOMOPHONES,
     MAX_CUT_IN_WORDS,
@@ -56,10 +56,6 @@ ASKS_AGAIN = frozenset(["and", "what", "whats", "what's", "which", "how", "when"
                         "who"])
 # "and celine?", "and your husband's?": the same question again, for someone else
 SOMEONE_ELSE_WORDS = 4
-SOMEONE_ELSE = frozenset([
-    "his", "hers", "her", "him", "their", "theirs", "husband", "wife", "son", "daughter",
-    "partner", "spouse", "mom", "dad", "mother", "father", "other", "second", "joint",
-])
 ECHO_WITHIN_S = 60.0  # a number said back this soon after the other party began it is theirs
 MIN_ECHO_DIGITS = 3  # "four six one" "four six one" "oh ate three three seven two"
 # words just before a number said back that make it an amount or another number, not theirs

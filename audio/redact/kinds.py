@@ -14,15 +14,16 @@ LABEL = {
     "person_name": "names of people",
 }
 
-# Words that say a number is none of ours: it names a number of another sort ("order number")
-# ...
+# Words that say a number is none of ours: it names a number of another sort ("order number";
+# "ending in": what follows a card's last four is not the card, ``numbers.last_digits_kind``
+# reads the last four themselves) ...
 OTHER_NUMBERS = (
     "order", "order number", "reference", "ref", "ticket", "case number", "case id", "case is",
     "confirmation", "tracking", "tracking number", "invoice", "policy", "policy number", "claim",
     "claim number", "booking", "model", "serial", "flight", "member number", "membership",
     "customer number", "meter", "extension", "ext", "pin", "room", "seat", "gate", "apartment",
     "suite", "unit", "promo", "voucher", "coupon", "id number", "student id", "license",
-    "licence", "registration", "plate", "vin", "postcode",
+    "licence", "registration", "plate", "vin", "ending in", "ends in", "postcode",
 )
 # ... or an amount, a time or an event ("paid", "arrives", "days")
 NOT_A_NUMBER = (
@@ -59,11 +60,16 @@ CUES: dict[str, tuple[str, ...]] = {
     "street_address": ("zip", "zip code", "zipcode", "billing zip", "postal code"),
     "none": OTHER_NUMBERS + NOT_A_NUMBER,
 }
-# a date with a month name is no order or reference number: only an event ("delivered",
-# "appointment") says a date is no birth date ("your date of birth and postcode?" "23rd of
-# January 1987")
+# the words of an address that say a number is none of ours, but no date ("your date of birth
+# and postcode?" "23rd of January 1987")
+ADDRESS_NUMBERS = frozenset(["postcode", "apartment", "suite", "unit", "room"])
 DATE_CUES = {kind: phrases for kind, phrases in CUES.items() if kind != "none"} \
-    | {"none": NOT_A_NUMBER}
+    | {"none": tuple(p for p in CUES["none"] if p not in ADDRESS_NUMBERS)}
+# words that say the next number is someone else's ("and your husband's?", "my wife is ...")
+SOMEONE_ELSE = frozenset([
+    "his", "hers", "her", "him", "their", "theirs", "husband", "wife", "son", "daughter",
+    "partner", "spouse", "mom", "dad", "mother", "father", "other", "second", "joint",
+])
 # a number is a bank account only in a call about banking: one of these said in the call so far
 BANK_WORDS = frozenset([
     "bank", "banks", "banking", "checking", "savings", "routing", "sort", "deposit", "debit",

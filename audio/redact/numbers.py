@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from audio.redact import engine
 from audio.redact.kinds import BANK_WORDS, CUE_REACH, CUE_REACH_DEFAULT, CUES
-from audio.redact.spoken import FILLERS, Token, digit_string, is_number, luhn_valid
+from audio.redact.spoken import FILLERS, Token, digit_string, is_number, luhn_valid, token
 
 MAX_GAP_S = 8.0  # between two number words of one run (room for "go on" from the other party)
 MAX_FILLERS = 2  # words such as "um" or "and" inside a run
@@ -60,6 +60,10 @@ class Question:
     def for_a_number(self) -> bool:
         return bool(self.kinds) and self.kinds[0] in NUMBER_KINDS
 
+    @property
+    def for_a_birth_date(self) -> bool:
+        return self.kinds[:1] == ("date_of_birth",)
+
 
 NO_QUESTION = Question()
 
@@ -85,10 +89,9 @@ def _numeric(tokens: list[Token], i: int, answering: bool = False,
         return False
     if answering and item.text != "to" and _answer_digit(tokens, i):
         return True
-    if date and item.text != "to" and any(
-            0 <= j < len(tokens) and abs(tokens[j].word - item.word) == 1
-            and is_number(tokens[j]) and not tokens[j].typed for j in (i - 1, i + 1)):
-        return True
+    if date and item.text != "to" and (_beside_said_number(tokens, i, i + 1) or (
+            item.text in TAIL_HOMOPHONES and _beside_said_number(tokens, i, i - 1))):
+        return True  # "ten twenty ate seventy nine", "nineteen eighty ate"; not "eighty for me"
     first = i  # the run of homophones around i, adjacent words only
     while first > 0 and i - first < 4 and tokens[first - 1].text in HOMOPHONES \
             and tokens[first - 1].word == tokens[first].word - 1:
@@ -112,6 +115,12 @@ def _numeric(tokens: list[Token], i: int, answering: bool = False,
         or tokens[first - 1].word != tokens[first].word - 1 \
         or tokens[first - 1].text in BEFORE_A_NUMBER
     return after and leading
+
+
+def _beside_said_number(tokens: list[Token], i: int, j: int) -> bool:
+    """Token ``j`` is the word right before or after token ``i`` and a number said as words."""
+    return 0 <= j < len(tokens) and abs(tokens[j].word - tokens[i].word) == 1 \
+        and is_number(tokens[j]) and not tokens[j].typed
 
 
 # one-word cues that name a number just before it is said ("visa", "social", "code")
@@ -210,7 +219,7 @@ def runs(tokens: list[Token], times: list[float], cut_in: list[int],
             current, fillers = [], 0
             continue
         if _numeric(tokens, i, answering=asked[i].for_a_number,
-                    date=asked[i].kinds[:1] == ("date_of_birth",)) and not quantity \
+                    date=asked[i].for_a_birth_date) and not quantity \
                 and not counting(tokens, i):
             if current and times[i] - times[current[-1]] > MAX_GAP_S:
                 out.append(current)
@@ -267,18 +276,20 @@ def _card_windows(parts: list[Chunk]) -> list[tuple[int, int]]:
     return found
 
 
-def nearest_cue(context: list[str], table: dict[str, tuple[str, ...]] = CUES) -> list[str]:
+def nearest_cue(context: list[str], table: dict[str, tuple[str, ...]] = CUES,
+                within: int | None = None) -> list[str]:
     """Kinds named by cue phrases (``table``) in ``context`` (lower-case words, oldest first),
-    nearest first."""
+    nearest first; ``within``: only phrases that end at most this many words from the end."""
     order: list[tuple[int, str]] = []
     for kind, phrases in table.items():
         best = None
+        reach = CUE_REACH.get(kind, CUE_REACH_DEFAULT) if within is None else within
         for phrase in phrases:
             words = phrase.split()
             for end in range(len(context), len(words) - 1, -1):
                 if context[end - len(words):end] == words:
                     distance = len(context) - end
-                    if distance <= CUE_REACH.get(kind, CUE_REACH_DEFAULT):
+                    if distance <= reach:
                         best = distance if best is None else min(best, distance)
                     break
         if best is not None:
@@ -289,8 +300,7 @@ def nearest_cue(context: list[str], table: dict[str, tuple[str, ...]] = CUES) ->
 def _named(digits: str, cues: list[str], banking: bool, last_four: bool = False) -> str:
     """What a number that is no card is, from its length and the cues before it ("" if none);
     ``banking``: the call has spoken of banks, so an "account number" is a bank account;
-    ``last_four``: "the last four of your social" was asked, or "ending in" said, so four
-    digits are enough."""
+    ``last_four``: "the last four of your social" was asked, so four digits are enough."""
     n = len(digits)
     for kind in cues:
         if kind == "none":
@@ -305,7 +315,7 @@ def _named(digits: str, cues: list[str], banking: bool, last_four: bool = False)
             return kind
         if kind == "routing_number" and (n == 9 or n == 6):
             return kind
-        if kind == "bank_account" and (6 <= n <= 17 or (n == 4 and last_four)) and banking:
+        if kind == "bank_account" and 6 <= n <= 17 and banking:
             return kind
         if kind == "phone_number" and 7 <= n <= 15:
             return kind
@@ -395,6 +405,10 @@ def _piece(tokens, parts, piece, context_of, after_card: bool,
     if shape:
         return [Found(shape, words, f"{shape}/written_shape")]
     banking = bool(BANK_WORDS.intersection(context_of(words[0], None)))
+    ended = last_digits_kind(context_of(words[0], DIRECT_WORDS + MAX_ON_FILE + 4), banking,
+                             year=bool(re.fullmatch(r"(19|20)\d\d", digits)))
+    if ended and len(digits) in LAST_DIGITS:
+        return [Found(ended, words, f"{ended}/last_digits")]
     cues = nearest_cue(context_of(words[0]))
     introduced = nearest_cue(context_of(words[0], DIRECT_WORDS))  # "your order number is ..."
     # "the last four of the social on the account": an account is a bank's only in a call
@@ -430,7 +444,8 @@ def _piece(tokens, parts, piece, context_of, after_card: bool,
         return [Found(kind, words, f"{kind}/said_after_cue")]
     if asked[:1] and asked[0] in PIECEWISE and named_here[:1] == asked[:1] and question.digits \
             and len(digits) >= 3 and _first_of_answer(tokens, positions[0], question) \
-            and (goes_on or len(digits) >= LONG_ANSWER or _across_turns(tokens, positions)
+            and (goes_on or len(digits) >= LONG_ANSWER
+                 or _read_back_inside(tokens, positions, context_of)
                  or CORRECTIONS.intersection(tokens[p].text for p in positions)) \
             and not _amount_or_year(tokens, positions):
         # asked for, and the first number of the answer, given in pieces, with a correction or
@@ -476,13 +491,41 @@ def _date_then_last_four(tokens, parts, piece, cues, context) -> list[Found]:
     return []
 
 
-# "the last four of your social", "the card ending in 4471", "his social ends in": the digits
-# that follow are the end of the number named before, as much its kind as the whole number
-LAST_DIGITS = (["last", "four"], ["last", "4"], ["ending", "in"], ["ends", "in"], ["ending"])
-
-
 def _asked_last_four(context: list[str]) -> bool:
-    return any(context[i:i + len(p)] == p for p in LAST_DIGITS for i in range(len(context)))
+    return any(context[i:i + 2] in (["last", "four"], ["last", "4"])
+               for i in range(len(context) - 1))
+
+
+# "the card ending in 4471", "his social ends in 0457", "a checking account ending 4471": the
+# digits said right after are the end of the number named just before, as much its kind as the
+# whole number ("your order ending in 22" is an order's)
+ENDING = (["ending", "in"], ["ends", "in"], ["ending", "with"], ["ends", "with"], ["ending"])
+LAST_DIGITS_CUES = {kind: CUES[kind] for kind in ("card_number", "ssn", "bank_account")}
+# words that may stand between the name and "ending": "the card on file ending in", "the one
+# you have ending in"
+ON_FILE = frozenset(["on", "file", "we", "i", "you", "have", "the", "that", "is", "was", "still",
+                     "number", "one", "your", "own", "see", "it"])
+MAX_ON_FILE = 3
+LAST_DIGITS = range(2, 5)  # "ending in forty two", "ending in 4471"
+
+
+def last_digits_kind(context: list[str], banking: bool, year: bool = False) -> str:
+    """The kind of the number whose last digits come next, when ``context`` (the words just
+    before them, oldest first) ends in "<card / social / account> ... ending in"; "" if not.
+    ``year``: the digits could be a year, which "ends in" says of a time ("the offer on this
+    card ends in 2027"), not of a number."""
+    k = len(context)
+    while k and context[k - 1] in FILLERS:
+        k -= 1
+    for phrase in ENDING:
+        if context[k - len(phrase):k] != phrase or (year and phrase[0] == "ends"):
+            continue
+        end = k - len(phrase)
+        while end and k - len(phrase) - end < MAX_ON_FILE and context[end - 1] in ON_FILE:
+            end -= 1
+        named = nearest_cue(context[:end], LAST_DIGITS_CUES, within=0)
+        return next((kind for kind in named if banking or kind != "bank_account"), "")
+    return ""
 
 
 # kinds whose number is often given in pieces ("the first three are ...", "then ...") or with
@@ -506,9 +549,14 @@ def _said_as_the_answer(tokens: list[Token], positions: list[int]) -> bool:
     return last + 1 == len(tokens) or tokens[last + 1].word != tokens[last].word + 1
 
 
-def _across_turns(tokens: list[Token], positions: list[int]) -> bool:
-    """The number went on across the other party's words (a read-back, "mhm", "go on")."""
-    return any(tokens[p + 1].word != tokens[p].word + 1 for p in positions[:-1])
+def _read_back_inside(tokens: list[Token], positions: list[int], context_of) -> bool:
+    """The number went on after the other party read some of it back ("seven two um sixty
+    three" "sorry i got seven two and then" "six three")."""
+    for p in positions[:-1]:
+        gap = tokens[p + 1].word - tokens[p].word - 1
+        if gap and any(is_number(token(0, w)) for w in context_of(tokens[p + 1].word, gap)):
+            return True
+    return False
 
 
 def _first_of_answer(tokens: list[Token], first: int, question: Question) -> bool:

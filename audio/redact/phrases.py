@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-from audio.redact.kinds import DATE_CUES
+from audio.redact.kinds import DATE_CUES, SOMEONE_ELSE
 from audio.redact.numbers import Found, nearest_cue, read_homophones
 from audio.redact.spoken import (
     FILLERS,
@@ -379,7 +379,7 @@ def _year_length(tokens: list[Token], i: int) -> int:
     return n
 
 
-NEXT_BIRTH_DATE_WORDS = 8  # a date this soon after a birth date is another one
+NEXT_BIRTH_DATE_WORDS = 8  # a date this soon after a birth date, said of someone else, is theirs
 
 
 def dates(tokens: list[Token], context_of) -> list[Found]:
@@ -394,8 +394,10 @@ def dates(tokens: list[Token], context_of) -> list[Found]:
         cues = nearest_cue(context_of(tokens[i].word), DATE_CUES)
         kind = next((k for k in cues if k in ("date_of_birth", "expiry_date", "none")), "")
         if not kind and out and out[-1].kind == "date_of_birth" \
-                and tokens[i].word - out[-1].words[-1] <= NEXT_BIRTH_DATE_WORDS:
-            kind = "date_of_birth"  # "Mine is 4 April 1976. ... Our son Yaw is 12 June 2010."
+                and tokens[i].word - out[-1].words[-1] <= NEXT_BIRTH_DATE_WORDS \
+                and SOMEONE_ELSE.intersection(t.text for t in tokens[:i]
+                                              if t.word > out[-1].words[-1]):
+            kind = "date_of_birth"  # "Mine is 4 April 1976. My wife Ama is 30 October 1979."
         if kind in ("date_of_birth", "expiry_date"):
             first = i - 1 if i and tokens[i - 1].text == "the" and _next_word(tokens, i) else i
             out.append(Found(kind, tuple(t.word for t in tokens[first:i + span]), f"{kind}/date"))
