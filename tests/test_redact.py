@@ -136,6 +136,20 @@ def test_birth_dates_with_homophones_plural_cues_and_one_after_another():
     assert not [text for _, text in spans if "2026" in text or "May" in text]
 
 
+def test_homophones_inside_grouped_digits_of_an_answer():
+    """Socials and cards said in pairs: "twenty ate", "ninety ate" are digits in the answer."""
+    spans = found(transcript(
+        ("agent", "and what's your social"),
+        ("customer", "five oh five twenty ate forty six thirteen"),
+        ("agent", "go ahead with the card number"),
+        ("customer", "four one one one eighty six eighty nine"),
+        ("agent", "okay"),
+        ("customer", "ninety ate fifty five"),
+    ))
+    assert ("ssn", "five oh five twenty ate forty six thirteen") in spans
+    assert ("card_number", "ninety ate fifty five") in spans
+
+
 def test_a_date_after_a_birth_date_is_one_only_when_it_is_someone_elses():
     spans = found(transcript(
         ("agent", "I need dates of birth for both of you"),

@@ -61,22 +61,24 @@ class Question:
         return bool(self.kinds) and self.kinds[0] in NUMBER_KINDS
 
     @property
-    def for_a_birth_date(self) -> bool:
-        return self.kinds[:1] == ("date_of_birth",)
+    def for_grouped_digits(self) -> bool:
+        """It asked for a number people say in groups ("forty six thirteen"): a birth date, a
+        card or a social."""
+        return bool(self.kinds) and self.kinds[0] in GROUPED
 
 
 NO_QUESTION = Question()
 
 
 def _numeric(tokens: list[Token], i: int, answering: bool = False,
-             date: bool = False) -> bool:
+             grouped: bool = False) -> bool:
     """A number word, or a homophone in a run of homophones that touches a digit said as a word:
     "four one for one", "for four too nine", "won nine ate ate", "five for too". "for", "to" and
     "too" begin a number only after a pause word or at a turn's start ("and for four too
     nine"), not after a verb ("update it to three one two ..."). ``answering``: the speaker is
     giving a number they were asked for ("whats your social" "... then won ate and then six too
-    oh nine"), so a homophone beside a number or another homophone is a digit; ``date``: the
-    number asked for is a date of birth, so beside any number word ("ate twelve sixty five",
+    oh nine"), so a homophone beside a number or another homophone is a digit; ``grouped``: the
+    number asked for is said in groups, so beside any number word ("ate twelve sixty five",
     "ten twenty ate seventy nine")."""
     item = tokens[i]
     if item.text == "oh":  # "oh okay 4 ate 7 ...": a digit only beside another number
@@ -89,9 +91,13 @@ def _numeric(tokens: list[Token], i: int, answering: bool = False,
         return False
     if answering and item.text != "to" and _answer_digit(tokens, i):
         return True
-    if date and item.text != "to" and (_beside_said_number(tokens, i, i + 1) or (
-            item.text in TAIL_HOMOPHONES and _beside_said_number(tokens, i, i - 1))):
-        return True  # "ten twenty ate seventy nine", "nineteen eighty ate"; not "eighty for me"
+    if grouped and item.text != "to":
+        after = _beside_said_number(tokens, i, i + 1)
+        if (_beside_said_number(tokens, i, i - 1) and (after or item.text in TAIL_HOMOPHONES)) \
+                or (after and (_opens_number(tokens, i) or item.text in TAIL_HOMOPHONES)):
+            # "ten twenty ate seventy nine", "nineteen eighty ate", "russo ate twelve sixty five"; not
+            # "eighty for me", "the charge was for two forty nine"
+            return True
     first = i  # the run of homophones around i, adjacent words only
     while first > 0 and i - first < 4 and tokens[first - 1].text in HOMOPHONES \
             and tokens[first - 1].word == tokens[first].word - 1:
@@ -140,10 +146,15 @@ def _answer_digit(tokens: list[Token], i: int) -> bool:
 
     if digit(i - 1):
         return True
-    opens = i == 0 or tokens[i - 1].word != tokens[i].word - 1 \
+    return _opens_number(tokens, i) and digit(i + 1)
+
+
+def _opens_number(tokens: list[Token], i: int) -> bool:
+    """Token ``i`` stands where a number may begin: a turn's start, after "is", "then", "um" or
+    a word that names the number ("a visa for ate nine three ...")."""
+    return i == 0 or tokens[i - 1].word != tokens[i].word - 1 \
         or tokens[i - 1].text in BEFORE_A_NUMBER or tokens[i - 1].text in FILLERS \
-        or tokens[i - 1].text in NAMING_WORDS  # "a visa for ate nine three ..."
-    return opens and digit(i + 1)
+        or tokens[i - 1].text in NAMING_WORDS
 
 
 def read_homophones(tokens: list[Token]) -> list[Token]:
@@ -219,7 +230,7 @@ def runs(tokens: list[Token], times: list[float], cut_in: list[int],
             current, fillers = [], 0
             continue
         if _numeric(tokens, i, answering=asked[i].for_a_number,
-                    date=asked[i].for_a_birth_date) and not quantity \
+                    grouped=asked[i].for_grouped_digits) and not quantity \
                 and not counting(tokens, i):
             if current and times[i] - times[current[-1]] > MAX_GAP_S:
                 out.append(current)
@@ -531,6 +542,8 @@ def last_digits_kind(context: list[str], banking: bool, year: bool = False) -> s
 # kinds whose number is often given in pieces ("the first three are ...", "then ...") or with
 # a correction; an answer to a question that asked for one is that kind whatever its length
 PIECEWISE = frozenset(["ssn", "card_number"])
+# numbers people say in groups of two digits as often as one by one ("twenty ate forty six")
+GROUPED = frozenset(["date_of_birth", "ssn", "card_number"])
 # the kinds a question may ask for as a number said aloud
 NUMBER_KINDS = frozenset(CUES) - {"none"}
 
