@@ -3,15 +3,16 @@
     .venv/bin/python -m bench.flags            # text flags, `callqa score` wall time, throughput
     .venv/bin/python -m bench.flags --audio [--every 2]  # end to end from audio (hours for all)
 
-Test sets: the frozen test set v7 (``bench/frozen_test_v7.json``, written by authors who saw
+Test sets: the frozen test set v8 (``bench/frozen_test_v8.json``, written by authors who saw
 only docs/labelling.md, never used to train or tune; checksum pinned in tests/test_training.py),
 the benchmark corpus
 (``bench/corpus_dialogs.json``) and issue 2's held-out calls. Sets v1 to v4 were test sets until
-rules 2026.12-4 and v5 until rules 2026.12-5, when they were act-labelled and added to the
-development data: they are still reported, marked as training data for this revision, and their
-earlier columns stand. v6 has chosen the thresholds since rules 2026.12-5. v7 was read once, by a
-candidate that was not shipped (``bench/results/flags_v7_candidate.md``); v8 and v9 are kept
-unread for the next changes. A flag counts as found when its
+rules 2026.12-4, v5 until rules 2026.12-5 and v6 until rules 2026.12-7, when they were
+act-labelled and added to the development data: they are still reported, marked as training data
+for this revision, and their earlier columns stand. v7 was read once, by a candidate that was not
+shipped (rules 2026.12-6, ``bench/results/flags_v7_candidate.md``), and had been seen when
+2026.12-7 was chosen; it is reported, marked so. v9 is kept unread for the next change. A flag
+counts as found when its
 type is labelled on the turn it falls in. Earlier scorers run side by side from git work trees
 (``--baseline``): the phrase rules before issue 9, the first act heads, the adapted heads
 before the ``focus_*`` development dialogs, the same heads with the thresholds of the
@@ -57,13 +58,15 @@ BASELINES = (
     ("best-F1 thresholds (rules 2026.12-2)", "4cec4d2"),  # the heads of 2026.12-2 and -3
     ("steady thresholds (rules 2026.12-3)", "41cff54"),  # before v1-v4 became training data
     ("rules 2026.12-4", "3aeaea8"),  # before v5 and the focus_blame/repeats dialogs
-    ("rules 2026.12-5", "71dfd15"),  # the scorer shipped since 2026-12-04
+    ("rules 2026.12-5", "71dfd15"),  # shipped 2026-12-04 to 2026-12-05, before v6 was trained on
 )
 RETIRED = " (training data since rules 2026.12-4)"
 RETIRED_5 = " (training data since rules 2026.12-5)"
-RETIRED_6 = " (chose the thresholds since rules 2026.12-5)"
-TEST_SETS = (("Frozen test set v7", FROZEN_V7), ("Benchmark corpus", corpus.DIALOGS),
-             ("Issue 2 held-out calls", HELDOUT), ("Frozen test set v6" + RETIRED_6, FROZEN_V6),
+RETIRED_6 = " (training data since rules 2026.12-7)"
+SEEN_7 = " (read for the 2026.12-6 candidate, seen when 2026.12-7 was chosen)"
+TEST_SETS = (("Frozen test set v8", FROZEN_V8), ("Benchmark corpus", corpus.DIALOGS),
+             ("Issue 2 held-out calls", HELDOUT), ("Frozen test set v7" + SEEN_7, FROZEN_V7),
+             ("Frozen test set v6" + RETIRED_6, FROZEN_V6),
              ("Frozen test set v5" + RETIRED_5, FROZEN_V5),
              ("Frozen test set v1" + RETIRED, FROZEN), ("Frozen test set v2" + RETIRED, FROZEN_V2),
              ("Frozen test set v3" + RETIRED, FROZEN_V3),
@@ -283,7 +286,7 @@ def labelled_raw(path: Path) -> dict[str, list]:
 
 def text_sections(baselines, rules) -> list[str]:
     sections = ["## Flags from text (`callqa score`), on sets the scorer was not built from "
-                "(v1-v4: until rules 2026.12-4; v5: until rules 2026.12-5; v6: until rules 2026.12-5)"]
+                "(v1-v4: until rules 2026.12-4; v5: until rules 2026.12-5; v6: until rules 2026.12-7)"]
     names = _column_names(baselines)
     summary = []
     with tempfile.TemporaryDirectory() as tmp:
@@ -310,7 +313,7 @@ def text_sections(baselines, rules) -> list[str]:
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m bench.flags")
     parser.add_argument("--audio", action="store_true", help="end to end from audio only")
-    parser.add_argument("--sets", default="v7,corpus",
+    parser.add_argument("--sets", default="v8,corpus",
                         help="with --audio: which sets, of v1 to v8 (the frozen test sets) "
                              "and corpus")
     parser.add_argument("--every", type=int, default=1,

@@ -23,10 +23,11 @@ ROOT = Path(__file__).resolve().parents[1]
 # for rules 2026.12-5 (retired_v5.json), and the sixth (2026-12-04, later, kept unread until
 # then) measured it once. The sixth was then retired to choosing flag thresholds only
 # (scoring/data/calibration/). The seventh (2026-12-04, night, two more authors) measured a
-# candidate trained with v6 (scoring/data/staged/, not shipped: it lost old labelled examples)
-# once. The eighth (2026-12-05, two more authors) is reserved, unread, for the next change, and
-# the ninth (2026-12-05, afternoon, two more authors) for the change after it. Never train or
-# tune on v7, v8 or v9. Never edit any.
+# candidate trained with v6 (rules 2026.12-6, not shipped: it lost old labelled examples) once.
+# For rules 2026.12-7, v6's act labels joined the development data (retired_v6.json) and the
+# eighth (2026-12-05, two more authors, unread until then) measured it once; the ninth
+# (2026-12-05, afternoon, two more authors) is reserved, unread, for the next change. Never train
+# or tune on v7, v8 or v9. Never edit any.
 FROZEN_SETS = {
     ROOT / "bench" / "frozen_test_dialogs.json":
         "a3363abd4df7100fd46705e1795c7595ecf4e778f68e27a273b045aa6e1551b5",
@@ -49,7 +50,7 @@ FROZEN_SETS = {
 }
 COINCIDENCES = {"yeah it is so what are you gonna do about it",
                 "it'll be back on your card in a few days"}
-HELD_OUT = [ROOT / "bench" / f"frozen_test_v{n}.json" for n in (6, 7, 8, 9)]
+HELD_OUT = [ROOT / "bench" / f"frozen_test_v{n}.json" for n in (7, 8, 9)]
 
 
 @pytest.mark.parametrize("path", FROZEN_SETS, ids=lambda path: path.stem)
@@ -159,9 +160,9 @@ def test_retraining_reproduces_the_shipped_heads(tmp_path):
 
 
 def test_calibration_dialogs_carry_flags_only_and_stay_out_of_training(tmp_path):
-    """A retired test set kept for choosing thresholds (``scoring/data/calibration/``: v6): its
-    flags as written, no act labels, each dialog its own group, never among the development
-    dialogs the heads fit."""
+    """A retired test set kept for choosing thresholds (``scoring/data/calibration/``, empty
+    since v6 became training data for rules 2026.12-7): its flags as written, no act labels, each
+    dialog its own group, never among the development dialogs the heads fit."""
     from scoring import train
 
     (tmp_path / "retired.json").write_text(json.dumps({"_about": "two dialogs", "dialogs": {
@@ -179,4 +180,4 @@ def test_calibration_dialogs_carry_flags_only_and_stay_out_of_training(tmp_path)
     assert [d.asr for d in calibrating] == [False, True]
     developed, _ = train.load_dev()
     shipped = train.load_calibration()
-    assert len(shipped) >= 60 and not {d.id for d in shipped} & {d.id for d in developed}
+    assert not {d.id for d in shipped} & {d.id for d in developed}
