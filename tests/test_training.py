@@ -26,8 +26,9 @@ ROOT = Path(__file__).resolve().parents[1]
 # candidate trained with v6 (rules 2026.12-6, not shipped: it lost old labelled examples) once.
 # For rules 2026.12-7, v6's act labels joined the development data (retired_v6.json) and the
 # eighth (2026-12-05, two more authors, unread until then) measured it once; the ninth
-# (2026-12-05, afternoon, two more authors) is reserved, unread, for the next change. Never train
-# or tune on v7, v8 or v9. Never edit any.
+# (2026-12-05, afternoon, two more authors) is reserved, unread, for the next change, and the
+# tenth (2026-12-05, evening, two more authors) for the change after it. Never train or tune on
+# v7, v8, v9 or v10. Never edit any.
 FROZEN_SETS = {
     ROOT / "bench" / "frozen_test_dialogs.json":
         "a3363abd4df7100fd46705e1795c7595ecf4e778f68e27a273b045aa6e1551b5",
@@ -47,10 +48,12 @@ FROZEN_SETS = {
         "f534f1f318643272d6c02ae76ccd91d6136f29426146a6ad4d8dff8c991d0721",
     ROOT / "bench" / "frozen_test_v9.json":
         "2b2fdd850f41ae82eeae6953cf7492340e8341154aa64f236f74938222cbdf9b",
+    ROOT / "bench" / "frozen_test_v10.json":
+        "b673fbc3e4ee0643f3a72f361defb2b78ea9d898f1f0fe9279faeb10c8d63fd0",
 }
 COINCIDENCES = {"yeah it is so what are you gonna do about it",
                 "it'll be back on your card in a few days"}
-HELD_OUT = [ROOT / "bench" / f"frozen_test_v{n}.json" for n in (7, 8, 9)]
+HELD_OUT = [ROOT / "bench" / f"frozen_test_v{n}.json" for n in (7, 8, 9, 10)]
 
 
 @pytest.mark.parametrize("path", FROZEN_SETS, ids=lambda path: path.stem)
