@@ -105,11 +105,8 @@ CASES = [
 # the mark cannot outlive the fix. (Rules 2026.12-4 fixed two: the polite request for a
 # supervisor, and "..., like always" in shared/samples; rules 2026.12-5 fixed the bare "I'm sorry
 # to hear that." and broke the polite request again; rules 2026.12-7 fixed the apology that drowned
-# a refund in the same sentence.)
-REGRESSED = {
-    9: "a polite request for a supervisor about a plan reads as a threat at 0.71 (rules "
-       "2026.12-5; it passed at 2026.12-4)",
-}
+# a refund in the same sentence, and 2026.12-8 the polite request. None is known to fail now.)
+REGRESSED: dict[int, str] = {}
 
 
 def _case(number: int, case: tuple) -> object:
@@ -333,10 +330,12 @@ def test_mono_roles_are_read_from_every_sentence_not_only_phrase_cues(rules):
     decision = roles.decide(transcript, config=rules)
     assert (decision.agent, decision.customer, decision.method) == ("S1", "S0", "cues")
     assert decision.confidence > 0.8
-    # most sentences, not all: "That should not have happened." is said by either party (the
-    # heads of rules 2026.12-7 read three of the agent's four as the agent's)
+    # not every sentence: "That should not have happened." and "I see the appointment was for
+    # between one and five." are said by either party (the role head of rules 2026.12-7 read
+    # three of the agent's four as the agent's, that of 2026.12-8 two), and the customer's
+    # sentences decide the rest
     agent_cue, customer_cue = decision.cues[:2]
-    assert re.fullmatch(r"S1:\+sounds like the agent in [34] of 4 sentences", agent_cue)
+    assert re.fullmatch(r"S1:\+sounds like the agent in [234] of 4 sentences", agent_cue)
     assert re.fullmatch(r"S0:-sounds like the customer in [34] of 4 sentences", customer_cue)
     # what this guards against: by the cues alone, speaking first decides
     assert roles.from_what_is_said(transcript, ["S0", "S1"], None).agent == "S0"

@@ -25,10 +25,11 @@ ROOT = Path(__file__).resolve().parents[1]
 # (scoring/data/calibration/). The seventh (2026-12-04, night, two more authors) measured a
 # candidate trained with v6 (rules 2026.12-6, not shipped: it lost old labelled examples) once.
 # For rules 2026.12-7, v6's act labels joined the development data (retired_v6.json) and the
-# eighth (2026-12-05, two more authors, unread until then) measured it once; the ninth
-# (2026-12-05, afternoon, two more authors) is reserved, unread, for the next change, and the
-# tenth (2026-12-05, evening, two more authors) for the change after it. Never train or tune on
-# v7, v8, v9 or v10. Never edit any.
+# eighth (2026-12-05, two more authors, unread until then) measured it once; for rules 2026.12-8
+# the eighth was act-labelled and joined the development data too (retired_v8.json), and the
+# ninth (2026-12-05, afternoon, two more authors) measured it once. The tenth (2026-12-05,
+# evening, two more authors) is reserved, unread, for the next change. Never train or tune on
+# v7, v9 or v10. Never edit any.
 FROZEN_SETS = {
     ROOT / "bench" / "frozen_test_dialogs.json":
         "a3363abd4df7100fd46705e1795c7595ecf4e778f68e27a273b045aa6e1551b5",
@@ -53,7 +54,7 @@ FROZEN_SETS = {
 }
 COINCIDENCES = {"yeah it is so what are you gonna do about it",
                 "it'll be back on your card in a few days"}
-HELD_OUT = [ROOT / "bench" / f"frozen_test_v{n}.json" for n in (7, 8, 9, 10)]
+HELD_OUT = [ROOT / "bench" / f"frozen_test_v{n}.json" for n in (7, 9, 10)]
 
 
 @pytest.mark.parametrize("path", FROZEN_SETS, ids=lambda path: path.stem)
