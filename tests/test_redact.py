@@ -136,6 +136,26 @@ def test_birth_dates_with_homophones_plural_cues_and_one_after_another():
     assert not [text for _, text in spans if "2026" in text or "May" in text]
 
 
+def test_a_number_the_caller_offered_is_read_as_an_answer():
+    """"can i use my social" "yes thats fine": the pieces that follow are that number; "my card
+    was charged twice" "okay" offers nothing."""
+    spans = found(transcript(
+        ("customer", "um i dont have my card with me can i use my social"),
+        ("agent", "yes thats fine"),
+        ("customer", "six oh one"),
+        ("agent", "mhm"),
+        ("customer", "for for"),
+        ("agent", "okay"),
+        ("customer", "nine two seven three"),
+        ("customer", "and my card was charged twice"),
+        ("agent", "okay"),
+        ("customer", "forty nine ninety nine both times"),
+    ))
+    for piece in ("six oh one", "for for", "nine two seven three"):
+        assert ("ssn", piece) in spans
+    assert not [text for _, text in spans if "forty" in text]
+
+
 def test_homophones_inside_grouped_digits_of_an_answer():
     """Socials and cards said in pairs: "twenty ate", "ninety ate" are digits in the answer."""
     spans = found(transcript(

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from audio.redact import people
-from audio.redact.kinds import ANOTHER_ITEM, OTHER_NUMBERS, SOMEONE_ELSE
+from audio.redact.kinds import ANOTHER_ITEM, CUES, OTHER_NUMBERS, SOMEONE_ELSE
 from audio.redact.numbers import (
     HOMOPHONES,
     MAX_CUT_IN_WORDS,
@@ -48,6 +48,13 @@ BACKCHANNEL = frozenset([
     "ok", "yes", "yeah", "yep", "right", "sorry", "go", "on", "ahead", "got", "it", "that",
     "sure", "and", "then", "alright", "great", "perfect", "next", "keep", "going",
 ])
+# the other party only agreeing to a number this speaker offered ("can i use my social" "yes
+# that's fine"): what follows is that number
+ASSENT = frozenset(["yes", "yeah", "yep", "sure", "that's", "thats", "fine", "okay", "ok", "go",
+                    "ahead", "please", "of", "course", "no", "problem", "alright", "right",
+                    "that", "works", "absolutely", "perfect"])
+OFFER_WORDS = 12  # how far back in their own words a speaker's offer is looked for
+OFFERING = frozenset(["use", "give", "read", "here's", "heres", "you"])  # "... you my social"
 MAX_READ_BACK_WORDS = 25  # "sorry three seven six three five six one six and then"
 # asking for the rest of the number being given: "and the rest", "and the last four"
 GO_ON = frozenset(["rest", "last", "next", "remaining", "more", "continue"])
@@ -105,10 +112,26 @@ def questions(stream: list[Token], lower: list[str]
                 question = between[-QUESTION_WORDS:]
                 current = Question(answered(question), item.word,
                                    bool(DIGIT_REQUEST.intersection(question)))
+                offered = _offered(stream, i) if ASSENT.issuperset(between) else ""
+                if not current.kinds and offered:
+                    current = Question((offered,), item.word, True)
             begun = i
         asked.append(current)
         goes_on.append(joined)
     return asked, goes_on
+
+
+def _offered(stream: list[Token], i: int) -> str:
+    """The kind of number this speaker offered just before token ``i`` ("can i use my social",
+    "i'll give you my card number"), "" if none."""
+    said = [t.text for t in stream[max(0, i - OFFER_WORDS):i]]
+    for j in range(len(said) - 1, 0, -1):
+        if said[j] != "my" or said[j - 1] not in OFFERING:
+            continue  # "my card was charged twice" offers nothing
+        for kind in PIECEWISE:
+            if any(said[j + 1:j + 1 + len(p.split())] == p.split() for p in CUES[kind]):
+                return kind
+    return ""
 
 
 def answered(question: list[str]) -> tuple[str, ...]:
