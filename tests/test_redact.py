@@ -136,6 +136,19 @@ def test_birth_dates_with_homophones_plural_cues_and_one_after_another():
     assert not [text for _, text in spans if "2026" in text or "May" in text]
 
 
+def test_a_number_named_as_another_sort_is_no_card_however_its_digits_check():
+    """A tracking or dispute number can pass the Luhn check; named as such, it is left."""
+    spans = found(transcript(
+        ("agent", "do you have a tracking number"),
+        ("customer", "yeah its one z nine nine eight four four oh three one two two seven six five "
+                     "five ate one"),
+        ("agent", "okay ive blocked the card and opened dispute number four four seven one nine "
+                  "two oh three"),
+        ("customer", "and the card you paid with was 4111 1111 1111 1111"),
+    ))
+    assert [text for kind, text in spans if kind == "card_number"] == ["4111 1111 1111 1111"]
+
+
 def test_a_number_the_caller_offered_is_read_as_an_answer():
     """"can i use my social" "yes thats fine": the pieces that follow are that number; "my card
     was charged twice" "okay" offers nothing."""

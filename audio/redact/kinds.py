@@ -23,7 +23,8 @@ OTHER_NUMBERS = (
     "claim number", "booking", "model", "serial", "flight", "member number", "membership",
     "customer number", "meter", "extension", "ext", "pin", "room", "seat", "gate", "apartment",
     "suite", "unit", "promo", "voucher", "coupon", "id number", "student id", "license",
-    "licence", "registration", "plate", "vin", "ending in", "ends in", "postcode",
+    "licence", "registration", "plate", "vin", "ending in", "ends in", "postcode", "dispute",
+    "dispute number", "loan number", "tracking id",
 )
 # ... or an amount, a time or an event ("paid", "arrives", "days")
 NOT_A_NUMBER = (

@@ -10,13 +10,14 @@ import re
 from dataclasses import dataclass
 
 from audio.redact import engine
-from audio.redact.kinds import BANK_WORDS, CUE_REACH, CUE_REACH_DEFAULT, CUES
+from audio.redact.kinds import BANK_WORDS, CUE_REACH, CUE_REACH_DEFAULT, CUES, OTHER_NUMBERS
 from audio.redact.spoken import FILLERS, Token, digit_string, is_number, luhn_valid, token
 
 MAX_GAP_S = 8.0  # between two number words of one run (room for "go on" from the other party)
 MAX_FILLERS = 2  # words such as "um" or "and" inside a run
 CONTEXT_WORDS = 25  # how far back (both parties, in time order) a cue is looked for
 DIRECT_WORDS = 4  # a cue this close introduces the number itself ("order number is ...")
+QUESTION_TAIL_WORDS = 6  # a question names what it asks for at its end ("a tracking number?")
 # words that speech recognition writes for a digit said inside a number ("four one for one")
 HOMOPHONES = {"for": "4", "to": "2", "too": "2", "won": "1", "ate": "8"}
 TAIL_HOMOPHONES = frozenset(["ate", "won"])
@@ -376,7 +377,15 @@ def find(tokens: list[Token], times: list[float], cut_in: list[int], context_of,
         taken = [False] * len(parts)
         card_recently = last_card_s is not None and \
             times[run[0]] - last_card_s <= CARD_DETAILS_WITHIN_S
-        for first, last in _card_windows(parts):
+        # "your tracking number?" "its one z nine nine eight ..."; "dispute number four four
+        # seven one ...": a number named as another sort is no card, however its digits check
+        question = asked[run[0]]
+        named_other = nearest_cue(context_of(tokens[run[0]].word, DIRECT_WORDS),
+                                  ANOTHER_NUMBER_CUES)[:1] == ["none"] or (
+            question.digits and question.kinds[:1] == ("none",)
+            and nearest_cue(context_of(question.since, QUESTION_TAIL_WORDS),
+                            ANOTHER_NUMBER_CUES)[:1] == ["none"])
+        for first, last in [] if named_other else _card_windows(parts):
             words = tuple(tokens[p].word for p in range(parts[first].first, parts[last].last + 1))
             out.append(Found("card_number", words, "card_number/luhn"))
             last_card_s = times[parts[last].last]
@@ -405,6 +414,12 @@ def _answer_goes_on(tokens: list[Token], asked: list[Question], last: int) -> bo
         if is_number(tokens[k]):
             return True
     return False
+
+
+# the cues with only another number's name as "none" ("tracking number", "dispute number"; not
+# "paid" or "ending in")
+ANOTHER_NUMBER_CUES = {kind: phrases for kind, phrases in CUES.items() if kind != "none"} | {
+    "none": tuple(p for p in OTHER_NUMBERS if p not in ("ending in", "ends in"))}
 
 
 def _piece(tokens, parts, piece, context_of, after_card: bool,
