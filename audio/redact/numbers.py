@@ -10,7 +10,13 @@ import re
 from dataclasses import dataclass
 
 from audio.redact import engine
-from audio.redact.kinds import BANK_WORDS, CUE_REACH, CUE_REACH_DEFAULT, CUES, OTHER_NUMBERS
+from audio.redact.kinds import (
+    ANOTHER_NUMBER_CUES,
+    BANK_WORDS,
+    CUE_REACH,
+    CUE_REACH_DEFAULT,
+    CUES,
+)
 from audio.redact.spoken import FILLERS, Token, digit_string, is_number, luhn_valid, token
 
 MAX_GAP_S = 8.0  # between two number words of one run (room for "go on" from the other party)
@@ -83,8 +89,7 @@ def _numeric(tokens: list[Token], i: int, answering: bool = False,
     "ten twenty ate seventy nine")."""
     item = tokens[i]
     if item.text == "oh":  # "oh okay 4 ate 7 ...": a digit only beside another number
-        return any(0 <= j < len(tokens) and abs(tokens[j].word - item.word) == 1
-                   and (is_number(tokens[j]) or tokens[j].text in HOMOPHONES)
+        return any(_beside(tokens, i, j) and (is_number(tokens[j]) or tokens[j].text in HOMOPHONES)
                    for j in (i - 1, i + 1))
     if is_number(item):
         return True
@@ -124,10 +129,14 @@ def _numeric(tokens: list[Token], i: int, answering: bool = False,
     return after and leading
 
 
+def _beside(tokens: list[Token], i: int, j: int) -> bool:
+    """Token ``j`` is the word said right before or after token ``i``."""
+    return 0 <= j < len(tokens) and abs(tokens[j].word - tokens[i].word) == 1
+
+
 def _beside_said_number(tokens: list[Token], i: int, j: int) -> bool:
     """Token ``j`` is the word right before or after token ``i`` and a number said as words."""
-    return 0 <= j < len(tokens) and abs(tokens[j].word - tokens[i].word) == 1 \
-        and is_number(tokens[j]) and not tokens[j].typed
+    return _beside(tokens, i, j) and is_number(tokens[j]) and not tokens[j].typed
 
 
 # one-word cues that name a number just before it is said ("visa", "social", "code")
@@ -141,7 +150,7 @@ def _answer_digit(tokens: list[Token], i: int) -> bool:
     ("the charge was for two forty nine"); a word that names the number opens it ("a visa for
     ate nine")."""
     def digit(j: int) -> bool:
-        return 0 <= j < len(tokens) and abs(tokens[j].word - tokens[i].word) == 1 and (
+        return _beside(tokens, i, j) and (
             _digit_word(tokens[j], said=True)
             or (tokens[j].text in HOMOPHONES and tokens[j].text != "to"))
 
@@ -416,10 +425,10 @@ def _answer_goes_on(tokens: list[Token], asked: list[Question], last: int) -> bo
     return False
 
 
-# the cues with only another number's name as "none" ("tracking number", "dispute number"; not
-# "paid" or "ending in")
-ANOTHER_NUMBER_CUES = {kind: phrases for kind, phrases in CUES.items() if kind != "none"} | {
-    "none": tuple(p for p in OTHER_NUMBERS if p not in ("ending in", "ends in"))}
+def _in_this_call(kinds, banking: bool) -> list[str]:
+    """``kinds`` without a bank account unless the call has spoken of banking ("the last four of
+    the social on the account" in a phone company's call)."""
+    return [k for k in kinds if banking or k != "bank_account"]
 
 
 def _piece(tokens, parts, piece, context_of, after_card: bool,
@@ -439,8 +448,8 @@ def _piece(tokens, parts, piece, context_of, after_card: bool,
     introduced = nearest_cue(context_of(words[0], DIRECT_WORDS))  # "your order number is ..."
     # "the last four of the social on the account": an account is a bank's only in a call
     # about banking
-    asked = [k for k in question.kinds if banking or k != "bank_account"]
-    named_here = [k for k in cues if banking or k != "bank_account"]
+    asked = _in_this_call(question.kinds, banking)
+    named_here = _in_this_call(cues, banking)
     if cues[:1] in ([], ["none"]) and asked[:1] not in ([], ["none"]) and question.digits \
             and "none" not in nearest_cue(context_of(words[0], words[0] - question.since)):
         # digits asked for; nothing in the answer names them, only a word of the question did:
@@ -550,7 +559,7 @@ def last_digits_kind(context: list[str], banking: bool, year: bool = False) -> s
         while end and k - len(phrase) - end < MAX_ON_FILE and context[end - 1] in ON_FILE:
             end -= 1
         named = nearest_cue(context[:end], LAST_DIGITS_CUES, within=0)
-        return next((kind for kind in named if banking or kind != "bank_account"), "")
+        return next(iter(_in_this_call(named, banking)), "")
     return ""
 
 
