@@ -28,8 +28,9 @@ ROOT = Path(__file__).resolve().parents[1]
 # eighth (2026-12-05, two more authors, unread until then) measured it once; for rules 2026.12-8
 # the eighth was act-labelled and joined the development data too (retired_v8.json), and the
 # ninth (2026-12-05, afternoon, two more authors) measured it once. The tenth (2026-12-05,
-# evening, two more authors) is reserved, unread, for the next change. Never train or tune on
-# v7, v9 or v10. Never edit any.
+# evening, two more authors) is reserved, unread, for the next change, and the eleventh
+# (2026-12-05, late evening, two more authors) for the one after. Never train or tune on v7, v9,
+# v10 or v11. Never edit any.
 FROZEN_SETS = {
     ROOT / "bench" / "frozen_test_dialogs.json":
         "a3363abd4df7100fd46705e1795c7595ecf4e778f68e27a273b045aa6e1551b5",
@@ -51,10 +52,12 @@ FROZEN_SETS = {
         "2b2fdd850f41ae82eeae6953cf7492340e8341154aa64f236f74938222cbdf9b",
     ROOT / "bench" / "frozen_test_v10.json":
         "b673fbc3e4ee0643f3a72f361defb2b78ea9d898f1f0fe9279faeb10c8d63fd0",
+    ROOT / "bench" / "frozen_test_v11.json":
+        "3bc4ffc2370b6b89b0db6d6b825082a5f9cf7ff70288d7103b6bc9c9dea887d0",
 }
 COINCIDENCES = {"yeah it is so what are you gonna do about it",
                 "it'll be back on your card in a few days"}
-HELD_OUT = [ROOT / "bench" / f"frozen_test_v{n}.json" for n in (7, 9, 10)]
+HELD_OUT = [ROOT / "bench" / f"frozen_test_v{n}.json" for n in (7, 9, 10, 11)]
 
 
 @pytest.mark.parametrize("path", FROZEN_SETS, ids=lambda path: path.stem)
