@@ -644,6 +644,9 @@ def test_kinds_to_redact_are_checked_before_anything_runs():
     # written 2026-12-05 (evening) after v12 was read, by another new author; unread, for the
     # next detector change
     ("pii_test_v13.json", "0847328d17bf5ab3980d5d7d539cbd8e424321e883da45007341f21d6e7b5752"),
+    # written 2026-12-05 (late evening) before v13 was read, by another new author; unread, for
+    # the change after the one v13 measures
+    ("pii_test_v14.json", "025a7e6501c5cb946bd74fca2e71eac31082a8b6c843b4c94fc18766d397ca5e"),
 ])
 def test_frozen_pii_test_sets_are_unchanged(name, digest):
     """Written by authors who saw no code, before the detector they measure; never edit."""
