@@ -183,6 +183,29 @@ def test_homophones_inside_grouped_digits_of_an_answer():
     assert ("card_number", "ninety ate fifty five") in spans
 
 
+def test_birth_dates_said_day_first_year_first_or_as_two_ordinals():
+    spans = found(transcript(
+        ("agent", "and his date of birth"),
+        ("customer", "one august nineteen fifty"),
+        ("agent", "and yours"),
+        ("customer", "nineteen forty two uh january the ninth"),
+        ("agent", "the passenger's date of birth please"),
+        ("customer", "seventeen november two thousand one"),
+        ("agent", "and the account holder's date of birth"),
+        ("customer", "fifth of the third eighty eight"),
+        ("agent", "okay"),
+        ("customer", "and my partner was born 1990, July 8."),
+        ("agent", "the engineer comes seventeen november at two, reference four four one"),
+    ))
+    for said in ("one august nineteen fifty", "nineteen forty two uh january the ninth",
+                 "seventeen november two thousand one", "fifth of the third eighty eight",
+                 "1990, July 8."):
+        assert ("date_of_birth", said) in spans
+    # the year of an ordinal date stops at the turn's end; a visit's date is nobody's birth
+    assert not [text for _, text in spans if "okay" in text or "engineer" in text
+                or "seventeen november at" in text]
+
+
 def test_a_date_after_a_birth_date_is_one_only_when_it_is_someone_elses():
     spans = found(transcript(
         ("agent", "I need dates of birth for both of you"),

@@ -13,6 +13,7 @@ from audio.redact.spoken import (
     MONTHS,
     TEENS,
     TENS,
+    UNITS,
     Token,
     digit_string,
     is_number,
@@ -370,7 +371,8 @@ def _year_length(tokens: list[Token], i: int) -> int:
             n = 2
             if i + 2 < len(tokens) and tokens[i + 2].text == "and":
                 n = 3
-        while i + n < len(tokens) and n < 4 and (tokens[i + n].digits and not tokens[i + n].typed):
+        while i + n < len(tokens) and n < 4 and (tokens[i + n].digits and not tokens[i + n].typed) \
+                and tokens[i + n].word == tokens[i + n - 1].word + 1:  # not the next turn's
             n += 1
         if item.text in TENS and n == 1:
             return 1
@@ -410,11 +412,12 @@ def _date_at(tokens: list[Token], i: int) -> int:
     item = tokens[i]
     if _TYPED_DATE.match(item.text):
         return 1
-    n, month = 0, False
-    if item.typed and 1 <= len(item.digits) <= 2 and 1 <= int(item.digits) <= 31 \
-            and i + 1 < len(tokens) and tokens[i + 1].text in MONTHS:
-        n = 1  # "22 August 1979"
-    while i + n < len(tokens) and n < 9:
+    numbered = _numbered_month_date(tokens, i)
+    if numbered:
+        return numbered
+    month = False
+    n = _before_month(tokens, i)  # "22 August", "seventeen november", "1990, July 8"
+    while i + n < len(tokens) and n < 9 + 3:
         here = tokens[i + n]
         if n and here.word != tokens[i + n - 1].word + 1:
             break  # the other party spoke
@@ -441,6 +444,64 @@ def _date_at(tokens: list[Token], i: int) -> int:
     while n and tokens[i + n - 1].text in ("the", "of", "and"):
         n -= 1
     return n if month and n >= 2 else 0
+
+
+def _said_on(tokens: list[Token], i: int, n: int) -> bool:
+    """Tokens ``i`` to ``i + n`` exist and were said in one go (no one cut in)."""
+    return i + n < len(tokens) and all(tokens[k + 1].word == tokens[k].word + 1
+                                       for k in range(i, i + n))
+
+
+def _day_length(tokens: list[Token], i: int) -> int:
+    """How many tokens from ``i`` say a day of the month as a cardinal: "22", "seventeen",
+    "twenty one", "thirty". 0 when none."""
+    item = tokens[i]
+    if item.typed:
+        return 1 if 1 <= len(item.digits) <= 2 and 1 <= int(item.digits) <= 31 else 0
+    if item.text in TEENS or (item.text in UNITS and UNITS[item.text] > 0):
+        return 1
+    if item.text in ("twenty", "thirty"):
+        follows = tokens[i + 1].text if i + 1 < len(tokens) else ""
+        if follows in UNITS and 0 < UNITS[follows] <= (9 if item.text == "twenty" else 1):
+            return 2
+        return 1
+    return 0
+
+
+def _before_month(tokens: list[Token], i: int) -> int:
+    """Tokens from ``i`` said before a month name as part of one date: a day ("22 August",
+    "seventeen november two thousand one") or a year when a day follows the month
+    ("1990, July 8", "nineteen forty two uh january the ninth"). 0 when none."""
+    lead = _day_length(tokens, i)
+    if lead and _said_on(tokens, i, lead) and tokens[i + lead].text in MONTHS \
+            and tokens[i + lead].text != "may":
+        return lead
+    year = (1 if tokens[i].typed and len(tokens[i].digits) == 4 and tokens[i].digits[:2]
+            in ("19", "20") else 0) or (_year_length(tokens, i) if not tokens[i].typed else 0)
+    if year < (1 if tokens[i].typed else 2):
+        return 0
+    while i + year < len(tokens) and tokens[i + year].text in ("uh", "um", "er", "erm"):
+        year += 1
+    month = i + year
+    if _said_on(tokens, i, year) and month < len(tokens) and tokens[month].text in MONTHS \
+            and _said_on(tokens, month, 1) and _day_follows(tokens, month + 1):
+        return year
+    return 0
+
+
+def _numbered_month_date(tokens: list[Token], i: int) -> int:
+    """"the fifth of the third eighty eight", "twenty first of the sixth ninety seven": a day
+    and a month both said as ordinals, then a year. Tokens from ``i``; 0 when none."""
+    n = 2 if tokens[i].text in TENS and i + 1 < len(tokens) \
+        and 0 < ordinal(tokens[i + 1]) < 10 else 1
+    if not ordinal(tokens[i + n - 1]) or (n == 1 and tokens[i].text in TENS):
+        return 0
+    if not _said_on(tokens, i, n + 3) or [t.text for t in tokens[i + n:i + n + 2]] != ["of", "the"]:
+        return 0
+    if not 1 <= ordinal(tokens[i + n + 2]) <= 12:
+        return 0
+    year = _year_length(tokens, i + n + 3)
+    return n + 3 + year if year else 0
 
 
 def _year_follows(tokens: list[Token], i: int) -> bool:
