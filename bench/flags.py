@@ -3,16 +3,16 @@
     .venv/bin/python -m bench.flags            # text flags, `callqa score` wall time, throughput
     .venv/bin/python -m bench.flags --audio [--every 2]  # end to end from audio (hours for all)
 
-Test sets: the frozen test set v9 (``bench/frozen_test_v9.json``, written by authors who saw
+Test sets: the frozen test set v10 (``bench/frozen_test_v10.json``, written by authors who saw
 only docs/labelling.md, never used to train or tune; checksum pinned in tests/test_training.py),
 the benchmark corpus
 (``bench/corpus_dialogs.json``) and issue 2's held-out calls. Sets v1 to v4 were test sets until
-rules 2026.12-4, v5 until rules 2026.12-5, v6 until rules 2026.12-7 and v8 until rules
-2026.12-8, when they were act-labelled and added to the development data: they are still
+rules 2026.12-4, v5 until rules 2026.12-5, v6 until rules 2026.12-7, v8 until rules
+2026.12-8 and v9 until rules 2026.12-9, when they were act-labelled and added to the development data: they are still
 reported, marked as training data for this revision, and their earlier columns stand. v7 was
 read once, by a candidate that was not shipped (rules 2026.12-6,
 ``bench/results/flags_v7_candidate.md``), and had been seen when 2026.12-7 was chosen; it is
-reported, marked so. v10 is kept unread for the next change. A flag counts as found when its
+reported, marked so. v11 is kept unread for the next change. A flag counts as found when its
 type is labelled on the turn it falls in. Earlier scorers run side by side from git work trees
 (``--baseline``): the phrase rules before issue 9, the first act heads, the adapted heads
 before the ``focus_*`` development dialogs, the same heads with the thresholds of the
@@ -62,14 +62,17 @@ BASELINES = (
     ("rules 2026.12-4", "3aeaea8"),  # before v5 and the focus_blame/repeats dialogs
     ("rules 2026.12-5", "71dfd15"),  # shipped 2026-12-04 to 2026-12-05, before v6 was trained on
     ("rules 2026.12-7", "d67267f"),  # before v8 was trained on
+    ("rules 2026.12-8", "589948c"),  # before v9 was trained on
 )
 RETIRED = " (training data since rules 2026.12-4)"
 RETIRED_5 = " (training data since rules 2026.12-5)"
 RETIRED_6 = " (training data since rules 2026.12-7)"
 RETIRED_8 = " (training data since rules 2026.12-8)"
+RETIRED_9 = " (training data since rules 2026.12-9)"
 SEEN_7 = " (read for the 2026.12-6 candidate, seen when 2026.12-7 was chosen)"
-TEST_SETS = (("Frozen test set v9", FROZEN_V9), ("Benchmark corpus", corpus.DIALOGS),
-             ("Issue 2 held-out calls", HELDOUT), ("Frozen test set v8" + RETIRED_8, FROZEN_V8),
+TEST_SETS = (("Frozen test set v10", FROZEN_V10), ("Benchmark corpus", corpus.DIALOGS),
+             ("Issue 2 held-out calls", HELDOUT), ("Frozen test set v9" + RETIRED_9, FROZEN_V9),
+             ("Frozen test set v8" + RETIRED_8, FROZEN_V8),
              ("Frozen test set v7" + SEEN_7, FROZEN_V7),
              ("Frozen test set v6" + RETIRED_6, FROZEN_V6),
              ("Frozen test set v5" + RETIRED_5, FROZEN_V5),
@@ -292,7 +295,8 @@ def labelled_raw(path: Path) -> dict[str, list]:
 
 def text_sections(baselines, rules) -> list[str]:
     sections = ["## Flags from text (`callqa score`), on sets the scorer was not built from "
-                "(v1-v4: until rules 2026.12-4; v5: until rules 2026.12-5; v6: until rules 2026.12-7; v8: until rules 2026.12-8)"]
+                "(v1-v4: until rules 2026.12-4; v5: until rules 2026.12-5; v6: until rules 2026.12-7; "
+                "v8: until rules 2026.12-8; v9: until rules 2026.12-9)"]
     names = _column_names(baselines)
     summary = []
     with tempfile.TemporaryDirectory() as tmp:
@@ -319,7 +323,7 @@ def text_sections(baselines, rules) -> list[str]:
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m bench.flags")
     parser.add_argument("--audio", action="store_true", help="end to end from audio only")
-    parser.add_argument("--sets", default="v9,corpus",
+    parser.add_argument("--sets", default="v10,corpus",
                         help="with --audio: which sets, of v1 to v10 (the frozen test sets) "
                              "and corpus")
     parser.add_argument("--every", type=int, default=1,
@@ -331,7 +335,7 @@ def main(argv: list[str] | None = None) -> None:
                              "phrase rules, the first act heads, the adapted heads of 3af8202, "
                              "the best-F1 thresholds of 4cec4d2, the steady thresholds of "
                              "41cff54, rules 2026.12-4 of 3aeaea8, rules 2026.12-5 of 71dfd15, "
-                             "rules 2026.12-7 of d67267f)")
+                             "rules 2026.12-7 of d67267f, rules 2026.12-8 of 589948c)")
     args = parser.parse_args(argv)
     rules = config.load()
     if args.audio:

@@ -37,19 +37,26 @@ def act_scores(
 def _like_dismissed(hit: flags.Hit, text: str, config: ScoringConfig, heads: acts.Heads) -> bool:
     """The sentence resembles what the tenant's reviewers dismissed for this flag type more
     than the training examples of the behaviour itself (and at least ``unlike_similarity``)."""
-    rules = config.rules(hit.type)
-    unlike = rules.setting("unlike", ())
+    unlike = config.rules(hit.type).setting("unlike", ())
     if not unlike:
         return False
     vector = minilm.encode((text,), config.embedding_model)[0]
-    dismissed = float((_unlike_vectors(unlike, config.embedding_model) @ vector).max())
-    if dismissed < float(rules.setting("unlike_similarity", UNLIKE_SIMILARITY)):
-        return False
-    columns = [heads.acts.index(act) for act in flags.PRIMARY_ACTS[hit.type]]
+    return silencing(vector, _unlike_vectors(unlike, config.embedding_model), hit.type, config,
+                     heads).any()
+
+
+def silencing(vector: np.ndarray, unlike: np.ndarray, flag_type: str, config: ScoringConfig,
+              heads: acts.Heads) -> np.ndarray:
+    """Which ``unlike`` examples (MiniLM vectors, shape (n, 384)) would each keep a sentence
+    (``vector``) from raising ``flag_type``: at least ``unlike_similarity`` to it, and more like
+    it than the behaviour's training examples are; shape (n,) bool."""
+    similarity = unlike @ vector
+    floor = float(config.rules(flag_type).setting("unlike_similarity", UNLIKE_SIMILARITY))
+    columns = [heads.acts.index(act) for act in flags.PRIMARY_ACTS[flag_type]]
     genuine = acts.similarity_to_examples(
         vector[None], heads.bank, heads.bank_labels[:, columns].max(axis=1, keepdims=True)
     )[0, 0]
-    return dismissed > float(genuine)
+    return (similarity >= floor) & (similarity > float(genuine))
 
 
 @lru_cache(maxsize=64)

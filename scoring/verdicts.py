@@ -7,7 +7,7 @@ both written into the tenant's rules file, so they are visible, editable and rev
    (cosine >= ``similarity``), at least ``min_repeats`` dismissals, and resemble no confirmed
    flag of that type, become that flag's ``unlike`` examples; a later sentence more like them
    than like the training examples of the behaviour no longer raises the flag
-   (``scoring.rules``).
+   (``scoring.rules``). An example that would silence a confirmed flag is left out.
 2. **Threshold per flag type**, from at least ``min_verdicts`` verdicts of that type not already
    explained by (1): the lowest threshold at or above the current one, and no higher than any
    confirmed flag, that keeps the fewest dismissed flags; adopted only if it removes
@@ -29,7 +29,7 @@ from typing import Any
 import numpy as np
 import tomlkit
 
-from scoring import config, minilm
+from scoring import acts, config, minilm, rules
 
 MIN_VERDICTS = 5
 MIN_DROPPED = 3  # a threshold rises only if it removes at least this many dismissed flags
@@ -106,6 +106,22 @@ def recurring_dismissals(
     ]
 
 
+def _sparing_confirmed(examples: list[str], verdicts: list[Verdict], flag_type: str,
+                       tenant: config.ScoringConfig) -> list[str]:
+    """``examples`` less those that would keep a confirmed flag of ``flag_type`` from being
+    raised again ("Sorry about the wait." confirmed as scripted empathy in one call, the queue
+    apologies dismissed in others): a learned example never silences what a reviewer confirmed."""
+    confirmed = sorted({v.quote for v in verdicts if v.confirmed and v.quote})
+    if not examples or not confirmed:
+        return examples
+    heads = acts.load(tenant.heads_path)
+    vectors = minilm.encode(tuple(examples), tenant.embedding_model)
+    keep = np.ones(len(examples), dtype=bool)
+    for vector in minilm.encode(tuple(confirmed), tenant.embedding_model):
+        keep &= ~rules.silencing(vector, vectors, flag_type, tenant, heads)
+    return [example for example, kept in zip(examples, keep, strict=True) if kept]
+
+
 def _near(verdicts: list[Verdict], examples: list[str], model: str, similarity: float) -> list[bool]:
     """Whether each verdict's quote is within ``similarity`` of an ``unlike`` example."""
     if not verdicts or not examples:
@@ -133,20 +149,21 @@ def learn(
 ) -> Learned:
     """The tenant's rules ``text`` adjusted by ``verdicts`` (and labelled ``version`` when
     anything changed); ValueError if ``text`` is invalid."""
-    rules = config.from_text(text, "tenant rules")
+    tenant = config.from_text(text, "tenant rules")
     stored = tomllib.loads(text)
     changes: list[Change] = []
-    for flag in rules.flags:
+    for flag in tenant.flags:
         mine = [v for v in verdicts if v.flag_type == flag.name]
-        recurring = recurring_dismissals(mine, rules.embedding_model, similarity, min_repeats)
+        recurring = recurring_dismissals(mine, tenant.embedding_model, similarity, min_repeats)
         before = list(stored.get("flags", {}).get(flag.name, {}).get("unlike", []))
-        added = [q for q in recurring if q not in before]
+        added = _sparing_confirmed([q for q in recurring if q not in before], mine, flag.name,
+                                   tenant)
         if added:
             text = set_in_table(text, f"flags.{flag.name}", "unlike", before + added)
             changes.append(Change(
                 flag.name, "unlike", f"{len(before)} examples", f"{len(before) + len(added)} examples",
                 f"{len(added)} dismissed sentences recur and resemble no confirmed flag"))
-        explained = _near(mine, before + added, rules.embedding_model, similarity)
+        explained = _near(mine, before + added, tenant.embedding_model, similarity)
         rest = [v for v, near in zip(mine, explained, strict=True) if not near]
         if len(rest) < min_verdicts:
             continue

@@ -57,3 +57,25 @@ def test_a_threshold_rises_only_on_enough_confirmed_flags():
     assert threshold(learn(text, verdicts(10, 3), similarity=1.01)) == []
     assert threshold(learn(text, verdicts(20, 3), similarity=1.01)) == ["0.735"]
     assert threshold(learn(text, verdicts(3, 4), similarity=1.01)) == ["0.74"]
+
+
+def test_a_learned_example_never_silences_a_flag_a_reviewer_confirmed():
+    """The queue apologies are dismissed in most calls, "Sorry about the wait." was confirmed
+    as scripted empathy in one (the bench's learning simulation met this on rules 2026.12-9):
+    examples alike enough to drop the confirmed sentence are left out, the others learned."""
+    from scoring import acts, minilm, rules
+
+    confirmed = "Sorry about the wait."
+    dismissed = ["I do apologise for the wait, it's a busy morning here.",
+                 "I do apologise for the wait, we're busier than usual today.",
+                 "Sorry to keep you waiting, the lines are full today."]
+    verdicts = ([Verdict("scripted_empathy", quote, 0.8, False) for quote in dismissed * 2]
+                + [Verdict("scripted_empathy", confirmed, 0.8, True)])
+    learned = config.from_text(learn(config.default_text(), verdicts).text, "tenant")
+    examples = learned.rules("scripted_empathy").setting("unlike", ())
+    assert examples, "the recurring dismissals are still learned"
+    base = config.load()
+    vector = minilm.encode((confirmed,), base.embedding_model)[0]
+    silenced = rules.silencing(vector, minilm.encode(tuple(examples), base.embedding_model),
+                               "scripted_empathy", base, acts.load())
+    assert not silenced.any()
