@@ -136,6 +136,26 @@ def test_birth_dates_with_homophones_plural_cues_and_one_after_another():
     assert not [text for _, text in spans if "2026" in text or "May" in text]
 
 
+def test_a_card_heard_with_one_digit_wrong_is_still_a_card_in_a_call_about_cards():
+    """Speech recognition slips a digit and the checksum fails: a run that is exactly a card's
+    length and leading digits, in a call that has spoken of cards, is masked all the same."""
+    slipped = "four nine one six oh oh seven two three three ate one five five nine oh"
+    spans = found(transcript(
+        ("agent", "the card on file was declined it expired last month"),
+        ("customer", "oh okay i got a new one can i give you that"),
+        ("agent", "sure"),
+        ("customer", slipped),
+        ("agent", "thanks thats updated youll see it in five to seven business days"),
+    ))
+    assert ("card_number", slipped) in spans
+    assert not [text for _, text in spans if "seven business" in text or text == "five"]
+    # no card talk, or digits around it that the checksum would have to place: left to the
+    # other readings
+    assert not [kind for kind, _ in found(transcript(
+        ("agent", "whats the tracking reference"), ("customer", slipped)))
+        if kind == "card_number"]
+
+
 def test_a_number_named_as_another_sort_is_no_card_however_its_digits_check():
     """A tracking or dispute number can pass the Luhn check; named as such, it is left."""
     spans = found(transcript(

@@ -86,6 +86,11 @@ BANK_WORDS = frozenset([
     "bank", "banks", "banking", "checking", "savings", "routing", "sort", "deposit", "debit",
     "wire", "iban", "swift"
 ])
+# a number that fails the card checksum is still a card in a call that has spoken of cards: one
+# of these said in the call so far
+CARD_WORDS = frozenset([
+    "card", "cards", "visa", "mastercard", "amex", "discover", "debit", "credit",
+])
 # the other party asking for one of these between two numbers ends the first ("7740." "And
 # your billing address?" "1600 Cedar Hollow Lane"): the next number answers a new question
 ANOTHER_ITEM = frozenset([

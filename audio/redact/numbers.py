@@ -13,6 +13,7 @@ from audio.redact import engine
 from audio.redact.kinds import (
     ANOTHER_NUMBER_CUES,
     BANK_WORDS,
+    CARD_WORDS,
     CUE_REACH,
     CUE_REACH_DEFAULT,
     CUES,
@@ -113,6 +114,8 @@ def _numeric(tokens: list[Token], i: int, answering: bool = False,
             and tokens[last + 1].word == tokens[last].word + 1:
         last += 1
     ranged = item.text == "to"  # "3 to 5 days": a written digit makes it a range
+    if ranged and _range_of_quantities(tokens, i):
+        return False  # "five to seven business days"
     before = first > 0 and tokens[first - 1].word == tokens[first].word - 1 \
         and _digit_word(tokens[first - 1], said=ranged)
     # before a digit, homophones begin a number only when it runs to three words or more
@@ -171,6 +174,16 @@ def read_homophones(tokens: list[Token]) -> list[Token]:
     """``tokens`` with each homophone that stands for a digit read as that digit."""
     return [_as_number(t) if t.text in HOMOPHONES and _numeric(tokens, i) else t
             for i, t in enumerate(tokens)]
+
+
+def _range_of_quantities(tokens: list[Token], i: int) -> bool:
+    """The "to" at ``i`` joins two amounts of something: "five to seven (business) days"."""
+    rest = [t.text for t in tokens[i + 1:i + 4]]
+    if len(rest) < 2 or not is_number(tokens[i + 1]):
+        return False
+    if rest[1] in ("business", "working", "calendar"):
+        rest = rest[1:]
+    return len(rest) >= 2 and rest[1] in QUANTITY_AFTER
 
 
 def counting(tokens: list[Token], i: int) -> bool:
@@ -276,8 +289,23 @@ def chunks(tokens: list[Token], run: list[int]) -> list[Chunk]:
     return out
 
 
-def _card_windows(parts: list[Chunk]) -> list[tuple[int, int]]:
-    """(first, last) chunk positions of every Luhn-valid card number, left to right."""
+def _card_windows(parts: list[Chunk], card_talk: bool = False) -> list[tuple[int, int]]:
+    """(first, last) chunk positions of every Luhn-valid card number, left to right. With
+    ``card_talk`` (the call has spoken of cards) and no valid one, a number of a card's full
+    length and leading digits counts too: one digit heard wrong fails the checksum and must not
+    leave the other fifteen in the clear."""
+    found = _checked_windows(parts, luhn_valid)
+    if not found and card_talk:
+        # only a run that is all one such number: with more digits around it (a piece said
+        # twice, a correction) the checksum is what tells where the card is
+        found = [(first, last) for first, last in _checked_windows(
+            parts, lambda digits: len(digits) == (15 if digits[:2] in ("34", "37") else 16))
+            if (first, last) == (0, len(parts) - 1)]
+    return found
+
+
+def _checked_windows(parts: list[Chunk], check) -> list[tuple[int, int]]:
+    """(first, last) chunk positions of every card-like number whose digits pass ``check``."""
     found, i = [], 0
     while i < len(parts):
         best = None
@@ -286,7 +314,7 @@ def _card_windows(parts: list[Chunk]) -> list[tuple[int, int]]:
             digits += parts[j].digits
             if len(digits) > 19:
                 break
-            if (len(digits) >= 13 and card_brand_plausible(digits) and luhn_valid(digits)
+            if (len(digits) >= 13 and card_brand_plausible(digits) and check(digits)
                     and (best is None or len(digits) in (15, 16))):
                 best = j
         if best is None:
@@ -394,9 +422,12 @@ def find(tokens: list[Token], times: list[float], cut_in: list[int], context_of,
             question.digits and question.kinds[:1] == ("none",)
             and nearest_cue(context_of(question.since, QUESTION_TAIL_WORDS),
                             ANOTHER_NUMBER_CUES)[:1] == ["none"])
-        for first, last in [] if named_other else _card_windows(parts):
+        card_talk = bool(CARD_WORDS.intersection(context_of(tokens[run[0]].word, None)))
+        for first, last in [] if named_other else _card_windows(parts, card_talk):
             words = tuple(tokens[p].word for p in range(parts[first].first, parts[last].last + 1))
-            out.append(Found("card_number", words, "card_number/luhn"))
+            checked = luhn_valid("".join(part.digits for part in parts[first:last + 1]))
+            out.append(Found("card_number", words,
+                             "card_number/luhn" if checked else "card_number/card_call_length"))
             last_card_s = times[parts[last].last]
             for k in range(first, last + 1):
                 taken[k] = True
