@@ -690,6 +690,9 @@ def test_kinds_to_redact_are_checked_before_anything_runs():
     # written 2026-12-05 (late evening) before v13 was read, by another new author; unread, for
     # the change after the one v13 measures
     ("pii_test_v14.json", "025a7e6501c5cb946bd74fca2e71eac31082a8b6c843b4c94fc18766d397ca5e"),
+    # written 2026-12-05 (night) before v14 was read, by another new author; unread, for the
+    # change after the one v14 measures
+    ("pii_test_v15.json", "b56c02f27e625f2e2dd366718d3dee2e50b3d61f9f182717509e3e2062569a91"),
 ])
 def test_frozen_pii_test_sets_are_unchanged(name, digest):
     """Written by authors who saw no code, before the detector they measure; never edit."""
