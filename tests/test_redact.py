@@ -156,6 +156,19 @@ def test_a_card_heard_with_one_digit_wrong_is_still_a_card_in_a_call_about_cards
         if kind == "card_number"]
 
 
+def test_digits_a_recogniser_loops_on_after_a_card_are_the_card():
+    """Whisper sometimes repeats a card's last digit (heard: "4 -1 -1 ... -1", 23 digits for
+    16): masking only "card_number" must leave none of them in the clear."""
+    for extra in (1, 3, 7, 14):
+        said = "Yes, it's 4" + " -1" * (15 + extra)
+        call = transcript(("agent", "Can I take the card number for the payment?"),
+                          ("customer", said),
+                          ("agent", "And the three digit security code on the back?"),
+                          ("customer", "7 -3 -2."))
+        masked = "".join(text for _, text in found(call, kinds=["card_number"]))
+        assert masked.count("1") == 15 + extra and masked.startswith("4"), (extra, masked)
+
+
 def test_a_number_named_as_another_sort_is_no_card_however_its_digits_check():
     """A tracking or dispute number can pass the Luhn check; named as such, it is left."""
     spans = found(transcript(

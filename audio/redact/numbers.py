@@ -438,10 +438,23 @@ def find(tokens: list[Token], times: list[float], cut_in: list[int], context_of,
                 piece.append(k)
                 continue
             if piece:
-                out.extend(_piece(tokens, parts, piece, context_of,
-                                  after_card=any(taken[:piece[0]]) or card_recently,
-                                  question=asked[parts[piece[0]].first],
-                                  goes_on=_answer_goes_on(tokens, asked, parts[piece[-1]].last)))
+                after = piece[0] > 0 and taken[piece[0] - 1]  # in the card's run, right after it
+                repeated = after and set("".join(parts[k].digits for k in piece)) \
+                    == {parts[piece[0] - 1].digits[-1]}
+                named = [] if repeated else _piece(
+                    tokens, parts, piece, context_of,
+                    after_card=any(taken[:piece[0]]) or card_recently,
+                    question=asked[parts[piece[0]].first],
+                    goes_on=_answer_goes_on(tokens, asked, parts[piece[-1]].last))
+                if not named and after:
+                    # "4 -1 -1 -1 ... -1" with seven ones too many: speech recognition looped on
+                    # the card's last digit. What runs on from a card in one breath, the
+                    # card's last digit again or nothing else, is the card
+                    named = [Found("card_number", tuple(
+                        tokens[p].word for p in range(parts[piece[0]].first,
+                                                      parts[piece[-1]].last + 1)),
+                        "card_number/run_on")]
+                out.extend(named)
             piece = []
     return out
 
