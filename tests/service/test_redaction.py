@@ -409,7 +409,11 @@ INTRODUCED = (
     ("customer", "Hello?"),
     ("agent", "Hi, this is Kenji. What seems to be the problem today?"),
     ("customer", "The internet has been down since Monday and nobody came to fix it."),
-    ("agent", "I am so sorry about that. I will send a technician tomorrow between eight and ten."),
+    # a plain commitment: "I will send a technician tomorrow between eight and ten." sat at the
+    # ownership threshold in every refit of the act heads (0.49-0.56), and this test is about
+    # roles, not that borderline
+    ("agent", "I am so sorry about that. I have booked a technician for tomorrow between eight "
+              "and ten, and I will ring you myself when he is on his way."),
     ("customer", "Okay, thanks."),
 )
 
