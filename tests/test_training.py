@@ -30,8 +30,10 @@ ROOT = Path(__file__).resolve().parents[1]
 # ninth (2026-12-05, afternoon, two more authors) measured it once; for rules 2026.12-9 the
 # ninth was act-labelled and joined the development data too (retired_v9.json), and the tenth
 # (2026-12-05, evening, two more authors) measured it once. The eleventh (2026-12-05, late
-# evening, two more authors) is reserved, unread, for the next change. Never train or tune on
-# v7, v10 or v11. Never edit any.
+# evening, two more authors) is reserved, unread, for the next change (a candidate trained with
+# v10 lost two old labelled examples and was not shipped, so it stayed unread), and the twelfth
+# (2026-12-05, night, two more authors) for the one after. Never train or tune on v7, v10, v11
+# or v12. Never edit any.
 FROZEN_SETS = {
     ROOT / "bench" / "frozen_test_dialogs.json":
         "a3363abd4df7100fd46705e1795c7595ecf4e778f68e27a273b045aa6e1551b5",
@@ -55,10 +57,14 @@ FROZEN_SETS = {
         "b673fbc3e4ee0643f3a72f361defb2b78ea9d898f1f0fe9279faeb10c8d63fd0",
     ROOT / "bench" / "frozen_test_v11.json":
         "3bc4ffc2370b6b89b0db6d6b825082a5f9cf7ff70288d7103b6bc9c9dea887d0",
+    ROOT / "bench" / "frozen_test_v12.json":
+        "8a209a906657da66ddf635c5d3ee2bd4e1ecc199e0becd5c3ff862a56552add6",
 }
 COINCIDENCES = {"yeah it is so what are you gonna do about it",
-                "it'll be back on your card in a few days"}
-HELD_OUT = [ROOT / "bench" / f"frozen_test_v{n}.json" for n in (7, 10, 11)]
+                "it'll be back on your card in a few days",
+                # v12's stock apology, word for word as one in the development data
+                "i do apologise for any inconvenience this may have caused you"}
+HELD_OUT = [ROOT / "bench" / f"frozen_test_v{n}.json" for n in (7, 10, 11, 12)]
 
 
 @pytest.mark.parametrize("path", FROZEN_SETS, ids=lambda path: path.stem)
