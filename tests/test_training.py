@@ -29,11 +29,12 @@ ROOT = Path(__file__).resolve().parents[1]
 # the eighth was act-labelled and joined the development data too (retired_v8.json), and the
 # ninth (2026-12-05, afternoon, two more authors) measured it once; for rules 2026.12-9 the
 # ninth was act-labelled and joined the development data too (retired_v9.json), and the tenth
-# (2026-12-05, evening, two more authors) measured it once. The eleventh (2026-12-05, late
-# evening, two more authors) is reserved, unread, for the next change (a candidate trained with
-# v10 lost two old labelled examples and was not shipped, so it stayed unread), and the twelfth
-# (2026-12-05, night, two more authors) for the one after. Never train or tune on v7, v10, v11
-# or v12. Never edit any.
+# (2026-12-05, evening, two more authors) measured it once; for rules 2026.12-10 the tenth was
+# act-labelled and joined the development data too (retired_v10.json, with focus dialogs on
+# neutral supervisor requests and bare sympathy, after a first candidate with v10 alone lost two
+# old labelled examples), and the eleventh (2026-12-05, late evening, two more authors) measured
+# it once. The twelfth (2026-12-05, night, two more authors) is reserved, unread, for the next
+# change. Never train or tune on v7, v11 or v12. Never edit any.
 FROZEN_SETS = {
     ROOT / "bench" / "frozen_test_dialogs.json":
         "a3363abd4df7100fd46705e1795c7595ecf4e778f68e27a273b045aa6e1551b5",
@@ -64,7 +65,7 @@ COINCIDENCES = {"yeah it is so what are you gonna do about it",
                 "it'll be back on your card in a few days",
                 # v12's stock apology, word for word as one in the development data
                 "i do apologise for any inconvenience this may have caused you"}
-HELD_OUT = [ROOT / "bench" / f"frozen_test_v{n}.json" for n in (7, 10, 11, 12)]
+HELD_OUT = [ROOT / "bench" / f"frozen_test_v{n}.json" for n in (7, 11, 12)]
 
 
 @pytest.mark.parametrize("path", FROZEN_SETS, ids=lambda path: path.stem)
