@@ -706,6 +706,9 @@ def test_kinds_to_redact_are_checked_before_anything_runs():
     # written 2026-12-05 (night) before v14 was read, by another new author; unread, for the
     # change after the one v14 measures
     ("pii_test_v15.json", "b56c02f27e625f2e2dd366718d3dee2e50b3d61f9f182717509e3e2062569a91"),
+    # written 2026-12-05 (night) before v15 was read, by another new author; unread, for the
+    # change after the one v15 measures
+    ("pii_test_v16.json", "d8358f5feecb4ad0c2a0676ff42f95b032200cdb67850defa69174927c215f04"),
 ])
 def test_frozen_pii_test_sets_are_unchanged(name, digest):
     """Written by authors who saw no code, before the detector they measure; never edit."""
