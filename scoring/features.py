@@ -8,8 +8,10 @@ Per sentence (rows in call order), concatenated:
 
 The sentence's own turn is in its vector; the turns around it enter as measured relations (its
 similarity to the other party's turn before, to the speaker's own earlier turns, words shared
-with the turn before, position). Reading the other party's turn before inside the encoder
-instead, or whole neighbouring vectors as columns, did no better on the validation split. The
+with the turn before and with the speaker's earlier turns, how much the other party's turn
+before resembles what this speaker said earlier, since a complaint not taken up comes back, and
+position). Reading the other party's turn before inside the encoder instead, or whole
+neighbouring vectors as columns, did no better on the validation split. The
 flags then read the acts of the turns around (``scoring.flags``). Vectors are unit-norm;
 similarities are cosines.
 """
@@ -34,6 +36,8 @@ SCALARS = (
     "similarity_to_own_earlier",
     "has_own_earlier",
     "shared_words_with_other_before",
+    "shared_words_with_own_earlier",
+    "other_before_like_own_earlier",
 )
 Lexicon = tuple[tuple[str, tuple[re.Pattern[str], ...]], ...]
 
@@ -81,6 +85,15 @@ def build(
     speakers = [sentences[rows[0]].speaker if rows else "" for rows in turns]
     turn_texts = [" ".join(sentences[r].text for r in rows) for rows in turns]
     turn_words = [text.content_words(value) for value in turn_texts]
+    # content words the turn's speaker said before it, and the speaker's first turn
+    own_words: list[frozenset[str]] = []
+    first_turn: list[int] = []
+    said: dict[str, set[str]] = {}
+    first: dict[str, int] = {}
+    for index, speaker in enumerate(speakers):
+        own_words.append(frozenset(said.get(speaker, ())))
+        first_turn.append(first.setdefault(speaker, index))
+        said.setdefault(speaker, set()).update(turn_words[index])
     patterns = dict(lexicon)
     hits = np.zeros((n, keys), dtype=np.float32)
     for row, sentence in enumerate(sentences):
@@ -112,6 +125,10 @@ def build(
             1.0 if earlier else 0.0,
             min(1.0, len(text.content_words(sentence.text) & turn_words[before]) / 4)
             if before is not None
+            else 0.0,
+            min(1.0, len(text.content_words(sentence.text) & own_words[index]) / 4),
+            float((embeddings[turns[before]] @ embeddings[earlier].T).max())
+            if before is not None and earlier and before > first_turn[index]
             else 0.0,
         )
         out[row, scalar_at : scalar_at + len(SCALARS)] = scalars

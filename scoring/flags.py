@@ -78,6 +78,20 @@ class CallActs:
         best = max(self.rows[turn], key=lambda row: self.scores.best([row], acts))
         return best, self.scores.best([best], acts)
 
+    def either(self, turn: int, acts: tuple[str, ...]) -> tuple[int, float]:
+        """The turn's sentence most likely to show at least one of ``acts``, and that
+        probability, 1 - prod(1 - p) over the acts (labellers split some lines between acts
+        that a flag reads as one: "I'm sorry to hear that." is empathy to some, an apology to
+        others, and always one of them)."""
+        def union(row: int) -> float:
+            missing = 1.0
+            for act in acts:
+                missing *= 1.0 - self.scores.p(row, act)
+            return 1.0 - missing
+
+        best = max(self.rows[turn], key=union)
+        return best, union(best)
+
     def refusals_before(self, turn: int) -> int:
         return sum(
             1
@@ -94,11 +108,12 @@ def _one(call: CallActs, rules: FlagRules, speaker: str, acts: tuple[str, ...], 
 
 
 def scripted_empathy(call: CallActs, rules: FlagRules):
-    """Empathy or apology with no restating and no concrete action in the same turn or the
-    agent's next ``follow_turns`` turns."""
+    """Empathy or apology (the probability that a sentence is at least one of them) with no
+    restating and no concrete action in the same turn or the agent's next ``follow_turns``
+    turns."""
     follow = int(rules.setting("follow_turns", 1))
     for turn in call.turns_of(AGENT):
-        row, p = call.strongest(turn, ("empathy", "apology"))
+        row, p = call.either(turn, ("empathy", "apology"))
         around = call.rows_in([turn, *call.next_turns(turn, follow)])
         p *= 1.0 - call.scores.best(around, FOLLOW_THROUGH)
         yield Hit(rules.name, row, p, f"{rules.name}/no_follow_through",

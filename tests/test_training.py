@@ -33,8 +33,11 @@ ROOT = Path(__file__).resolve().parents[1]
 # act-labelled and joined the development data too (retired_v10.json, with focus dialogs on
 # neutral supervisor requests and bare sympathy, after a first candidate with v10 alone lost two
 # old labelled examples), and the eleventh (2026-12-05, late evening, two more authors) measured
-# it once. The twelfth (2026-12-05, night, two more authors) is reserved, unread, for the next
-# change. Never train or tune on v7, v11 or v12. Never edit any.
+# it once. For rules 2026.12-11 the eleventh was act-labelled and joined the development data
+# too (retired_v11.json, with focus dialogs on complaints repeated in new words), and the twelfth
+# (2026-12-05, night, two more authors) measured it once. The thirteenth (2026-12-05, night,
+# two more authors, written before the twelfth was read) is reserved, unread, for the next
+# change. Never train or tune on v7, v12 or v13. Never edit any.
 FROZEN_SETS = {
     ROOT / "bench" / "frozen_test_dialogs.json":
         "a3363abd4df7100fd46705e1795c7595ecf4e778f68e27a273b045aa6e1551b5",
@@ -60,12 +63,14 @@ FROZEN_SETS = {
         "3bc4ffc2370b6b89b0db6d6b825082a5f9cf7ff70288d7103b6bc9c9dea887d0",
     ROOT / "bench" / "frozen_test_v12.json":
         "8a209a906657da66ddf635c5d3ee2bd4e1ecc199e0becd5c3ff862a56552add6",
+    ROOT / "bench" / "frozen_test_v13.json":
+        "89687ccebeff7db27f1230b109fea85941cc006ca0756413e752b52b4f22d8b9",
 }
 COINCIDENCES = {"yeah it is so what are you gonna do about it",
                 "it'll be back on your card in a few days",
                 # v12's stock apology, word for word as one in the development data
                 "i do apologise for any inconvenience this may have caused you"}
-HELD_OUT = [ROOT / "bench" / f"frozen_test_v{n}.json" for n in (7, 11, 12)]
+HELD_OUT = [ROOT / "bench" / f"frozen_test_v{n}.json" for n in (7, 12, 13)]
 
 
 @pytest.mark.parametrize("path", FROZEN_SETS, ids=lambda path: path.stem)
