@@ -35,9 +35,12 @@ ROOT = Path(__file__).resolve().parents[1]
 # old labelled examples), and the eleventh (2026-12-05, late evening, two more authors) measured
 # it once. For rules 2026.12-11 the eleventh was act-labelled and joined the development data
 # too (retired_v11.json, with focus dialogs on complaints repeated in new words), and the twelfth
-# (2026-12-05, night, two more authors) measured it once. The thirteenth (2026-12-05, night,
-# two more authors, written before the twelfth was read) is reserved, unread, for the next
-# change. Never train or tune on v7, v12 or v13. Never edit any.
+# (2026-12-05, night, two more authors) measured it once; for rules 2026.12-12 the twelfth was
+# act-labelled and joined the development data too (retired_v12.json, with focus dialogs on
+# subtle rudeness and implied blame), and the thirteenth (2026-12-05, night, two more authors,
+# written before the twelfth was read) measured it once. The fourteenth (2026-12-05, night, two
+# more authors, written before the thirteenth was read) is reserved, unread, for the next
+# change. Never train or tune on v7, v13 or v14. Never edit any.
 FROZEN_SETS = {
     ROOT / "bench" / "frozen_test_dialogs.json":
         "a3363abd4df7100fd46705e1795c7595ecf4e778f68e27a273b045aa6e1551b5",
@@ -65,12 +68,14 @@ FROZEN_SETS = {
         "8a209a906657da66ddf635c5d3ee2bd4e1ecc199e0becd5c3ff862a56552add6",
     ROOT / "bench" / "frozen_test_v13.json":
         "89687ccebeff7db27f1230b109fea85941cc006ca0756413e752b52b4f22d8b9",
+    ROOT / "bench" / "frozen_test_v14.json":
+        "6420d003423c95b700a587794b672a3f1949cdd152be825f8e489932b19ab649",
 }
 COINCIDENCES = {"yeah it is so what are you gonna do about it",
                 "it'll be back on your card in a few days",
                 # v12's stock apology, word for word as one in the development data
                 "i do apologise for any inconvenience this may have caused you"}
-HELD_OUT = [ROOT / "bench" / f"frozen_test_v{n}.json" for n in (7, 12, 13)]
+HELD_OUT = [ROOT / "bench" / f"frozen_test_v{n}.json" for n in (7, 13, 14)]
 
 
 @pytest.mark.parametrize("path", FROZEN_SETS, ids=lambda path: path.stem)
