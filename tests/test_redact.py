@@ -96,6 +96,37 @@ def test_the_last_digits_of_a_named_number_are_that_number():
     assert not [text for _, text in spans if "2290" in text or "12th" in text]
 
 
+def test_the_last_digits_of_a_number_named_a_few_words_before():
+    """The card is named a few words before "ending in", or in the question the answer
+    follows; a nearer word naming another number keeps it."""
+    call = transcript(
+        ("agent", "I see a credit card opened on the 2nd ending in 3233 with $4,912.55 in "
+                  "charges."),
+        ("agent", "And which card got the text?"),
+        ("customer", "The one ending in 2218."),
+        ("agent", "It was paid on the card, and your order ending in 4471 has shipped."),
+    )
+    spans = found(call)
+    assert ("card_number", "3233") in spans
+    assert ("card_number", "2218.") in spans
+    assert not [text for _, text in spans if "4471" in text or "4,912" in text or "2nd" in text]
+
+
+def test_tree_is_a_three_inside_a_number_only():
+    call = transcript(
+        ("agent", "and the card number"),
+        ("customer", "oh eight ninety seven seventy five seventy tree"),
+        ("agent", "and the security code on the back"),
+        ("customer", "tree oh five"),
+        ("customer", "a tree fell on the line and two poles are down, we planted one tree"),
+    )
+    spans = found(call)
+    assert ("card_number", "oh eight ninety seven seventy five seventy tree") in spans
+    assert ("security_code", "tree oh five") in spans
+    assert not [text for _, text in spans if "fell" in text or "planted" in text
+                or "poles" in text]
+
+
 @pytest.mark.parametrize("said", [
     "your visa ending in 4471 shows a pending transaction of 1250.00",
     "your card ending in four four seven one has a transaction for twelve fifty from amazon",

@@ -26,8 +26,8 @@ CONTEXT_WORDS = 25  # how far back (both parties, in time order) a cue is looked
 DIRECT_WORDS = 4  # a cue this close introduces the number itself ("order number is ...")
 QUESTION_TAIL_WORDS = 6  # a question names what it asks for at its end ("a tracking number?")
 # words that speech recognition writes for a digit said inside a number ("four one for one")
-HOMOPHONES = {"for": "4", "to": "2", "too": "2", "won": "1", "ate": "8"}
-TAIL_HOMOPHONES = frozenset(["ate", "won"])
+HOMOPHONES = {"for": "4", "to": "2", "too": "2", "won": "1", "ate": "8", "tree": "3"}
+TAIL_HOMOPHONES = frozenset(["ate", "won", "tree"])
 BEFORE_A_NUMBER = frozenset(["and", "is", "its", "it's", "um", "uh", "er", "then", "are"])
 CARD_DETAILS_WITHIN_S = 60.0  # expiry and code said this soon after a card number are its
 MAX_CUT_IN_WORDS = 5  # the other party saying more than this between two numbers ends the run
@@ -586,6 +586,7 @@ ON_FILE = frozenset(["on", "file", "we", "i", "you", "have", "the", "that", "is"
                      "number", "one", "your", "own", "see", "it"])
 MAX_ON_FILE = 3
 LAST_DIGITS = range(2, 5)  # "ending in forty two", "ending in 4471"
+LAST_DIGITS_REACH = 8  # words before "ending in" in which a name of the number still counts
 
 
 def last_digits_kind(context: list[str], banking: bool, year: bool = False) -> str:
@@ -602,8 +603,14 @@ def last_digits_kind(context: list[str], banking: bool, year: bool = False) -> s
         end = k - len(phrase)
         while end and k - len(phrase) - end < MAX_ON_FILE and context[end - 1] in ON_FILE:
             end -= 1
-        named = nearest_cue(context[:end], LAST_DIGITS_CUES, within=0)
-        return next(iter(_in_this_call(named, banking)), "")
+        named = _in_this_call(nearest_cue(context[:end], LAST_DIGITS_CUES, within=0), banking)
+        if named:
+            return named[0]
+        # the name said a few words earlier ("a credit card opened on the 2nd ending in ...",
+        # "which card got the text?" "the one ending in ..."), unless a nearer word names
+        # another number ("the order ending in ...")
+        nearest = _in_this_call(nearest_cue(context[:end], within=LAST_DIGITS_REACH), banking)
+        return nearest[0] if nearest[:1] and nearest[0] in LAST_DIGITS_CUES else ""
     return ""
 
 
