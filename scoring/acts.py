@@ -77,6 +77,23 @@ class Heads:
     bank: np.ndarray  # (examples, 384) float32: MiniLM vectors of training sentences with an act
     bank_labels: np.ndarray  # (examples, acts) uint8: which acts each example shows
     meta: dict[str, Any] = field(default_factory=dict)  # training provenance and figures
+    # (examples, len(meta["bank_flag_types"])) uint8: the flags labelled on each example's turn;
+    # None in heads from before rules 2026.12-12
+    bank_flags: np.ndarray | None = None
+
+    def behaviour_examples(self, flag_type: str, flag_acts: tuple[str, ...]) -> np.ndarray:
+        """Which bank examples show the behaviour ``flag_type`` names, shape (examples, 1) uint8:
+        a sentence with one of its acts (``flag_acts``) in a turn labelled with the flag. A queue
+        apology followed by help shows the apology act but not scripted empathy, so it is no
+        example of what a reviewer may call a false flag. Heads without flag labels, or with
+        fewer than ``NEIGHBOURS`` such examples, fall back to the acts alone."""
+        columns = [self.acts.index(act) for act in flag_acts]
+        shown = self.bank_labels[:, columns].max(axis=1, keepdims=True)
+        types = list(self.meta.get("bank_flag_types", ()))
+        if self.bank_flags is None or flag_type not in types:
+            return shown
+        flagged = shown * self.bank_flags[:, [types.index(flag_type)]]
+        return flagged if int(flagged.sum()) >= NEIGHBOURS else shown
 
     @property
     def version(self) -> str:
@@ -109,6 +126,8 @@ class Heads:
                 bank=np.round(self.bank.astype(np.float32) * bank_scale).astype(np.int8),
                 bank_scale=np.float32(bank_scale),
                 bank_labels=self.bank_labels.astype(np.uint8),
+                **({} if self.bank_flags is None
+                   else {"bank_flags": self.bank_flags.astype(np.uint8)}),
                 meta=np.frombuffer(json.dumps(meta, sort_keys=True).encode(), dtype=np.uint8),
             )
 
@@ -145,6 +164,7 @@ def read(path: Path) -> Heads:
             bank=data["bank"].astype(np.float32) / float(data["bank_scale"]),
             bank_labels=data["bank_labels"],
             meta=meta,
+            bank_flags=data["bank_flags"] if "bank_flags" in data.files else None,
         )
 
 

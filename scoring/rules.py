@@ -52,10 +52,8 @@ def silencing(vector: np.ndarray, unlike: np.ndarray, flag_type: str, config: Sc
     it than the behaviour's training examples are; shape (n,) bool."""
     similarity = unlike @ vector
     floor = float(config.rules(flag_type).setting("unlike_similarity", UNLIKE_SIMILARITY))
-    columns = [heads.acts.index(act) for act in flags.PRIMARY_ACTS[flag_type]]
-    genuine = acts.similarity_to_examples(
-        vector[None], heads.bank, heads.bank_labels[:, columns].max(axis=1, keepdims=True)
-    )[0, 0]
+    examples = heads.behaviour_examples(flag_type, flags.PRIMARY_ACTS[flag_type])
+    genuine = acts.similarity_to_examples(vector[None], heads.bank, examples)[0, 0]
     return (similarity >= floor) & (similarity > float(genuine))
 
 

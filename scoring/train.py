@@ -232,15 +232,30 @@ def embed(dialogs: list[Dialog], adapter: encoder.Adapter, rules: config.Scoring
     return out
 
 
-def example_bank(dialogs: list[Dialog], training: set[str], rules: config.ScoringConfig
-                 ) -> tuple[np.ndarray, np.ndarray]:
-    """Written training sentences that show at least one act: their plain MiniLM vectors (what
-    a tenant's ``unlike`` sentences are compared with) and their labels."""
-    rows = [(d, r) for d in dialogs if d.group in training and not d.heard
+def example_rows(dialogs: list[Dialog], training: set[str]) -> list[tuple[Dialog, int]]:
+    """Written training sentences that show at least one act, as (dialog, sentence index)."""
+    return [(d, r) for d in dialogs if d.group in training and not d.heard
             for r in range(len(d.sentences)) if d.labels[r].any()]
+
+
+def example_flags(rows: list[tuple[Dialog, int]]) -> np.ndarray:
+    """The flags labelled on each example's turn, shape (examples, len(TEXT_FLAGS)) uint8."""
+    out = np.zeros((len(rows), len(TEXT_FLAGS)), dtype=np.uint8)
+    for i, (d, r) in enumerate(rows):
+        labelled = d.flags[d.sentences[r].segment]
+        out[i] = [kind in labelled for kind in TEXT_FLAGS]
+    return out
+
+
+def example_bank(dialogs: list[Dialog], training: set[str], rules: config.ScoringConfig
+                 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Written training sentences that show at least one act: their plain MiniLM vectors (what
+    a tenant's ``unlike`` sentences are compared with), their act labels and their turns'
+    flags."""
+    rows = example_rows(dialogs, training)
     bank = minilm.encode(tuple(d.sentences[r].text for d, r in rows), rules.embedding_model)
     labels = np.stack([d.labels[r] for d, r in rows]).astype(np.uint8)
-    return bank, labels
+    return bank, labels, example_flags(rows)
 
 
 def featurise(dialogs, vectors, rules) -> list[np.ndarray]:
@@ -561,7 +576,7 @@ def main(argv: list[str] | None = None) -> int:
         adapter = earlier.adapter
         adapted = {k: v for k, v in earlier.meta.items() if k.startswith("adapter_")}
     vectors = embed(dialogs, adapter, rules)
-    bank, bank_labels = example_bank(dialogs, training, rules)
+    bank, bank_labels, bank_flags = example_bank(dialogs, training, rules)
     matrices = featurise(dialogs, vectors, rules)
     members = {AGENT: args.agent_networks, CUSTOMER: args.customer_networks}
     layers = train(dialogs, matrices, training, args.seed, args.units, args.alpha, members)
@@ -577,9 +592,10 @@ def main(argv: list[str] | None = None) -> int:
         **adapted,
         "training_groups": len(training),
         "validation_groups": sorted(validation),
+        "bank_flag_types": list(TEXT_FLAGS),
     }
     heads = acts.Heads(acts.ACTS, config.LEXICON_KEYS, adapter, layers[AGENT], layers[CUSTOMER],
-                       bank, bank_labels, meta)
+                       bank, bank_labels, meta, bank_flags)
     report, summary = _evaluated(args, dialogs, matrices, validation, heads, rules)
     _with_validation(heads, summary).save(args.out)
     _write_report(args, dialogs, checksum, report, summary)
@@ -617,12 +633,18 @@ def _evaluated(args, dialogs, matrices, validation, heads, rules) -> tuple[str, 
 
 def _report_kept(args, dialogs, checksum, validation, rules) -> int:
     """--keep-heads: the validation report of the heads file at --out, nothing refitted (the
-    meta's validation figures are brought up to date). Only the validation dialogs are read."""
+    meta's validation figures and the flags of the example bank are brought up to date). Only
+    the validation dialogs are read."""
     heads = acts.read(args.out) if args.out.is_file() else acts.load()
     if (heads.meta.get("dev_sha256") != checksum
             or set(heads.meta.get("validation_groups", ())) != validation):
         raise SystemExit("these heads were trained on other development data or another split; "
                          "retrain them first (python -m scoring.train)")
+    rows = example_rows(dialogs, {d.group for d in dialogs} - validation)
+    if len(rows) != len(heads.bank):
+        raise SystemExit("the example bank does not match the development data; retrain")
+    heads = replace(heads, bank_flags=example_flags(rows),
+                    meta={**heads.meta, "bank_flag_types": list(TEXT_FLAGS)})
     kept = [d for d in dialogs if d.group in validation]
     matrices = featurise(kept, embed(kept, heads.adapter, rules), rules)
     report, summary = _evaluated(args, kept, matrices, validation, heads, rules)

@@ -79,3 +79,32 @@ def test_a_learned_example_never_silences_a_flag_a_reviewer_confirmed():
     silenced = rules.silencing(vector, minilm.encode(tuple(examples), base.embedding_model),
                                "scripted_empathy", base, acts.load())
     assert not silenced.any()
+
+
+def test_a_dismissed_line_is_weighed_against_examples_of_the_flag_not_of_the_act(tmp_path):
+    """A queue apology followed by help is an apology act but no scripted empathy: the
+    behaviour's examples are the act's sentences in turns labelled with the flag, so a reworded
+    queue apology is nearer the dismissed ones than the behaviour and stays quiet."""
+    from dataclasses import replace
+
+    import numpy as np
+
+    from scoring import acts, minilm, rules
+
+    heads = acts.load()
+    flagged = heads.behaviour_examples("scripted_empathy", ("empathy", "apology"))
+    by_act = replace(heads, bank_flags=None).behaviour_examples(
+        "scripted_empathy", ("empathy", "apology"))
+    assert 0 < flagged.sum() < by_act.sum() and (flagged <= by_act).all()
+    heads.save(tmp_path / "acts.npz")
+    assert np.array_equal(acts.read(tmp_path / "acts.npz").bank_flags, heads.bank_flags)
+
+    dismissed = minilm.encode(("I do apologise for the wait, we're busier than usual today.",
+                               "Sorry to keep you waiting, it's a busy morning here.",
+                               "Apologies for the hold, the lines are full today."))
+    reworded = minilm.encode(
+        ("Thanks for holding, and sorry about the queue, we've had a lot of calls this week.",))[0]
+    assert rules.silencing(reworded, dismissed, "scripted_empathy", config.load(), heads).any()
+    confirmed = minilm.encode(("Sorry about the wait.",))[0]
+    assert not rules.silencing(confirmed, dismissed, "scripted_empathy", config.load(),
+                               heads).any()
