@@ -112,6 +112,19 @@ def test_the_last_digits_of_a_number_named_a_few_words_before():
     assert not [text for _, text in spans if "4471" in text or "4,912" in text or "2nd" in text]
 
 
+def test_homophones_right_after_ending_in_are_the_last_digits():
+    call = transcript(
+        ("agent", "the refund will go back to the card ending in three five nine three"),
+        ("customer", "uh wait no i think i used my other card ending in to to four oh"),
+        ("agent", "youre right i see it the one ending two two four oh"),
+        ("customer", "the sale was ending in to many questions, the event ends in two hours"),
+    )
+    spans = found(call)
+    assert ("card_number", "to to four oh") in spans
+    assert ("card_number", "two two four oh") in spans
+    assert not [text for _, text in spans if "many" in text or "hours" in text]
+
+
 def test_tree_is_a_three_inside_a_number_only():
     call = transcript(
         ("agent", "and the card number"),

@@ -128,8 +128,16 @@ def _numeric(tokens: list[Token], i: int, answering: bool = False,
         return True  # three homophones in a row, one of them "ate" or "won": "ate ate won"
     leading = tokens[first].text in TAIL_HOMOPHONES or first == 0 \
         or tokens[first - 1].word != tokens[first].word - 1 \
-        or tokens[first - 1].text in BEFORE_A_NUMBER
+        or tokens[first - 1].text in BEFORE_A_NUMBER or _after_ending(tokens, first)
     return after and leading
+
+
+def _after_ending(tokens: list[Token], i: int) -> bool:
+    """Token ``i`` comes right after "ending in", "ends with" or "ending": the last digits of a
+    number follow ("my other card ending in to to four oh")."""
+    said = [t.text for t in tokens[max(0, i - 2):i]]
+    return any(said[len(said) - len(phrase):] == phrase for phrase in ENDING
+               if len(phrase) <= len(said))
 
 
 def _beside(tokens: list[Token], i: int, j: int) -> bool:
@@ -606,6 +614,8 @@ def last_digits_kind(context: list[str], banking: bool, year: bool = False) -> s
         named = _in_this_call(nearest_cue(context[:end], LAST_DIGITS_CUES, within=0), banking)
         if named:
             return named[0]
+        if year:
+            return ""  # "your social security benefit ending in 2025": a date
         # the name said a few words earlier ("a credit card opened on the 2nd ending in ...",
         # "which card got the text?" "the one ending in ..."), unless a nearer word names
         # another number ("the order ending in ...")
