@@ -747,12 +747,15 @@ def test_kinds_to_redact_are_checked_before_anything_runs():
     # written 2026-12-05 (late evening) before v13 was read, by another new author; unread, for
     # the change after the one v13 measures
     ("pii_test_v14.json", "025a7e6501c5cb946bd74fca2e71eac31082a8b6c843b4c94fc18766d397ca5e"),
-    # written 2026-12-05 (night) before v14 was read, by another new author; unread, for the
-    # change after the one v14 measures
+    # written 2026-12-05 (night) before v14 was read, by another new author; read once for the
+    # last-digits and "tree" change, beside bc7eccd
     ("pii_test_v15.json", "b56c02f27e625f2e2dd366718d3dee2e50b3d61f9f182717509e3e2062569a91"),
-    # written 2026-12-05 (night) before v15 was read, by another new author; unread, for the
-    # change after the one v15 measures
+    # written 2026-12-05 (night) before v15 was read, by another new author; read once for the
+    # homophones-after-"ending in" change, beside f51566b
     ("pii_test_v16.json", "d8358f5feecb4ad0c2a0676ff42f95b032200cdb67850defa69174927c215f04"),
+    # written 2026-12-05 (night) before v16 was read, by another new author; unread, for the
+    # change after the one v16 measures
+    ("pii_test_v17.json", "fbd10cbca4dc4514424953b9624cd98e55745efe5321fb3e24aa1c1a1564ea15"),
 ])
 def test_frozen_pii_test_sets_are_unchanged(name, digest):
     """Written by authors who saw no code, before the detector they measure; never edit."""

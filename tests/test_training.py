@@ -40,7 +40,8 @@ ROOT = Path(__file__).resolve().parents[1]
 # subtle rudeness and implied blame), and the thirteenth (2026-12-05, night, two more authors,
 # written before the twelfth was read) measured it once. The fourteenth (2026-12-05, night, two
 # more authors, written before the thirteenth was read) is reserved, unread, for the next
-# change. Never train or tune on v7, v13 or v14. Never edit any.
+# change, and the fifteenth (2026-12-05, night, two more authors, written before the fourteenth
+# was read) for the change after. Never train or tune on v7, v13, v14 or v15. Never edit any.
 FROZEN_SETS = {
     ROOT / "bench" / "frozen_test_dialogs.json":
         "a3363abd4df7100fd46705e1795c7595ecf4e778f68e27a273b045aa6e1551b5",
@@ -70,12 +71,16 @@ FROZEN_SETS = {
         "89687ccebeff7db27f1230b109fea85941cc006ca0756413e752b52b4f22d8b9",
     ROOT / "bench" / "frozen_test_v14.json":
         "6420d003423c95b700a587794b672a3f1949cdd152be825f8e489932b19ab649",
+    ROOT / "bench" / "frozen_test_v15.json":
+        "b8f27641bab8aa25811a6a2257084b87ab4f0c42ac8bedd776a6b84f03e7f587",
 }
 COINCIDENCES = {"yeah it is so what are you gonna do about it",
                 "it'll be back on your card in a few days",
-                # v12's stock apology, word for word as one in the development data
-                "i do apologise for any inconvenience this may have caused you"}
-HELD_OUT = [ROOT / "bench" / f"frozen_test_v{n}.json" for n in (7, 13, 14)]
+                # v12's stock apology, word for word as one in the development data, and v15's
+                # (the same line without "you")
+                "i do apologise for any inconvenience this may have caused you",
+                "i do apologise for any inconvenience this may have caused"}
+HELD_OUT = [ROOT / "bench" / f"frozen_test_v{n}.json" for n in (7, 13, 14, 15)]
 
 
 @pytest.mark.parametrize("path", FROZEN_SETS, ids=lambda path: path.stem)
