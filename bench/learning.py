@@ -82,6 +82,9 @@ def measure(calls, rules) -> tuple[float, Counter, Counter]:
 def main(argv: list[str] | None = None) -> dict:
     parser = argparse.ArgumentParser(prog="python -m bench.learning")
     parser.add_argument("--reviewed", type=int, default=20, help="calls the supervisor reviews")
+    parser.add_argument("--fresh", type=int, default=0,
+                        help="score only this many fresh calls (0: all the other validation "
+                             "dialogs; the test suite takes fewer)")
     parser.add_argument("--out", default=str(RESULTS / "learning.md"),
                         help="report file ('' to skip writing)")
     args = parser.parse_args(argv)
@@ -91,7 +94,8 @@ def main(argv: list[str] | None = None) -> dict:
     if not 0 < args.reviewed < len(held):
         parser.error(f"--reviewed must be between 1 and {len(held) - 1}")
     reviewed = tenant_calls(held[: args.reviewed], REVIEWED_LINES, REVIEWED_REASONS)
-    fresh = tenant_calls(held[args.reviewed :], FRESH_LINES, FRESH_REASONS)
+    others = held[args.reviewed :]
+    fresh = tenant_calls(others[: args.fresh] if args.fresh else others, FRESH_LINES, FRESH_REASONS)
     shipped = config.load()
     verdicts = []
     for segments, labels, _ in reviewed:

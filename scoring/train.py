@@ -344,9 +344,11 @@ def flag_probabilities(dialogs, predicted, rules) -> dict[tuple[int, int, str], 
     return out
 
 
-def threshold_choices(dialogs, predicted, rules) -> dict[str, tuple[thresholds.Choice, float, float]]:
+def threshold_choices(dialogs, predicted, rules, spreads: bool = True
+                      ) -> dict[str, tuple[thresholds.Choice, float, float]]:
     """Per flag type, the steady threshold of ``scoring.thresholds`` on these dialogs, with the
-    spread (interquartile range over resampled splits) of the plain best-F1 rule and of this one."""
+    spread (interquartile range over resampled splits) of the plain best-F1 rule and of this one
+    (NaN without ``spreads``: the report's last two columns, most of a refit's report time)."""
     candidates = {(dialogs[n].group, (n, t), kind): p
                   for (n, t, kind), p in flag_probabilities(dialogs, predicted, rules).items()}
     truth = {(d.group, (n, t), f) for n, d in enumerate(dialogs) for t, kinds in enumerate(d.flags)
@@ -356,6 +358,10 @@ def threshold_choices(dialogs, predicted, rules) -> dict[str, tuple[thresholds.C
     chosen = {}
     for kind in TEXT_FLAGS:
         counts = thresholds.group_counts(candidates, truth, groups, kind)
+        if not spreads:
+            chosen[kind] = (thresholds.one_standard_error(counts, rng), float("nan"),
+                            float("nan"))
+            continue
         steady = thresholds.spread(
             counts, lambda c: thresholds.one_standard_error(c, rng, 100).threshold)
         chosen[kind] = (thresholds.one_standard_error(counts, rng),
@@ -432,7 +438,8 @@ def _act_figures(dialogs, predicted, chosen) -> tuple[dict, float, list, np.ndar
 
 
 def evaluate(dialogs, matrices, validation, heads, rules,
-             calibration: tuple[list[Dialog], list[np.ndarray]] = ([], [])) -> tuple[str, dict]:
+             calibration: tuple[list[Dialog], list[np.ndarray]] = ([], []),
+             spreads: bool = True) -> tuple[str, dict]:
     """The validation report (markdown) and its figures. Tables are of the written dialogs;
     what speech recognition heard of them is summed up after. Flag thresholds are chosen on the
     written validation dialogs and the ``calibration`` dialogs (with their feature matrices)."""
@@ -449,7 +456,7 @@ def evaluate(dialogs, matrices, validation, heads, rules,
     ece, overall = expected_calibration_error(pooled_p, pooled_y)
     written = [dialogs[i] for i in chosen]
     tp, fp, fn = flag_counts(written, predicted, rules)
-    choices = threshold_choices(written + calibrating, predicted + calibrated, rules)
+    choices = threshold_choices(written + calibrating, predicted + calibrated, rules, spreads)
     calibration_micro = _prf(*(sum(c.values()) for c in flag_counts(calibrating, calibrated,
                                                                     rules)))
     suggested = {kind: choice.threshold for kind, (choice, _, _) in choices.items()}
@@ -546,6 +553,9 @@ def main(argv: list[str] | None = None) -> int:
                         help="fit nothing: report on the heads at --out, bring their "
                              "stored validation figures up to date (and with "
                              "--write-thresholds, choose their thresholds); seconds")
+    parser.add_argument("--no-spreads", action="store_true",
+                        help="leave the report's threshold-spread columns empty (they resample "
+                             "the validation split thousands of times; the test suite skips them)")
     parser.add_argument("--units", type=int, default=UNITS, help="hidden units per party")
     parser.add_argument("--alpha", type=float, default=ALPHA, help="L2 penalty")
     parser.add_argument("--agent-networks", type=int, default=MEMBERS[AGENT],
@@ -617,7 +627,8 @@ def _evaluated(args, dialogs, matrices, validation, heads, rules) -> tuple[str, 
     calibrating = load_calibration(args.calibration)
     calibration = (calibrating, featurise(calibrating, embed(calibrating, heads.adapter, rules),
                                           rules))
-    report, summary = evaluate(dialogs, matrices, validation, heads, rules, calibration)
+    report, summary = evaluate(dialogs, matrices, validation, heads, rules, calibration,
+                               not args.no_spreads)
     if args.write_thresholds:
         from scoring.verdicts import set_in_table
 
@@ -627,7 +638,7 @@ def _evaluated(args, dialogs, matrices, validation, heads, rules) -> tuple[str, 
             text = set_in_table(text, f"flags.{kind}", "threshold", threshold)
         path.write_text(text)
         report, summary = evaluate(dialogs, matrices, validation, heads, config.load(),
-                                   calibration)
+                                   calibration, not args.no_spreads)
     return report, summary
 
 
