@@ -348,7 +348,7 @@ def threshold_choices(dialogs, predicted, rules, spreads: bool = True
                       ) -> dict[str, tuple[thresholds.Choice, float, float]]:
     """Per flag type, the steady threshold of ``scoring.thresholds`` on these dialogs, with the
     spread (interquartile range over resampled splits) of the plain best-F1 rule and of this one
-    (NaN without ``spreads``: the report's last two columns, most of a refit's report time)."""
+    (NaN without ``spreads``: the report's last two columns)."""
     candidates = {(dialogs[n].group, (n, t), kind): p
                   for (n, t, kind), p in flag_probabilities(dialogs, predicted, rules).items()}
     truth = {(d.group, (n, t), f) for n, d in enumerate(dialogs) for t, kinds in enumerate(d.flags)
