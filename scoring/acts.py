@@ -74,7 +74,8 @@ class Heads:
     adapter: Adapter
     agent: Layers
     customer: Layers
-    bank: np.ndarray  # (examples, 384) float32: MiniLM vectors of training sentences with an act
+    bank: np.ndarray  # (examples, 384) float32: MiniLM vectors of training sentences showing
+    # an act some flag is made of (``flags.PRIMARY_ACTS``)
     bank_labels: np.ndarray  # (examples, acts) uint8: which acts each example shows
     meta: dict[str, Any] = field(default_factory=dict)  # training provenance and figures
     # (examples, len(meta["bank_flag_types"])) uint8: the flags labelled on each example's turn;

@@ -232,10 +232,16 @@ def embed(dialogs: list[Dialog], adapter: encoder.Adapter, rules: config.Scoring
     return out
 
 
+# the acts a flag is made of: only their examples are ever compared with ``unlike`` sentences
+BANK_ACTS = sorted({act for shown in flags.PRIMARY_ACTS.values() for act in shown})
+
+
 def example_rows(dialogs: list[Dialog], training: set[str]) -> list[tuple[Dialog, int]]:
-    """Written training sentences that show at least one act, as (dialog, sentence index)."""
+    """Written training sentences that show an act some flag is made of (``BANK_ACTS``), as
+    (dialog, sentence index)."""
+    columns = [acts.ACTS.index(act) for act in BANK_ACTS]
     return [(d, r) for d in dialogs if d.group in training and not d.heard
-            for r in range(len(d.sentences)) if d.labels[r].any()]
+            for r in range(len(d.sentences)) if d.labels[r, columns].any()]
 
 
 def example_flags(rows: list[tuple[Dialog, int]]) -> np.ndarray:
@@ -249,9 +255,9 @@ def example_flags(rows: list[tuple[Dialog, int]]) -> np.ndarray:
 
 def example_bank(dialogs: list[Dialog], training: set[str], rules: config.ScoringConfig
                  ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Written training sentences that show at least one act: their plain MiniLM vectors (what
-    a tenant's ``unlike`` sentences are compared with), their act labels and their turns'
-    flags."""
+    """Written training sentences that show an act some flag is made of: their plain MiniLM
+    vectors (what a tenant's ``unlike`` sentences are compared with), their act labels and their
+    turns' flags."""
     rows = example_rows(dialogs, training)
     bank = minilm.encode(tuple(d.sentences[r].text for d, r in rows), rules.embedding_model)
     labels = np.stack([d.labels[r] for d, r in rows]).astype(np.uint8)
