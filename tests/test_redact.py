@@ -756,6 +756,9 @@ def test_kinds_to_redact_are_checked_before_anything_runs():
     # written 2026-12-05 (night) before v16 was read, by another new author; unread, for the
     # change after the one v16 measures
     ("pii_test_v17.json", "fbd10cbca4dc4514424953b9624cd98e55745efe5321fb3e24aa1c1a1564ea15"),
+    # written 2026-12-06 before v17 was read, by another new author; unread, for the change
+    # after the one v17 measures
+    ("pii_test_v18.json", "5c5ec267909d620d99bea229986c734d1762fbf83375e5c9d411abd327c7b02c"),
 ])
 def test_frozen_pii_test_sets_are_unchanged(name, digest):
     """Written by authors who saw no code, before the detector they measure; never edit."""
