@@ -503,6 +503,27 @@ def test_a_number_read_back_is_masked_and_does_not_end_the_answer():
     assert not [text for _, text in spans if "4200" in text]
 
 
+def test_pieces_of_a_card_after_a_read_back_and_a_correction_are_the_card():
+    """The card is named long before the second piece; the pieces go on through the agent's
+    read-backs and a correction, and stop at the last piece or at another subject."""
+    call = transcript(
+        ("agent", "right, I'll cancel it now. Do you have the number on the front of the card "
+                  "that went missing?"),
+        ("customer", "let me find the photo I took of it, here we go, five two two nine"),
+        ("agent", "five two two nine, and the next four"),
+        ("customer", "eight oh three one then six six for two"),
+        ("agent", "was that six six four two"),
+        ("customer", "no six six four seven, and the last ones are one nine oh four"),
+        ("agent", "thank you, your replacement fee of twelve fifty is waived, and the branch "
+                  "number for the pick up is four four one two"),
+    )
+    masked = [text for kind, text in found(call) if kind == "card_number"]
+    for piece in ("eight oh three one then six six for two", "six six four two",
+                  "six six four seven", "one nine oh four"):
+        assert any(piece in text for text in masked), piece
+    assert not [text for text in masked if "twelve" in text or "four four one two" in text]
+
+
 @pytest.mark.parametrize("turns", [
     [("agent", "can I have your social security number"),
      ("customer", "I would have to look, I get home about eight fifteen tonight")],

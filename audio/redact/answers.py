@@ -4,6 +4,7 @@ back to the other.
 
     questions(stream, lower) -> (asked, goes_on)   # per token of one speaker
     echoes(found, streams, read, words) -> [Found]
+    next_pieces(found, streams, read, words) -> [Found]
 
 ``lower`` is the call's words in lower case, both parties, in time order; a stream is one
 speaker's tokens (``spoken.Token``, ``word`` indexing ``lower``).
@@ -66,6 +67,26 @@ SOMEONE_ELSE_WORDS = 4
 ECHO_WITHIN_S = 60.0  # a number said back this soon after the other party began it is theirs
 MIN_ECHO_DIGITS = 3  # "four six one" "four six one" "oh ate three three seven two"
 # words just before a number said back that make it an amount or another number, not theirs
+# a number given in pieces over several turns, with read-backs and corrections between ("...
+# and the next four" "four six three seven then oh six for three" "sorry was that oh six four
+# three" "yeah oh six four three and the last ones are three oh four seven"): a piece follows the
+# one before within this long, with at most this many words between, none naming another item
+PIECE_GAP_S = 10.0
+PIECE_GAP_WORDS = 8
+PIECE_DIGITS = range(2, 9)
+WHOLE = {"card_number": 16, "ssn": 9}  # digits
+# all the words between two pieces: a backchannel, a read-back's framing, a request for the rest
+# ("sorry was that", "and the next four", "no, it's", "and the last ones are"); anything else ("thank you,
+# your payment of") starts another subject
+PIECE_LINK = BACKCHANNEL | GO_ON | frozenset([
+    "the", "digits", "numbers", "ones", "group", "part", "bit", "is", "are", "was", "it", "so",
+    "did", "you", "say", "i", "have", "then", "after", "first", "thank", "thanks", "of", "those",
+    "four", "three", "two", "no", "not", "nope", "actually", "wait", "its", "it's", "that's",
+    "thats", "mean", "meant",
+])
+# a number with these in or just after it is an amount or a quantity, no piece
+AMOUNT_WORDS = frozenset(["hundred", "thousand", "dollars", "dollar", "bucks", "cents", "percent",
+                          "pounds", "euros"])
 NOT_AN_ECHO = frozenset([
     "balance", "fee", "total", "amount", "owe", "cost", "price", "paid", "pay", "charge",
     "charged", "refund", "order", "reference", "ticket", "case", "confirmation", "invoice",
@@ -207,4 +228,50 @@ def echoes(found: list[Found], streams: list[Stream], read: list[Token],
                         and 0 <= stream.times[run[0]] - start_s <= ECHO_WITHIN_S:
                     out.append(Found(kind, said, f"{kind}/said_back"))
                     break
+    return out
+
+
+def next_pieces(found: list[Found], streams: list[Stream], read: list[Token],
+                words: Sequence[Word]) -> list[Found]:
+    """Numbers that go on from a card or social security number given in pieces, by either
+    party (``PIECE_GAP_S``, ``PIECE_GAP_WORDS``): the cue named only the first piece, and the
+    pieces after a read-back or a correction were left with nothing to say what they are. A
+    piece said again (a read-back, a confirmation) adds no digits; once the pieces hold a whole
+    number (``WHOLE``), what follows is something else."""
+    owner = {w: f for f in found for w in f.words}
+    said_runs = sorted(
+        (said, digits) for said, digits in (
+            (tuple(stream.tokens[p].word for p in range(run[0], run[-1] + 1)),
+             digits_of([stream.tokens[p] for p in run]))
+            for stream in streams
+            for run in runs(stream.tokens, stream.times, stream.cut_in, stream.asked))
+        if len(digits) >= PIECE_DIGITS[0])  # "and the next four" is no piece
+    lower = [t.text for t in read]
+    out: list[Found] = []
+    held: dict[tuple[int, ...], int] = {}  # digits given so far, at a piece
+    for (before, earlier), (said, digits) in zip(said_runs, said_runs[1:], strict=False):
+        previous = owner.get(before[-1])
+        if previous is None or previous.kind not in PIECEWISE \
+                or previous.rule.endswith("/last_digits") or owner.keys() & set(said):
+            continue
+        given = held.get(before, len(earlier))
+        between = lower[before[-1] + 1:said[0]]
+        if given >= WHOLE[previous.kind] or len(digits) not in PIECE_DIGITS \
+                or len(between) > PIECE_GAP_WORDS or not PIECE_LINK.issuperset(between) \
+                or words[said[0]].start - words[before[-1]].end > PIECE_GAP_S \
+                or NOT_AN_ECHO.intersection(between) or ANOTHER_ITEM.intersection(between) \
+                or [k for k in nearest_cue(between) if k != previous.kind] \
+                or AMOUNT_WORDS.intersection(lower[said[0]:said[-1] + 2]):
+            continue
+        piece = Found(previous.kind, said, f"{previous.kind}/next_piece")
+        out.append(piece)
+        owner.update(dict.fromkeys(said, piece))
+        # said again, or corrected by a digit ("was that six six four two" "no, six six four
+        # seven"): no digits added
+        again = any(len(digits) == len(part)
+                    and sum(a != b for a, b in zip(digits, part, strict=True)) <= 1
+                    for part in (earlier[:len(digits)], earlier[-len(digits):]))
+        # "... and the last ones are three oh four seven": nothing after the last piece is one
+        held[said] = WHOLE[previous.kind] if "last" in between else \
+            given if again else given + len(digits)
     return out

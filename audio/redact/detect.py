@@ -85,6 +85,7 @@ def detect(words: Sequence[Word], kinds: Sequence[str] = KINDS) -> Detection:
         found += phrases.emails(stream) + phrases.addresses(stream)
         found += people.names(stream, cased, context_of, asked_before)
         streams.append(answers.Stream(stream, times, cuts, asked))
+    found += answers.next_pieces(found, streams, read, words)
     found += answers.echoes(found, streams, read, words)
     found += _presidio(words, read, wanted)
     found += people.everywhere(lower, found)
