@@ -12,6 +12,7 @@ speaker's tokens (``spoken.Token``, ``word`` indexing ``lower``).
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -240,27 +241,36 @@ def next_pieces(found: list[Found], streams: list[Stream], read: list[Token],
     number (``WHOLE``), what follows is something else."""
     owner = {w: f for f in found for w in f.words}
     said_runs = sorted(
-        (said, digits) for said, digits in (
+        (said, digits, numbers) for said, digits, numbers in (
             (tuple(stream.tokens[p].word for p in range(run[0], run[-1] + 1)),
-             digits_of([stream.tokens[p] for p in run]))
+             digits_of([stream.tokens[p] for p in run]),
+             [stream.tokens[p].word for p in run])
             for stream in streams
             for run in runs(stream.tokens, stream.times, stream.cut_in, stream.asked))
         if len(digits) >= PIECE_DIGITS[0])  # "and the next four" is no piece
+    # every number word of those runs, in call order, with its run: the runs of the two parties
+    # overlap when one reads a piece back while the other goes on
+    said_at = sorted((word, k) for k, (_, _, numbers) in enumerate(said_runs) for word in numbers)
     lower = [t.text for t in read]
     out: list[Found] = []
-    held: dict[tuple[int, ...], int] = {}  # digits given so far, at a piece
-    for (before, earlier), (said, digits) in zip(said_runs, said_runs[1:], strict=False):
-        previous = owner.get(before[-1])
+    held: dict[int, int] = {}  # digits given so far, at a piece (its run)
+    for k, (said, digits, _) in enumerate(said_runs):
+        at = bisect_left(said_at, (said[0], -1)) - 1  # the number word said last before it
+        if at < 0:
+            continue
+        anchor, r = said_at[at]
+        earlier = said_runs[r][1]
+        previous = owner.get(anchor)
         if previous is None or previous.kind not in PIECEWISE \
                 or previous.rule.endswith("/last_digits") or owner.keys() & set(said):
             continue
-        given = held.get(before, len(earlier))
-        between = lower[before[-1] + 1:said[0]]
+        given = held.get(r, len(earlier))
+        between = [t.text for t in tokens(lower[anchor + 1:said[0]]) if not is_number(t)]
         if given >= WHOLE[previous.kind] or len(digits) not in PIECE_DIGITS \
                 or len(between) > PIECE_GAP_WORDS or not PIECE_LINK.issuperset(between) \
-                or words[said[0]].start - words[before[-1]].end > PIECE_GAP_S \
+                or words[said[0]].start - words[anchor].end > PIECE_GAP_S \
                 or NOT_AN_ECHO.intersection(between) or ANOTHER_ITEM.intersection(between) \
-                or [k for k in nearest_cue(between) if k != previous.kind] \
+                or [kind for kind in nearest_cue(between) if kind != previous.kind] \
                 or AMOUNT_WORDS.intersection(lower[said[0]:said[-1] + 2]):
             continue
         piece = Found(previous.kind, said, f"{previous.kind}/next_piece")
@@ -272,6 +282,6 @@ def next_pieces(found: list[Found], streams: list[Stream], read: list[Token],
                     and sum(a != b for a, b in zip(digits, part, strict=True)) <= 1
                     for part in (earlier[:len(digits)], earlier[-len(digits):]))
         # "... and the last ones are three oh four seven": nothing after the last piece is one
-        held[said] = WHOLE[previous.kind] if "last" in between else \
+        held[k] = WHOLE[previous.kind] if "last" in between else \
             given if again else given + len(digits)
     return out
