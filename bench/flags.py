@@ -3,17 +3,17 @@
     .venv/bin/python -m bench.flags            # text flags, `callqa score` wall time, throughput
     .venv/bin/python -m bench.flags --audio [--every 2]  # end to end from audio (hours for all)
 
-Test sets: the frozen test set v13 (``bench/frozen_test_v13.json``, written by authors who saw
+Test sets: the frozen test set v14 (``bench/frozen_test_v14.json``, written by authors who saw
 only docs/labelling.md, never used to train or tune; checksum pinned in tests/test_training.py),
 the benchmark corpus
 (``bench/corpus_dialogs.json``) and issue 2's held-out calls. Sets v1 to v4 were test sets until
 rules 2026.12-4, v5 until rules 2026.12-5, v6 until rules 2026.12-7, v8 until rules
-2026.12-8, v9 until rules 2026.12-9, v10 until rules 2026.12-10, v11 until rules 2026.12-11
-and v12 until rules 2026.12-12, when they were act-labelled and added to the development data: they are still
+2026.12-8, v9 until rules 2026.12-9, v10 until rules 2026.12-10, v11 until rules 2026.12-11,
+v12 until rules 2026.12-12 and v13 until rules 2026.12-13, when they were act-labelled and added to the development data: they are still
 reported, marked as training data for this revision, and their earlier columns stand. v7 was
 read once, by a candidate that was not shipped (rules 2026.12-6,
 ``bench/results/flags_v7_candidate.md``), and had been seen when 2026.12-7 was chosen; it is
-reported, marked so. v14 is kept unread for the next change. A flag counts as found when its
+reported, marked so. v15 is kept unread for the next change. A flag counts as found when its
 type is labelled on the turn it falls in. Earlier scorers run side by side from git work trees
 (``--baseline``): the phrase rules before issue 9, the first act heads, the adapted heads
 before the ``focus_*`` development dialogs, the same heads with the thresholds of the
@@ -54,6 +54,7 @@ FROZEN_V10 = HERE / "frozen_test_v10.json"
 FROZEN_V11 = HERE / "frozen_test_v11.json"
 FROZEN_V12 = HERE / "frozen_test_v12.json"
 FROZEN_V13 = HERE / "frozen_test_v13.json"
+FROZEN_V14 = HERE / "frozen_test_v14.json"
 HELDOUT = HERE / "heldout_calls.json"
 TEXT_FLAGS = config.NEGATIVE + config.POSITIVE
 # earlier scorers run side by side: name, git revision
@@ -70,6 +71,7 @@ BASELINES = (
     ("rules 2026.12-9", "160b9e3"),  # before v10 was trained on
     ("rules 2026.12-10", "e1e1d3d"),  # before v11 was trained on
     ("rules 2026.12-11", "191a204"),  # before v12 was trained on
+    ("rules 2026.12-12", "3750aec"),  # before v13 was trained on
 )
 RETIRED = " (training data since rules 2026.12-4)"
 RETIRED_5 = " (training data since rules 2026.12-5)"
@@ -79,9 +81,11 @@ RETIRED_9 = " (training data since rules 2026.12-9)"
 RETIRED_10 = " (training data since rules 2026.12-10)"
 RETIRED_11 = " (training data since rules 2026.12-11)"
 RETIRED_12 = " (training data since rules 2026.12-12)"
+RETIRED_13 = " (training data since rules 2026.12-13)"
 SEEN_7 = " (read for the 2026.12-6 candidate, seen when 2026.12-7 was chosen)"
-TEST_SETS = (("Frozen test set v13", FROZEN_V13), ("Benchmark corpus", corpus.DIALOGS),
-             ("Issue 2 held-out calls", HELDOUT), ("Frozen test set v12" + RETIRED_12, FROZEN_V12),
+TEST_SETS = (("Frozen test set v14", FROZEN_V14), ("Benchmark corpus", corpus.DIALOGS),
+             ("Issue 2 held-out calls", HELDOUT), ("Frozen test set v13" + RETIRED_13, FROZEN_V13),
+             ("Frozen test set v12" + RETIRED_12, FROZEN_V12),
              ("Frozen test set v11" + RETIRED_11, FROZEN_V11),
              ("Frozen test set v10" + RETIRED_10, FROZEN_V10),
              ("Frozen test set v9" + RETIRED_9, FROZEN_V9),
@@ -278,7 +282,7 @@ AUDIO_SETS = {"v1": ("frozen test set v1", FROZEN), "v2": ("frozen test set v2",
               "v7": ("frozen test set v7", FROZEN_V7), "v8": ("frozen test set v8", FROZEN_V8),
               "v9": ("frozen test set v9", FROZEN_V9), "v10": ("frozen test set v10", FROZEN_V10),
               "v11": ("frozen test set v11", FROZEN_V11), "v12": ("frozen test set v12", FROZEN_V12),
-              "v13": ("frozen test set v13", FROZEN_V13),
+              "v13": ("frozen test set v13", FROZEN_V13), "v14": ("frozen test set v14", FROZEN_V14),
               "corpus": ("benchmark corpus", corpus.DIALOGS)}
 
 
@@ -312,7 +316,8 @@ def text_sections(baselines, rules) -> list[str]:
     sections = ["## Flags from text (`callqa score`), on sets the scorer was not built from "
                 "(v1-v4: until rules 2026.12-4; v5: until rules 2026.12-5; v6: until rules 2026.12-7; "
                 "v8: until rules 2026.12-8; v9: until rules 2026.12-9; v10: until rules 2026.12-10; "
-                "v11: until rules 2026.12-11; v12: until rules 2026.12-12)"]
+                "v11: until rules 2026.12-11; v12: until rules 2026.12-12; "
+                "v13: until rules 2026.12-13)"]
     names = _column_names(baselines)
     summary = []
     with tempfile.TemporaryDirectory() as tmp:
@@ -339,8 +344,8 @@ def text_sections(baselines, rules) -> list[str]:
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m bench.flags")
     parser.add_argument("--audio", action="store_true", help="end to end from audio only")
-    parser.add_argument("--sets", default="v13,corpus",
-                        help="with --audio: which sets, of v1 to v13 (the frozen test sets) "
+    parser.add_argument("--sets", default="v14,corpus",
+                        help="with --audio: which sets, of v1 to v14 (the frozen test sets) "
                              "and corpus")
     parser.add_argument("--every", type=int, default=1,
                         help="with --audio: every n-th frozen dialog (a whole set takes hours)")
