@@ -562,6 +562,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-spreads", action="store_true",
                         help="leave the report's threshold-spread columns empty (they resample "
                              "the validation split thousands of times; the test suite skips them)")
+    parser.add_argument("--training-share", type=float, default=1.0,
+                        help="fit on this seeded share of the training groups only (the "
+                             "validation split unchanged): the quick retrain the test suite "
+                             "repeats")
+    parser.add_argument("--write-check", type=Path, default=None,
+                        help="write the validation figures of this run to a JSON file (the "
+                             "figures tests/test_training.py expects a quick retrain to "
+                             "reproduce, scoring/heads/retrain_check.json)")
     parser.add_argument("--units", type=int, default=UNITS, help="hidden units per party")
     parser.add_argument("--alpha", type=float, default=ALPHA, help="L2 penalty")
     parser.add_argument("--agent-networks", type=int, default=MEMBERS[AGENT],
@@ -573,6 +581,9 @@ def main(argv: list[str] | None = None) -> int:
     rules = config.load()
     dialogs, checksum = load_dev(args.dev, args.heard)
     training, validation = split_groups(dialogs, args.seed)
+    if args.training_share < 1.0:
+        training = share_of(training, args.training_share, args.seed)
+        dialogs = [d for d in dialogs if d.group in training | validation]
     heard = sum(d.heard for d in dialogs)
     print(f"{len(dialogs) - heard} dialogs and {heard} heard copies, "
           f"{sum(len(d.sentences) for d in dialogs)} sentences; {len(training)} training groups, "
@@ -607,6 +618,7 @@ def main(argv: list[str] | None = None) -> int:
         f"{minilm.package_version()}) with a rank-{adapter.rank} adapter",
         **adapted,
         "training_groups": len(training),
+        "training_share": args.training_share,
         "validation_groups": sorted(validation),
         "bank_flag_types": list(TEXT_FLAGS),
     }
@@ -616,10 +628,30 @@ def main(argv: list[str] | None = None) -> int:
     _with_validation(heads, summary).save(args.out)
     _write_report(args, dialogs, checksum, report, summary)
     # after the act heads: a role head is only ever beside the adapter it reads
-    train_roles.train(dialogs, vectors, training, validation, adapter.digest, checksum,
-                      args.seed, args.out.with_name(Path(ROLE_FILE).name),
-                      args.report.with_name(train_roles.REPORT_OUT.name))
+    roles = train_roles.train(dialogs, vectors, training, validation, adapter.digest, checksum,
+                              args.seed, args.out.with_name(Path(ROLE_FILE).name),
+                              args.report.with_name(train_roles.REPORT_OUT.name))
+    if args.write_check:
+        args.write_check.write_text(json.dumps({
+            "command": "python -m scoring.train " + " ".join(argv if argv is not None
+                                                              else sys.argv[1:]),
+            "dev_sha256": checksum, "adapter": adapter.digest, "seed": args.seed,
+            "training_share": args.training_share, "training_groups": len(training),
+            "validation": {k: summary[k] for k in CHECKED_FIGURES},
+            "roles": {shown: found["head"] for shown, found in roles.meta["validation"].items()},
+        }, indent=1) + "\n")
     return 0
+
+
+# what a quick retrain must reproduce (tests/test_training.py)
+CHECKED_FIGURES = ("macro_f1", "flag_micro_f1", "heard_flag_micro_f1", "ece")
+
+
+def share_of(groups: set[str], share: float, seed: int = SEED) -> set[str]:
+    """A seeded ``share`` of ``groups`` (at least one)."""
+    ordered = sorted(groups)
+    order = np.random.default_rng(seed + 1).permutation(len(ordered))
+    return {ordered[i] for i in order[:max(1, int(round(len(ordered) * share)))]}
 
 
 def _with_validation(heads: acts.Heads, summary: dict) -> acts.Heads:

@@ -38,10 +38,12 @@ ROOT = Path(__file__).resolve().parents[1]
 # (2026-12-05, night, two more authors) measured it once; for rules 2026.12-12 the twelfth was
 # act-labelled and joined the development data too (retired_v12.json, with focus dialogs on
 # subtle rudeness and implied blame), and the thirteenth (2026-12-05, night, two more authors,
-# written before the twelfth was read) measured it once. The fourteenth (2026-12-05, night, two
-# more authors, written before the thirteenth was read) is reserved, unread, for the next
-# change, and the fifteenth (2026-12-05, night, two more authors, written before the fourteenth
-# was read) for the change after. Never train or tune on v7, v13, v14 or v15. Never edit any.
+# written before the twelfth was read) measured it once; for rules 2026.12-13 the thirteenth was
+# act-labelled and joined the development data too (retired_v13.json, with focus dialogs on
+# whether the agent took a complaint up), and the fourteenth (2026-12-05, night, two more
+# authors, written before the thirteenth was read) measured it once. The fifteenth (2026-12-05,
+# night, two more authors, written before the fourteenth was read) is reserved, unread, for the
+# next change. Never train or tune on v7, v14 or v15. Never edit any.
 FROZEN_SETS = {
     ROOT / "bench" / "frozen_test_dialogs.json":
         "a3363abd4df7100fd46705e1795c7595ecf4e778f68e27a273b045aa6e1551b5",
@@ -80,7 +82,7 @@ COINCIDENCES = {"yeah it is so what are you gonna do about it",
                 # (the same line without "you")
                 "i do apologise for any inconvenience this may have caused you",
                 "i do apologise for any inconvenience this may have caused"}
-HELD_OUT = [ROOT / "bench" / f"frozen_test_v{n}.json" for n in (7, 13, 14, 15)]
+HELD_OUT = [ROOT / "bench" / f"frozen_test_v{n}.json" for n in (7, 14, 15)]
 
 
 @pytest.mark.parametrize("path", FROZEN_SETS, ids=lambda path: path.stem)
@@ -152,41 +154,55 @@ def test_heard_copies_share_their_dialogs_group_and_flags():
                                for d in heard) < 1.0
 
 
+CHECK = ROOT / "scoring" / "heads" / "retrain_check.json"
+
+
 @pytest.mark.slow
-def test_retraining_reproduces_the_shipped_heads(tmp_path):
-    """The heads are refitted on the shipped adapter's vectors (a few minutes); the adapter
-    itself takes half an hour (``--adapt``) and is checked by tests/test_encoder.py."""
-    from scoring import acts, train
+def test_a_quick_retrain_reproduces_the_figures_recorded_with_the_shipped_heads(tmp_path):
+    """The shipped heads come from ``python -m scoring.train`` on the whole training split (three
+    to four minutes, most of it reading 38,000 sentences); the suite repeats the same command on
+    a seeded quarter of the training groups (``--training-share``, the validation split
+    unchanged), whose figures were recorded when the heads were trained
+    (``scoring/heads/retrain_check.json``, ``--write-check``). Same development data, adapter
+    and code: the same figures. The adapter itself takes half an hour (``--adapt``) and is
+    checked by tests/test_encoder.py."""
+    from scoring import acts, role_head, train
+
+    check = json.loads(CHECK.read_text())
+    shipped = acts.load()
+    assert check["dev_sha256"] == shipped.meta["dev_sha256"] == train.load_dev()[1], \
+        "the development data changed since the heads were trained: retrain them"
+    assert check["adapter"] == shipped.adapter.digest
+    assert shipped.meta["validation"]["ece"] <= 0.05
+    assert check["training_share"] < 0.5  # quick; the full run is the one shipped
 
     out, report = tmp_path / "acts.npz", tmp_path / "report.md"
-    assert train.main(["--out", str(out), "--report", str(report), "--no-spreads"]) == 0
-    shipped, again = acts.load(), acts.read(out)
-    assert again.meta["dev_sha256"] == shipped.meta["dev_sha256"]
+    assert train.main(["--training-share", str(check["training_share"]), "--out", str(out),
+                       "--report", str(report), "--no-spreads"]) == 0
+    again = acts.read(out)
     assert again.adapter.digest == shipped.adapter.digest
+    assert again.meta["training_groups"] == check["training_groups"]
+    assert set(again.meta["validation_groups"]) == set(shipped.meta["validation_groups"])
+    for side in ("agent", "customer"):
+        assert getattr(again, side).out.shape == getattr(shipped, side).out.shape
     # Not the weights themselves: ONNX Runtime's float kernels differ with the CPU's
     # instruction set, and a few hundred epochs of Adam turn 1e-7 in an embedding into 0.05
     # in a weight. What must reproduce is what the heads do, measured the same way.
-    for side in ("agent", "customer"):
-        assert getattr(again, side).out.shape == getattr(shipped, side).out.shape
-    figures, shipped_figures = again.meta["validation"], shipped.meta["validation"]
-    for figure in ("macro_f1", "flag_micro_f1", "heard_flag_micro_f1"):
-        assert figures[figure] == pytest.approx(shipped_figures[figure], abs=0.01), figure
-    assert figures["ece"] <= 0.05
+    for figure, recorded in check["validation"].items():
+        assert again.meta["validation"][figure] == pytest.approx(recorded, abs=0.01), figure
     assert "| empathy | agent |" in report.read_text()
     assert report.with_name("report_reliability.png").stat().st_size > 1000
     # the role head is fitted on the same vectors and written beside the heads
-    from scoring import role_head
-
     roles_again = role_head.read(out.with_name("roles.npz"))
-    roles_shipped = role_head.for_adapter("", shipped.adapter.digest)
     assert roles_again.adapter == shipped.adapter.digest
-    assert roles_again.meta["validation"].keys() == roles_shipped.meta["validation"].keys()
+    assert roles_again.meta["validation"].keys() == check["roles"].keys()
     for shown, found in roles_again.meta["validation"].items():
-        assert found["head"] == pytest.approx(roles_shipped.meta["validation"][shown]["head"],
-                                              abs=0.01), shown
-    assert roles_again.meta["validation"]["starts with the customer"]["head"] >= 0.95
+        assert found["head"] == pytest.approx(check["roles"][shown], abs=0.01), shown
     assert "| starts with the customer | no |" in report.with_name(
         "roles_validation.md").read_text()
+    # the shipped role head, fitted with the whole training split
+    roles_shipped = role_head.for_adapter("", shipped.adapter.digest)
+    assert roles_shipped.meta["validation"]["starts with the customer"]["head"] >= 0.95
 
 
 def test_calibration_dialogs_carry_flags_only_and_stay_out_of_training(tmp_path):
