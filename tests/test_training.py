@@ -43,7 +43,8 @@ ROOT = Path(__file__).resolve().parents[1]
 # whether the agent took a complaint up), and the fourteenth (2026-12-05, night, two more
 # authors, written before the thirteenth was read) measured it once. The fifteenth (2026-12-05,
 # night, two more authors, written before the fourteenth was read) is reserved, unread, for the
-# next change. Never train or tune on v7, v14 or v15. Never edit any.
+# next change, and the sixteenth (2026-12-06, two more authors, written before the fifteenth was
+# read) for the change after. Never train or tune on v7, v14, v15 or v16. Never edit any.
 FROZEN_SETS = {
     ROOT / "bench" / "frozen_test_dialogs.json":
         "a3363abd4df7100fd46705e1795c7595ecf4e778f68e27a273b045aa6e1551b5",
@@ -75,14 +76,18 @@ FROZEN_SETS = {
         "6420d003423c95b700a587794b672a3f1949cdd152be825f8e489932b19ab649",
     ROOT / "bench" / "frozen_test_v15.json":
         "b8f27641bab8aa25811a6a2257084b87ab4f0c42ac8bedd776a6b84f03e7f587",
+    ROOT / "bench" / "frozen_test_v16.json":
+        "a655ecb1b3e6fd9cbbce57eaa6cc25b2a6039db5303b92679e35332b17f2f147",
 }
 COINCIDENCES = {"yeah it is so what are you gonna do about it",
                 "it'll be back on your card in a few days",
                 # v12's stock apology, word for word as one in the development data, and v15's
                 # (the same line without "you")
                 "i do apologise for any inconvenience this may have caused you",
-                "i do apologise for any inconvenience this may have caused"}
-HELD_OUT = [ROOT / "bench" / f"frozen_test_v{n}.json" for n in (7, 14, 15)]
+                "i do apologise for any inconvenience this may have caused",
+                # v16's stock closing question (its authors saw no data)
+                "is there anything else i can do for you today"}
+HELD_OUT = [ROOT / "bench" / f"frozen_test_v{n}.json" for n in (7, 14, 15, 16)]
 
 
 @pytest.mark.parametrize("path", FROZEN_SETS, ids=lambda path: path.stem)
