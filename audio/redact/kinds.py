@@ -84,7 +84,7 @@ SOMEONE_ELSE = frozenset([
 # a number is a bank account only in a call about banking: one of these said in the call so far
 BANK_WORDS = frozenset([
     "bank", "banks", "banking", "checking", "savings", "routing", "sort", "deposit", "debit",
-    "wire", "iban", "swift"
+    "wire", "iban", "swift", "deposited", "deposits", "ach"
 ])
 # a number that fails the card checksum is still a card in a call that has spoken of cards: one
 # of these said in the call so far
