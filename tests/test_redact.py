@@ -780,6 +780,9 @@ def test_kinds_to_redact_are_checked_before_anything_runs():
     # written 2026-12-06 before v17 was read, by another new author; unread, for the change
     # after the one v17 measures
     ("pii_test_v18.json", "5c5ec267909d620d99bea229986c734d1762fbf83375e5c9d411abd327c7b02c"),
+    # written 2026-12-06 before v18 was read, by another new author; unread, for the change
+    # after the one v18 measures
+    ("pii_test_v19.json", "889c222e9df179c5ecebb8e02ab3ca61b6a4aec6378e47788d3d266c95949f83"),
 ])
 def test_frozen_pii_test_sets_are_unchanged(name, digest):
     """Written by authors who saw no code, before the detector they measure; never edit."""
