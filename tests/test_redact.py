@@ -180,6 +180,21 @@ def test_birth_dates_with_homophones_plural_cues_and_one_after_another():
     assert not [text for _, text in spans if "2026" in text or "May" in text]
 
 
+def test_homophones_inside_a_date_said_with_its_month():
+    call = transcript(
+        ("agent", "can i have your date of birth"),
+        ("customer", "yeah its october ate nineteen sixty too"),
+        ("agent", "and your daughters date of birth"),
+        ("customer", "may too two thousand won"),
+        ("agent", "thanks i was in march to see the branch and your card expires june twenty ate"),
+    )
+    spans = found(call)
+    assert ("date_of_birth", "october ate nineteen sixty too") in spans
+    assert ("date_of_birth", "may too two thousand won") in spans
+    assert ("expiry_date", "june twenty ate") in spans
+    assert not [text for _, text in spans if "march" in text]
+
+
 def test_a_card_heard_with_one_digit_wrong_is_still_a_card_in_a_call_about_cards():
     """Speech recognition slips a digit and the checksum fails: a run that is exactly a card's
     length and leading digits, in a call that has spoken of cards, is masked all the same."""

@@ -7,7 +7,13 @@ from __future__ import annotations
 import re
 
 from audio.redact.kinds import DATE_CUES, SOMEONE_ELSE
-from audio.redact.numbers import Found, nearest_cue, read_homophones
+from audio.redact.numbers import (
+    HOMOPHONES,
+    TAIL_HOMOPHONES,
+    Found,
+    nearest_cue,
+    read_homophones,
+)
 from audio.redact.spoken import (
     FILLERS,
     MONTHS,
@@ -384,8 +390,26 @@ def _year_length(tokens: list[Token], i: int) -> int:
 NEXT_BIRTH_DATE_WORDS = 8  # a date this soon after a birth date, said of someone else, is theirs
 
 
+def _date_homophones(tokens: list[Token]) -> list[Token]:
+    """``tokens`` with a homophone read as its digit inside a spoken date: right after a month
+    name ("january ate nineteen fifty five"; "march too two thousand ate" only with a year
+    after it, so "in march to see" stays) or right after a year's word ("nineteen seventy too",
+    "two thousand won"), in one breath."""
+    out = list(tokens)
+    for i, item in enumerate(tokens):
+        if item.text not in HOMOPHONES or not i or tokens[i - 1].word != item.word - 1:
+            continue
+        before = tokens[i - 1].text
+        if before in TEENS or before in TENS or before == "thousand" or (
+                before in MONTHS and (item.text in TAIL_HOMOPHONES
+                                      or _year_follows(out, i + 1))):
+            out[i] = Token(item.word, item.text, HOMOPHONES[item.text])
+    return out
+
+
 def dates(tokens: list[Token], context_of) -> list[Found]:
     """Dates of birth, and card expiry dates said with a month name, named by the cue before."""
+    tokens = _date_homophones(tokens)
     out: list[Found] = []
     i = 0
     while i < len(tokens):
