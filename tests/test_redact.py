@@ -125,6 +125,13 @@ def test_homophones_right_after_ending_in_are_the_last_digits():
     assert not [text for _, text in spans if "many" in text or "hours" in text]
 
 
+def test_one_before_ending_in_is_a_pronoun_and_cards_name_the_number():
+    spans = found(transcript(
+        ("agent", "i can see two cards on your profile, one ending in eight two oh five"),
+    ))
+    assert ("card_number", "eight two oh five") in spans
+
+
 def test_tree_is_a_three_inside_a_number_only():
     call = transcript(
         ("agent", "and the card number"),

@@ -37,7 +37,7 @@ NOT_A_NUMBER = (
 # Words (lower case, as phrases of one to three words) that say what the next number is. The
 # nearest one before a number decides; "order number" and money words say it is none of ours.
 CUES: dict[str, tuple[str, ...]] = {
-    "card_number": ("card", "card number", "long number", "visa", "mastercard", "amex",
+    "card_number": ("card", "cards", "card number", "long number", "visa", "mastercard", "amex",
                     "american express", "discover", "debit card", "credit card", "numbers on"),
     "security_code": ("security code", "cvv", "cvc", "csc", "cvv2", "three digit", "three-digit",
                       "three digits", "four digit", "four digits", "back of the card",

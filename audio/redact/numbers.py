@@ -92,6 +92,9 @@ def _numeric(tokens: list[Token], i: int, answering: bool = False,
     if item.text == "oh":  # "oh okay 4 ate 7 ...": a digit only beside another number
         return any(_beside(tokens, i, j) and (is_number(tokens[j]) or tokens[j].text in HOMOPHONES)
                    for j in (i - 1, i + 1))
+    if item.text == "one" and i + 1 < len(tokens) and tokens[i + 1].word == item.word + 1 \
+            and tokens[i + 1].text in ("ending", "ends"):
+        return False  # "two cards, one ending in 4186 and one ending in 7309": a pronoun
     if is_number(item):
         return True
     if item.text not in HOMOPHONES:
