@@ -41,12 +41,10 @@ ROOT = Path(__file__).resolve().parents[1]
 # written before the twelfth was read) measured it once; for rules 2026.12-13 the thirteenth was
 # act-labelled and joined the development data too (retired_v13.json, with focus dialogs on
 # whether the agent took a complaint up), and the fourteenth (2026-12-05, night, two more
-# authors, written before the thirteenth was read) measured it once; for rules 2026.12-14 the
-# fourteenth was act-labelled and joined the development data too (retired_v14.json, with focus
-# dialogs on complaints re-asserted after the agent contests them), and the fifteenth
-# (2026-12-05, night, two more authors, written before the fourteenth was read) measured it once.
-# The sixteenth (2026-12-06, two more authors, written before the fifteenth was read) is
-# reserved, unread, for the next change. Never train or tune on v7, v15 or v16. Never edit any.
+# authors, written before the thirteenth was read) measured it once. The fifteenth (2026-12-05,
+# night, two more authors, written before the fourteenth was read) is reserved, unread, for the
+# next change, and the sixteenth (2026-12-06, two more authors, written before the fifteenth was
+# read) for the change after. Never train or tune on v7, v14, v15 or v16. Never edit any.
 FROZEN_SETS = {
     ROOT / "bench" / "frozen_test_dialogs.json":
         "a3363abd4df7100fd46705e1795c7595ecf4e778f68e27a273b045aa6e1551b5",
@@ -89,7 +87,7 @@ COINCIDENCES = {"yeah it is so what are you gonna do about it",
                 "i do apologise for any inconvenience this may have caused",
                 # v16's stock closing question (its authors saw no data)
                 "is there anything else i can do for you today"}
-HELD_OUT = [ROOT / "bench" / f"frozen_test_v{n}.json" for n in (7, 15, 16)]
+HELD_OUT = [ROOT / "bench" / f"frozen_test_v{n}.json" for n in (7, 14, 15, 16)]
 
 
 @pytest.mark.parametrize("path", FROZEN_SETS, ids=lambda path: path.stem)
