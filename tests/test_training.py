@@ -42,9 +42,11 @@ ROOT = Path(__file__).resolve().parents[1]
 # act-labelled and joined the development data too (retired_v13.json, with focus dialogs on
 # whether the agent took a complaint up), and the fourteenth (2026-12-05, night, two more
 # authors, written before the thirteenth was read) measured it once. The fifteenth (2026-12-05,
-# night, two more authors, written before the fourteenth was read) is reserved, unread, for the
-# next change, and the sixteenth (2026-12-06, two more authors, written before the fifteenth was
-# read) for the change after. Never train or tune on v7, v14, v15 or v16. Never edit any.
+# night, two more authors, written before the fourteenth was read) measured a candidate trained
+# with v14 (rules 2026.12-14, not shipped: it read v15 lower; v14's act labels wait in
+# scoring/data/staged/). The sixteenth (2026-12-06, two more authors, written before the
+# fifteenth was read) is reserved, unread, for the next change. Never train or tune on v7, v15 or
+# v16. Never edit any.
 FROZEN_SETS = {
     ROOT / "bench" / "frozen_test_dialogs.json":
         "a3363abd4df7100fd46705e1795c7595ecf4e778f68e27a273b045aa6e1551b5",
