@@ -796,15 +796,18 @@ def test_kinds_to_redact_are_checked_before_anything_runs():
     # written 2026-12-05 (night) before v15 was read, by another new author; read once for the
     # homophones-after-"ending in" change, beside f51566b
     ("pii_test_v16.json", "d8358f5feecb4ad0c2a0676ff42f95b032200cdb67850defa69174927c215f04"),
-    # written 2026-12-05 (night) before v16 was read, by another new author; unread, for the
-    # change after the one v16 measures
+    # written 2026-12-05 (night) before v16 was read, by another new author; read once for the
+    # next-piece change, beside 3750aec
     ("pii_test_v17.json", "fbd10cbca4dc4514424953b9624cd98e55745efe5321fb3e24aa1c1a1564ea15"),
-    # written 2026-12-06 before v17 was read, by another new author; unread, for the change
-    # after the one v17 measures
+    # written 2026-12-06 before v17 was read, by another new author; read once for the
+    # overlapping-pieces change, beside 04a210a
     ("pii_test_v18.json", "5c5ec267909d620d99bea229986c734d1762fbf83375e5c9d411abd327c7b02c"),
-    # written 2026-12-06 before v18 was read, by another new author; unread, for the change
-    # after the one v18 measures
+    # written 2026-12-06 before v18 was read, by another new author; read once for the
+    # date-homophone and "one ending in" change, beside 6281b76
     ("pii_test_v19.json", "889c222e9df179c5ecebb8e02ab3ca61b6a4aec6378e47788d3d266c95949f83"),
+    # written 2026-12-06 before v19 was read, by another new author; unread, for the change
+    # after the one v19 measures
+    ("pii_test_v20.json", "1aa5d03ca10a4588e7f517dab988fa17fa2e97e963446ec69ae99b000b338d14"),
 ])
 def test_frozen_pii_test_sets_are_unchanged(name, digest):
     """Written by authors who saw no code, before the detector they measure; never edit."""
