@@ -132,6 +132,21 @@ def test_one_before_ending_in_is_a_pronoun_and_cards_name_the_number():
     assert ("card_number", "eight two oh five") in spans
 
 
+def test_a_homophone_after_a_tens_word_is_its_unit():
+    call = transcript(
+        ("agent", "can i take the card number"),
+        ("customer", "sure forty won eleven sixty seven twenty for ninety ate fifty five oh two"),
+        ("agent", "and the expiry"),
+        ("customer", "oh nine twenty ate"),
+        ("agent", "thanks, i paid forty for the ticket last year"),
+    )
+    spans = found(call)
+    assert ("expiry_date", "oh nine twenty ate") in spans
+    card = [text for kind, text in spans if kind == "card_number"]
+    assert card and "forty won eleven" in card[0] and "twenty for" in card[0]
+    assert not [text for _, text in spans if "ticket" in text or "paid" in text]
+
+
 def test_tree_is_a_three_inside_a_number_only():
     call = transcript(
         ("agent", "and the card number"),

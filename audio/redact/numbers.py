@@ -99,6 +99,8 @@ def _numeric(tokens: list[Token], i: int, answering: bool = False,
         return True
     if item.text not in HOMOPHONES:
         return False
+    if item.text != "to" and _after_tens(tokens, i):
+        return True
     if answering and item.text != "to" and _answer_digit(tokens, i):
         return True
     if grouped and item.text != "to":
@@ -133,6 +135,18 @@ def _numeric(tokens: list[Token], i: int, answering: bool = False,
         or tokens[first - 1].word != tokens[first].word - 1 \
         or tokens[first - 1].text in BEFORE_A_NUMBER or _after_ending(tokens, first)
     return after and leading
+
+
+def _after_tens(tokens: list[Token], i: int) -> bool:
+    """A homophone right after a tens word, in one breath, is its unit when a number goes on
+    after it or it is "won", "ate" or "tree": "forty won eleven", "sixty seven twenty for six",
+    "fifty ate"; not "forty for the ticket" ("twenty to five" is a time: "to" never counts)."""
+    if not i or not tokens[i - 1].tens or tokens[i - 1].word != tokens[i].word - 1:
+        return False
+    if tokens[i].text in TAIL_HOMOPHONES:
+        return True
+    return i + 1 < len(tokens) and tokens[i + 1].word == tokens[i].word + 1 \
+        and (is_number(tokens[i + 1]) or tokens[i + 1].text in HOMOPHONES)
 
 
 def _after_ending(tokens: list[Token], i: int) -> bool:
