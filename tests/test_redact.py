@@ -820,9 +820,12 @@ def test_kinds_to_redact_are_checked_before_anything_runs():
     # written 2026-12-06 before v18 was read, by another new author; read once for the
     # date-homophone and "one ending in" change, beside 6281b76
     ("pii_test_v19.json", "889c222e9df179c5ecebb8e02ab3ca61b6a4aec6378e47788d3d266c95949f83"),
-    # written 2026-12-06 before v19 was read, by another new author; unread, for the change
-    # after the one v19 measures
+    # written 2026-12-06 before v19 was read, by another new author; read once for the
+    # homophone-after-tens change, beside 5f46308
     ("pii_test_v20.json", "1aa5d03ca10a4588e7f517dab988fa17fa2e97e963446ec69ae99b000b338d14"),
+    # written 2026-12-06 before v20 was read, by another new author; unread, for the change
+    # after the one v20 measures
+    ("pii_test_v21.json", "bc08581bcbbb9253de2f06b6957f9f1c091de368774708c7eb81a76ffda5b868"),
 ])
 def test_frozen_pii_test_sets_are_unchanged(name, digest):
     """Written by authors who saw no code, before the detector they measure; never edit."""
