@@ -147,6 +147,20 @@ def test_a_homophone_after_a_tens_word_is_its_unit():
     assert not [text for _, text in spans if "ticket" in text or "paid" in text]
 
 
+def test_homophones_before_a_repeat_and_at_the_end_of_a_turn():
+    call = transcript(
+        ("agent", "go ahead with the card number"),
+        ("customer", "sure its for triple oh seven two six won"),
+        ("agent", "and your date of birth"),
+        ("customer", "ten twenty ate ninety for"),
+        ("agent", "thanks, it was forty for the bag"),
+    )
+    spans = found(call)
+    assert any(kind == "card_number" and text.startswith("for triple oh") for kind, text in spans)
+    assert ("date_of_birth", "ten twenty ate ninety for") in spans
+    assert not [text for _, text in spans if "bag" in text or "forty" in text]
+
+
 def test_tree_is_a_three_inside_a_number_only():
     call = transcript(
         ("agent", "and the card number"),

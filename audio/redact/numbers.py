@@ -126,7 +126,8 @@ def _numeric(tokens: list[Token], i: int, answering: bool = False,
     # before a digit, homophones begin a number only when it runs to three words or more
     # ("for four too nine", "won won nine"; not "the booking is for four", "we won two")
     after = last + 1 < len(tokens) and tokens[last + 1].word == tokens[last].word + 1 \
-        and _digit_word(tokens[last + 1], said=ranged) and (last > first or (
+        and (_digit_word(tokens[last + 1], said=ranged) or tokens[last + 1].repeat) and (
+            last > first or tokens[last + 1].repeat or (
             last + 2 < len(tokens) and tokens[last + 2].word == tokens[last + 1].word + 1
             and (_digit_word(tokens[last + 2]) or tokens[last + 2].text in HOMOPHONES)))
     if before or (last - first >= 2 and TAIL_HOMOPHONES & {t.text for t in tokens[first:last + 1]}):
@@ -139,14 +140,16 @@ def _numeric(tokens: list[Token], i: int, answering: bool = False,
 
 def _after_tens(tokens: list[Token], i: int) -> bool:
     """A homophone right after a tens word, in one breath, is its unit when a number goes on
-    after it or it is "won", "ate" or "tree": "forty won eleven", "sixty seven twenty for six",
-    "fifty ate"; not "forty for the ticket" ("twenty to five" is a time: "to" never counts)."""
+    after it, the turn ends with it, or it is "won", "ate" or "tree": "forty won eleven",
+    "sixty seven twenty for six", "fifty ate"; not "forty for the ticket" ("twenty to five" is a
+    time: "to" never counts)."""
     if not i or not tokens[i - 1].tens or tokens[i - 1].word != tokens[i].word - 1:
         return False
     if tokens[i].text in TAIL_HOMOPHONES:
         return True
-    return i + 1 < len(tokens) and tokens[i + 1].word == tokens[i].word + 1 \
-        and (is_number(tokens[i + 1]) or tokens[i + 1].text in HOMOPHONES)
+    if i + 1 == len(tokens) or tokens[i + 1].word != tokens[i].word + 1:
+        return True  # the last word of a turn: "... eighteen won ninety for"
+    return is_number(tokens[i + 1]) or tokens[i + 1].text in HOMOPHONES
 
 
 def _after_ending(tokens: list[Token], i: int) -> bool:
