@@ -575,6 +575,19 @@ def test_pieces_of_a_card_after_a_read_back_and_a_correction_are_the_card():
     assert not [text for text in masked if "twelve" in text or "four four one two" in text]
 
 
+def test_pieces_of_a_bank_account_after_a_correction_are_the_account():
+    call = transcript(
+        ("agent", "and the checking account number for the deposit"),
+        ("customer", "its three one eight eight four two two oh five five no wait sorry "
+                     "five six seven"),
+        ("agent", "okay so five six seven at the end"),
+        ("customer", "yes thats it"),
+    )
+    masked = [text for kind, text in found(call) if kind == "bank_account"]
+    assert any("five six seven" in text and "sorry" not in text for text in masked)
+    assert sum("five six seven" in text for text in masked) == 2  # and the agent's read-back
+
+
 @pytest.mark.parametrize("turns", [
     [("agent", "can I have your social security number"),
      ("customer", "I would have to look, I get home about eight fifteen tonight")],

@@ -75,7 +75,9 @@ MIN_ECHO_DIGITS = 3  # "four six one" "four six one" "oh ate three three seven t
 PIECE_GAP_S = 10.0
 PIECE_GAP_WORDS = 8
 PIECE_DIGITS = range(2, 9)
-WHOLE = {"card_number": 16, "ssn": 9}  # digits
+# the kinds whose pieces are followed, and the digits that make a whole one (a bank account
+# has up to 17)
+WHOLE = {"card_number": 16, "ssn": 9, "bank_account": 17}
 # all the words between two pieces: a backchannel, a read-back's framing, a request for the rest
 # ("sorry was that", "and the next four", "no, it's", "and the last ones are"); anything else ("thank you,
 # your payment of") starts another subject
@@ -234,9 +236,9 @@ def echoes(found: list[Found], streams: list[Stream], read: list[Token],
 
 def next_pieces(found: list[Found], streams: list[Stream], read: list[Token],
                 words: Sequence[Word]) -> list[Found]:
-    """Numbers that go on from a card or social security number given in pieces, by either
-    party (``PIECE_GAP_S``, ``PIECE_GAP_WORDS``): the cue named only the first piece, and the
-    pieces after a read-back or a correction were left with nothing to say what they are. A
+    """Numbers that go on from a card, social security or bank account number given in pieces,
+    by either party (``PIECE_GAP_S``, ``PIECE_GAP_WORDS``): the cue named only the first piece,
+    and the pieces after a read-back or a correction were left with nothing to say what they are. A
     piece said again (a read-back, a confirmation) adds no digits; once the pieces hold a whole
     number (``WHOLE``), what follows is something else."""
     owner = {w: f for f in found for w in f.words}
@@ -261,7 +263,7 @@ def next_pieces(found: list[Found], streams: list[Stream], read: list[Token],
         anchor, r = said_at[at]
         earlier = said_runs[r][1]
         previous = owner.get(anchor)
-        if previous is None or previous.kind not in PIECEWISE \
+        if previous is None or previous.kind not in WHOLE \
                 or previous.rule.endswith("/last_digits") or owner.keys() & set(said):
             continue
         given = held.get(r, len(earlier))
