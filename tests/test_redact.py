@@ -853,9 +853,12 @@ def test_kinds_to_redact_are_checked_before_anything_runs():
     # written 2026-12-06 before v20 was read, by another new author; read once for the
     # homophone-before-a-repeat change, beside 6a540fb
     ("pii_test_v21.json", "bc08581bcbbb9253de2f06b6957f9f1c091de368774708c7eb81a76ffda5b868"),
-    # written 2026-12-06 before v21 was read, by another new author; unread, for the change
-    # after the one v21 measures
+    # written 2026-12-06 before v21 was read, by another new author; read once for the
+    # bank-account pieces change, beside 88c2409
     ("pii_test_v22.json", "fd28ff4ea7ff9f4dcedc1db284c06945c30f9e99fc08a347d619c2b06b59b798"),
+    # written 2026-12-06 before v22 was read, by another new author; unread, for the change
+    # after the one v22 measures
+    ("pii_test_v23.json", "5488b6d1b2e3c61b28be53f4fea39993eaed421c1100305d71d93838ffb7afdc"),
 ])
 def test_frozen_pii_test_sets_are_unchanged(name, digest):
     """Written by authors who saw no code, before the detector they measure; never edit."""
