@@ -3,8 +3,9 @@
 back to the other.
 
     questions(stream, lower) -> (asked, goes_on)   # per token of one speaker
-    echoes(found, streams, read, words) -> [Found]
-    next_pieces(found, streams, read, words) -> [Found]
+    said_numbers(streams) -> [Said]                # every run of number words, both parties
+    echoes(found, said, read, words) -> [Found]
+    next_pieces(found, said, read, words) -> [Found]
 
 ``lower`` is the call's words in lower case, both parties, in time order; a stream is one
 speaker's tokens (``spoken.Token``, ``word`` indexing ``lower``).
@@ -23,6 +24,7 @@ from audio.redact.numbers import (
     MAX_CUT_IN_WORDS,
     NO_QUESTION,
     PIECEWISE,
+    QUANTITY_AFTER,
     Found,
     Question,
     counting,
@@ -67,7 +69,6 @@ ASKS_AGAIN = frozenset(["and", "what", "whats", "what's", "which", "how", "when"
 SOMEONE_ELSE_WORDS = 4
 ECHO_WITHIN_S = 60.0  # a number said back this soon after the other party began it is theirs
 MIN_ECHO_DIGITS = 3  # "four six one" "four six one" "oh ate three three seven two"
-# words just before a number said back that make it an amount or another number, not theirs
 # a number given in pieces over several turns, with read-backs and corrections between ("...
 # and the next four" "four six three seven then oh six for three" "sorry was that oh six four
 # three" "yeah oh six four three and the last ones are three oh four seven"): a piece follows the
@@ -79,8 +80,8 @@ PIECE_DIGITS = range(2, 9)
 # has up to 17)
 WHOLE = {"card_number": 16, "ssn": 9, "bank_account": 17}
 # all the words between two pieces: a backchannel, a read-back's framing, a request for the rest
-# ("sorry was that", "and the next four", "no, it's", "and the last ones are"); anything else ("thank you,
-# your payment of") starts another subject
+# ("sorry was that", "and the next four", "no, it's", "and the last ones are"); anything else
+# ("thank you, your payment of") starts another subject
 PIECE_LINK = BACKCHANNEL | GO_ON | frozenset([
     "the", "digits", "numbers", "ones", "group", "part", "bit", "is", "are", "was", "it", "so",
     "did", "you", "say", "i", "have", "then", "after", "first", "thank", "thanks", "of", "those",
@@ -88,8 +89,8 @@ PIECE_LINK = BACKCHANNEL | GO_ON | frozenset([
     "thats", "mean", "meant",
 ])
 # a number with these in or just after it is an amount or a quantity, no piece
-AMOUNT_WORDS = frozenset(["hundred", "thousand", "dollars", "dollar", "bucks", "cents", "percent",
-                          "pounds", "euros"])
+AMOUNT_WORDS = QUANTITY_AFTER | {"hundred", "thousand"}
+# words just before a number said back that make it an amount or another number, not theirs
 NOT_AN_ECHO = frozenset([
     "balance", "fee", "total", "amount", "owe", "cost", "price", "paid", "pay", "charge",
     "charged", "refund", "order", "reference", "ticket", "case", "confirmation", "invoice",
@@ -104,6 +105,25 @@ class Stream:
     times: list[float]  # each token's start, seconds
     cut_in: list[int]
     asked: list[Question]
+
+
+@dataclass(frozen=True)
+class Said:
+    """One run of a speaker's number words (``numbers.runs``)."""
+
+    words: tuple[int, ...]  # from its first number word to its last, fillers between included
+    numbers: tuple[int, ...]  # its number words
+    digits: str
+    start_s: float
+
+
+def said_numbers(streams: list[Stream]) -> list[Said]:
+    """Every run of number words of each speaker, speaker by speaker, in time order."""
+    return [Said(tuple(stream.tokens[p].word for p in range(run[0], run[-1] + 1)),
+                 tuple(stream.tokens[p].word for p in run),
+                 digits_of([stream.tokens[p] for p in run]), stream.times[run[0]])
+            for stream in streams
+            for run in runs(stream.tokens, stream.times, stream.cut_in, stream.asked)]
 
 
 def other_words(stream: list[Token], i: int, lower: list[str]) -> list[str]:
@@ -208,7 +228,7 @@ def _read_back(asked: Question, between: list[str], answer: list[Token]) -> bool
     return len(between) <= MAX_READ_BACK_WORDS and repeated in given
 
 
-def echoes(found: list[Found], streams: list[Stream], read: list[Token],
+def echoes(found: list[Found], said_runs: list[Said], read: list[Token],
            words: Sequence[Word]) -> list[Found]:
     """Numbers one party says back that the other gave as a card or social security number,
     whole or its first or last digits ("... three one eight eight four two oh" "sorry, three
@@ -218,62 +238,56 @@ def echoes(found: list[Found], streams: list[Stream], read: list[Token],
               words[f.words[0]].start) for f in found if f.kind in PIECEWISE]
     taken = {w for f in found for w in f.words}
     out: list[Found] = []
-    for stream in streams:
-        for run in runs(stream.tokens, stream.times, stream.cut_in, stream.asked):
-            said = tuple(stream.tokens[p].word for p in range(run[0], run[-1] + 1))
-            digits = digits_of([stream.tokens[p] for p in run])
-            before = {t.text for t in read[max(0, said[0] - 3):said[0]]}
-            if len(digits) < MIN_ECHO_DIGITS or taken.intersection(said) or NOT_AN_ECHO & before:
-                continue
-            for kind, theirs, speaker, start_s in given:
-                if speaker != words[said[0]].speaker and digits in (theirs[:len(digits)],
+    for said in said_runs:
+        digits = said.digits
+        before = {t.text for t in read[max(0, said.words[0] - 3):said.words[0]]}
+        if len(digits) < MIN_ECHO_DIGITS or taken.intersection(said.words) \
+                or NOT_AN_ECHO & before:
+            continue
+        for kind, theirs, speaker, start_s in given:
+            if speaker != words[said.words[0]].speaker and digits in (theirs[:len(digits)],
                                                                      theirs[-len(digits):]) \
-                        and 0 <= stream.times[run[0]] - start_s <= ECHO_WITHIN_S:
-                    out.append(Found(kind, said, f"{kind}/said_back"))
-                    break
+                    and 0 <= said.start_s - start_s <= ECHO_WITHIN_S:
+                out.append(Found(kind, said.words, f"{kind}/said_back"))
+                break
     return out
 
 
-def next_pieces(found: list[Found], streams: list[Stream], read: list[Token],
+def next_pieces(found: list[Found], said_runs: list[Said], read: list[Token],
                 words: Sequence[Word]) -> list[Found]:
     """Numbers that go on from a card, social security or bank account number given in pieces,
     by either party (``PIECE_GAP_S``, ``PIECE_GAP_WORDS``): the cue named only the first piece,
-    and the pieces after a read-back or a correction were left with nothing to say what they are. A
-    piece said again (a read-back, a confirmation) adds no digits; once the pieces hold a whole
-    number (``WHOLE``), what follows is something else."""
+    and the pieces after a read-back or a correction were left with nothing to say what they
+    are. A piece said again (a read-back, a confirmation) adds no digits; once the pieces hold a
+    whole number (``WHOLE``), what follows is something else."""
     owner = {w: f for f in found for w in f.words}
-    said_runs = sorted(
-        (said, digits, numbers) for said, digits, numbers in (
-            (tuple(stream.tokens[p].word for p in range(run[0], run[-1] + 1)),
-             digits_of([stream.tokens[p] for p in run]),
-             [stream.tokens[p].word for p in run])
-            for stream in streams
-            for run in runs(stream.tokens, stream.times, stream.cut_in, stream.asked))
-        if len(digits) >= PIECE_DIGITS[0])  # "and the next four" is no piece
+    # "and the next four" is no piece
+    pieces = sorted((s for s in said_runs if len(s.digits) >= PIECE_DIGITS[0]),
+                    key=lambda s: s.words)
     # every number word of those runs, in call order, with its run: the runs of the two parties
     # overlap when one reads a piece back while the other goes on
-    said_at = sorted((word, k) for k, (_, _, numbers) in enumerate(said_runs) for word in numbers)
-    lower = [t.text for t in read]
+    said_at = sorted((word, k) for k, s in enumerate(pieces) for word in s.numbers)
     out: list[Found] = []
     held: dict[int, int] = {}  # digits given so far, at a piece (its run)
-    for k, (said, digits, _) in enumerate(said_runs):
+    for k, s in enumerate(pieces):
+        said, digits = s.words, s.digits
         at = bisect_left(said_at, (said[0], -1)) - 1  # the number word said last before it
         if at < 0:
             continue
         anchor, r = said_at[at]
-        earlier = said_runs[r][1]
+        earlier = pieces[r].digits
         previous = owner.get(anchor)
         if previous is None or previous.kind not in WHOLE \
                 or previous.rule.endswith("/last_digits") or owner.keys() & set(said):
             continue
         given = held.get(r, len(earlier))
-        between = [t.text for t in tokens(lower[anchor + 1:said[0]]) if not is_number(t)]
+        between = [t.text for t in read[anchor + 1:said[0]] if not is_number(t)]
         if given >= WHOLE[previous.kind] or len(digits) not in PIECE_DIGITS \
                 or len(between) > PIECE_GAP_WORDS or not PIECE_LINK.issuperset(between) \
                 or words[said[0]].start - words[anchor].end > PIECE_GAP_S \
                 or NOT_AN_ECHO.intersection(between) or ANOTHER_ITEM.intersection(between) \
                 or [kind for kind in nearest_cue(between) if kind != previous.kind] \
-                or AMOUNT_WORDS.intersection(lower[said[0]:said[-1] + 2]):
+                or AMOUNT_WORDS.intersection(t.text for t in read[said[0]:said[-1] + 2]):
             continue
         piece = Found(previous.kind, said, f"{previous.kind}/next_piece")
         out.append(piece)

@@ -200,7 +200,7 @@ def _opens_number(tokens: list[Token], i: int) -> bool:
 
 def read_homophones(tokens: list[Token]) -> list[Token]:
     """``tokens`` with each homophone that stands for a digit read as that digit."""
-    return [_as_number(t) if t.text in HOMOPHONES and _numeric(tokens, i) else t
+    return [as_number(t) if t.text in HOMOPHONES and _numeric(tokens, i) else t
             for i, t in enumerate(tokens)]
 
 
@@ -230,10 +230,11 @@ def _digit_word(item: Token, said: bool = False) -> bool:
 
 def digits_of(tokens: list[Token]) -> str:
     """The digits a found number's tokens say, homophones read as digits ("too ate" -> 28)."""
-    return digit_string([_as_number(t) for t in tokens if is_number(t) or t.text in HOMOPHONES])
+    return digit_string([as_number(t) for t in tokens if is_number(t) or t.text in HOMOPHONES])
 
 
-def _as_number(item: Token) -> Token:
+def as_number(item: Token) -> Token:
+    """``item`` as a number: a homophone read as its digit ("ate" -> 8)."""
     if is_number(item):
         return item
     return Token(item.word, item.text, HOMOPHONES[item.text])
@@ -302,7 +303,7 @@ def chunks(tokens: list[Token], run: list[int]) -> list[Chunk]:
     """The run cut where one number word ends: "double five" and "forty one" stay whole."""
     out: list[Chunk] = []
     start = 0
-    items = [_as_number(tokens[i]) for i in run]
+    items = [as_number(tokens[i]) for i in run]
     while start < len(items):
         end = start
         following = items[end + 1] if end + 1 < len(items) else None

@@ -11,6 +11,7 @@ from audio.redact.numbers import (
     HOMOPHONES,
     TAIL_HOMOPHONES,
     Found,
+    as_number,
     nearest_cue,
     read_homophones,
 )
@@ -403,7 +404,7 @@ def _date_homophones(tokens: list[Token]) -> list[Token]:
         if before in TEENS or before in TENS or before == "thousand" or (
                 before in MONTHS and (item.text in TAIL_HOMOPHONES
                                       or _year_follows(out, i + 1))):
-            out[i] = Token(item.word, item.text, HOMOPHONES[item.text])
+            out[i] = as_number(item)
     return out
 
 
