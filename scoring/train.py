@@ -633,8 +633,9 @@ def main(argv: list[str] | None = None) -> int:
                               args.report.with_name(train_roles.REPORT_OUT.name))
     if args.write_check:
         args.write_check.write_text(json.dumps({
-            "command": "python -m scoring.train " + " ".join(argv if argv is not None
-                                                              else sys.argv[1:]),
+            # the options the figures depend on (not where the files were written)
+            "command": f"python -m scoring.train --training-share {args.training_share} "
+                       f"--seed {args.seed}",
             "dev_sha256": checksum, "adapter": adapter.digest, "seed": args.seed,
             "training_share": args.training_share, "training_groups": len(training),
             "validation": {k: summary[k] for k in CHECKED_FIGURES},
