@@ -45,8 +45,11 @@ ROOT = Path(__file__).resolve().parents[1]
 # night, two more authors, written before the fourteenth was read) measured a candidate trained
 # with v14 (rules 2026.12-14, not shipped: it read v15 lower; v14's act labels wait in
 # scoring/data/staged/). The sixteenth (2026-12-06, two more authors, written before the
-# fifteenth was read) is reserved, unread, for the next change. Never train or tune on v7, v15 or
-# v16. Never edit any.
+# fifteenth was read) was never read by a benchmark, but its text was printed during
+# development on 2026-12-06; for rules 2026.12-15 it joined v7, v14 and v15 as calibration data
+# (scoring/data/calibration/: flag thresholds are chosen on them, nothing is trained on them),
+# and the seventeenth (2026-12-06, two more authors, written before that change) measured it
+# once. Never train on v7, v14 to v17, nor tune on v17. Never edit any.
 FROZEN_SETS = {
     ROOT / "bench" / "frozen_test_dialogs.json":
         "a3363abd4df7100fd46705e1795c7595ecf4e778f68e27a273b045aa6e1551b5",
@@ -80,6 +83,8 @@ FROZEN_SETS = {
         "b8f27641bab8aa25811a6a2257084b87ab4f0c42ac8bedd776a6b84f03e7f587",
     ROOT / "bench" / "frozen_test_v16.json":
         "a655ecb1b3e6fd9cbbce57eaa6cc25b2a6039db5303b92679e35332b17f2f147",
+    ROOT / "bench" / "frozen_test_v17.json":
+        "3a1a49d83142f8e03876840322d9694f8ac890a6899a45fbcbc289a47abf4cd4",
 }
 COINCIDENCES = {"yeah it is so what are you gonna do about it",
                 "it'll be back on your card in a few days",
@@ -88,8 +93,10 @@ COINCIDENCES = {"yeah it is so what are you gonna do about it",
                 "i do apologise for any inconvenience this may have caused you",
                 "i do apologise for any inconvenience this may have caused",
                 # v16's stock closing question (its authors saw no data)
-                "is there anything else i can do for you today"}
-HELD_OUT = [ROOT / "bench" / f"frozen_test_v{n}.json" for n in (7, 14, 15, 16)]
+                "is there anything else i can do for you today",
+                # and v17's (its authors saw no data either)
+                "no problem at all anything else i can help with today"}
+HELD_OUT = [ROOT / "bench" / f"frozen_test_v{n}.json" for n in (7, 14, 15, 16, 17)]
 
 
 @pytest.mark.parametrize("path", FROZEN_SETS, ids=lambda path: path.stem)
@@ -213,9 +220,9 @@ def test_a_quick_retrain_reproduces_the_figures_recorded_with_the_shipped_heads(
 
 
 def test_calibration_dialogs_carry_flags_only_and_stay_out_of_training(tmp_path):
-    """A retired test set kept for choosing thresholds (``scoring/data/calibration/``, empty
-    since v6 became training data for rules 2026.12-7): its flags as written, no act labels, each
-    dialog its own group, never among the development dialogs the heads fit."""
+    """A retired test set kept for choosing thresholds (``scoring/data/calibration/``: v7, v14,
+    v15 and v16 since rules 2026.12-15): its flags as written, no act labels, each dialog its own
+    group, never among the development dialogs the heads fit."""
     from scoring import train
 
     (tmp_path / "retired.json").write_text(json.dumps({"_about": "two dialogs", "dialogs": {
@@ -234,6 +241,12 @@ def test_calibration_dialogs_carry_flags_only_and_stay_out_of_training(tmp_path)
     developed, _ = train.load_dev()
     shipped = train.load_calibration()
     assert not {d.id for d in shipped} & {d.id for d in developed}
+    # each shipped file is a frozen test set's dialogs, word for word and flag for flag
+    for path in sorted(train.CALIBRATION_DIR.glob("retired_v*.json")):
+        frozen = json.loads((ROOT / "bench" / f"frozen_test_{path.stem[8:]}.json").read_text())
+        frozen.pop("_about")
+        assert json.loads(path.read_text())["dialogs"] == frozen, path.name
+    assert len(shipped) == 240
 
 
 def test_a_committee_of_networks_is_the_mean_of_their_logits():
