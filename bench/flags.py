@@ -3,7 +3,7 @@
     .venv/bin/python -m bench.flags            # text flags, `callqa score` wall time, throughput
     .venv/bin/python -m bench.flags --audio [--every 2]  # end to end from audio (hours for all)
 
-Test sets: the frozen test set v17 (``bench/frozen_test_v17.json``, written by authors who saw
+Test sets: the frozen test set v16 (``bench/frozen_test_v16.json``, written by authors who saw
 only docs/labelling.md, never used to train or tune; checksum pinned in tests/test_training.py),
 the benchmark corpus
 (``bench/corpus_dialogs.json``) and issue 2's held-out calls. Sets v1 to v4 were test sets until
@@ -15,10 +15,7 @@ read once, by a candidate that was not shipped (rules 2026.12-6,
 ``bench/results/flags_v7_candidate.md``), and had been seen when 2026.12-7 was chosen; it is
 reported, marked so. v14 was read once at rules 2026.12-13 and v15 once by the rules 2026.12-14
 candidate, which was not shipped (``bench/results/flags_v15_candidate.md``); both are reported,
-marked so. Since rules 2026.12-15, v7, v14, v15 and v16 are calibration data: the flag
-thresholds are chosen on them (``scoring/data/calibration/``, never trained on); v16 was never
-read by a benchmark, but its text was printed during development before that change. A flag
-counts as found when its
+marked so. A flag counts as found when its
 type is labelled on the turn it falls in. Earlier scorers run side by side from git work trees
 (``--baseline``): the phrase rules before issue 9, the first act heads, the adapted heads
 before the ``focus_*`` development dialogs, the same heads with the thresholds of the
@@ -62,7 +59,6 @@ FROZEN_V13 = HERE / "frozen_test_v13.json"
 FROZEN_V14 = HERE / "frozen_test_v14.json"
 FROZEN_V15 = HERE / "frozen_test_v15.json"
 FROZEN_V16 = HERE / "frozen_test_v16.json"
-FROZEN_V17 = HERE / "frozen_test_v17.json"
 HELDOUT = HERE / "heldout_calls.json"
 TEXT_FLAGS = config.NEGATIVE + config.POSITIVE
 # earlier scorers run side by side: name, git revision
@@ -80,7 +76,6 @@ BASELINES = (
     ("rules 2026.12-10", "e1e1d3d"),  # before v11 was trained on
     ("rules 2026.12-11", "191a204"),  # before v12 was trained on
     ("rules 2026.12-12", "3750aec"),  # before v13 was trained on
-    ("rules 2026.12-13", "fdcf513"),  # thresholds 0.5, before they were chosen on fresh sets
 )
 RETIRED = " (training data since rules 2026.12-4)"
 RETIRED_5 = " (training data since rules 2026.12-5)"
@@ -91,14 +86,11 @@ RETIRED_10 = " (training data since rules 2026.12-10)"
 RETIRED_11 = " (training data since rules 2026.12-11)"
 RETIRED_12 = " (training data since rules 2026.12-12)"
 RETIRED_13 = " (training data since rules 2026.12-13)"
-CALIBRATION = "; thresholds chosen on it since rules 2026.12-15)"
-SEEN_7 = " (read for the 2026.12-6 candidate, seen when 2026.12-7 was chosen" + CALIBRATION
-READ_14 = " (read at rules 2026.12-13" + CALIBRATION
-SEEN_15 = " (read for the 2026.12-14 candidate, not shipped" + CALIBRATION
-SEEN_16 = " (printed during development" + CALIBRATION
-TEST_SETS = (("Frozen test set v17", FROZEN_V17), ("Benchmark corpus", corpus.DIALOGS),
-             ("Issue 2 held-out calls", HELDOUT), ("Frozen test set v16" + SEEN_16, FROZEN_V16),
-             ("Frozen test set v15" + SEEN_15, FROZEN_V15),
+SEEN_7 = " (read for the 2026.12-6 candidate, seen when 2026.12-7 was chosen)"
+READ_14 = " (read at rules 2026.12-13)"
+SEEN_15 = " (read for the 2026.12-14 candidate, not shipped)"
+TEST_SETS = (("Frozen test set v16", FROZEN_V16), ("Benchmark corpus", corpus.DIALOGS),
+             ("Issue 2 held-out calls", HELDOUT), ("Frozen test set v15" + SEEN_15, FROZEN_V15),
              ("Frozen test set v14" + READ_14, FROZEN_V14),
              ("Frozen test set v13" + RETIRED_13, FROZEN_V13),
              ("Frozen test set v12" + RETIRED_12, FROZEN_V12),
@@ -300,7 +292,7 @@ AUDIO_SETS = {"v1": ("frozen test set v1", FROZEN), "v2": ("frozen test set v2",
               "v11": ("frozen test set v11", FROZEN_V11), "v12": ("frozen test set v12", FROZEN_V12),
               "v13": ("frozen test set v13", FROZEN_V13), "v14": ("frozen test set v14", FROZEN_V14),
               "v15": ("frozen test set v15", FROZEN_V15), "v16": ("frozen test set v16", FROZEN_V16),
-              "v17": ("frozen test set v17", FROZEN_V17), "corpus": ("benchmark corpus", corpus.DIALOGS)}
+              "corpus": ("benchmark corpus", corpus.DIALOGS)}
 
 
 def audio_tables(directory: Path, sets: tuple[str, ...], every: int = 1, offset: int = 0) -> str:
@@ -334,8 +326,7 @@ def text_sections(baselines, rules) -> list[str]:
                 "(v1-v4: until rules 2026.12-4; v5: until rules 2026.12-5; v6: until rules 2026.12-7; "
                 "v8: until rules 2026.12-8; v9: until rules 2026.12-9; v10: until rules 2026.12-10; "
                 "v11: until rules 2026.12-11; v12: until rules 2026.12-12; "
-                "v13: until rules 2026.12-13; v7, v14-v16: calibration data since rules "
-                "2026.12-15)"]
+                "v13: until rules 2026.12-13)"]
     names = _column_names(baselines)
     summary = []
     with tempfile.TemporaryDirectory() as tmp:
@@ -362,8 +353,8 @@ def text_sections(baselines, rules) -> list[str]:
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m bench.flags")
     parser.add_argument("--audio", action="store_true", help="end to end from audio only")
-    parser.add_argument("--sets", default="v17,corpus",
-                        help="with --audio: which sets, of v1 to v17 (the frozen test sets) "
+    parser.add_argument("--sets", default="v16,corpus",
+                        help="with --audio: which sets, of v1 to v16 (the frozen test sets) "
                              "and corpus")
     parser.add_argument("--every", type=int, default=1,
                         help="with --audio: every n-th frozen dialog (a whole set takes hours)")

@@ -1,23 +1,18 @@
-"""Each flag's threshold, chosen so that it holds on calls written by people the heads never met.
+"""Each flag's threshold, chosen on the validation split so that it stays put between trainings.
 
-Two rules, by what the thresholds are chosen on:
+The best-F1 threshold of a split of about 57 paraphrase groups moves a lot from one training
+to the next (flat_refusal 0.8 -> 0.35, ownership 0.4 -> 0.2 in one retraining), because an F1
+curve over a few dozen positives is flat and noisy near its top. The rule here:
 
-- **Calibration dialogs** (``scoring/data/calibration/``: retired frozen test sets by authors who
-  saw no code or data, never trained on): the plain best F1 on them (``best_on_fresh``). The
-  heads are less sure of a fresh author's wording than of the development set's, so the best
-  thresholds there sit lower (0.2-0.35 for most flags against 0.5). Read leaving one of four such
-  sets out at a time (``python -m bench.thresholds``), the thresholds of the other three raised
-  each held-out set's flag F1, and they moved little from one choice to the next.
-- **The validation split alone** (no calibration dialogs): about 57 paraphrase groups of our own,
-  whose best-F1 threshold moves a lot from one training to the next (flat_refusal 0.8 -> 0.35,
-  ownership 0.4 -> 0.2 in one retraining) because an F1 curve over a few dozen positives is flat
-  and noisy near its top. There ``one_standard_error``: resample the groups with replacement
-  (``RESAMPLES`` times, seeded), take for every threshold on ``GRID`` the mean F1 and its
-  standard deviation, and among the thresholds within one standard error of the best mean take
-  the one nearest ``PRIOR`` (the heads are calibrated, so 0.5 reads "more likely than not").
+1. resample the validation groups with replacement (``RESAMPLES`` times, seeded) and take,
+   for every threshold on ``GRID``, the mean F1 over the resamples and its standard deviation
+   (the bootstrap's standard error of that F1);
+2. among the thresholds whose mean F1 is within one standard error of the best mean, take the
+   one nearest ``PRIOR`` (the heads are calibrated, so 0.5 reads "more likely than not").
 
-``spread`` measures how steady a rule is: the interquartile range of the threshold it picks on
-resampled splits.
+This is the one-standard-error rule of model selection, with 0.5 as the simplest choice.
+``spread`` measures what it buys: the interquartile range of the threshold each rule picks on
+resampled validation splits, for this rule and for the plain best F1.
 """
 
 from __future__ import annotations
@@ -99,19 +94,6 @@ def one_standard_error(counts: GroupCounts, rng: np.random.Generator,
     chosen = min(near, key=lambda i: (abs(GRID[i] - PRIOR), -mean[i]))
     return Choice(float(GRID[chosen]), best_f1(counts), float(mean[chosen]),
                   float(mean[best]), float(error[best]))
-
-
-def best_on_fresh(counts: GroupCounts, rng: np.random.Generator,
-                  resamples: int = RESAMPLES) -> Choice:
-    """The plain best-F1 threshold, with the bootstrap F1 and standard error beside it."""
-    weights = _weights(rng, len(counts.expected), resamples)
-    f1 = _f1(weights, counts)
-    mean, error = f1.mean(axis=0), f1.std(axis=0)
-    threshold = best_f1(counts)
-    chosen = int(np.flatnonzero(threshold == GRID)[0])
-    best = _best(mean)
-    return Choice(threshold, threshold, float(mean[chosen]), float(mean[best]),
-                  float(error[best]))
 
 
 def best_f1(counts: GroupCounts) -> float:

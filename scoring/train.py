@@ -350,12 +350,11 @@ def flag_probabilities(dialogs, predicted, rules) -> dict[tuple[int, int, str], 
     return out
 
 
-def threshold_choices(dialogs, predicted, rules, spreads: bool = True,
-                      rule=thresholds.one_standard_error
+def threshold_choices(dialogs, predicted, rules, spreads: bool = True
                       ) -> dict[str, tuple[thresholds.Choice, float, float]]:
-    """Per flag type, the threshold ``rule`` (of ``scoring.thresholds``) picks on these dialogs,
-    with the spread (interquartile range over resampled splits) of the plain best-F1 rule and of
-    this one (NaN without ``spreads``: the report's last two columns)."""
+    """Per flag type, the steady threshold of ``scoring.thresholds`` on these dialogs, with the
+    spread (interquartile range over resampled splits) of the plain best-F1 rule and of this one
+    (NaN without ``spreads``: the report's last two columns)."""
     candidates = {(dialogs[n].group, (n, t), kind): p
                   for (n, t, kind), p in flag_probabilities(dialogs, predicted, rules).items()}
     truth = {(d.group, (n, t), f) for n, d in enumerate(dialogs) for t, kinds in enumerate(d.flags)
@@ -366,10 +365,13 @@ def threshold_choices(dialogs, predicted, rules, spreads: bool = True,
     for kind in TEXT_FLAGS:
         counts = thresholds.group_counts(candidates, truth, groups, kind)
         if not spreads:
-            chosen[kind] = (rule(counts, rng), float("nan"), float("nan"))
+            chosen[kind] = (thresholds.one_standard_error(counts, rng), float("nan"),
+                            float("nan"))
             continue
-        steady = thresholds.spread(counts, lambda c: rule(c, rng, 100).threshold)
-        chosen[kind] = (rule(counts, rng), thresholds.spread(counts, thresholds.best_f1), steady)
+        steady = thresholds.spread(
+            counts, lambda c: thresholds.one_standard_error(c, rng, 100).threshold)
+        chosen[kind] = (thresholds.one_standard_error(counts, rng),
+                        thresholds.spread(counts, thresholds.best_f1), steady)
     return chosen
 
 
@@ -446,8 +448,7 @@ def evaluate(dialogs, matrices, validation, heads, rules,
              spreads: bool = True) -> tuple[str, dict]:
     """The validation report (markdown) and its figures. Tables are of the written dialogs;
     what speech recognition heard of them is summed up after. Flag thresholds are chosen on the
-    ``calibration`` dialogs (with their feature matrices), or where there are none on the
-    written validation dialogs (``scoring.thresholds``)."""
+    written validation dialogs and the ``calibration`` dialogs (with their feature matrices)."""
     chosen = [i for i, d in enumerate(dialogs) if d.group in validation and not d.heard]
     predicted = _predicted(dialogs, matrices, chosen, heads)
     calibrating, calibration_matrices = calibration
@@ -461,9 +462,7 @@ def evaluate(dialogs, matrices, validation, heads, rules,
     ece, overall = expected_calibration_error(pooled_p, pooled_y)
     written = [dialogs[i] for i in chosen]
     tp, fp, fn = flag_counts(written, predicted, rules)
-    # fresh authors' dialogs where there are any (scoring.thresholds says why)
-    choices = (threshold_choices(calibrating, calibrated, rules, spreads, thresholds.best_on_fresh)
-               if calibrating else threshold_choices(written, predicted, rules, spreads))
+    choices = threshold_choices(written + calibrating, predicted + calibrated, rules, spreads)
     calibration_micro = _prf(*(sum(c.values()) for c in flag_counts(calibrating, calibrated,
                                                                     rules)))
     suggested = {kind: choice.threshold for kind, (choice, _, _) in choices.items()}
@@ -513,14 +512,11 @@ def evaluate(dialogs, matrices, validation, heads, rules,
         f"flag micro F1 {asr_micro[2]:.2f} (P {asr_micro[0]:.2f}, R {asr_micro[1]:.2f}).", "",
         heard_line, "",
         "### Thresholds", "",
-        (f"Chosen on the {len(calibrating)} calibration dialogs (`scoring/data/calibration/`: "
-         "retired test sets by authors the heads never trained on, each its own group) by "
-         "`scoring.thresholds.best_on_fresh`: the plain best F1 there (F1 column: mean of 200 "
-         "resamples of the dialogs)" if calibrating else
-         "Chosen on the written dialogs of this split by `scoring.thresholds.one_standard_error`: "
-         "the threshold nearest 0.5 whose F1 (mean of 200 resamples of the groups) is within "
-         "one standard error of the best")
-        + "; `--write-thresholds` puts them in scoring/default_rules.toml. Spread: "
+        f"Chosen on the written dialogs of this split and the {len(calibrating)} calibration "
+        "dialogs (`scoring/data/calibration/`: retired test sets by authors the heads never "
+        "trained on, each its own group) by `scoring.thresholds`: the threshold nearest 0.5 "
+        "whose F1 (mean of 200 resamples of the groups) is within one standard error of the "
+        "best; `--write-thresholds` puts them in scoring/default_rules.toml. Spread: "
         "interquartile range of the threshold each rule picks on 60 resampled splits (this "
         "rule with 100 resamples inside each).", "",
         (f"Calibration dialogs at the thresholds of the rules file: flag micro F1 "
@@ -546,8 +542,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=HEADS_OUT)
     parser.add_argument("--report", type=Path, default=REPORT_OUT)
     parser.add_argument("--calibration", type=Path, default=CALIBRATION_DIR,
-                        help="retired test sets (turn flags only) on which flag thresholds "
-                             "are chosen (the validation split where there are none)")
+                        help="retired test sets (turn flags only) that join the validation "
+                             "split in choosing flag thresholds")
     parser.add_argument("--seed", type=int, default=SEED)
     parser.add_argument("--adapt", action="store_true",
                         help="train the encoder's adapter too (needs torch; about half an hour)")
