@@ -3,8 +3,8 @@
     .venv/bin/python -m bench.flags            # text flags, `callqa score` wall time, throughput
     .venv/bin/python -m bench.flags --audio [--every 2]  # end to end from audio (hours for all)
 
-Test sets: the frozen test set v16 (``bench/frozen_test_v16.json``, written by authors who saw
-only docs/labelling.md, never used to train or tune; checksum pinned in tests/test_training.py),
+Test sets: the frozen test sets (``bench/frozen_test_v*.json``, written by authors who saw
+only docs/labelling.md, never used to train or tune; checksums pinned in tests/test_training.py),
 the benchmark corpus
 (``bench/corpus_dialogs.json``) and issue 2's held-out calls. Sets v1 to v4 were test sets until
 rules 2026.12-4, v5 until rules 2026.12-5, v6 until rules 2026.12-7, v8 until rules
@@ -15,7 +15,10 @@ read once, by a candidate that was not shipped (rules 2026.12-6,
 ``bench/results/flags_v7_candidate.md``), and had been seen when 2026.12-7 was chosen; it is
 reported, marked so. v14 was read once at rules 2026.12-13 and v15 once by the rules 2026.12-14
 candidate, which was not shipped (``bench/results/flags_v15_candidate.md``); both are reported,
-marked so. A flag counts as found when its
+marked so. v16 was never read by a benchmark, but its text was printed during development on
+2026-12-06, so it is no test set; v17 was read once by the rules 2026.12-15 candidate (thresholds
+chosen on v7 and v14-v16, ``scoring/data/calibration/``), which was not shipped
+(``bench/results/flags_v17_candidate.md``). A flag counts as found when its
 type is labelled on the turn it falls in. Earlier scorers run side by side from git work trees
 (``--baseline``): the phrase rules before issue 9, the first act heads, the adapted heads
 before the ``focus_*`` development dialogs, the same heads with the thresholds of the
@@ -59,6 +62,7 @@ FROZEN_V13 = HERE / "frozen_test_v13.json"
 FROZEN_V14 = HERE / "frozen_test_v14.json"
 FROZEN_V15 = HERE / "frozen_test_v15.json"
 FROZEN_V16 = HERE / "frozen_test_v16.json"
+FROZEN_V17 = HERE / "frozen_test_v17.json"
 HELDOUT = HERE / "heldout_calls.json"
 TEXT_FLAGS = config.NEGATIVE + config.POSITIVE
 # earlier scorers run side by side: name, git revision
@@ -76,6 +80,7 @@ BASELINES = (
     ("rules 2026.12-10", "e1e1d3d"),  # before v11 was trained on
     ("rules 2026.12-11", "191a204"),  # before v12 was trained on
     ("rules 2026.12-12", "3750aec"),  # before v13 was trained on
+    ("rules 2026.12-13", "fdcf513"),  # the rules shipped since; the baseline of later changes
 )
 RETIRED = " (training data since rules 2026.12-4)"
 RETIRED_5 = " (training data since rules 2026.12-5)"
@@ -89,8 +94,11 @@ RETIRED_13 = " (training data since rules 2026.12-13)"
 SEEN_7 = " (read for the 2026.12-6 candidate, seen when 2026.12-7 was chosen)"
 READ_14 = " (read at rules 2026.12-13)"
 SEEN_15 = " (read for the 2026.12-14 candidate, not shipped)"
-TEST_SETS = (("Frozen test set v16", FROZEN_V16), ("Benchmark corpus", corpus.DIALOGS),
-             ("Issue 2 held-out calls", HELDOUT), ("Frozen test set v15" + SEEN_15, FROZEN_V15),
+SEEN_16 = " (printed during development)"
+READ_17 = " (read for the 2026.12-15 candidate, not shipped)"
+TEST_SETS = (("Frozen test set v17" + READ_17, FROZEN_V17), ("Benchmark corpus", corpus.DIALOGS),
+             ("Issue 2 held-out calls", HELDOUT), ("Frozen test set v16" + SEEN_16, FROZEN_V16),
+             ("Frozen test set v15" + SEEN_15, FROZEN_V15),
              ("Frozen test set v14" + READ_14, FROZEN_V14),
              ("Frozen test set v13" + RETIRED_13, FROZEN_V13),
              ("Frozen test set v12" + RETIRED_12, FROZEN_V12),
@@ -292,7 +300,7 @@ AUDIO_SETS = {"v1": ("frozen test set v1", FROZEN), "v2": ("frozen test set v2",
               "v11": ("frozen test set v11", FROZEN_V11), "v12": ("frozen test set v12", FROZEN_V12),
               "v13": ("frozen test set v13", FROZEN_V13), "v14": ("frozen test set v14", FROZEN_V14),
               "v15": ("frozen test set v15", FROZEN_V15), "v16": ("frozen test set v16", FROZEN_V16),
-              "corpus": ("benchmark corpus", corpus.DIALOGS)}
+              "v17": ("frozen test set v17", FROZEN_V17), "corpus": ("benchmark corpus", corpus.DIALOGS)}
 
 
 def audio_tables(directory: Path, sets: tuple[str, ...], every: int = 1, offset: int = 0) -> str:
@@ -353,8 +361,8 @@ def text_sections(baselines, rules) -> list[str]:
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m bench.flags")
     parser.add_argument("--audio", action="store_true", help="end to end from audio only")
-    parser.add_argument("--sets", default="v16,corpus",
-                        help="with --audio: which sets, of v1 to v16 (the frozen test sets) "
+    parser.add_argument("--sets", default="v17,corpus",
+                        help="with --audio: which sets, of v1 to v17 (the frozen test sets) "
                              "and corpus")
     parser.add_argument("--every", type=int, default=1,
                         help="with --audio: every n-th frozen dialog (a whole set takes hours)")
