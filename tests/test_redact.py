@@ -859,6 +859,9 @@ def test_kinds_to_redact_are_checked_before_anything_runs():
     # written 2026-12-06 before v22 was read, by another new author; unread, for the change
     # after the one v22 measures
     ("pii_test_v23.json", "5488b6d1b2e3c61b28be53f4fea39993eaed421c1100305d71d93838ffb7afdc"),
+    # written 2026-12-06 before v23 was read, by another new author; unread, for the change
+    # after the one v23 measures
+    ("pii_test_v24.json", "451f8b1d20b175854a4221c2b89751c6c46bbdd9f922a6f46145f4586ff04d12"),
 ])
 def test_frozen_pii_test_sets_are_unchanged(name, digest):
     """Written by authors who saw no code, before the detector they measure; never edit."""
