@@ -48,8 +48,9 @@ ROOT = Path(__file__).resolve().parents[1]
 # fifteenth was read) was never read by a benchmark, but its text was printed during
 # development on 2026-12-06, so it is no test set. The seventeenth (2026-12-06, two more authors,
 # written before the next change) measured a candidate whose flag thresholds were chosen on v7
-# and v14-v16 (rules 2026.12-15, not shipped: it read v17 lower). Never train or tune on v7 or
-# v14 to v17. Never edit any.
+# and v14-v16 (rules 2026.12-15, not shipped: it read v17 lower). The eighteenth (2026-12-06,
+# two more authors, written after v17 was read) is reserved, unread, for the next change. Never
+# train or tune on v7 or v14 to v18. Never edit any.
 FROZEN_SETS = {
     ROOT / "bench" / "frozen_test_dialogs.json":
         "a3363abd4df7100fd46705e1795c7595ecf4e778f68e27a273b045aa6e1551b5",
@@ -85,6 +86,8 @@ FROZEN_SETS = {
         "a655ecb1b3e6fd9cbbce57eaa6cc25b2a6039db5303b92679e35332b17f2f147",
     ROOT / "bench" / "frozen_test_v17.json":
         "3a1a49d83142f8e03876840322d9694f8ac890a6899a45fbcbc289a47abf4cd4",
+    ROOT / "bench" / "frozen_test_v18.json":
+        "6d2d40c53839a8f250d9ea45120dced3fa4d19f082834680740605dba3fb8f42",
 }
 COINCIDENCES = {"yeah it is so what are you gonna do about it",
                 "it'll be back on your card in a few days",
@@ -94,9 +97,10 @@ COINCIDENCES = {"yeah it is so what are you gonna do about it",
                 "i do apologise for any inconvenience this may have caused",
                 # v16's stock closing question (its authors saw no data)
                 "is there anything else i can do for you today",
-                # and v17's (its authors saw no data either)
-                "no problem at all anything else i can help with today"}
-HELD_OUT = [ROOT / "bench" / f"frozen_test_v{n}.json" for n in (7, 14, 15, 16, 17)]
+                # and v17's and v18's (their authors saw no data either)
+                "no problem at all anything else i can help with today",
+                "is there anything else i can help you with today"}
+HELD_OUT = [ROOT / "bench" / f"frozen_test_v{n}.json" for n in (7, 14, 15, 16, 17, 18)]
 
 
 @pytest.mark.parametrize("path", FROZEN_SETS, ids=lambda path: path.stem)
