@@ -575,6 +575,58 @@ def test_pieces_of_a_card_after_a_read_back_and_a_correction_are_the_card():
     assert not [text for text in masked if "twelve" in text or "four four one two" in text]
 
 
+def test_the_rest_of_a_card_asked_for_after_the_expiry_came_between_is_the_card():
+    """The agent takes the expiry in the middle of the card, then asks for the rest; the answer
+    (homophones and all) and the agent's read-back of it are the card, the security code is
+    not."""
+    call = transcript(
+        ("agent", "go ahead with the card"),
+        ("customer", "for seven tree five seven ate oh for"),
+        ("agent", "four seven three five seven eight oh four and whats the expiry on it"),
+        ("customer", "oh nine twenty ate"),
+        ("agent", "okay and the rest of the number"),
+        ("customer", "nine to six seven seven won five nine"),
+        ("agent", "nine two six seven seven one five nine and the security code"),
+        ("customer", "six oh for"),
+    )
+    spans = found(call)
+    cards = [text for kind, text in spans if kind == "card_number"]
+    assert any("nine to six seven seven won five nine" in text for text in cards)
+    assert any("nine two six seven seven one five nine" in text for text in cards)
+    assert ("security_code", "six oh for") in spans
+    assert not any("twenty" in text for text in cards)
+
+
+def test_a_piece_goes_on_from_the_agents_read_back_after_an_interruption():
+    call = transcript(
+        ("agent", "and the card number"),
+        ("customer", "four triple oh"),
+        ("agent", "four zero zero zero"),
+        ("customer", "seven two six won"),
+        ("agent", "and whats the expiry"),
+        ("customer", "oh uh oh six twenty ate"),
+        ("agent", "okay go on after seven two six one"),
+        ("customer", "nine oh tree ate for five won tree"),
+        ("agent", "nine zero three eight four five one three and the three digit code"),
+    )
+    cards = [text for kind, text in found(call) if kind == "card_number"]
+    assert any("nine oh tree ate for five won tree" in text for text in cards)
+    assert any("nine zero three eight four five one three" in text for text in cards)
+
+
+def test_the_last_four_of_a_card_said_again_later_are_still_the_card():
+    call = transcript(
+        ("agent", "The refund will go back to the original card. Was that the Visa ending "
+                  "3391?"),
+        ("customer", "No, I paid with my Mastercard, it ends in 7705."),
+        ("agent", "Ah, I see, there were two payments; the seat upgrade was on 3391. Both will "
+                  "be refunded, 418 dollars in all."),
+    )
+    spans = found(call)
+    assert sum("3391" in text for kind, text in spans if kind == "card_number") == 2
+    assert not any("418" in text for _, text in spans)
+
+
 def test_pieces_of_a_bank_account_after_a_correction_are_the_account():
     call = transcript(
         ("agent", "and the checking account number for the deposit"),

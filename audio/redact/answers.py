@@ -6,6 +6,7 @@ back to the other.
     said_numbers(streams) -> [Said]                # every run of number words, both parties
     echoes(found, said, read, words) -> [Found]
     next_pieces(found, said, read, words) -> [Found]
+    resumed_pieces(found, said, read, words) -> [Found]
 
 ``lower`` is the call's words in lower case, both parties, in time order; a stream is one
 speaker's tokens (``spoken.Token``, ``word`` indexing ``lower``).
@@ -69,6 +70,7 @@ ASKS_AGAIN = frozenset(["and", "what", "whats", "what's", "which", "how", "when"
 SOMEONE_ELSE_WORDS = 4
 ECHO_WITHIN_S = 60.0  # a number said back this soon after the other party began it is theirs
 MIN_ECHO_DIGITS = 3  # "four six one" "four six one" "oh ate three three seven two"
+SAID_AGAIN_DIGITS = 4  # a card's last four said again later in the call are still the card's
 # a number given in pieces over several turns, with read-backs and corrections between ("...
 # and the next four" "four six three seven then oh six for three" "sorry was that oh six four
 # three" "yeah oh six four three and the last ones are three oh four seven"): a piece follows the
@@ -88,6 +90,11 @@ PIECE_LINK = BACKCHANNEL | GO_ON | frozenset([
     "four", "three", "two", "no", "not", "nope", "actually", "wait", "its", "it's", "that's",
     "thats", "mean", "meant",
 ])
+# asking, after something else came between, for the rest of a number being given ("... and
+# the expiry?" "oh six twenty eight" "okay and the rest of the number"): the answer is the next
+# piece of the last one left unfinished by that speaker this long ago at most
+RESUME = frozenset(["rest", "remaining", "remainder"])
+RESUME_WITHIN_S = 60.0
 # a number with these in or just after it is an amount or a quantity, no piece
 AMOUNT_WORDS = QUANTITY_AFTER | {"hundred", "thousand"}
 # words just before a number said back that make it an amount or another number, not theirs
@@ -232,10 +239,12 @@ def echoes(found: list[Found], said_runs: list[Said], read: list[Token],
            words: Sequence[Word]) -> list[Found]:
     """Numbers one party says back that the other gave as a card or social security number,
     whole or its first or last digits ("... three one eight eight four two oh" "sorry, three
-    seven six three five six one six, and then?"; "456-20-7781" "so, ending in 7781"); not an
-    amount or another number that happens to share the digits."""
+    seven six three five six one six, and then?"; "456-20-7781" "so, ending in 7781"), and any
+    such number said again whole later in the call; not an amount or another number that
+    happens to share the digits."""
     given = [(f.kind, digits_of([read[w] for w in f.words]), words[f.words[0]].speaker,
-              words[f.words[0]].start) for f in found if f.kind in PIECEWISE]
+              words[f.words[0]].start, f.rule.endswith("/said_back"))
+             for f in found if f.kind in PIECEWISE]
     taken = {w for f in found for w in f.words}
     out: list[Found] = []
     for said in said_runs:
@@ -244,9 +253,13 @@ def echoes(found: list[Found], said_runs: list[Said], read: list[Token],
         if len(digits) < MIN_ECHO_DIGITS or taken.intersection(said.words) \
                 or NOT_AN_ECHO & before:
             continue
-        for kind, theirs, speaker, start_s in given:
-            if speaker != words[said.words[0]].speaker and digits in (theirs[:len(digits)],
-                                                                     theirs[-len(digits):]) \
+        for kind, theirs, speaker, start_s, echoed in given:
+            # the whole of it said again, by anyone, any time later ("was that the Visa ending
+            # 3391?" ... "the seat upgrade was on 3391"); not an echo's echo
+            again = digits == theirs and len(digits) >= SAID_AGAIN_DIGITS \
+                and said.start_s > start_s and not echoed
+            if again or speaker != words[said.words[0]].speaker \
+                    and digits in (theirs[:len(digits)], theirs[-len(digits):]) \
                     and 0 <= said.start_s - start_s <= ECHO_WITHIN_S:
                 out.append(Found(kind, said.words, f"{kind}/said_back"))
                 break
@@ -301,3 +314,41 @@ def next_pieces(found: list[Found], said_runs: list[Said], read: list[Token],
         held[k] = WHOLE[previous.kind] if "last" in between else \
             given if again else given + len(digits)
     return out
+
+
+def resumed_pieces(found: list[Found], said_runs: list[Said], read: list[Token],
+                   words: Sequence[Word]) -> list[Found]:
+    """The rest of a card, social security or bank account number, asked for after another
+    item came between ("and the expiry?" ... "okay and the rest of the number"): the answer
+    goes on from that speaker's last unfinished one (``RESUME_WITHIN_S``)."""
+    taken = {w for f in found for w in f.words}
+    out: list[Found] = []
+    for said in said_runs:
+        first = said.words[0]
+        speaker = words[first].speaker
+        if len(said.digits) not in PIECE_DIGITS or taken.intersection(said.words):
+            continue
+        asked = _asked_just_before(first, words, [t.text for t in read])
+        if not RESUME.intersection(asked) or ANOTHER_ITEM.intersection(asked):
+            continue
+        earlier = [f for f in found + out if f.kind in WHOLE and f.words[-1] < first
+                   and words[f.words[0]].speaker == speaker
+                   and said.start_s - words[f.words[-1]].end <= RESUME_WITHIN_S]
+        if not earlier:
+            continue
+        kind = max(earlier, key=lambda f: f.words[-1]).kind
+        given = sum(len(digits_of([read[w] for w in f.words])) for f in earlier
+                    if f.kind == kind)
+        if given >= WHOLE[kind] or [k for k in nearest_cue(asked) if k not in (kind, "none")]:
+            continue
+        out.append(Found(kind, said.words, f"{kind}/resumed"))
+    return out
+
+
+def _asked_just_before(first: int, words: Sequence[Word], lower: list[str]) -> list[str]:
+    """The other party's last words (``QUESTION_WORDS`` at most) before word ``first``."""
+    begin = first
+    while begin > 0 and words[begin - 1].speaker != words[first].speaker \
+            and first - begin < QUESTION_WORDS:
+        begin -= 1
+    return lower[begin:first]

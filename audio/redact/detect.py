@@ -86,7 +86,11 @@ def detect(words: Sequence[Word], kinds: Sequence[str] = KINDS) -> Detection:
         found += people.names(stream, cased, context_of, asked_before)
         streams.append(answers.Stream(stream, times, cuts, asked))
     said = answers.said_numbers(streams)
+    # a piece may go on from a read-back ("okay go on after seven two six one" "nine oh tree
+    # ate ..."), and a new piece be read back in turn
+    found += answers.echoes(found, said, read, words)
     found += answers.next_pieces(found, said, read, words)
+    found += answers.resumed_pieces(found, said, read, words)
     found += answers.echoes(found, said, read, words)
     found += _presidio(words, read, wanted)
     found += people.everywhere(lower, found)
