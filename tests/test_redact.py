@@ -914,6 +914,9 @@ def test_kinds_to_redact_are_checked_before_anything_runs():
     # written 2026-12-06 before v23 was read, by another new author; unread, for the change
     # after the one v23 measures
     ("pii_test_v24.json", "451f8b1d20b175854a4221c2b89751c6c46bbdd9f922a6f46145f4586ff04d12"),
+    # written 2026-12-06 before v24 was read, by another new author; unread, for the change
+    # after the one v24 measures
+    ("pii_test_v25.json", "d4c2683f5a6f6c55172c4d4f91f6e4b0c02b18bbafb9ec6fa43514b17960a8f1"),
 ])
 def test_frozen_pii_test_sets_are_unchanged(name, digest):
     """Written by authors who saw no code, before the detector they measure; never edit."""
