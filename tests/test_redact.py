@@ -627,6 +627,40 @@ def test_the_last_four_of_a_card_said_again_later_are_still_the_card():
     assert not any("418" in text for _, text in spans)
 
 
+def test_a_bank_account_read_back_is_the_account_and_an_amount_is_not():
+    call = transcript(
+        ("customer", "i need to update my direct deposit"),
+        ("agent", "go ahead with the routing number"),
+        ("customer", "too won won tree ate for nine won seven"),
+        ("agent", "two one one three eight four nine one seven and the account"),
+        ("customer", "its kind of long forty won eleven uh oh oh ate"),
+        ("agent", "four one one one zero zero eight"),
+        ("customer", "then seventy tree twenty"),
+        ("agent", "seven three two zero so the whole thing is four one one one zero zero eight "
+                  "seven three two zero"),
+        ("customer", "yes"),
+        ("agent", "thats updated, your next check is about four one one dollars"),
+    )
+    accounts = [text for kind, text in found(call) if kind == "bank_account"]
+    assert "four one one one zero zero eight seven three two zero" in accounts
+    assert not any("dollars" in text or text == "four one one" for _, text in found(call))
+
+
+def test_an_account_ending_in_is_a_bank_account_when_the_call_speaks_of_banking_later():
+    banking = transcript(
+        ("agent", "it says the refund went to an account ending in six seven two"),
+        ("customer", "oh that's my old one"),
+        ("agent", "can you give me the full routing and account number of the new one"),
+    )
+    assert ("bank_account", "six seven two") in found(banking)
+    phone_bill = transcript(
+        ("agent", "I see the account ending in six seven two, is that the one with the "
+                  "family plan?"),
+        ("customer", "yes, that's the phone account"),
+    )
+    assert not [text for kind, text in found(phone_bill) if kind == "bank_account"]
+
+
 def test_pieces_of_a_bank_account_after_a_correction_are_the_account():
     call = transcript(
         ("agent", "and the checking account number for the deposit"),

@@ -237,21 +237,22 @@ def _read_back(asked: Question, between: list[str], answer: list[Token]) -> bool
 
 def echoes(found: list[Found], said_runs: list[Said], read: list[Token],
            words: Sequence[Word]) -> list[Found]:
-    """Numbers one party says back that the other gave as a card or social security number,
-    whole or its first or last digits ("... three one eight eight four two oh" "sorry, three
+    """Numbers one party says back that the other gave as a card, social security or bank
+    account number, whole or its first or last digits ("... three one eight eight four two oh" "sorry, three
     seven six three five six one six, and then?"; "456-20-7781" "so, ending in 7781"), and any
     such number said again whole later in the call; not an amount or another number that
     happens to share the digits."""
     given = [(f.kind, digits_of([read[w] for w in f.words]), words[f.words[0]].speaker,
               words[f.words[0]].start, f.rule.endswith("/said_back"))
-             for f in found if f.kind in PIECEWISE]
+             for f in found if f.kind in WHOLE]
     taken = {w for f in found for w in f.words}
     out: list[Found] = []
     for said in said_runs:
         digits = said.digits
         before = {t.text for t in read[max(0, said.words[0] - 3):said.words[0]]}
         if len(digits) < MIN_ECHO_DIGITS or taken.intersection(said.words) \
-                or NOT_AN_ECHO & before:
+                or NOT_AN_ECHO & before \
+                or AMOUNT_WORDS.intersection(t.text for t in read[said.words[0]:said.words[-1] + 2]):
             continue
         for kind, theirs, speaker, start_s, echoed in given:
             # the whole of it said again, by anyone, any time later ("was that the Visa ending

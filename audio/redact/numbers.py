@@ -7,6 +7,7 @@ numbers are also checked by Presidio's ABA recogniser (``engine``)."""
 from __future__ import annotations
 
 import re
+import sys
 from dataclasses import dataclass
 
 from audio.redact import engine
@@ -504,6 +505,9 @@ def _in_this_call(kinds, banking: bool) -> list[str]:
     return [k for k in kinds if banking or k != "bank_account"]
 
 
+END_OF_CALL = sys.maxsize  # context_of(END_OF_CALL, None): every word of the call
+
+
 def _piece(tokens, parts, piece, context_of, after_card: bool,
            question: Question = NO_QUESTION, goes_on: bool = False) -> list[Found]:
     positions = list(range(parts[piece[0]].first, parts[piece[-1]].last + 1))
@@ -513,7 +517,10 @@ def _piece(tokens, parts, piece, context_of, after_card: bool,
     if shape:
         return [Found(shape, words, f"{shape}/written_shape")]
     banking = bool(BANK_WORDS.intersection(context_of(words[0], None)))
-    ended = last_digits_kind(context_of(words[0], DIRECT_WORDS + MAX_ON_FILE + 4), banking,
+    # "the account ending in 0448" is a bank account's end in a call that speaks of banking
+    # at any time, after it too ("... can you give me the full routing and account")
+    banking_in_call = bool(BANK_WORDS.intersection(context_of(END_OF_CALL, None)))
+    ended = last_digits_kind(context_of(words[0], DIRECT_WORDS + MAX_ON_FILE + 4), banking_in_call,
                              year=bool(re.fullmatch(r"(19|20)\d\d", digits)))
     if ended and len(digits) in LAST_DIGITS:
         return [Found(ended, words, f"{ended}/last_digits")]
