@@ -56,7 +56,7 @@ class Diarization:
 
 def _shipped_pipeline(options: DiarizationOptions):
     # imported here, not at the top: pyannote takes seconds to import and stereo calls never
-    # use it
+    # use it (load_pipeline imported it through models.import_pyannote)
     from pyannote.audio import Model
     from pyannote.audio.core.plda import PLDA
     from pyannote.audio.pipelines import SpeakerDiarization
@@ -89,7 +89,7 @@ def _shipped_pipeline(options: DiarizationOptions):
 def load_pipeline(options: DiarizationOptions):
     """The diarization pipeline for ``options``, loaded once per process."""
     models.offline_environment()
-    models.import_torch()  # before pyannote, which imports it
+    models.import_pyannote()
     if options.pipeline:
         from pyannote.audio import Pipeline
 

@@ -8,9 +8,11 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import gc
+import importlib
 import os
 import sys
 import threading
+import warnings
 from collections.abc import Callable, Iterator
 from importlib import metadata
 from pathlib import Path
@@ -153,6 +155,25 @@ def import_torch():
         os.environ.setdefault("ONEDNN_PRIMITIVE_CACHE_CAPACITY", str(ONEDNN_CACHED_PRIMITIVES))
         import torch
     return torch
+
+
+def import_pyannote():
+    """``import pyannote.audio`` (after torch, through ``import_torch``) without torchcodec.
+
+    pyannote imports torchcodec, and with it FFmpeg's libraries (0.16 GB resident), only to
+    decode files; callqa always hands it decoded samples. The import is refused while pyannote
+    loads (it then notes that it cannot decode files itself, which it never needs to), and
+    allowed again after, for anything else that wants it."""
+    import_torch()
+    if "pyannote.audio" not in sys.modules and "torchcodec" not in sys.modules:
+        sys.modules["torchcodec"] = None  # type: ignore[assignment]  # "import torchcodec" fails
+        try:
+            with warnings.catch_warnings():
+                warnings.filterwarnings("ignore", message=r"\s*torchcodec is not installed")
+                importlib.import_module("pyannote.audio")
+        finally:
+            del sys.modules["torchcodec"]
+    return importlib.import_module("pyannote.audio")
 
 
 def release_freed_memory() -> None:

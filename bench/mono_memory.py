@@ -52,8 +52,10 @@ mono = audio.mono()
 mark("decode")
 set_threads(options.threads)
 mark("import torch")
+from audio import models
+models.import_pyannote()
 import pyannote.audio.pipelines  # noqa: F401
-mark("import pyannote's pipelines")
+mark("import pyannote's pipelines (without torchcodec)")
 diarize.load_pipeline(options.diarization)
 mark("load segmentation-3.0 and CAM++")
 found = diarize.diarize(mono.whole(), audio.sample_rate, options.diarization)
