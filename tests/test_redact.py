@@ -951,6 +951,9 @@ def test_kinds_to_redact_are_checked_before_anything_runs():
     # written 2026-12-06 before v24 was read, by another new author; unread, for the change
     # after the one v24 measures
     ("pii_test_v25.json", "d4c2683f5a6f6c55172c4d4f91f6e4b0c02b18bbafb9ec6fa43514b17960a8f1"),
+    # written 2026-12-06 before v25 was read, by another new author; unread, for the change
+    # after the one v25 measures
+    ("pii_test_v26.json", "257e611973e91bfa9ef040b569b2b9a88634501cebf1199927c67f45903a4374"),
 ])
 def test_frozen_pii_test_sets_are_unchanged(name, digest):
     """Written by authors who saw no code, before the detector they measure; never edit."""
