@@ -18,7 +18,9 @@ candidate, which was not shipped (``bench/results/flags_v15_candidate.md``); bot
 marked so. v16 was never read by a benchmark, but its text was printed during development on
 2026-12-06, so it is no test set; v17 was read once by the rules 2026.12-15 candidate (thresholds
 chosen on v7 and v14-v16, ``scoring/data/calibration/``), which was not shipped
-(``bench/results/flags_v17_candidate.md``). A flag counts as found when its
+(``bench/results/flags_v17_candidate.md``); v18 was read once by the rules 2026.12-16
+candidate (v14 to v17 act-labelled and trained on), which was not shipped
+(``bench/results/flags_v18_candidate.md``). A flag counts as found when its
 type is labelled on the turn it falls in. Earlier scorers run side by side from git work trees
 (``--baseline``): the phrase rules before issue 9, the first act heads, the adapted heads
 before the ``focus_*`` development dialogs, the same heads with the thresholds of the
@@ -63,6 +65,7 @@ FROZEN_V14 = HERE / "frozen_test_v14.json"
 FROZEN_V15 = HERE / "frozen_test_v15.json"
 FROZEN_V16 = HERE / "frozen_test_v16.json"
 FROZEN_V17 = HERE / "frozen_test_v17.json"
+FROZEN_V18 = HERE / "frozen_test_v18.json"
 HELDOUT = HERE / "heldout_calls.json"
 TEXT_FLAGS = config.NEGATIVE + config.POSITIVE
 # earlier scorers run side by side: name, git revision
@@ -96,8 +99,10 @@ READ_14 = " (read at rules 2026.12-13)"
 SEEN_15 = " (read for the 2026.12-14 candidate, not shipped)"
 SEEN_16 = " (printed during development)"
 READ_17 = " (read for the 2026.12-15 candidate, not shipped)"
-TEST_SETS = (("Frozen test set v17" + READ_17, FROZEN_V17), ("Benchmark corpus", corpus.DIALOGS),
-             ("Issue 2 held-out calls", HELDOUT), ("Frozen test set v16" + SEEN_16, FROZEN_V16),
+READ_18 = " (read for the 2026.12-16 candidate, not shipped)"
+TEST_SETS = (("Frozen test set v18" + READ_18, FROZEN_V18), ("Benchmark corpus", corpus.DIALOGS),
+             ("Issue 2 held-out calls", HELDOUT), ("Frozen test set v17" + READ_17, FROZEN_V17),
+             ("Frozen test set v16" + SEEN_16, FROZEN_V16),
              ("Frozen test set v15" + SEEN_15, FROZEN_V15),
              ("Frozen test set v14" + READ_14, FROZEN_V14),
              ("Frozen test set v13" + RETIRED_13, FROZEN_V13),
@@ -300,7 +305,8 @@ AUDIO_SETS = {"v1": ("frozen test set v1", FROZEN), "v2": ("frozen test set v2",
               "v11": ("frozen test set v11", FROZEN_V11), "v12": ("frozen test set v12", FROZEN_V12),
               "v13": ("frozen test set v13", FROZEN_V13), "v14": ("frozen test set v14", FROZEN_V14),
               "v15": ("frozen test set v15", FROZEN_V15), "v16": ("frozen test set v16", FROZEN_V16),
-              "v17": ("frozen test set v17", FROZEN_V17), "corpus": ("benchmark corpus", corpus.DIALOGS)}
+              "v17": ("frozen test set v17", FROZEN_V17), "v18": ("frozen test set v18", FROZEN_V18),
+              "corpus": ("benchmark corpus", corpus.DIALOGS)}
 
 
 def audio_tables(directory: Path, sets: tuple[str, ...], every: int = 1, offset: int = 0) -> str:
@@ -361,8 +367,8 @@ def text_sections(baselines, rules) -> list[str]:
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m bench.flags")
     parser.add_argument("--audio", action="store_true", help="end to end from audio only")
-    parser.add_argument("--sets", default="v17,corpus",
-                        help="with --audio: which sets, of v1 to v17 (the frozen test sets) "
+    parser.add_argument("--sets", default="v18,corpus",
+                        help="with --audio: which sets, of v1 to v18 (the frozen test sets) "
                              "and corpus")
     parser.add_argument("--every", type=int, default=1,
                         help="with --audio: every n-th frozen dialog (a whole set takes hours)")

@@ -49,8 +49,9 @@ ROOT = Path(__file__).resolve().parents[1]
 # development on 2026-12-06, so it is no test set. The seventeenth (2026-12-06, two more authors,
 # written before the next change) measured a candidate whose flag thresholds were chosen on v7
 # and v14-v16 (rules 2026.12-15, not shipped: it read v17 lower). The eighteenth (2026-12-06,
-# two more authors, written after v17 was read) is reserved, unread, for the next change. Never
-# train or tune on v7 or v14 to v18. Never edit any.
+# two more authors, written after v17 was read) measured a candidate trained with v14 to v17
+# act-labelled (rules 2026.12-16, not shipped: it read v18 lower; the labels wait in
+# scoring/data/staged/). Never train or tune on v7 or v14 to v18. Never edit any.
 FROZEN_SETS = {
     ROOT / "bench" / "frozen_test_dialogs.json":
         "a3363abd4df7100fd46705e1795c7595ecf4e778f68e27a273b045aa6e1551b5",
