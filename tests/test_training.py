@@ -51,7 +51,9 @@ ROOT = Path(__file__).resolve().parents[1]
 # and v14-v16 (rules 2026.12-15, not shipped: it read v17 lower). The eighteenth (2026-12-06,
 # two more authors, written after v17 was read) measured a candidate trained with v14 to v17
 # act-labelled (rules 2026.12-16, not shipped: it read v18 lower; the labels wait in
-# scoring/data/staged/). Never train or tune on v7 or v14 to v18. Never edit any.
+# scoring/data/staged/). The nineteenth (2026-12-06, two more authors, written after v18 was
+# read) is reserved, unread, for the next change. Never train or tune on v7 or v14 to v19. Never
+# edit any.
 FROZEN_SETS = {
     ROOT / "bench" / "frozen_test_dialogs.json":
         "a3363abd4df7100fd46705e1795c7595ecf4e778f68e27a273b045aa6e1551b5",
@@ -89,6 +91,8 @@ FROZEN_SETS = {
         "3a1a49d83142f8e03876840322d9694f8ac890a6899a45fbcbc289a47abf4cd4",
     ROOT / "bench" / "frozen_test_v18.json":
         "6d2d40c53839a8f250d9ea45120dced3fa4d19f082834680740605dba3fb8f42",
+    ROOT / "bench" / "frozen_test_v19.json":
+        "52a0143513bc99e278b602b375a5474098943914a69d4dc63e675f0e3d6d5e05",
 }
 COINCIDENCES = {"yeah it is so what are you gonna do about it",
                 "it'll be back on your card in a few days",
@@ -101,7 +105,7 @@ COINCIDENCES = {"yeah it is so what are you gonna do about it",
                 # and v17's and v18's (their authors saw no data either)
                 "no problem at all anything else i can help with today",
                 "is there anything else i can help you with today"}
-HELD_OUT = [ROOT / "bench" / f"frozen_test_v{n}.json" for n in (7, 14, 15, 16, 17, 18)]
+HELD_OUT = [ROOT / "bench" / f"frozen_test_v{n}.json" for n in (7, 14, 15, 16, 17, 18, 19)]
 
 
 @pytest.mark.parametrize("path", FROZEN_SETS, ids=lambda path: path.stem)
