@@ -3,7 +3,10 @@
 import subprocess
 import sys
 
+import pytest
 
+
+@pytest.mark.slow  # imports torch and pyannote
 def test_pyannote_loads_without_torchcodec_and_leaves_it_importable():
     """callqa hands pyannote decoded samples, so FFmpeg's libraries (torchcodec, 0.16 GB
     resident) stay out of a mono worker; pyannote's note that it cannot decode files is not
