@@ -661,6 +661,16 @@ def test_an_account_ending_in_is_a_bank_account_when_the_call_speaks_of_banking_
     assert not [text for kind, text in found(phone_bill) if kind == "bank_account"]
 
 
+@pytest.mark.parametrize("question", [
+    "and a phone number for the return",
+    "whats the best phone number to reach you on moving day",
+])
+def test_a_phone_number_asked_for_with_what_it_is_for_is_the_answer(question):
+    call = transcript(("agent", question), ("customer", "nine won seven five five five oh won ate ate"),
+                      ("agent", "thanks, the return is booked for the twelfth"))
+    assert found(call) == [("phone_number", "nine won seven five five five oh won ate ate")]
+
+
 def test_pieces_of_a_bank_account_after_a_correction_are_the_account():
     call = transcript(
         ("agent", "and the checking account number for the deposit"),

@@ -38,6 +38,9 @@ from audio.schema import Word
 
 QUESTION_WORDS = 15  # the other party's last words before an answer that may ask for it
 REQUEST_WORDS = 6  # a request names what it asks for at its end: "and the card you paid with"
+# what a request names before a word that only says when or what for ("and a phone number for
+# the return", "the best number to reach you on moving day") is what it asks for
+NAMED_BEFORE_WHEN = PIECEWISE | {"phone_number"}
 # words of a request ("what's your social", "can I get the last four of the card"); a bare
 # prompt of a few words ("social security number") is one too
 REQUEST = frozenset([
@@ -198,7 +201,7 @@ def answered(question: list[str]) -> tuple[str, ...]:
             len(question) <= REQUEST_WORDS or REQUEST.intersection(question)):
         return ()
     kinds = nearest_cue(question)
-    named = [k for k in kinds if k in PIECEWISE]
+    named = [k for k in kinds if k in NAMED_BEFORE_WHEN]
     if named and kinds[0] == "none" and not _names_another_number(question):
         return (*named, *(k for k in kinds if k not in named and k != "none"))
     return tuple(kinds)
