@@ -241,10 +241,10 @@ def _read_back(asked: Question, between: list[str], answer: list[Token]) -> bool
 def echoes(found: list[Found], said_runs: list[Said], read: list[Token],
            words: Sequence[Word]) -> list[Found]:
     """Numbers one party says back that the other gave as a card, social security or bank
-    account number, whole or its first or last digits ("... three one eight eight four two oh" "sorry, three
-    seven six three five six one six, and then?"; "456-20-7781" "so, ending in 7781"), and any
-    such number said again whole later in the call; not an amount or another number that
-    happens to share the digits."""
+    account number, whole or its first or last digits ("... three one eight eight four two oh"
+    "sorry, three seven six three five six one six, and then?"; "456-20-7781" "so, ending in
+    7781"), and any such number said again whole later in the call; not an amount or another
+    number that happens to share the digits."""
     given = [(f.kind, digits_of([read[w] for w in f.words]), words[f.words[0]].speaker,
               words[f.words[0]].start, f.rule.endswith("/said_back"))
              for f in found if f.kind in WHOLE]
@@ -253,9 +253,9 @@ def echoes(found: list[Found], said_runs: list[Said], read: list[Token],
     for said in said_runs:
         digits = said.digits
         before = {t.text for t in read[max(0, said.words[0] - 3):said.words[0]]}
+        said_with = {t.text for t in read[said.words[0]:said.words[-1] + 2]}
         if len(digits) < MIN_ECHO_DIGITS or taken.intersection(said.words) \
-                or NOT_AN_ECHO & before \
-                or AMOUNT_WORDS.intersection(t.text for t in read[said.words[0]:said.words[-1] + 2]):
+                or NOT_AN_ECHO & before or AMOUNT_WORDS & said_with:
             continue
         for kind, theirs, speaker, start_s, echoed in given:
             # the whole of it said again, by anyone, any time later ("was that the Visa ending
@@ -326,13 +326,14 @@ def resumed_pieces(found: list[Found], said_runs: list[Said], read: list[Token],
     item came between ("and the expiry?" ... "okay and the rest of the number"): the answer
     goes on from that speaker's last unfinished one (``RESUME_WITHIN_S``)."""
     taken = {w for f in found for w in f.words}
+    lower = [t.text for t in read]
     out: list[Found] = []
     for said in said_runs:
         first = said.words[0]
         speaker = words[first].speaker
         if len(said.digits) not in PIECE_DIGITS or taken.intersection(said.words):
             continue
-        asked = _asked_just_before(first, words, [t.text for t in read])
+        asked = _asked_just_before(first, words, lower)
         if not RESUME.intersection(asked) or ANOTHER_ITEM.intersection(asked):
             continue
         earlier = [f for f in found + out if f.kind in WHOLE and f.words[-1] < first

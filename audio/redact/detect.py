@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from audio.redact import answers, engine, numbers, people, phrases
-from audio.redact.kinds import ANOTHER_ITEM, KINDS
+from audio.redact.kinds import ANOTHER_ITEM, BANK_WORDS, KINDS
 from audio.redact.spoken import FILLERS, Token, clean, tokens
 from audio.schema import Transcript, Word
 
@@ -66,6 +66,7 @@ def detect(words: Sequence[Word], kinds: Sequence[str] = KINDS) -> Detection:
 
     found: list[numbers.Found] = []
     streams: list[answers.Stream] = []
+    banking_in_call = bool(BANK_WORDS.intersection(lower))
     for speaker in dict.fromkeys(w.speaker for w in words):
         stream = [read[i] for i, w in enumerate(words) if w.speaker == speaker]
 
@@ -80,7 +81,7 @@ def detect(words: Sequence[Word], kinds: Sequence[str] = KINDS) -> Detection:
                       for i, (a, b) in enumerate(zip(stream, stream[1:], strict=False), 1)]
         dates = phrases.dates(stream, context_of)
         said = numbers.with_extensions(
-            numbers.find(stream, times, cuts, context_of, asked), stream)
+            numbers.find(stream, times, cuts, context_of, asked, banking_in_call), stream)
         found += _outside(said, {w for d in dates for w in d.words}) + dates
         found += phrases.emails(stream) + phrases.addresses(stream)
         found += people.names(stream, cased, context_of, asked_before)

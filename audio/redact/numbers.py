@@ -7,7 +7,6 @@ numbers are also checked by Presidio's ABA recogniser (``engine``)."""
 from __future__ import annotations
 
 import re
-import sys
 from dataclasses import dataclass
 
 from audio.redact import engine
@@ -430,12 +429,14 @@ def _plausible_phone(digits: str) -> bool:
 
 
 def find(tokens: list[Token], times: list[float], cut_in: list[int], context_of,
-         asked: list[Question] | None = None) -> list[Found]:
+         asked: list[Question] | None = None, banking_in_call: bool = False) -> list[Found]:
     """Numbers in one speaker's ``tokens`` (``times``: each token's start, seconds; ``cut_in``:
     the other party's words just before each, or a large number where those words ask for
     something) that are personal data. ``context_of(word, reach)`` gives the lower-case words
     said before that word, by either party, oldest first: ``reach`` of them, or all if None;
-    ``asked[i]``: the question token ``i`` answers."""
+    ``asked[i]``: the question token ``i`` answers; ``banking_in_call``: the call speaks of
+    banking at some time, after a number too ("the account ending in 0448" ... "can you give me
+    the full routing and account"), so those last digits are a bank account's."""
     out: list[Found] = []
     last_card_s = None
     asked = asked or [NO_QUESTION] * len(tokens)
@@ -474,6 +475,7 @@ def find(tokens: list[Token], times: list[float], cut_in: list[int], context_of,
                 named = [] if repeated else _piece(
                     tokens, parts, piece, context_of,
                     after_card=any(taken[:piece[0]]) or card_recently,
+                    banking_in_call=banking_in_call,
                     question=asked[parts[piece[0]].first],
                     goes_on=_answer_goes_on(tokens, asked, parts[piece[-1]].last))
                 if not named and after:
@@ -505,11 +507,9 @@ def _in_this_call(kinds, banking: bool) -> list[str]:
     return [k for k in kinds if banking or k != "bank_account"]
 
 
-END_OF_CALL = sys.maxsize  # context_of(END_OF_CALL, None): every word of the call
-
-
 def _piece(tokens, parts, piece, context_of, after_card: bool,
-           question: Question = NO_QUESTION, goes_on: bool = False) -> list[Found]:
+           question: Question = NO_QUESTION, goes_on: bool = False,
+           banking_in_call: bool = False) -> list[Found]:
     positions = list(range(parts[piece[0]].first, parts[piece[-1]].last + 1))
     digits = "".join(parts[k].digits for k in piece)
     words = tuple(tokens[p].word for p in positions)
@@ -517,11 +517,8 @@ def _piece(tokens, parts, piece, context_of, after_card: bool,
     if shape:
         return [Found(shape, words, f"{shape}/written_shape")]
     banking = bool(BANK_WORDS.intersection(context_of(words[0], None)))
-    # "the account ending in 0448" is a bank account's end in a call that speaks of banking
-    # at any time, after it too ("... can you give me the full routing and account")
-    banking_in_call = bool(BANK_WORDS.intersection(context_of(END_OF_CALL, None)))
-    ended = last_digits_kind(context_of(words[0], DIRECT_WORDS + MAX_ON_FILE + 4), banking_in_call,
-                             year=bool(re.fullmatch(r"(19|20)\d\d", digits)))
+    ended = last_digits_kind(context_of(words[0], DIRECT_WORDS + MAX_ON_FILE + 4),
+                             banking_in_call, year=bool(re.fullmatch(r"(19|20)\d\d", digits)))
     if ended and len(digits) in LAST_DIGITS:
         return [Found(ended, words, f"{ended}/last_digits")]
     cues = nearest_cue(context_of(words[0]))
