@@ -964,6 +964,9 @@ def test_kinds_to_redact_are_checked_before_anything_runs():
     # written 2026-12-06 before v25 was read, by another new author; unread, for the change
     # after the one v25 measures
     ("pii_test_v26.json", "257e611973e91bfa9ef040b569b2b9a88634501cebf1199927c67f45903a4374"),
+    # written 2026-12-06 before v26 was read, by another new author; unread, for the change
+    # after the one v26 measures
+    ("pii_test_v27.json", "1d24558c7e77a3c091a7be8fe5e425fc0750a029a9e17d4c9d3aa63a7a2e1b1c"),
 ])
 def test_frozen_pii_test_sets_are_unchanged(name, digest):
     """Written by authors who saw no code, before the detector they measure; never edit."""

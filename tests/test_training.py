@@ -52,8 +52,9 @@ ROOT = Path(__file__).resolve().parents[1]
 # two more authors, written after v17 was read) measured a candidate trained with v14 to v17
 # act-labelled (rules 2026.12-16, not shipped: it read v18 lower; the labels wait in
 # scoring/data/staged/). The nineteenth (2026-12-06, two more authors, written after v18 was
-# read) is reserved, unread, for the next change. Never train or tune on v7 or v14 to v19. Never
-# edit any.
+# read) measures the next change (an adapter retrained on v14 to v17 too); the twentieth
+# (2026-12-06, two more authors, written before v19 was read) is reserved, unread, for the change
+# after it. Never train or tune on v7 or v14 to v20. Never edit any.
 FROZEN_SETS = {
     ROOT / "bench" / "frozen_test_dialogs.json":
         "a3363abd4df7100fd46705e1795c7595ecf4e778f68e27a273b045aa6e1551b5",
@@ -93,6 +94,8 @@ FROZEN_SETS = {
         "6d2d40c53839a8f250d9ea45120dced3fa4d19f082834680740605dba3fb8f42",
     ROOT / "bench" / "frozen_test_v19.json":
         "52a0143513bc99e278b602b375a5474098943914a69d4dc63e675f0e3d6d5e05",
+    ROOT / "bench" / "frozen_test_v20.json":
+        "a716724f5d3d83bdfd658558902b2e45b7ca07ffac2b8da6e39a04013ba6150a",
 }
 COINCIDENCES = {"yeah it is so what are you gonna do about it",
                 "it'll be back on your card in a few days",
@@ -105,7 +108,7 @@ COINCIDENCES = {"yeah it is so what are you gonna do about it",
                 # and v17's and v18's (their authors saw no data either)
                 "no problem at all anything else i can help with today",
                 "is there anything else i can help you with today"}
-HELD_OUT = [ROOT / "bench" / f"frozen_test_v{n}.json" for n in (7, 14, 15, 16, 17, 18, 19)]
+HELD_OUT = [ROOT / "bench" / f"frozen_test_v{n}.json" for n in (7, 14, 15, 16, 17, 18, 19, 20)]
 
 
 @pytest.mark.parametrize("path", FROZEN_SETS, ids=lambda path: path.stem)
