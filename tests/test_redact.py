@@ -407,6 +407,38 @@ def test_addresses_said_in_pieces_with_their_city_and_codes_and_last_four_of_a_s
                                       "one one")
 
 
+def test_addresses_with_homophones_a_city_alone_units_and_spelled_postcodes():
+    call = transcript(
+        ("agent", "where should we mail the replacement"),
+        ("customer", "mail it to tree sixty too larkin avenue apartment for oh won rochester"),
+        ("agent", "and the billing address"),
+        ("customer", "won forty ate pine street uh unit too c in boise idaho ate three seven oh "
+                     "too"),
+        ("agent", "and which unit are you in now"),
+        ("customer", "apartment nine d"),
+        ("agent", "and the postcode for the flat"),
+        ("customer", "l s six four b q"),
+        ("customer", "and my old place was 88 rue saint paul ouest montreal"),
+        ("agent", "thanks I can give you a flat twenty dollars off and the unit two years "
+                  "warranty, we ship to 2217 Jefferson Avenue, Brooklyn, by the way"),
+    )
+    spans = found(call)
+    assert ("street_address", "tree sixty too larkin avenue apartment for oh won rochester") \
+        in spans  # "to" before the house number stays: it is the preposition
+    assert ("street_address", "won forty ate pine street uh unit too c in boise idaho ate three "
+                              "seven oh too") in spans
+    assert ("street_address", "apartment nine d") in spans
+    assert ("street_address", "l s six four b q") in spans
+    assert ("street_address", "88 rue saint paul ouest montreal") in spans
+    assert ("street_address", "2217 Jefferson Avenue, Brooklyn,") in spans
+    masked = " ".join(text for _, text in spans)
+    assert "mail it to" not in masked and "twenty dollars" not in masked \
+        and "two years" not in masked
+    # a postcode's shape said letter by letter counts only when a postcode was asked for
+    assert not found(transcript(("agent", "whats the reference"),
+                                ("customer", "l s six four b q")))
+
+
 def test_names_after_a_cue_and_from_the_named_entity_model():
     call = transcript(
         ("agent", "Thanks for calling Brightwater, this is Ben. Who am I speaking with?"),
@@ -980,9 +1012,10 @@ def test_frozen_pii_test_sets_are_unchanged(name, digest):
 def test_redaction_bench_scores_development_calls():
     from bench import redaction
 
-    data = redaction.load(redaction.FROZEN.with_name("pii_dev.json"))
-    calls = dict(list(data.items())[:6])
-    result = redaction.evaluate(calls)
+    # the whole development set (30 calls, seconds): in its first six alone, one call's city
+    # after the street ("2207 Larkspur Lane, Unit 14, in Beaverton"), left unlabelled by its
+    # author, is 2 of 765 words
+    result = redaction.evaluate(redaction.load(redaction.FROZEN.with_name("pii_dev.json")))
     assert sum(result["total"].values()) >= 30
     assert sum(result["found"].values()) / sum(result["total"].values()) >= 0.95
     assert result["wrongly"] / result["words"] < 0.01

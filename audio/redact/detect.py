@@ -83,7 +83,7 @@ def detect(words: Sequence[Word], kinds: Sequence[str] = KINDS) -> Detection:
         said = numbers.with_extensions(
             numbers.find(stream, times, cuts, context_of, asked, banking_in_call), stream)
         found += _outside(said, {w for d in dates for w in d.words}) + dates
-        found += phrases.emails(stream) + phrases.addresses(stream)
+        found += phrases.emails(stream) + phrases.addresses(stream, asked_before)
         found += people.names(stream, cased, context_of, asked_before)
         streams.append(answers.Stream(stream, times, cuts, asked))
     said = answers.said_numbers(streams)

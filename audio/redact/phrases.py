@@ -6,9 +6,11 @@ from __future__ import annotations
 
 import re
 
+from audio.redact import places
 from audio.redact.kinds import DATE_CUES, SOMEONE_ELSE
 from audio.redact.numbers import (
     HOMOPHONES,
+    QUANTITY_AFTER,
     TAIL_HOMOPHONES,
     Found,
     as_number,
@@ -43,10 +45,24 @@ STREET = frozenset([
     "blvd", "court", "ct", "close", "way", "place", "pl", "crescent", "terrace", "grove",
     "gardens", "parkway", "highway", "hwy", "circle", "cir", "trail", "square", "row", "mews",
     "hill", "walk", "park", "parade", "concourse", "plaza", "alley", "loop", "pike", "turnpike",
-    "esplanade", "quay", "thruway", "freeway", "expressway"
+    "esplanade", "quay", "thruway", "freeway", "expressway", "bend", "point", "crossing",
+    "cove", "path", "heights",
 ])
 UNIT = frozenset(["apartment", "apt", "unit", "flat", "suite", "number", "#", "lot", "space",
                   "building", "bldg", "floor", "room", "ste"])
+# units said on their own ("and the unit?" "apartment three f"); "room two", "number four" and
+# "floor six" say other things too often
+UNIT_ALONE = frozenset(["apartment", "apt", "unit", "flat", "suite"])
+# street words said before the name ("14 rue saint paul", "1122 calle del sol")
+STREET_FIRST = frozenset(["rue", "calle", "avenida", "chemin", "camino", "via"])
+HESITATIONS = frozenset(["um", "uh", "er", "erm", "ah", "eh", "hmm"])
+# what a postcode said letter by letter is asked for with
+POSTCODE_CUES = ("postcode", "post code", "postal code", "eircode", "postal")
+# a postcode said letter by letter, each token a letter (L), a digit (D) or two digits (T):
+# Canadian "k one s three x four"; UK outward code then inward code, "l s six four b q",
+# "m fourteen five t q"
+_SPELLED_POSTCODE = re.compile(r"^(?:LDLDLD|L{1,2}(?:D|DD|T)L?DLL)")
+_TYPED_UNIT = re.compile(r"^#?(?:\d{1,4}[a-z]{0,2}|[a-z]\d{1,4})$")
 DIRECTIONS = frozenset([
     "north", "south", "east", "west", "northeast", "northwest", "southeast", "southwest", "n",
     "s", "e", "w", "ne", "nw", "se", "sw",
@@ -142,18 +158,30 @@ def _domain_end(tokens: list[Token], start: int) -> int | None:
     return end
 
 
-def addresses(tokens: list[Token]) -> list[Found]:
+def addresses(tokens: list[Token], asked_before=None) -> list[Found]:
     """A house number, up to four street-name words and a street word, then a unit if given,
     then the city, state and zip or postcode if they follow; a unit said first ("flat 4, 27
-    Mill Lane") is part of it."""
+    Mill Lane") is part of it. A unit said alone ("apartment three f"), a postcode written
+    alone ("LS6 2QT", "M4C 1B5") and one spelled out when asked for ("and the postcode?" "l s
+    six four b q") are too. ``asked_before(i)``: the other party's last words before token
+    ``i``."""
     out: list[Found] = []
-    tokens = read_homophones(tokens)  # "nine two won oh nine", "ninety ate hundred"
+    tokens = _house_homophones(read_homophones(tokens))  # "nine two won oh nine", "for twelve
+    # birch hollow lane"
     i = 0
     while i < len(tokens):
-        if _uk_postcode_at(tokens, i):
+        if _uk_postcode_at(tokens, i) or _ca_postcode_at(tokens, i):
             out.append(Found("street_address", (tokens[i].word, tokens[i + 1].word),
                              "street_address/postcode"))  # "LS6 2QT", asked for alone
             i += 2
+            continue
+        spelled = (_spelled_postcode_end(tokens, i) if asked_before is not None and (
+            i == 0 or not _next_word(tokens, i)) and nearest_cue(
+                asked_before(i), {"street_address": POSTCODE_CUES}) else None)
+        if spelled is not None:
+            out.append(Found("street_address", tuple(t.word for t in tokens[i:spelled + 1]),
+                             "street_address/postcode_spelled"))
+            i = spelled + 1
             continue
         box = _box_end(tokens, i)
         if box is not None:
@@ -174,6 +202,12 @@ def addresses(tokens: list[Token]) -> list[Found]:
                              "street_address/state_and_zip"))
             i = end + 1
             continue
+        alone = _unit_alone_end(tokens, i)
+        if alone is not None:
+            out.append(Found("street_address", tuple(t.word for t in tokens[i:alone + 1]),
+                             "street_address/unit"))
+            i = alone + 1
+            continue
         if not is_number(tokens[i]) or len(tokens[i].digits) > 5:
             i += 1
             continue
@@ -186,8 +220,9 @@ def addresses(tokens: list[Token]) -> list[Found]:
             i += 1
             continue
         if end + 1 < len(tokens) and tokens[end + 1].text in DIRECTIONS - {"s", "e", "w", "n"} \
-                and _next_word(tokens, end + 1):
-            end += 1  # "eastlake avenue east", "peachtree street northeast"
+                and _next_word(tokens, end + 1) \
+                and not places.city_length([t.text for t in tokens], end + 1):
+            end += 1  # "eastlake avenue east", "peachtree street northeast"; not "... east haven"
         for _ in range(3):  # "building c unit 14"
             end = _unit_end(tokens, end)
         end = _locality_end(tokens, end)
@@ -205,6 +240,109 @@ def _hundreds_before(tokens: list[Token], start: int) -> int:
                 _next_word(tokens, j) for j in range(start - 2, start + 1)):
         return start - 3
     return start
+
+
+def _house_homophones(tokens: list[Token]) -> list[Token]:
+    """``tokens`` with the homophones of a house number read as digits when a street follows:
+    "twenty to twenty won poplar avenue", "(mailed to) tree fifty five kingsley avenue", "(to)
+    for four for maple street". A "to" or "for" that opens the run is the preposition before
+    the address ("send it to 2217 ...", "the rent is for three ten south main street", "to to oh
+    oh won gentilly boulevard"), so "for twelve birch hollow lane" keeps its "for"."""
+    out = list(tokens)
+    i = 0
+    while i < len(out):
+        if not _numberish(out[i]):
+            i += 1
+            continue
+        last = i
+        while last + 1 < len(out) and last - i < 5 and _numberish(out[last + 1]) \
+                and _next_word(out, last + 1):
+            last += 1
+        first = i
+        if out[i].text in ("to", "too", "for"):
+            first = i + 1
+        run = out[first:last + 1]
+        if any(t.text in HOMOPHONES and not is_number(t) for t in run) \
+                and (any(is_number(t) for t in run) or len(run) > 1):
+            read = out[:first] + [as_number(t) for t in run] + out[last + 1:]
+            if _street_end(read, last) is not None:
+                out = read
+        i = last + 1
+    return out
+
+
+def _numberish(item: Token) -> bool:
+    """A number word, or a homophone of one ("for", "won", "ate")."""
+    return is_number(item) or item.text in HOMOPHONES
+
+
+def _unit_alone_end(tokens: list[Token], i: int) -> int | None:
+    """The last token of a unit said on its own from ``i`` ("apartment three f", "unit 14C",
+    "unit two fourteen"; "unit four twelve at" before the street), or None."""
+    if tokens[i].text not in UNIT_ALONE or i + 1 >= len(tokens) or not _next_word(tokens, i + 1):
+        return None
+    end = _unit_number_end(tokens, i + 1)
+    if end is None or _street_end(tokens, end) is not None:
+        return None  # "flat two forty one church road": the unit before a house number
+    number = _number_end(tokens, end + 1) if end + 1 < len(tokens) \
+        and _next_word(tokens, end + 1) else None
+    if number is not None and _street_end(tokens, number) is not None:
+        return None  # "flat 4, 27 Mill Lane": the same, read with the street
+    after = tokens[end + 1].text if end + 1 < len(tokens) and _next_word(tokens, end + 1) else ""
+    if after in QUANTITY_AFTER:
+        return None  # "a flat twenty dollars", "the unit two years ago"
+    if after in ("at", "in") and end + 2 < len(tokens) and is_number(tokens[end + 2]) \
+            and _next_word(tokens, end + 2):
+        return end + 1  # "unit four twelve at twenty nine fifty elm street"
+    return end
+
+
+def _unit_number_end(tokens: list[Token], k: int) -> int | None:
+    """The last token of a unit's number from ``k``: up to three number words (homophones
+    too) and a letter ("three f", "for oh won", "too c"), or one written ("14C", "#4", "b2");
+    None if none starts there."""
+    if k >= len(tokens):
+        return None
+    if _TYPED_UNIT.match(tokens[k].text) and not _numberish(tokens[k]):
+        return k
+    if not _numberish(tokens[k]) or len(tokens[k].digits) > 4:
+        return None
+    end = k
+    while end + 1 < len(tokens) and end - k < 2 and _numberish(tokens[end + 1]) \
+            and not tokens[end].typed and not tokens[end + 1].typed and _next_word(tokens, end + 1):
+        end += 1  # said, not written: "Flat 3, 27 Kingsley Road" is a unit and a house number
+    if end + 1 < len(tokens) and len(tokens[end + 1].text) == 1 \
+            and tokens[end + 1].text.isalpha() and tokens[end + 1].text not in ("a", "i") \
+            and _next_word(tokens, end + 1):
+        end += 1  # "four b"
+    return end
+
+
+def _ca_postcode_at(tokens: list[Token], i: int) -> bool:
+    """A whole Canadian postcode, written ("M4C 1B5", "t2n 1v4"): its shape gives it away."""
+    return (i + 1 < len(tokens) and _next_word(tokens, i + 1)
+            and bool(_CA_POSTCODE[0].match(tokens[i].text))
+            and bool(_CA_POSTCODE[1].match(tokens[i + 1].text)))
+
+
+def _spelled_postcode_end(tokens: list[Token], k: int) -> int | None:
+    """The last token of a postcode said letter by letter from ``k`` (Canadian "k one s three
+    x four", "t too x won a won"; UK "l s six four b q", "m fourteen five t q"), or None."""
+    shape = ""
+    for j in range(k, min(k + 8, len(tokens))):
+        if j > k and not _next_word(tokens, j):
+            break
+        item = tokens[j]
+        if len(item.text) == 1 and item.text.isalpha() and not is_number(item):
+            shape += "L"
+        elif _numberish(item) and len(as_number(item).digits) == 1 and not item.repeat:
+            shape += "D"
+        elif is_number(item) and len(item.digits) == 2 and not item.typed:
+            shape += "T"
+        else:
+            break
+    match = _SPELLED_POSTCODE.match(shape)
+    return k + len(match.group(0)) - 1 if match else None
 
 
 def _uk_postcode_at(tokens: list[Token], i: int) -> bool:
@@ -230,6 +368,9 @@ def _street_end(tokens: list[Token], number_end: int) -> int | None:
     up to four name words (ordinals and directions included: "south west thirty second
     terrace") and a street word."""
     j = number_end + 1
+    if j + 1 < len(tokens) and tokens[j].text in STREET_FIRST and _next_word(tokens, j) \
+            and _next_word(tokens, j + 1):
+        return _name_after_street_word(tokens, j)
     while j < min(number_end + 7, len(tokens)):
         here = tokens[j]
         if not _goes_on(tokens, j):
@@ -253,13 +394,35 @@ def _street_end(tokens: list[Token], number_end: int) -> int | None:
     return None  # no street word within reach
 
 
+def _name_after_street_word(tokens: list[Token], street: int) -> int | None:
+    """The last token of the name after a street word said first ("rue saint paul ouest", "calle
+    del sol"): up to three words, up to a unit, a city, a region, a state or a code."""
+    j = street
+    while j + 1 < len(tokens) and j - street < 3 and _next_word(tokens, j + 1):
+        here = tokens[j + 1]
+        if j > street and (here.text in UNIT or here.text in REGIONS or here.text in US_STATES
+                           or places.city_length([t.text for t in tokens], j + 1)
+                           or _zip_end(tokens, j + 1) is not None):
+            break
+        if here.text in NOT_A_STREET_NAME or is_number(here) or not _WORDLIKE.match(here.text):
+            break
+        j += 1
+    return j if j > street else None
+
+
 def _unit_end(tokens: list[Token], end: int) -> int:
     """``end`` moved past "apartment two oh four", "unit 4B", "unit four b", "suite 300"."""
+    if end + 1 < len(tokens) and _next_word(tokens, end + 1) \
+            and tokens[end + 1].text.startswith("#") and _TYPED_UNIT.match(tokens[end + 1].text):
+        return end + 1  # "1600 Grant Avenue, #4"
+    if end + 3 < len(tokens) and tokens[end + 1].text in HESITATIONS \
+            and tokens[end + 2].text in UNIT and _next_word(tokens, end + 2):
+        end += 1  # "west belmont avenue um apartment three c"
     if not (end + 2 < len(tokens) and tokens[end + 1].text in UNIT and _next_word(tokens, end + 1)):
         return end
     k = end + 2
-    if is_number(tokens[k]):
-        while k + 1 < len(tokens) and is_number(tokens[k + 1]) and k - end < 5:
+    if _numberish(tokens[k]):  # "apartment for oh won", "unit too c"
+        while k + 1 < len(tokens) and _numberish(tokens[k + 1]) and k - end < 5:
             k += 1
         if k + 1 < len(tokens) and len(tokens[k + 1].text) == 1 and tokens[k + 1].text.isalpha() \
                 and tokens[k + 1].text not in ("a", "i"):
@@ -284,9 +447,9 @@ def _zip_end(tokens: list[Token], k: int) -> int | None:
             and _CA_POSTCODE[1].match(tokens[k + 1].text)):
         return k + 1  # "V6K 1N8"
     said, j = "", k
-    while j < len(tokens) and j - k < 6 and is_number(tokens[j]) and (
-            not tokens[j].typed or len(tokens[j].digits) == 1):  # "6 0 6 1 4" too
-        said = digit_string(tokens[k:j + 1])
+    while j < len(tokens) and j - k < 6 and _numberish(tokens[j]) and (
+            not tokens[j].typed or len(tokens[j].digits) == 1):  # "6 0 6 1 4", "too nine six"
+        said = digit_string([as_number(t) for t in tokens[k:j + 1]])
         if len(said) == 5:
             return j
         j += 1
@@ -336,11 +499,22 @@ def _locality_end(tokens: list[Token], end: int) -> int:
     """``end`` moved past a city, state and zip code (or postcode) said right after the street:
     taken only when a state or a code closes it, so a street said alone stays as it is."""
     best, k = end, end + 1
+    texts = [t.text for t in tokens]
     while k < len(tokens) and k - end <= CITY_WORDS + 3 and _goes_on(tokens, k):
         zipped = _zip_end(tokens, k)
+        if zipped is None and best > end:
+            zipped = _spelled_postcode_end(tokens, k)  # "... ontario k one s three x four"
         if zipped is not None:
             return zipped
         text = tokens[k].text
+        if text in HESITATIONS or (text == "in" and k == end + 1):
+            k += 1  # "unit four oh seven um oklahoma city", "unit b in spokane"
+            continue
+        city = places.city_length(texts, k)
+        if city and all(_goes_on(tokens, j) for j in range(k + 1, k + city)):
+            best = k = k + city - 1  # "... poplar avenue memphis", "... unit b in spokane"
+            k += 1
+            continue
         four = _four_digit_end(tokens, k + 1)  # "cairns queensland 4870"
         if (text in REGIONS or text in REGION_CODES) and four is not None:
             return four
