@@ -20,7 +20,9 @@ marked so. v16 was never read by a benchmark, but its text was printed during de
 chosen on v7 and v14-v16, ``scoring/data/calibration/``), which was not shipped
 (``bench/results/flags_v17_candidate.md``); v18 was read once by the rules 2026.12-16
 candidate (v14 to v17 act-labelled and trained on), which was not shipped
-(``bench/results/flags_v18_candidate.md``). A flag counts as found when its
+(``bench/results/flags_v18_candidate.md``). Rules 2026.12-17 (the encoder's adapter retrained
+with v14 to v17 act-labelled, which are training data since) were shipped after reading v19
+once (``bench/results/flags.md`` of that day). A flag counts as found when its
 type is labelled on the turn it falls in. Earlier scorers run side by side from git work trees
 (``--baseline``): the phrase rules before issue 9, the first act heads, the adapted heads
 before the ``focus_*`` development dialogs, the same heads with the thresholds of the
@@ -66,6 +68,7 @@ FROZEN_V15 = HERE / "frozen_test_v15.json"
 FROZEN_V16 = HERE / "frozen_test_v16.json"
 FROZEN_V17 = HERE / "frozen_test_v17.json"
 FROZEN_V18 = HERE / "frozen_test_v18.json"
+FROZEN_V19 = HERE / "frozen_test_v19.json"
 HELDOUT = HERE / "heldout_calls.json"
 TEXT_FLAGS = config.NEGATIVE + config.POSITIVE
 # earlier scorers run side by side: name, git revision
@@ -95,16 +98,14 @@ RETIRED_11 = " (training data since rules 2026.12-11)"
 RETIRED_12 = " (training data since rules 2026.12-12)"
 RETIRED_13 = " (training data since rules 2026.12-13)"
 SEEN_7 = " (read for the 2026.12-6 candidate, seen when 2026.12-7 was chosen)"
-READ_14 = " (read at rules 2026.12-13)"
-SEEN_15 = " (read for the 2026.12-14 candidate, not shipped)"
-SEEN_16 = " (printed during development)"
-READ_17 = " (read for the 2026.12-15 candidate, not shipped)"
+RETIRED_17 = " (training data since rules 2026.12-17)"
 READ_18 = " (read for the 2026.12-16 candidate, not shipped)"
-TEST_SETS = (("Frozen test set v18" + READ_18, FROZEN_V18), ("Benchmark corpus", corpus.DIALOGS),
-             ("Issue 2 held-out calls", HELDOUT), ("Frozen test set v17" + READ_17, FROZEN_V17),
-             ("Frozen test set v16" + SEEN_16, FROZEN_V16),
-             ("Frozen test set v15" + SEEN_15, FROZEN_V15),
-             ("Frozen test set v14" + READ_14, FROZEN_V14),
+TEST_SETS = (("Frozen test set v19", FROZEN_V19), ("Benchmark corpus", corpus.DIALOGS),
+             ("Frozen test set v18" + READ_18, FROZEN_V18),
+             ("Issue 2 held-out calls", HELDOUT), ("Frozen test set v17" + RETIRED_17, FROZEN_V17),
+             ("Frozen test set v16" + RETIRED_17, FROZEN_V16),
+             ("Frozen test set v15" + RETIRED_17, FROZEN_V15),
+             ("Frozen test set v14" + RETIRED_17, FROZEN_V14),
              ("Frozen test set v13" + RETIRED_13, FROZEN_V13),
              ("Frozen test set v12" + RETIRED_12, FROZEN_V12),
              ("Frozen test set v11" + RETIRED_11, FROZEN_V11),
@@ -306,6 +307,7 @@ AUDIO_SETS = {"v1": ("frozen test set v1", FROZEN), "v2": ("frozen test set v2",
               "v13": ("frozen test set v13", FROZEN_V13), "v14": ("frozen test set v14", FROZEN_V14),
               "v15": ("frozen test set v15", FROZEN_V15), "v16": ("frozen test set v16", FROZEN_V16),
               "v17": ("frozen test set v17", FROZEN_V17), "v18": ("frozen test set v18", FROZEN_V18),
+              "v19": ("frozen test set v19", FROZEN_V19),
               "corpus": ("benchmark corpus", corpus.DIALOGS)}
 
 
@@ -340,7 +342,7 @@ def text_sections(baselines, rules) -> list[str]:
                 "(v1-v4: until rules 2026.12-4; v5: until rules 2026.12-5; v6: until rules 2026.12-7; "
                 "v8: until rules 2026.12-8; v9: until rules 2026.12-9; v10: until rules 2026.12-10; "
                 "v11: until rules 2026.12-11; v12: until rules 2026.12-12; "
-                "v13: until rules 2026.12-13)"]
+                "v13: until rules 2026.12-13; v14-v17: until rules 2026.12-17)"]
     names = _column_names(baselines)
     summary = []
     with tempfile.TemporaryDirectory() as tmp:
@@ -367,8 +369,8 @@ def text_sections(baselines, rules) -> list[str]:
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m bench.flags")
     parser.add_argument("--audio", action="store_true", help="end to end from audio only")
-    parser.add_argument("--sets", default="v18,corpus",
-                        help="with --audio: which sets, of v1 to v18 (the frozen test sets) "
+    parser.add_argument("--sets", default="v19,corpus",
+                        help="with --audio: which sets, of v1 to v19 (the frozen test sets) "
                              "and corpus")
     parser.add_argument("--every", type=int, default=1,
                         help="with --audio: every n-th frozen dialog (a whole set takes hours)")

@@ -52,9 +52,10 @@ ROOT = Path(__file__).resolve().parents[1]
 # two more authors, written after v17 was read) measured a candidate trained with v14 to v17
 # act-labelled (rules 2026.12-16, not shipped: it read v18 lower; the labels wait in
 # scoring/data/staged/). The nineteenth (2026-12-06, two more authors, written after v18 was
-# read) measures the next change (an adapter retrained on v14 to v17 too); the twentieth
-# (2026-12-06, two more authors, written before v19 was read) is reserved, unread, for the change
-# after it. Never train or tune on v7 or v14 to v20. Never edit any.
+# read) measured the encoder's adapter retrained with v14 to v17 act-labelled (rules 2026.12-17,
+# shipped: v14 to v17 are training data since); the twentieth (2026-12-06, two more authors,
+# written before v19 was read) is reserved, unread, for the next change. Never train or tune on
+# v7 or v18 to v20. Never edit any.
 FROZEN_SETS = {
     ROOT / "bench" / "frozen_test_dialogs.json":
         "a3363abd4df7100fd46705e1795c7595ecf4e778f68e27a273b045aa6e1551b5",
@@ -108,7 +109,7 @@ COINCIDENCES = {"yeah it is so what are you gonna do about it",
                 # and v17's and v18's (their authors saw no data either)
                 "no problem at all anything else i can help with today",
                 "is there anything else i can help you with today"}
-HELD_OUT = [ROOT / "bench" / f"frozen_test_v{n}.json" for n in (7, 14, 15, 16, 17, 18, 19, 20)]
+HELD_OUT = [ROOT / "bench" / f"frozen_test_v{n}.json" for n in (7, 18, 19, 20)]
 
 
 @pytest.mark.parametrize("path", FROZEN_SETS, ids=lambda path: path.stem)
