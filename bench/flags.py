@@ -86,7 +86,8 @@ BASELINES = (
     ("rules 2026.12-10", "e1e1d3d"),  # before v11 was trained on
     ("rules 2026.12-11", "191a204"),  # before v12 was trained on
     ("rules 2026.12-12", "3750aec"),  # before v13 was trained on
-    ("rules 2026.12-13", "fdcf513"),  # the rules shipped since; the baseline of later changes
+    ("rules 2026.12-13", "fdcf513"),  # shipped until 2026.12-17
+    ("rules 2026.12-17", "89a4455"),  # the adapter retrained with v14-v17; the baseline of later changes
 )
 RETIRED = " (training data since rules 2026.12-4)"
 RETIRED_5 = " (training data since rules 2026.12-5)"
