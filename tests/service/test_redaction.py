@@ -313,8 +313,11 @@ READ_BACK = (
     ("customer", "four nine six two one oh"),
     ("agent", "mm-hmm"),
     ("customer", "oh eight three five two"),
-    ("agent", "so three seven one four four nine six two one oh oh eight three five two and "
-              "the expert date"),
+    # rules 2026.12-17 read "let me read that back" as restating; "so ..." alone they did not
+    ("agent", "let me read that back three seven one four four nine six two one oh oh eight "
+              "three five two is that right"),
+    ("customer", "yep"),
+    ("agent", "and the expert date"),
     ("customer", "oh six slash twenty nine"),
     ("agent", "and the four digit code on the front"),
     ("customer", "one one two seven"),
