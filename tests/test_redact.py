@@ -378,6 +378,24 @@ def test_email_address_and_dates_said_aloud():
     assert not [text for _, text in spans if "June" in text or "May" in text]
 
 
+def test_email_addresses_spelled_letter_by_letter_and_country_domains():
+    call = transcript(
+        ("agent", "and the best email for the receipt"),
+        ("customer", "yeah its d e l p h i n e dot m o r r i s s e a u ninety four at "
+                     "northmail dot co dot uk"),
+        ("agent", "and for your colleague"),
+        ("customer", "i think its lars at fjord consulting dot no or l underscore b at uni "
+                     "dot e d u"),
+        ("agent", "I'll send it at nine then."),
+    )
+    spans = found(call)
+    assert ("email", "d e l p h i n e dot m o r r i s s e a u ninety four at northmail dot "
+                     "co dot uk") in spans
+    assert ("email", "lars at fjord consulting dot no") in spans
+    assert ("email", "l underscore b at uni dot e d u") in spans
+    assert not [text for _, text in spans if "nine then" in text or "yeah" in text]
+
+
 def test_addresses_said_in_pieces_with_their_city_and_codes_and_last_four_of_a_social():
     call = transcript(
         ("customer", "it's five oh seven hawthorne uh"),
@@ -999,6 +1017,9 @@ def test_kinds_to_redact_are_checked_before_anything_runs():
     # written 2026-12-06 before v26 was read, by another new author; unread, for the change
     # after the one v26 measures
     ("pii_test_v27.json", "1d24558c7e77a3c091a7be8fe5e425fc0750a029a9e17d4c9d3aa63a7a2e1b1c"),
+    # written 2026-12-06 before v27 was read, by another new author; unread, for the change
+    # after the one v27 measures
+    ("pii_test_v28.json", "1b9f3c84251728b5f83db6ba4bc41e76364b88b500e0fe716b71b8f25b4a3e18"),
 ])
 def test_frozen_pii_test_sets_are_unchanged(name, digest):
     """Written by authors who saw no code, before the detector they measure; never edit."""

@@ -108,6 +108,11 @@ NOT_A_STREET_NAME = frozenset([
 MAX_CUT_IN = 3  # the other party's words ("mm-hmm", "go on") inside an address said in pieces
 DOTS = frozenset(["dot", "period", "."])
 DOMAIN_WORDS = 3  # a domain said as up to three words before its first "dot"
+LOCAL_WORDS = 8  # words of a local part said before "at"
+# ... or, spelled letter by letter with digits and separators, this many tokens ("b r o o k e
+# dot w e l l s", "t o n y r u s s o zero one")
+LOCAL_SPELLED = 40
+SEPARATORS = frozenset(["dot", "period", "underscore", "dash", "hyphen"])
 _WORDLIKE = re.compile(r"^[a-z][a-z'\-]*$")
 _TYPED_EMAIL = re.compile(r"^[\w.+-]+@[\w-]+(\.[\w-]+)+$")
 _TYPED_DATE = re.compile(r"^\d{1,4}[/.-]\d{1,2}[/.-]\d{2,4}$")
@@ -126,7 +131,8 @@ def emails(tokens: list[Token]) -> list[Found]:
         if end is None:
             continue
         start = i
-        while start - 1 >= 0 and i - (start - 1) <= 8:
+        while start - 1 >= 0 and (i - (start - 1) <= LOCAL_WORDS or (
+                i - (start - 1) <= LOCAL_SPELLED and _spelled(tokens[start - 1]))):
             before = tokens[start - 1]
             if (before.text in EMAIL_STOPS or not (before.text or before.digits)
                     or before.word != tokens[start].word - 1):  # the other party spoke between
@@ -152,10 +158,36 @@ def _domain_end(tokens: list[Token], start: int) -> int | None:
         i += 1  # "hot mail", "proton mail"
     end = None
     while i + 1 < len(tokens) and tokens[i].text in DOTS:
-        if tokens[i + 1].text in TLDS:
-            end = i + 1
-        i += 2
+        said = _tld_length(tokens, i + 1)
+        if said:
+            end = i + said
+        i += max(said, 1) + 1  # "dot example dot com": a domain's word, then its top level
     return end
+
+
+def _tld_length(tokens: list[Token], k: int) -> int:
+    """Tokens from ``k`` that say a top-level domain: a known one ("com", "co"), any country's
+    two letters ("no", "jp", "E-U"), or either spelled ("c a", "e d u"); 0 if none."""
+    text = tokens[k].text.replace("-", "")
+    if text in TLDS or (len(text) == 2 and text.isalpha()):
+        return 1
+    letters = ""
+    for j in range(k, min(k + 3, len(tokens))):
+        if len(tokens[j].text) != 1 or not tokens[j].text.isalpha() \
+                or (j > k and not _next_word(tokens, j)):
+            break
+        letters += tokens[j].text
+        if len(letters) >= 2 and (letters in TLDS or len(letters) == 2) \
+                and not (j + 1 < len(tokens) and len(tokens[j + 1].text) == 1
+                         and tokens[j + 1].text.isalpha() and letters + tokens[j + 1].text in TLDS):
+            return j - k + 1
+    return 0
+
+
+def _spelled(item: Token) -> bool:
+    """A letter, a number or a separator said in an e-mail address spelled out."""
+    return (len(item.text) == 1 and item.text.isalpha()) or is_number(item) \
+        or item.text in SEPARATORS
 
 
 def addresses(tokens: list[Token], asked_before=None) -> list[Found]:
