@@ -198,8 +198,8 @@ def addresses(tokens: list[Token], asked_before=None) -> list[Found]:
     six four b q") are too. ``asked_before(i)``: the other party's last words before token
     ``i``."""
     out: list[Found] = []
-    tokens = _house_homophones(read_homophones(tokens))  # "nine two won oh nine", "for twelve
-    # birch hollow lane"
+    # "nine two won oh nine", "twenty to twenty won poplar avenue"
+    tokens = _house_homophones(read_homophones(tokens))
     i = 0
     while i < len(tokens):
         if _uk_postcode_at(tokens, i) or _ca_postcode_at(tokens, i):
@@ -279,7 +279,7 @@ def _house_homophones(tokens: list[Token]) -> list[Token]:
     "twenty to twenty won poplar avenue", "(mailed to) tree fifty five kingsley avenue", "(to)
     for four for maple street". A "to" or "for" that opens the run is the preposition before
     the address ("send it to 2217 ...", "the rent is for three ten south main street", "to to oh
-    oh won gentilly boulevard"), so "for twelve birch hollow lane" keeps its "for"."""
+    oh won gentilly boulevard"): "for twelve birch hollow lane" is masked without its "for"."""
     out = list(tokens)
     i = 0
     while i < len(out):
