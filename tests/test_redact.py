@@ -1020,6 +1020,9 @@ def test_kinds_to_redact_are_checked_before_anything_runs():
     # written 2026-12-06 before v27 was read, by another new author; unread, for the change
     # after the one v27 measures
     ("pii_test_v28.json", "1b9f3c84251728b5f83db6ba4bc41e76364b88b500e0fe716b71b8f25b4a3e18"),
+    # written 2026-12-06 before v28 was read, by another new author; unread, for the change
+    # after the one v28 measures
+    ("pii_test_v29.json", "095d65dc2e4014b09f8faa5fe1ef6cf67f987c150c1a225b4d6fe614e2045fc8"),
 ])
 def test_frozen_pii_test_sets_are_unchanged(name, digest):
     """Written by authors who saw no code, before the detector they measure; never edit."""
