@@ -396,6 +396,23 @@ def test_email_addresses_spelled_letter_by_letter_and_country_domains():
     assert not [text for _, text in spans if "nine then" in text or "yeah" in text]
 
 
+def test_nine_digits_said_again_later_in_a_call_about_a_social():
+    call = transcript(
+        ("customer", "hi my w two came back with my social security number printed wrong"),
+        ("agent", "im sorry about that let me pull up the form from your employer it shows the "
+                  "wages and the withholding for last year"),
+        ("customer", "right and the number they printed is off"),
+        ("agent", "okay what should it read"),
+        ("customer", "the last two are swapped so four six two five five zero zero one eight"),
+        ("agent", "great your employer number on the form is 84-3310927 and the refund was "
+                  "three hundred forty two dollars"),
+    )
+    spans = found(call)
+    assert ("ssn", "four six two five five zero zero one eight") in spans
+    masked = " ".join(text for _, text in spans)
+    assert "84-3310927" not in masked and "forty two" not in masked
+
+
 def test_addresses_said_in_pieces_with_their_city_and_codes_and_last_four_of_a_social():
     call = transcript(
         ("customer", "it's five oh seven hawthorne uh"),

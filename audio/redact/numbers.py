@@ -501,6 +501,9 @@ def _answer_goes_on(tokens: list[Token], asked: list[Question], last: int) -> bo
     return False
 
 
+SOCIAL_WORDS = frozenset(["social", "socials", "ssn"])
+
+
 def _in_this_call(kinds, banking: bool) -> list[str]:
     """``kinds`` without a bank account unless the call has spoken of banking ("the last four of
     the social on the account" in a phone company's call)."""
@@ -554,6 +557,15 @@ def _piece(tokens, parts, piece, context_of, after_card: bool,
     kind = _named(digits, cues, banking, last_four=_asked_last_four(context_of(words[0])))
     if kind:
         return [Found(kind, words, f"{kind}/said_after_cue")]
+    if len(digits) == 9 and named in ([], ["ssn"]) and engine.ssn_possible(digits) \
+            and SOCIAL_WORDS.intersection(context_of(words[0], None)) \
+            and not _amount_or_year(tokens, positions) \
+            and not any(tokens[p].typed and re.search(r"\d[-./]\d", tokens[p].text)
+                        for p in positions):  # "84-3310927" is an employer's number
+        # nine digits in a call that has spoken of a social before, said too far from the word
+        # for it to name them: a correction or read-back ("the last two are swapped so four six
+        # two five five zero zero one eight")
+        return [Found("ssn", words, "ssn/nine_digits_in_call")]
     if asked[:1] and asked[0] in PIECEWISE and named_here[:1] == asked[:1] and question.digits \
             and len(digits) >= 3 and _first_of_answer(tokens, positions[0], question) \
             and (goes_on or len(digits) >= LONG_ANSWER
