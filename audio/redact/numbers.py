@@ -17,6 +17,7 @@ from audio.redact.kinds import (
     CUE_REACH,
     CUE_REACH_DEFAULT,
     CUES,
+    SOCIAL_WORDS,
 )
 from audio.redact.spoken import FILLERS, Token, digit_string, is_number, luhn_valid, token
 
@@ -501,9 +502,6 @@ def _answer_goes_on(tokens: list[Token], asked: list[Question], last: int) -> bo
     return False
 
 
-SOCIAL_WORDS = frozenset(["social", "socials", "ssn"])
-
-
 def _in_this_call(kinds, banking: bool) -> list[str]:
     """``kinds`` without a bank account unless the call has spoken of banking ("the last four of
     the social on the account" in a phone company's call)."""
@@ -560,8 +558,7 @@ def _piece(tokens, parts, piece, context_of, after_card: bool,
     if len(digits) == 9 and named in ([], ["ssn"]) and engine.ssn_possible(digits) \
             and SOCIAL_WORDS.intersection(context_of(words[0], None)) \
             and not _amount_or_year(tokens, positions) \
-            and not any(tokens[p].typed and re.search(r"\d[-./]\d", tokens[p].text)
-                        for p in positions):  # "84-3310927" is an employer's number
+            and not _written_in_groups(tokens, positions):  # "84-3310927": an employer's
         # nine digits in a call that has spoken of a social before, said too far from the word
         # for it to name them: a correction or read-back ("the last two are swapped so four six
         # two five five zero zero one eight")
@@ -580,14 +577,20 @@ def _piece(tokens, parts, piece, context_of, after_card: bool,
         return [Found("phone_number", words, "phone_number/shape")]
     if not cues and len(digits) == 9 and _said_as_the_answer(tokens, positions) \
             and all(is_number(tokens[p]) or tokens[p].text in HOMOPHONES for p in positions) \
-            and not any(tokens[p].typed and re.search(r"\d[-./]\d", tokens[p].text)
-                        for p in positions) and (engine.aba_valid(digits) or engine.ssn_possible(digits)):
+            and not _written_in_groups(tokens, positions) \
+            and (engine.aba_valid(digits) or engine.ssn_possible(digits)):
         # nine digits given as an answer, nothing to say what they are, not written in a shape
         # of their own ("4471-882-09"): a routing number when the ABA checksum holds, else a
         # social security number if one could be ("and so shall" "3 9 2 5 7 0 8 8 4")
         kind = "routing_number" if engine.aba_valid(digits) else "ssn"
         return [Found(kind, words, f"{kind}/nine_digits")]
     return []
+
+
+def _written_in_groups(tokens: list[Token], positions: list[int]) -> bool:
+    """Some of the number is written with separators in a shape of its own ("4471-882-09",
+    "84-3310927"): not a social or routing number said aloud."""
+    return any(tokens[p].typed and re.search(r"\d[-./]\d", tokens[p].text) for p in positions)
 
 
 def _date_then_last_four(tokens, parts, piece, cues, context) -> list[Found]:

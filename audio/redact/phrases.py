@@ -207,9 +207,7 @@ def addresses(tokens: list[Token], asked_before=None) -> list[Found]:
                              "street_address/postcode"))  # "LS6 2QT", asked for alone
             i += 2
             continue
-        spelled = (_spelled_postcode_end(tokens, i) if asked_before is not None and (
-            i == 0 or not _next_word(tokens, i)) and nearest_cue(
-                asked_before(i), {"street_address": POSTCODE_CUES}) else None)
+        spelled = _asked_postcode_end(tokens, i, asked_before)
         if spelled is not None:
             out.append(Found("street_address", tuple(t.word for t in tokens[i:spelled + 1]),
                              "street_address/postcode_spelled"))
@@ -253,7 +251,7 @@ def addresses(tokens: list[Token], asked_before=None) -> list[Found]:
             continue
         if end + 1 < len(tokens) and tokens[end + 1].text in DIRECTIONS - {"s", "e", "w", "n"} \
                 and _next_word(tokens, end + 1) \
-                and not places.city_length([t.text for t in tokens], end + 1):
+                and not _city_length(tokens, end + 1):
             end += 1  # "eastlake avenue east", "peachtree street northeast"; not "... east haven"
         for _ in range(3):  # "building c unit 14"
             end = _unit_end(tokens, end)
@@ -272,6 +270,22 @@ def _hundreds_before(tokens: list[Token], start: int) -> int:
                 _next_word(tokens, j) for j in range(start - 2, start + 1)):
         return start - 3
     return start
+
+
+def _asked_postcode_end(tokens: list[Token], i: int, asked_before) -> int | None:
+    """The last token of a postcode spelled out at the start of an answer to "and the
+    postcode?" ("l s six four b q"), or None."""
+    if asked_before is None or (i and _next_word(tokens, i)):
+        return None
+    end = _spelled_postcode_end(tokens, i)
+    if end is None or not nearest_cue(asked_before(i), {"street_address": POSTCODE_CUES}):
+        return None
+    return end
+
+
+def _city_length(tokens: list[Token], k: int) -> int:
+    """How many tokens from ``k`` name a city (``places.city_length``)."""
+    return places.city_length([t.text for t in tokens[k:k + places.MAX_WORDS]])
 
 
 def _house_homophones(tokens: list[Token]) -> list[Token]:
@@ -294,11 +308,11 @@ def _house_homophones(tokens: list[Token]) -> list[Token]:
         if out[i].text in ("to", "too", "for"):
             first = i + 1
         run = out[first:last + 1]
+        # _street_end reads only what follows the number, which reading the run leaves as it is
         if any(t.text in HOMOPHONES and not is_number(t) for t in run) \
-                and (any(is_number(t) for t in run) or len(run) > 1):
-            read = out[:first] + [as_number(t) for t in run] + out[last + 1:]
-            if _street_end(read, last) is not None:
-                out = read
+                and (any(is_number(t) for t in run) or len(run) > 1) \
+                and _street_end(out, last) is not None:
+            out[first:last + 1] = [as_number(t) for t in run]
         i = last + 1
     return out
 
@@ -433,7 +447,7 @@ def _name_after_street_word(tokens: list[Token], street: int) -> int | None:
     while j + 1 < len(tokens) and j - street < 3 and _next_word(tokens, j + 1):
         here = tokens[j + 1]
         if j > street and (here.text in UNIT or here.text in REGIONS or here.text in US_STATES
-                           or places.city_length([t.text for t in tokens], j + 1)
+                           or _city_length(tokens, j + 1)
                            or _zip_end(tokens, j + 1) is not None):
             break
         if here.text in NOT_A_STREET_NAME or is_number(here) or not _WORDLIKE.match(here.text):
@@ -531,7 +545,6 @@ def _locality_end(tokens: list[Token], end: int) -> int:
     """``end`` moved past a city, state and zip code (or postcode) said right after the street:
     taken only when a state or a code closes it, so a street said alone stays as it is."""
     best, k = end, end + 1
-    texts = [t.text for t in tokens]
     while k < len(tokens) and k - end <= CITY_WORDS + 3 and _goes_on(tokens, k):
         zipped = _zip_end(tokens, k)
         if zipped is None and best > end:
@@ -542,7 +555,7 @@ def _locality_end(tokens: list[Token], end: int) -> int:
         if text in HESITATIONS or (text == "in" and k == end + 1):
             k += 1  # "unit four oh seven um oklahoma city", "unit b in spokane"
             continue
-        city = places.city_length(texts, k)
+        city = _city_length(tokens, k)
         if city and all(_goes_on(tokens, j) for j in range(k + 1, k + city)):
             best = k = k + city - 1  # "... poplar avenue memphis", "... unit b in spokane"
             k += 1
