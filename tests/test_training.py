@@ -54,8 +54,9 @@ ROOT = Path(__file__).resolve().parents[1]
 # scoring/data/staged/). The nineteenth (2026-12-06, two more authors, written after v18 was
 # read) measured the encoder's adapter retrained with v14 to v17 act-labelled (rules 2026.12-17,
 # shipped: v14 to v17 are training data since); the twentieth (2026-12-06, two more authors,
-# written before v19 was read) is reserved, unread, for the next change. Never train or tune on
-# v7 or v18 to v20. Never edit any.
+# written before v19 was read) is reserved, unread, for the next change, and the twenty-first
+# (2026-12-06, two more authors, written before v20 was read) for the change after it. Never
+# train or tune on v7 or v18 to v21. Never edit any.
 FROZEN_SETS = {
     ROOT / "bench" / "frozen_test_dialogs.json":
         "a3363abd4df7100fd46705e1795c7595ecf4e778f68e27a273b045aa6e1551b5",
@@ -97,6 +98,8 @@ FROZEN_SETS = {
         "52a0143513bc99e278b602b375a5474098943914a69d4dc63e675f0e3d6d5e05",
     ROOT / "bench" / "frozen_test_v20.json":
         "a716724f5d3d83bdfd658558902b2e45b7ca07ffac2b8da6e39a04013ba6150a",
+    ROOT / "bench" / "frozen_test_v21.json":
+        "33f450d11a0378c182dfa4c0ceeb64634f22edcf7ea9a2009e8b8ec18fbb6ed1",
 }
 COINCIDENCES = {"yeah it is so what are you gonna do about it",
                 "it'll be back on your card in a few days",
@@ -109,7 +112,7 @@ COINCIDENCES = {"yeah it is so what are you gonna do about it",
                 # and v17's and v18's (their authors saw no data either)
                 "no problem at all anything else i can help with today",
                 "is there anything else i can help you with today"}
-HELD_OUT = [ROOT / "bench" / f"frozen_test_v{n}.json" for n in (7, 18, 19, 20)]
+HELD_OUT = [ROOT / "bench" / f"frozen_test_v{n}.json" for n in (7, 18, 19, 20, 21)]
 
 
 @pytest.mark.parametrize("path", FROZEN_SETS, ids=lambda path: path.stem)
