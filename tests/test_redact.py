@@ -413,6 +413,29 @@ def test_nine_digits_said_again_later_in_a_call_about_a_social():
     assert "84-3310927" not in masked and "forty two" not in masked
 
 
+def test_ten_digits_shaped_like_a_phone_far_from_the_word_for_it_are_a_phone():
+    call = transcript(
+        ("agent", "i can send it for review and the adjudicator will call you within ten days "
+                  "is nine one nine eight two seven oh four five two still good"),
+        ("customer", "yes and my landlords is seven seven oh eight two seven three one two "
+                     "five"),
+        ("agent", "and your sisters"),
+        ("customer", "503-827-1137 and 503-827-1138"),
+        ("agent", "your confirmation number is nine nine oh for won to tree ate five six"),
+        ("customer", "nine nine oh four one two three eight five six got it"),
+        ("agent", "and the prescription number is six oh four three two one nine eight oh seven"),
+        ("customer", "the label says 6-0-4-3-2-1-9-8-0-7"),
+    )
+    spans = found(call)
+    for said in ("nine one nine eight two seven oh four five two",
+                 "seven seven oh eight two seven three one two five", "503-827-1137",
+                 "503-827-1138"):
+        assert ("phone_number", said) in spans
+    masked = " ".join(text for _, text in spans)
+    # another sort of number, said back, written digit by digit or named right before it
+    assert "nine nine" not in masked and "six oh four" not in masked and "6-0-4" not in masked
+
+
 def test_addresses_said_in_pieces_with_their_city_and_codes_and_last_four_of_a_social():
     call = transcript(
         ("customer", "it's five oh seven hawthorne uh"),

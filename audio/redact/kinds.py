@@ -24,7 +24,8 @@ OTHER_NUMBERS = (
     "customer number", "meter", "extension", "ext", "pin", "room", "seat", "gate", "apartment",
     "suite", "unit", "promo", "voucher", "coupon", "id number", "student id", "license",
     "licence", "registration", "plate", "vin", "ending in", "ends in", "postcode", "dispute",
-    "dispute number", "loan number", "tracking id",
+    "dispute number", "loan number", "tracking id", "transaction id", "transaction number",
+    "prescription number", "rx number",
 )
 # ... or an amount, a time or an event ("paid", "arrives", "days")
 NOT_A_NUMBER = (

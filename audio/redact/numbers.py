@@ -538,6 +538,9 @@ def _piece(tokens, parts, piece, context_of, after_card: bool,
             and _plausible_phone(digits):
         # "your name and phone for the order": a number shaped like a phone, asked for
         return [Found("phone_number", words, "phone_number/shape_after_cue")]
+    phones = _ten_digit_phones(tokens, parts, piece, cues, context_of)
+    if phones:
+        return phones
     if cues[:1] == ["none"]:
         return []  # "your order number is ...", "between eight and ten"
     named = [k for k in cues if k != "none"][:1]
@@ -585,6 +588,74 @@ def _piece(tokens, parts, piece, context_of, after_card: bool,
         kind = "routing_number" if engine.aba_valid(digits) else "ssn"
         return [Found(kind, words, f"{kind}/nine_digits")]
     return []
+
+
+def _ten_digit_phones(tokens, parts, piece, cues: list[str], context_of) -> list[Found]:
+    """The piece as one to three phone numbers of ten digits (``_ten_digit_phone``), more than one
+    when they are said one after the other ("770-555-0125 and 770-555-0188")."""
+    groups, group, count = [], [], 0
+    for k in piece:
+        group.append(k)
+        count += len(parts[k].digits)
+        if count % 10 == 0:
+            groups.append(group)
+            group = []
+    if group or not 1 <= len(groups) <= 3:
+        return []
+    out = []
+    for group in groups:
+        positions = list(range(parts[group[0]].first, parts[group[-1]].last + 1))
+        digits = "".join(parts[k].digits for k in group)
+        if not _ten_digit_phone(tokens, positions, digits, cues, context_of):
+            return []
+        out.append(Found("phone_number", tuple(tokens[p].word for p in positions),
+                         "phone_number/ten_digits"))
+    return out
+
+
+def _ten_digit_phone(tokens, positions, digits: str, cues: list[str], context_of) -> bool:
+    """Ten digits in a phone number's shape said in one go ("is nine one nine five five five oh
+    one five two still good"), not named as a number of another sort right before them, and no
+    card or bank account named nearer (``cues``, asked-for kinds first): a phone number, however far back the words for it ("and your
+    landlord's name and number" ... "apartment twelve" ... "his number is three oh three ...").
+    No other kind of ours is ten digits long, so cues for those do not stand in the way."""
+    if len(digits) != 10 or not _plausible_phone(digits) or _amount_or_year(tokens, positions):
+        return False
+    if _written_in_groups(tokens, positions) and _typed_shape(tokens, positions) != "phone_number":
+        return False  # "6-0-4-3-2-1-9-8-0-7", an internet address
+    first = tokens[positions[0]].word
+    if nearest_cue(context_of(first, 2 * DIRECT_WORDS), ANOTHER_NUMBER_CUES,
+                   within=DIRECT_WORDS)[:1] == ["none"] \
+            or _repeats_another_number(digits, context_of(first, REPEAT_REACH_WORDS)):
+        return False  # "your claim number is ...", or its digits said back
+    # a card or bank account named nearest, or asked for: ten digits of it ("3764 844730 ...").
+    # An account read back with no word for it near is masked as a phone number: a wrong label,
+    # which leaks nothing, where requiring a word for a phone in a call about banking left four
+    # phone numbers of the read sets in the clear to label five accounts right
+    return cues[:1] not in (["card_number"], ["bank_account"]) \
+        and [k for k in cues if k != "none"][:1] != ["bank_account"]
+
+
+REPEAT_REACH_WORDS = 40
+
+
+def _repeats_another_number(digits: str, context: list[str]) -> bool:
+    """``digits`` were said in ``context`` (lower-case words, oldest first) right after the name
+    of another sort of number ("the confirmation number is nine nine oh for ..."): said back."""
+    said = [_word_digit(word) for word in context]
+    for start in range(len(said) - len(digits) + 1):
+        if "".join(d or "-" for d in said[start:start + len(digits)]) == digits:
+            return nearest_cue(context[:start], ANOTHER_NUMBER_CUES, within=DIRECT_WORDS)[:1] \
+                == ["none"]
+    return False
+
+
+def _word_digit(word: str) -> str:
+    """The one digit ``word`` says ("oh", "ate", "7"), else ""."""
+    if word in HOMOPHONES:
+        return HOMOPHONES[word]
+    digits = token(0, word).digits
+    return digits if len(digits) == 1 else ""
 
 
 def _written_in_groups(tokens: list[Token], positions: list[int]) -> bool:
