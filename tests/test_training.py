@@ -154,6 +154,29 @@ def test_development_set_is_large_enough_and_grouped():
     assert training and validation and not training & validation
 
 
+@pytest.mark.parametrize("version", [18, 19])
+def test_staged_act_labels_keep_the_frozen_sets_words_and_flags(version):
+    """v18 and v19 wait act-labelled in scoring/data/staged/ for the next adapter retrain: the
+    sentences their helpers cut must join up to the authors' turns, with the authors' flags, and
+    the acts carried onto the scorer's own sentences."""
+    from scoring import acts, train
+
+    staged = ROOT / "scoring" / "data" / "staged"
+    frozen = json.loads((ROOT / "bench" / f"frozen_test_v{version}.json").read_text())
+    frozen.pop("_about")
+    items = json.loads((staged / f"retired_v{version}.json").read_text())["dialogs"]
+    assert [item["id"] for item in items] == list(frozen)
+    for item in items:
+        turns = frozen[item["id"]]
+        assert [(speaker, sorted(flags)) for speaker, _, flags in item["turns"]] \
+            == [(speaker, sorted(flags)) for speaker, _, flags, _ in turns]
+        assert [" ".join(s for s, _ in sentences).split() for _, sentences, _ in item["turns"]] \
+            == [text.split() for _, text, _, _ in turns]
+    dialogs = [train._dialog(item) for item in items]
+    labels = np.concatenate([d.labels for d in dialogs])
+    assert (labels.sum(axis=0) >= 10).all(), dict(zip(acts.ACTS, labels.sum(axis=0), strict=True))
+
+
 def test_labels_carry_over_to_what_speech_recognition_heard():
     from scoring import train
 
