@@ -1066,6 +1066,9 @@ def test_kinds_to_redact_are_checked_before_anything_runs():
     # written 2026-12-06 before v29 was read, by another new author; unread, for the change
     # after the one v29 measures
     ("pii_test_v30.json", "4aa422aaa328746a8f364fac763c38ae4afd4345de1eb97cf9dcaeefd888232c"),
+    # written 2026-12-06 before v30 was read, by another new author; unread, for the change
+    # after the one v30 measures
+    ("pii_test_v31.json", "d0c4d910038792baddd9baac0d1135264e802e38731bb4711f8cf8a1c16112b9"),
 ])
 def test_frozen_pii_test_sets_are_unchanged(name, digest):
     """Written by authors who saw no code, before the detector they measure; never edit."""
