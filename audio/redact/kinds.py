@@ -82,9 +82,9 @@ SOMEONE_ELSE = frozenset([
     "his", "hers", "her", "him", "their", "theirs", "husband", "wife", "son", "daughter",
     "partner", "spouse", "mom", "dad", "mother", "father", "other", "second", "joint",
 ])
-# a number is a bank account only in a call about banking: one of these said in the call so far
 # words that say the call has spoken of a social security number
 SOCIAL_WORDS = frozenset(["social", "socials", "ssn"])
+# a number is a bank account only in a call about banking: one of these said in the call so far
 BANK_WORDS = frozenset([
     "bank", "banks", "banking", "checking", "savings", "routing", "sort", "deposit", "debit",
     "wire", "iban", "swift", "deposited", "deposits", "ach"

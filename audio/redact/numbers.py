@@ -615,11 +615,14 @@ def _ten_digit_phones(tokens, parts, piece, cues: list[str], context_of) -> list
 
 def _ten_digit_phone(tokens, positions, digits: str, cues: list[str], context_of) -> bool:
     """Ten digits in a phone number's shape said in one go ("is nine one nine five five five oh
-    one five two still good"), not named as a number of another sort right before them, and no
-    card or bank account named nearer (``cues``, asked-for kinds first): a phone number, however far back the words for it ("and your
-    landlord's name and number" ... "apartment twelve" ... "his number is three oh three ...").
-    No other kind of ours is ten digits long, so cues for those do not stand in the way."""
-    if len(digits) != 10 or not _plausible_phone(digits) or _amount_or_year(tokens, positions):
+    one five two still good") are a phone number, however far back the words for it ("and your
+    landlord's name and number" ... "apartment twelve" ... "his number is three oh three ..."),
+    unless named as a number of another sort right before them or said back after such a name,
+    or a card or bank account is named nearer (``cues``, asked-for kinds first). Cues for kinds
+    shorter than ten digits do not stand in the way: the last four of a social and a birth date
+    answered in one breath ("eight nine four two and ten ten eighty eight") are masked as one
+    phone number, a wrong placeholder that leaves nothing in the clear."""
+    if not _plausible_phone(digits) or _amount_or_year(tokens, positions):
         return False
     if _written_in_groups(tokens, positions) and _typed_shape(tokens, positions) != "phone_number":
         return False  # "6-0-4-3-2-1-9-8-0-7", an internet address
@@ -628,12 +631,10 @@ def _ten_digit_phone(tokens, positions, digits: str, cues: list[str], context_of
                    within=DIRECT_WORDS)[:1] == ["none"] \
             or _repeats_another_number(digits, context_of(first, REPEAT_REACH_WORDS)):
         return False  # "your claim number is ...", or its digits said back
-    # a card or bank account named nearest, or asked for: ten digits of it ("3764 844730 ...").
-    # An account read back with no word for it near is masked as a phone number: a wrong label,
-    # which leaks nothing, where requiring a word for a phone in a call about banking left four
-    # phone numbers of the read sets in the clear to label five accounts right
-    return cues[:1] not in (["card_number"], ["bank_account"]) \
-        and [k for k in cues if k != "none"][:1] != ["bank_account"]
+    # ten digits of a card or bank account ("3764 844730 ..."). An account read back with no
+    # word for it near is masked as a phone number: requiring a word for a phone in calls about
+    # banking labelled five accounts of the read sets right but left four phone numbers unmasked
+    return cues[:1] != ["card_number"] and [k for k in cues if k != "none"][:1] != ["bank_account"]
 
 
 REPEAT_REACH_WORDS = 40
@@ -652,9 +653,7 @@ def _repeats_another_number(digits: str, context: list[str]) -> bool:
 
 def _word_digit(word: str) -> str:
     """The one digit ``word`` says ("oh", "ate", "7"), else ""."""
-    if word in HOMOPHONES:
-        return HOMOPHONES[word]
-    digits = token(0, word).digits
+    digits = digits_of([token(0, word)])
     return digits if len(digits) == 1 else ""
 
 
