@@ -147,6 +147,26 @@ def test_a_homophone_after_a_tens_word_is_its_unit():
     assert not [text for _, text in spans if "ticket" in text or "paid" in text]
 
 
+def test_homophones_inside_a_long_number_read_out_in_one_breath():
+    """Seven digits or more said as words in one breath: "to", "for" and "won" inside are digits
+    speech recognition heard as words, even where no other rule reads them ("forty to" is a time
+    elsewhere); the same words around a number ("paid for", "tickets to") or beside numerals
+    stay words."""
+    call = transcript(
+        ("agent", "and the social security number for your daughter"),
+        ("customer", "hers is six oh won forty to seventy seven ate oh"),
+        ("agent", "and the card you want on file"),
+        ("customer", "its forty five thirty to sixty won oh oh double seven for to nine ate won for"),
+        ("agent", "thanks, you paid for 4 tickets to 2 shows, total 4111 1111 for the order"),
+    )
+    spans = found(call)
+    assert ("ssn", "six oh won forty to seventy seven ate oh") in spans
+    assert ("card_number", "forty five thirty to sixty won oh oh double seven for to nine ate won "
+                           "for") in spans
+    assert not [text for _, text in spans if "paid" in text or "tickets" in text
+                or "shows" in text or "order" in text]
+
+
 def test_homophones_before_a_repeat_and_at_the_end_of_a_turn():
     call = transcript(
         ("agent", "go ahead with the card number"),

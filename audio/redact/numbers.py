@@ -31,6 +31,7 @@ HOMOPHONES = {"for": "4", "to": "2", "too": "2", "won": "1", "ate": "8", "tree":
 TAIL_HOMOPHONES = frozenset(["ate", "won", "tree"])
 BEFORE_A_NUMBER = frozenset(["and", "is", "its", "it's", "um", "uh", "er", "then", "are"])
 CARD_DETAILS_WITHIN_S = 60.0  # expiry and code said this soon after a card number are its
+LONG_NUMBER_DIGITS = 7  # a stretch of number words saying this many digits is a number read out
 MAX_CUT_IN_WORDS = 5  # the other party saying more than this between two numbers ends the run
 # a number of two or more digits followed by one of these is a quantity, never part of a run
 # ("fifty percent"); a single digit is not (it may end a card number: "... one one, months")
@@ -199,6 +200,40 @@ def _opens_number(tokens: list[Token], i: int) -> bool:
         or tokens[i - 1].text in NAMING_WORDS
 
 
+def _homophones_in_long_numbers(tokens: list[Token]) -> frozenset[int]:
+    """Homophones inside a number read out in one breath: a stretch of adjacent number words and
+    homophones that says seven digits or more with them, three or more of its words numbers
+    ("his is six six to oh for three three seven ate", "her social is tree tree oh for oh too
+    nine won six"). Numerals do not count ("4111 1111 1111 for"): written text means its words.
+    "for", "to" and "too" at its start count only where a number may begin ("paid for four one
+    one ..." is not), and at its end only as the turn's last word."""
+    out: set[int] = set()
+    i = 0
+    while i < len(tokens):
+        if not (is_number(tokens[i]) or tokens[i].text in HOMOPHONES):
+            i += 1
+            continue
+        first = last = i
+        while last + 1 < len(tokens) and tokens[last + 1].word == tokens[last].word + 1 \
+                and (is_number(tokens[last + 1]) or tokens[last + 1].text in HOMOPHONES):
+            last += 1
+        i = last + 1
+        while first <= last and tokens[first].text in HOMOPHONES \
+                and tokens[first].text not in TAIL_HOMOPHONES and not _opens_number(tokens, first):
+            first += 1
+        while last >= first and tokens[last].text in HOMOPHONES \
+                and tokens[last].text not in TAIL_HOMOPHONES \
+                and last + 1 < len(tokens) and tokens[last + 1].word == tokens[last].word + 1:
+            last -= 1
+        stretch = range(first, last + 1)
+        heard = [k for k in stretch if not is_number(tokens[k])]
+        said = [k for k in stretch if is_number(tokens[k]) and not tokens[k].typed]
+        if heard and len(said) >= 3 \
+                and len(digits_of(tokens[first:last + 1])) >= LONG_NUMBER_DIGITS:
+            out.update(heard)
+    return frozenset(out)
+
+
 def read_homophones(tokens: list[Token]) -> list[Token]:
     """``tokens`` with each homophone that stands for a digit read as that digit."""
     return [as_number(t) if t.text in HOMOPHONES and _numeric(tokens, i) else t
@@ -266,6 +301,7 @@ def runs(tokens: list[Token], times: list[float], cut_in: list[int],
     ``cut_in[i]``: how many words the other party said just before token ``i``; ``asked[i]``:
     the question token ``i`` answers."""
     asked = asked or [NO_QUESTION] * len(tokens)
+    in_long_numbers = _homophones_in_long_numbers(tokens)
     out: list[list[int]] = []
     current: list[int] = []
     fillers = 0
@@ -282,8 +318,9 @@ def runs(tokens: list[Token], times: list[float], cut_in: list[int],
             out.append([i])
             current, fillers = [], 0
             continue
-        if _numeric(tokens, i, answering=asked[i].for_a_number,
-                    grouped=asked[i].for_grouped_digits) and not quantity \
+        if (i in in_long_numbers or _numeric(tokens, i, answering=asked[i].for_a_number,
+                                             grouped=asked[i].for_grouped_digits)) \
+                and not quantity \
                 and not counting(tokens, i):
             if current and times[i] - times[current[-1]] > MAX_GAP_S:
                 out.append(current)
