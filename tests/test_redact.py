@@ -1083,8 +1083,8 @@ def test_kinds_to_redact_are_checked_before_anything_runs():
     # written 2026-12-06 before v28 was read, by another new author; unread, for the change
     # after the one v28 measures
     ("pii_test_v29.json", "095d65dc2e4014b09f8faa5fe1ef6cf67f987c150c1a225b4d6fe614e2045fc8"),
-    # written 2026-12-06 before v29 was read, by another new author; unread, for the change
-    # after the one v29 measures
+    # written 2026-12-06 before v29 was read, by another new author; read once for the
+    # long-number homophone change, beside a26a891
     ("pii_test_v30.json", "4aa422aaa328746a8f364fac763c38ae4afd4345de1eb97cf9dcaeefd888232c"),
     # written 2026-12-06 before v30 was read, by another new author; unread, for the change
     # after the one v30 measures
