@@ -22,7 +22,9 @@ chosen on v7 and v14-v16, ``scoring/data/calibration/``), which was not shipped
 candidate (v14 to v17 act-labelled and trained on), which was not shipped
 (``bench/results/flags_v18_candidate.md``). Rules 2026.12-17 (the encoder's adapter retrained
 with v14 to v17 act-labelled, which are training data since) were shipped after reading v19
-once (``bench/results/flags.md`` of that day). A flag counts as found when its
+once (``bench/results/flags.md`` of that day). v20 was read once by the rules 2026.12-18
+candidate (the adapter retrained with v18 and v19 act-labelled too), which was not shipped
+(``bench/results/flags_v20_candidate.md``). A flag counts as found when its
 type is labelled on the turn it falls in. Earlier scorers run side by side from git work trees
 (``--baseline``): the phrase rules before issue 9, the first act heads, the adapted heads
 before the ``focus_*`` development dialogs, the same heads with the thresholds of the
@@ -69,6 +71,7 @@ FROZEN_V16 = HERE / "frozen_test_v16.json"
 FROZEN_V17 = HERE / "frozen_test_v17.json"
 FROZEN_V18 = HERE / "frozen_test_v18.json"
 FROZEN_V19 = HERE / "frozen_test_v19.json"
+FROZEN_V20 = HERE / "frozen_test_v20.json"
 HELDOUT = HERE / "heldout_calls.json"
 TEXT_FLAGS = config.NEGATIVE + config.POSITIVE
 # earlier scorers run side by side: name, git revision
@@ -101,7 +104,10 @@ RETIRED_13 = " (training data since rules 2026.12-13)"
 SEEN_7 = " (read for the 2026.12-6 candidate, seen when 2026.12-7 was chosen)"
 RETIRED_17 = " (training data since rules 2026.12-17)"
 READ_18 = " (read for the 2026.12-16 candidate, not shipped)"
-TEST_SETS = (("Frozen test set v19", FROZEN_V19), ("Benchmark corpus", corpus.DIALOGS),
+READ_19 = " (read for rules 2026.12-17)"
+READ_20 = " (read for the 2026.12-18 candidate, not shipped)"
+TEST_SETS = (("Frozen test set v20" + READ_20, FROZEN_V20), ("Benchmark corpus", corpus.DIALOGS),
+             ("Frozen test set v19" + READ_19, FROZEN_V19),
              ("Frozen test set v18" + READ_18, FROZEN_V18),
              ("Issue 2 held-out calls", HELDOUT), ("Frozen test set v17" + RETIRED_17, FROZEN_V17),
              ("Frozen test set v16" + RETIRED_17, FROZEN_V16),
@@ -308,7 +314,7 @@ AUDIO_SETS = {"v1": ("frozen test set v1", FROZEN), "v2": ("frozen test set v2",
               "v13": ("frozen test set v13", FROZEN_V13), "v14": ("frozen test set v14", FROZEN_V14),
               "v15": ("frozen test set v15", FROZEN_V15), "v16": ("frozen test set v16", FROZEN_V16),
               "v17": ("frozen test set v17", FROZEN_V17), "v18": ("frozen test set v18", FROZEN_V18),
-              "v19": ("frozen test set v19", FROZEN_V19),
+              "v19": ("frozen test set v19", FROZEN_V19), "v20": ("frozen test set v20", FROZEN_V20),
               "corpus": ("benchmark corpus", corpus.DIALOGS)}
 
 
@@ -370,8 +376,8 @@ def text_sections(baselines, rules) -> list[str]:
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m bench.flags")
     parser.add_argument("--audio", action="store_true", help="end to end from audio only")
-    parser.add_argument("--sets", default="v19,corpus",
-                        help="with --audio: which sets, of v1 to v19 (the frozen test sets) "
+    parser.add_argument("--sets", default="v20,corpus",
+                        help="with --audio: which sets, of v1 to v20 (the frozen test sets) "
                              "and corpus")
     parser.add_argument("--every", type=int, default=1,
                         help="with --audio: every n-th frozen dialog (a whole set takes hours)")
