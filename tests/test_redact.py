@@ -167,6 +167,29 @@ def test_homophones_inside_a_long_number_read_out_in_one_breath():
                 or "shows" in text or "order" in text]
 
 
+def test_one_after_new_or_other_is_a_pronoun_not_a_cards_first_digit():
+    """"use my new one" then the card in pieces: "one" is no digit of it, so the pieces are the
+    card's full length (an Amex heard with one digit wrong still masked whole); "that one two
+    one two ..." keeps its digits."""
+    call = transcript(
+        ("agent", "and payment is the card on file ending in four two eight zero"),
+        ("customer", "no no use my new one"),
+        ("agent", "okay go ahead"),
+        ("customer", "three seven ate two"),
+        ("agent", "mhm"),
+        ("customer", "four six won oh oh five"),
+        ("agent", "okay"),
+        ("customer", "three ate nine oh tree"),
+        ("agent", "and the number we can text"),
+        ("customer", "that one two one two five five five oh one four four"),
+    )
+    spans = found(call)
+    assert ("card_number", "three seven ate two") in spans
+    assert ("card_number", "three ate nine oh tree") in spans
+    assert not [text for _, text in spans if "new" in text.split()]
+    assert ("phone_number", "one two one two five five five oh one four four") in spans
+
+
 def test_homophones_before_a_repeat_and_at_the_end_of_a_turn():
     call = transcript(
         ("agent", "go ahead with the card number"),

@@ -30,6 +30,12 @@ QUESTION_TAIL_WORDS = 6  # a question names what it asks for at its end ("a trac
 HOMOPHONES = {"for": "4", "to": "2", "too": "2", "won": "1", "ate": "8", "tree": "3"}
 TAIL_HOMOPHONES = frozenset(["ate", "won", "tree"])
 BEFORE_A_NUMBER = frozenset(["and", "is", "its", "it's", "um", "uh", "er", "then", "are"])
+# "one" after these is a pronoun ("my new one", "the other one", "that one"), unless a number
+# word follows it in the same breath ("that one one two ...")
+BEFORE_ONE_AS_A_WORD = frozenset([
+    "new", "old", "other", "another", "this", "that", "the", "a", "same", "which", "right",
+    "wrong", "different", "each", "every", "any", "no", "only", "current", "expired", "last",
+])
 CARD_DETAILS_WITHIN_S = 60.0  # expiry and code said this soon after a card number are its
 LONG_NUMBER_DIGITS = 7  # a stretch of number words saying this many digits is a number read out
 MAX_CUT_IN_WORDS = 5  # the other party saying more than this between two numbers ends the run
@@ -97,6 +103,9 @@ def _numeric(tokens: list[Token], i: int, answering: bool = False,
     if item.text == "one" and i + 1 < len(tokens) and tokens[i + 1].word == item.word + 1 \
             and tokens[i + 1].text in ("ending", "ends"):
         return False  # "two cards, one ending in 4186 and one ending in 7309": a pronoun
+    if item.text == "one" and i and tokens[i - 1].word == item.word - 1 \
+            and tokens[i - 1].text in BEFORE_ONE_AS_A_WORD and not _beside_said_number(tokens, i, i + 1):
+        return False  # "use my new one" "three seven ate two ...": a pronoun, not the card's first digit
     if is_number(item):
         return True
     if item.text not in HOMOPHONES:
