@@ -1109,11 +1109,11 @@ def test_kinds_to_redact_are_checked_before_anything_runs():
     # written 2026-12-06 before v29 was read, by another new author; read once for the
     # long-number homophone change, beside a26a891
     ("pii_test_v30.json", "4aa422aaa328746a8f364fac763c38ae4afd4345de1eb97cf9dcaeefd888232c"),
-    # written 2026-12-06 before v30 was read, by another new author; unread, for the change
-    # after the one v30 measures
+    # written 2026-12-06 before v30 was read, by another new author; read once for the
+    # pronoun-"one" change, beside f2bb77d
     ("pii_test_v31.json", "d0c4d910038792baddd9baac0d1135264e802e38731bb4711f8cf8a1c16112b9"),
-    # written 2026-12-06 before v30 was read, by another new author (P); unread, for the change
-    # after the one v31 measures
+    # written 2026-12-06 before v30 was read, by another new author (P); unread, for the next
+    # detector change
     ("pii_test_v32.json", "2ffe66b3551933dc068243bf36cbbe4b0f6d728eab1dad89fa67f287ca01b8e2"),
 ])
 def test_frozen_pii_test_sets_are_unchanged(name, digest):
