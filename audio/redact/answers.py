@@ -21,7 +21,6 @@ from dataclasses import dataclass
 from audio.redact import people
 from audio.redact.kinds import ANOTHER_ITEM, CUES, OTHER_NUMBERS, SOMEONE_ELSE
 from audio.redact.numbers import (
-    HOMOPHONES,
     MAX_CUT_IN_WORDS,
     NO_QUESTION,
     PIECEWISE,
@@ -31,6 +30,7 @@ from audio.redact.numbers import (
     counting,
     digits_of,
     nearest_cue,
+    numberish,
     runs,
 )
 from audio.redact.spoken import Token, is_number, tokens
@@ -195,7 +195,7 @@ def answered(question: list[str]) -> tuple[str, ...]:
     beside a word that only says when or how much ("the card you paid with", "the last four of
     the card that was charged") is what is asked for; beside another number's name ("the order
     number on the card") it is not."""
-    if any(is_number(t) or t.text in HOMOPHONES for t in tokens(question[-2:])):
+    if any(numberish(t) for t in tokens(question[-2:])):
         return ()  # "i have her card here ate 8 1 5"
     if not nearest_cue(question[-REQUEST_WORDS:]) or not (
             len(question) <= REQUEST_WORDS or REQUEST.intersection(question)):

@@ -98,14 +98,10 @@ def _numeric(tokens: list[Token], i: int, answering: bool = False,
     "ten twenty ate seventy nine")."""
     item = tokens[i]
     if item.text == "oh":  # "oh okay 4 ate 7 ...": a digit only beside another number
-        return any(_beside(tokens, i, j) and (is_number(tokens[j]) or tokens[j].text in HOMOPHONES)
+        return any(_beside(tokens, i, j) and numberish(tokens[j])
                    for j in (i - 1, i + 1))
-    if item.text == "one" and i + 1 < len(tokens) and tokens[i + 1].word == item.word + 1 \
-            and tokens[i + 1].text in ("ending", "ends"):
-        return False  # "two cards, one ending in 4186 and one ending in 7309": a pronoun
-    if item.text == "one" and i and tokens[i - 1].word == item.word - 1 \
-            and tokens[i - 1].text in BEFORE_ONE_AS_A_WORD and not _beside_said_number(tokens, i, i + 1):
-        return False  # "use my new one" "three seven ate two ...": a pronoun, not the card's first digit
+    if item.text == "one" and _pronoun(tokens, i):
+        return False
     if is_number(item):
         return True
     if item.text not in HOMOPHONES:
@@ -147,6 +143,16 @@ def _numeric(tokens: list[Token], i: int, answering: bool = False,
         or tokens[first - 1].word != tokens[first].word - 1 \
         or tokens[first - 1].text in BEFORE_A_NUMBER or _after_ending(tokens, first)
     return after and leading
+
+
+def _pronoun(tokens: list[Token], i: int) -> bool:
+    """The "one" at ``i`` stands for a thing, not a digit: before "ending" ("two cards, one
+    ending in 4186 and one ending in 7309"), or after "new", "other", "that" ... with no number
+    word after it ("use my new one" "three seven ate two ..."; not "that one two one two ...")."""
+    if _beside(tokens, i, i + 1) and tokens[i + 1].text in ("ending", "ends"):
+        return True
+    return _beside(tokens, i, i - 1) and tokens[i - 1].text in BEFORE_ONE_AS_A_WORD \
+        and not _beside_said_number(tokens, i, i + 1)
 
 
 def _after_tens(tokens: list[Token], i: int) -> bool:
@@ -219,12 +225,12 @@ def _homophones_in_long_numbers(tokens: list[Token]) -> frozenset[int]:
     out: set[int] = set()
     i = 0
     while i < len(tokens):
-        if not (is_number(tokens[i]) or tokens[i].text in HOMOPHONES):
+        if not numberish(tokens[i]):
             i += 1
             continue
         first = last = i
         while last + 1 < len(tokens) and tokens[last + 1].word == tokens[last].word + 1 \
-                and (is_number(tokens[last + 1]) or tokens[last + 1].text in HOMOPHONES):
+                and numberish(tokens[last + 1]):
             last += 1
         i = last + 1
         while first <= last and tokens[first].text in HOMOPHONES \
@@ -275,7 +281,12 @@ def _digit_word(item: Token, said: bool = False) -> bool:
 
 def digits_of(tokens: list[Token]) -> str:
     """The digits a found number's tokens say, homophones read as digits ("too ate" -> 28)."""
-    return digit_string([as_number(t) for t in tokens if is_number(t) or t.text in HOMOPHONES])
+    return digit_string([as_number(t) for t in tokens if numberish(t)])
+
+
+def numberish(item: Token) -> bool:
+    """A number word, or a homophone of one ("for", "won", "ate")."""
+    return is_number(item) or item.text in HOMOPHONES
 
 
 def as_number(item: Token) -> Token:
@@ -625,7 +636,7 @@ def _piece(tokens, parts, piece, context_of, after_card: bool,
     if not cues and _plausible_phone(digits):
         return [Found("phone_number", words, "phone_number/shape")]
     if not cues and len(digits) == 9 and _said_as_the_answer(tokens, positions) \
-            and all(is_number(tokens[p]) or tokens[p].text in HOMOPHONES for p in positions) \
+            and all(numberish(tokens[p]) for p in positions) \
             and not _written_in_groups(tokens, positions) \
             and (engine.aba_valid(digits) or engine.ssn_possible(digits)):
         # nine digits given as an answer, nothing to say what they are, not written in a shape

@@ -15,6 +15,7 @@ from audio.redact.numbers import (
     Found,
     as_number,
     nearest_cue,
+    numberish,
     read_homophones,
 )
 from audio.redact.spoken import (
@@ -297,11 +298,11 @@ def _house_homophones(tokens: list[Token]) -> list[Token]:
     out = list(tokens)
     i = 0
     while i < len(out):
-        if not _numberish(out[i]):
+        if not numberish(out[i]):
             i += 1
             continue
         last = i
-        while last + 1 < len(out) and last - i < 5 and _numberish(out[last + 1]) \
+        while last + 1 < len(out) and last - i < 5 and numberish(out[last + 1]) \
                 and _next_word(out, last + 1):
             last += 1
         first = i
@@ -315,11 +316,6 @@ def _house_homophones(tokens: list[Token]) -> list[Token]:
             out[first:last + 1] = [as_number(t) for t in run]
         i = last + 1
     return out
-
-
-def _numberish(item: Token) -> bool:
-    """A number word, or a homophone of one ("for", "won", "ate")."""
-    return is_number(item) or item.text in HOMOPHONES
 
 
 def _unit_alone_end(tokens: list[Token], i: int) -> int | None:
@@ -349,12 +345,12 @@ def _unit_number_end(tokens: list[Token], k: int) -> int | None:
     None if none starts there."""
     if k >= len(tokens):
         return None
-    if _TYPED_UNIT.match(tokens[k].text) and not _numberish(tokens[k]):
+    if _TYPED_UNIT.match(tokens[k].text) and not numberish(tokens[k]):
         return k
-    if not _numberish(tokens[k]) or len(tokens[k].digits) > 4:
+    if not numberish(tokens[k]) or len(tokens[k].digits) > 4:
         return None
     end = k
-    while end + 1 < len(tokens) and end - k < 2 and _numberish(tokens[end + 1]) \
+    while end + 1 < len(tokens) and end - k < 2 and numberish(tokens[end + 1]) \
             and not tokens[end].typed and not tokens[end + 1].typed and _next_word(tokens, end + 1):
         end += 1  # said, not written: "Flat 3, 27 Kingsley Road" is a unit and a house number
     if end + 1 < len(tokens) and len(tokens[end + 1].text) == 1 \
@@ -381,7 +377,7 @@ def _spelled_postcode_end(tokens: list[Token], k: int) -> int | None:
         item = tokens[j]
         if len(item.text) == 1 and item.text.isalpha() and not is_number(item):
             shape += "L"
-        elif _numberish(item) and len(as_number(item).digits) == 1 and not item.repeat:
+        elif numberish(item) and len(as_number(item).digits) == 1 and not item.repeat:
             shape += "D"
         elif is_number(item) and len(item.digits) == 2 and not item.typed:
             shape += "T"
@@ -467,8 +463,8 @@ def _unit_end(tokens: list[Token], end: int) -> int:
     if not (end + 2 < len(tokens) and tokens[end + 1].text in UNIT and _next_word(tokens, end + 1)):
         return end
     k = end + 2
-    if _numberish(tokens[k]):  # "apartment for oh won", "unit too c"
-        while k + 1 < len(tokens) and _numberish(tokens[k + 1]) and k - end < 5:
+    if numberish(tokens[k]):  # "apartment for oh won", "unit too c"
+        while k + 1 < len(tokens) and numberish(tokens[k + 1]) and k - end < 5:
             k += 1
         if k + 1 < len(tokens) and len(tokens[k + 1].text) == 1 and tokens[k + 1].text.isalpha() \
                 and tokens[k + 1].text not in ("a", "i"):
@@ -493,7 +489,7 @@ def _zip_end(tokens: list[Token], k: int) -> int | None:
             and _CA_POSTCODE[1].match(tokens[k + 1].text)):
         return k + 1  # "V6K 1N8"
     said, j = "", k
-    while j < len(tokens) and j - k < 6 and _numberish(tokens[j]) and (
+    while j < len(tokens) and j - k < 6 and numberish(tokens[j]) and (
             not tokens[j].typed or len(tokens[j].digits) == 1):  # "6 0 6 1 4", "too nine six"
         said = digit_string([as_number(t) for t in tokens[k:j + 1]])
         if len(said) == 5:
