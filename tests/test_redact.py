@@ -1115,6 +1115,9 @@ def test_kinds_to_redact_are_checked_before_anything_runs():
     # written 2026-12-06 before v30 was read, by another new author (P); unread, for the next
     # detector change
     ("pii_test_v32.json", "2ffe66b3551933dc068243bf36cbbe4b0f6d728eab1dad89fa67f287ca01b8e2"),
+    # written 2026-12-06 before v32 was read, by another new author (Q); unread, for the change
+    # after the one v32 measures
+    ("pii_test_v33.json", "d23287be45ab1a23301831fe2768ee464a2a1351ea46419318aa0b9c93db2023"),
 ])
 def test_frozen_pii_test_sets_are_unchanged(name, digest):
     """Written by authors who saw no code, before the detector they measure; never edit."""

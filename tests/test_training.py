@@ -105,9 +105,12 @@ FROZEN_SETS = {
         "33f450d11a0378c182dfa4c0ceeb64634f22edcf7ea9a2009e8b8ec18fbb6ed1",
     ROOT / "bench" / "frozen_test_v22.json":
         "f3ac8462f7443dce3098d4338691362d56bce7d31941fb2a3f33255e0b0b92e4",
+    ROOT / "bench" / "frozen_test_v23.json":
+        "d620ab55092abd922a848aebe6903560e33a221416ebda5385226f5f99a479f5",
 }
 COINCIDENCES = {"yeah it is so what are you gonna do about it",
                 "it'll be back on your card in a few days",
+                "it'll be back on your card in three to five days",
                 # v12's stock apology, word for word as one in the development data, and v15's
                 # (the same line without "you")
                 "i do apologise for any inconvenience this may have caused you",
@@ -117,7 +120,7 @@ COINCIDENCES = {"yeah it is so what are you gonna do about it",
                 # and v17's and v18's (their authors saw no data either)
                 "no problem at all anything else i can help with today",
                 "is there anything else i can help you with today"}
-HELD_OUT = [ROOT / "bench" / f"frozen_test_v{n}.json" for n in (7, 18, 19, 20, 21, 22)]
+HELD_OUT = [ROOT / "bench" / f"frozen_test_v{n}.json" for n in (7, 18, 19, 20, 21, 22, 23)]
 
 
 @pytest.mark.parametrize("path", FROZEN_SETS, ids=lambda path: path.stem)
@@ -139,7 +142,8 @@ def test_frozen_test_set_shares_no_sentence_with_training(path):
     # stock phrases ("whatever you want to do") occur in both; copied turns would be longer.
     # One ten-word line was written independently by an author of v4 (now training data) and
     # one of v5, who never saw each other's work: a coincidence, listed, not a copy; so was a
-    # stock refund line of v8 (its authors saw no data).
+    # stock refund line of v8 and
+    # one of v23 (their authors saw no data).
     assert not {s for s in shared if len(s.split()) >= 10} - COINCIDENCES
     # short stock replies ("cheers, bye", "brilliant, thanks so much") are said in any call:
     # v9's authors wrote 33 of its 590 turns word for word as some training turn, 14 of them
