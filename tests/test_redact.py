@@ -439,6 +439,50 @@ def test_email_addresses_spelled_letter_by_letter_and_country_domains():
     assert not [text for _, text in spans if "nine then" in text or "yeah" in text]
 
 
+def test_email_local_parts_with_dashes_underscores_and_spelled_again_without_the_domain():
+    call = transcript(
+        ("agent", "what email should the receipt go to"),
+        ("customer", "it's t dash okonjo underscore ninety for at mailbox dot org"),
+        ("agent", "so t dash o k o n j o underscore nine four, got it"),
+        ("customer", "and copy my wife, m.haddad_22@outlook.com, that's M dot H-A-D-D-A-D "
+                     "underscore 22"),
+        ("agent", "Sure. Our own address is member care at tidewater dot com, by the way."),
+    )
+    spans = found(call)
+    assert ("email", "t dash okonjo underscore ninety for at mailbox dot org") in spans
+    assert ("email", "t dash o k o n j o underscore nine four,") in spans
+    assert ("email", "M dot H-A-D-D-A-D underscore 22") in spans
+    # "t dash" on its own, or a local part of under four letters, is no read-back
+    assert not [text for _, text in found(transcript(
+        ("customer", "it's jo at gmail dot com"),
+        ("agent", "j o, and your order number?"),
+    )) if text.startswith("j o")]
+
+
+def test_canadian_transit_and_institution_numbers_and_an_australian_bsb():
+    call = transcript(
+        ("agent", "for the pre-authorized debit I need the transit and institution numbers"),
+        ("customer", "transit is won too three for five, and the institution is oh oh three"),
+        ("agent", "and the account"),
+        ("customer", "5007188"),
+        ("agent", "and the routing number ending in"),
+        ("customer", "too too won"),
+    )
+    spans = found(call)
+    assert ("routing_number", "won too three for five,") in spans
+    assert ("routing_number", "oh oh three") in spans
+    assert ("bank_account", "5007188") in spans
+    assert ("routing_number", "too too won") in spans
+    assert ("routing_number", "083-214.") in found(transcript(
+        ("customer", "My landlord's account, BSB 083-214."),
+    ))
+    # a range of pay cycles and a badge number after banking talk stay
+    assert found(transcript(
+        ("agent", "routing 021000021 is on file; it takes effect in one to two pay cycles"),
+        ("agent", "and your badge number will be 22150"),
+    )) == [("routing_number", "021000021")]
+
+
 def test_nine_digits_said_again_later_in_a_call_about_a_social():
     call = transcript(
         ("customer", "hi my w two came back with my social security number printed wrong"),

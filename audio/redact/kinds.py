@@ -25,7 +25,7 @@ OTHER_NUMBERS = (
     "suite", "unit", "promo", "voucher", "coupon", "id number", "student id", "license",
     "licence", "registration", "plate", "vin", "ending in", "ends in", "postcode", "dispute",
     "dispute number", "loan number", "tracking id", "transaction id", "transaction number",
-    "prescription number", "rx number",
+    "prescription number", "rx number", "badge", "badge number",
 )
 # ... or an amount, a time or an event ("paid", "arrives", "days")
 NOT_A_NUMBER = (
@@ -47,8 +47,11 @@ CUES: dict[str, tuple[str, ...]] = {
                     "valid through", "valid thru", "valid until", "good through", "good thru",
                     "end date", "expiry date", "expiration date"),
     "ssn": ("social", "ssn", "social security", "s s n", "social security number"),
+    # Canada: a five-digit transit (branch) number and a three-digit institution number;
+    # Australia: a six-digit BSB
     "routing_number": ("routing", "routing number", "aba", "transit", "sort code", "sortcode",
-                       "rooting number", "sore code", "sort-code"),
+                       "rooting number", "sore code", "sort-code", "transit number",
+                       "institution", "institution number", "bsb", "b s b"),
     "bank_account": ("account number", "checking", "savings", "bank account", "direct deposit",
                      "direct debit", "bank", "account"),
     "phone_number": ("phone", "phone number", "reach you", "call you", "call back", "callback",

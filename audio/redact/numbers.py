@@ -43,7 +43,8 @@ MAX_CUT_IN_WORDS = 5  # the other party saying more than this between two number
 # ("fifty percent"); a single digit is not (it may end a card number: "... one one, months")
 QUANTITY_AFTER = frozenset([
     "percent", "%", "dollars", "dollar", "bucks", "pounds", "quid", "pence", "cents", "euros",
-    "minutes", "hours", "days", "weeks", "months", "years", "miles", "kilos",
+    "minutes", "hours", "days", "weeks", "months", "years", "miles", "kilos", "cycles",
+    "periods",
 ])
 
 
@@ -260,7 +261,7 @@ def _range_of_quantities(tokens: list[Token], i: int) -> bool:
     rest = [t.text for t in tokens[i + 1:i + 4]]
     if len(rest) < 2 or not is_number(tokens[i + 1]):
         return False
-    if rest[1] in ("business", "working", "calendar"):
+    if rest[1] in ("business", "working", "calendar", "pay", "billing"):
         rest = rest[1:]
     return len(rest) >= 2 and rest[1] in QUANTITY_AFTER
 
@@ -433,6 +434,11 @@ def nearest_cue(context: list[str], table: dict[str, tuple[str, ...]] = CUES,
     return [kind for _, kind in sorted(order)]
 
 
+# an ABA routing number (9), a sort code or BSB (6), a Canadian transit number (5), institution
+# number (3), or both said together (8)
+ROUTING_LENGTHS = frozenset([3, 5, 6, 8, 9])
+
+
 def _named(digits: str, cues: list[str], banking: bool, last_four: bool = False) -> str:
     """What a number that is no card is, from its length and the cues before it ("" if none);
     ``banking``: the call has spoken of banks, so an "account number" is a bank account;
@@ -449,7 +455,7 @@ def _named(digits: str, cues: list[str], banking: bool, last_four: bool = False)
             return kind
         if kind == "ssn" and (n == 9 or (n == 4 and last_four)):
             return kind
-        if kind == "routing_number" and (n == 9 or n == 6):
+        if kind == "routing_number" and n in ROUTING_LENGTHS:
             return kind
         if kind == "bank_account" and 6 <= n <= 17 and banking:
             return kind
@@ -754,7 +760,8 @@ def _asked_last_four(context: list[str]) -> bool:
 # digits said right after are the end of the number named just before, as much its kind as the
 # whole number ("your order ending in 22" is an order's)
 ENDING = (["ending", "in"], ["ends", "in"], ["ending", "with"], ["ends", "with"], ["ending"])
-LAST_DIGITS_CUES = {kind: CUES[kind] for kind in ("card_number", "ssn", "bank_account")}
+LAST_DIGITS_CUES = {kind: CUES[kind]
+                    for kind in ("card_number", "ssn", "bank_account", "routing_number")}
 # words that may stand between the name and "ending": "the card on file ending in", "the one
 # you have ending in"
 ON_FILE = frozenset(["on", "file", "we", "i", "you", "have", "the", "that", "is", "was", "still",

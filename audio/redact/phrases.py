@@ -135,7 +135,7 @@ def emails(tokens: list[Token]) -> list[Found]:
         while start - 1 >= 0 and (i - (start - 1) <= LOCAL_WORDS or (
                 i - (start - 1) <= LOCAL_SPELLED and _spelled(tokens[start - 1]))):
             before = tokens[start - 1]
-            if (before.text in EMAIL_STOPS or not (before.text or before.digits)
+            if (_ends_local_part(tokens, start - 1) or not (before.text or before.digits)
                     or before.word != tokens[start].word - 1):  # the other party spoke between
                 break
             start -= 1
@@ -143,6 +143,84 @@ def emails(tokens: list[Token]) -> list[Found]:
             continue
         out.append(Found("email", tuple(t.word for t in tokens[start:end + 1]), "email/spoken"))
     return out
+
+
+def _ends_local_part(tokens: list[Token], k: int) -> bool:
+    """Token ``k``, read backwards from "at", is a word said before the address, not in it; a
+    separator ("r dot carter hyphen hughes") and a number's homophone after a number ("oscar
+    dot v ninety for at") are in it."""
+    text = tokens[k].text
+    if text in SEPARATORS:
+        return False
+    if text in HOMOPHONES and k and is_number(tokens[k - 1]) \
+            and tokens[k - 1].word == tokens[k].word - 1:
+        return False
+    return text in EMAIL_STOPS
+
+
+MIN_LOCAL_READ_BACK = 4  # letters and digits: "raj.v" spelled again is one, "jk" is no evidence
+
+
+def local_part_read_backs(found: list[Found], stream: list[Token],
+                          call: list[Token]) -> list[Found]:
+    """An e-mail's local part said again, spelled or read back, without its domain ("It's
+    liam_oconnell@live.com. L-I-A-M underscore O-C-O-N-N-E-L-L", "so d underscore k i m
+    underscore a r t"): two or more of one speaker's words in a row (``stream``) whose letters
+    and digits are those of a local part said anywhere in the call (``call``: every token);
+    a name said before an address made of it ("Nadia Petrova" ... "nadia.petrova@...") too."""
+    locals_said = {local: set(f.words) for f in found if f.kind == "email"
+                   for local in _local_part(f, call) if len(local) >= MIN_LOCAL_READ_BACK}
+    if not locals_said:
+        return []
+    longest = max(map(len, locals_said))
+    out: list[Found] = []
+    starts = {local[:k] for local in locals_said for k in range(1, len(local) + 1)}
+    for i in range(len(stream)):
+        if not any(first[:1] in starts and (first in starts or first[:1].isdigit())
+                   for first in _local_strings(stream[i:i + 1])):
+            continue  # no local part begins with this word ("ninety" may yet be "9x")
+        for j in range(i + 1, min(len(stream), i + LOCAL_SPELLED)):
+            if stream[j].word != stream[j - 1].word + 1:
+                break  # the other party spoke between
+            readings = _local_strings(stream[i:j + 1])
+            if min(map(len, readings)) > longest + 1:  # "ninety" may take a unit: "904" -> "94"
+                break
+            words = {t.word for t in stream[i:j + 1]}
+            if any(said in locals_said and not words & locals_said[said] for said in readings):
+                out.append(Found("email", tuple(sorted(words)), "email/local_part_read_back"))
+    return out
+
+
+def _local_part(email: Found, call: list[Token]) -> set[str]:
+    """The readings of a found e-mail's local part (before "@" or "at"), see ``_local_strings``."""
+    said = [t for t in call if t.word in set(email.words)]
+    if len(said) == 1:
+        return {re.sub(r"[^a-z0-9]", "", said[0].text.split("@")[0])}
+    before_at = next((k for k, t in enumerate(said) if t.text in ("at", "@")), len(said))
+    return _local_strings(said[:before_at])
+
+
+def _local_strings(said: list[Token]) -> set[str]:
+    """The letters and digits ``said`` spells in an e-mail's local part: numbers (and their
+    homophones) as digits ("ninety for" and "nine four" are "94"), words as their letters,
+    separator words as nothing; "o" read both as the letter and as zero."""
+    return {_local_string(said, o_letter) for o_letter in (True, False)}
+
+
+def _local_string(said: list[Token], o_letter: bool) -> str:
+    out, number = [], []
+    for item in said:
+        if numberish(item) and not (o_letter and item.text == "o"):
+            number.append(as_number(item))
+            continue
+        if number:
+            out.append(digit_string(number))
+            number = []
+        if item.text not in SEPARATORS:
+            out.append(re.sub(r"[^a-z0-9]", "", item.text))
+    if number:
+        out.append(digit_string(number))
+    return "".join(out)
 
 
 def _domain_end(tokens: list[Token], start: int) -> int | None:
