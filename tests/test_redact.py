@@ -483,6 +483,51 @@ def test_canadian_transit_and_institution_numbers_and_an_australian_bsb():
     )) == [("routing_number", "021000021")]
 
 
+def test_a_number_said_again_after_a_request_or_a_whole_read_back_is_a_number_of_its_own():
+    # asked to say it again: the digits that follow are the routing number again, not more of it
+    call = transcript(
+        ("customer", "direct deposit to my checking the routing is too eight tree oh seven "
+                     "for won ate ate"),
+        ("agent", "can you repeat that slower"),
+        ("customer", "two eight three"),
+        ("agent", "mm hmm"),
+        ("customer", "zero seven four"),
+    )
+    spans = found(call)
+    assert ("routing_number", "too eight tree oh seven for won ate ate") in spans
+    assert ("routing_number", "two eight three") in spans
+    assert ("routing_number", "zero seven four") in spans
+    # the agent reads the whole social back; the correction that follows is no tenth digit
+    spans = found(transcript(
+        ("agent", "And your SSN for verification?"),
+        ("customer", "9, 1, 2..."),
+        ("agent", "Go ahead."),
+        ("customer", "...6, 0..."),
+        ("agent", "Mm-hm."),
+        ("customer", "...4, 4, 7, 9."),
+        ("agent", "So 912-60-4479?"),
+        ("customer", "Sorry, 4-4-9-7 at the end."),
+    ))
+    assert [kind for kind, text in spans if text in ("9, 1, 2...", "...6, 0...",
+                                                       "...4, 4, 7, 9.")] == ["ssn"] * 3
+
+
+def test_addresses_with_floors_numbered_streets_and_no_street_word_before_a_unit():
+    for said, address in [
+        ("It's 250 West 39th Street, 8th Floor, New York, NY 10018.",
+         "250 West 39th Street, 8th Floor, New York, NY 10018."),
+        ("301 West 108th Street, Apartment 4F, New York, NY 10025.",
+         "301 West 108th Street, Apartment 4F, New York, NY 10025."),
+        ("ship it to 2207 Southeast Alder, Apt 14, 97214.", "2207 Southeast Alder, Apt 14, 97214."),
+        ("its four four oh eight kingsbury unit two c", "four four oh eight kingsbury unit two c"),
+    ]:
+        assert ("street_address", address) in found(transcript(("agent", "and the address?"),
+                                                               ("customer", said)))
+    assert not found(transcript(
+        ("agent", "you'll hear back in two business days, the 3rd floor office opens at nine"),
+    ))
+
+
 def test_nine_digits_said_again_later_in_a_call_about_a_social():
     call = transcript(
         ("customer", "hi my w two came back with my social security number printed wrong"),

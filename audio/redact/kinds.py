@@ -103,6 +103,8 @@ ANOTHER_ITEM = frozenset([
     "address", "name", "surname", "email", "e-mail", "city", "town", "street", "postcode",
     "zip", "county", "state"
 ])
+# asked to say it again: what follows is the number once more, not its next digits
+SAY_AGAIN = frozenset(["repeat", "again", "slower", "pardon"])
 # a cue names only what is said within this many words after it
 CUE_REACH = {"date_of_birth": 15, "security_code": 15, "expiry_date": 15}
 CUE_REACH_DEFAULT = 25

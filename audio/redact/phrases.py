@@ -63,6 +63,7 @@ POSTCODE_CUES = ("postcode", "post code", "postal code", "eircode", "postal")
 # Canadian "k one s three x four"; UK outward code then inward code, "l s six four b q",
 # "m fourteen five t q"
 _SPELLED_POSTCODE = re.compile(r"^(?:LDLDLD|L{1,2}(?:D|DD|T)L?DLL)")
+_STREET_ORDINAL = re.compile(r"^\d{1,3}(?:st|nd|rd|th)$")  # "108th street"; "ordinal" stops at 31
 _TYPED_UNIT = re.compile(r"^#?(?:\d{1,4}[a-z]{0,2}|[a-z]\d{1,4})$")
 DIRECTIONS = frozenset([
     "north", "south", "east", "west", "northeast", "northwest", "southeast", "southwest", "n",
@@ -486,7 +487,7 @@ def _goes_on(tokens: list[Token], j: int) -> bool:
 def _street_end(tokens: list[Token], number_end: int) -> int | None:
     """The last token of the street after a house number ending at ``number_end``, or None:
     up to four name words (ordinals and directions included: "south west thirty second
-    terrace") and a street word."""
+    terrace") and a street word, or the name words before a unit."""
     j = number_end + 1
     if j + 1 < len(tokens) and tokens[j].text in STREET_FIRST and _next_word(tokens, j) \
             and _next_word(tokens, j + 1):
@@ -502,11 +503,17 @@ def _street_end(tokens: list[Token], number_end: int) -> int | None:
             while j + 1 < len(tokens) and tokens[j + 1].text in STREET and _goes_on(tokens, j + 1):
                 j += 1  # "Orchard Hill Road", "Maple Grove Court"
             return j
+        if here.text in UNIT_ALONE and j > number_end + 1 and j + 1 < len(tokens) \
+                and _goes_on(tokens, j + 1) and _unit_number_end(tokens, j + 1) is not None \
+                and not QUANTITY_AFTER.union(["business", "working"]).intersection(
+                    t.text for t in tokens[number_end + 1:j]):  # "two business days unit 4"
+            return j - 1  # a street said without its street word, then a unit: "2207 southeast
+            # alder, apt 14", "four four oh eight kingsbury unit two c"
         if here.text in TENS and j + 1 < len(tokens) and ordinal(tokens[j + 1]):
             j += 2  # "thirty second"
             continue
-        if ordinal(here) or here.text in DIRECTIONS:
-            j += 1
+        if ordinal(here) or _STREET_ORDINAL.match(here.text) or here.text in DIRECTIONS:
+            j += 1  # "west 108th street"
             continue
         if here.text in NOT_A_STREET_NAME or is_number(here) or not _WORDLIKE.match(here.text):
             return None
@@ -531,13 +538,18 @@ def _name_after_street_word(tokens: list[Token], street: int) -> int | None:
 
 
 def _unit_end(tokens: list[Token], end: int) -> int:
-    """``end`` moved past "apartment two oh four", "unit 4B", "unit four b", "suite 300"."""
+    """``end`` moved past "apartment two oh four", "unit 4B", "unit four b", "suite 300", "2nd
+    floor"."""
     if end + 1 < len(tokens) and _next_word(tokens, end + 1) \
             and tokens[end + 1].text.startswith("#") and _TYPED_UNIT.match(tokens[end + 1].text):
         return end + 1  # "1600 Grant Avenue, #4"
     if end + 3 < len(tokens) and tokens[end + 1].text in HESITATIONS \
             and tokens[end + 2].text in UNIT and _next_word(tokens, end + 2):
         end += 1  # "west belmont avenue um apartment three c"
+    if end + 2 < len(tokens) and (ordinal(tokens[end + 1]) or _STREET_ORDINAL.match(
+            tokens[end + 1].text)) and tokens[end + 2].text == "floor" \
+            and _next_word(tokens, end + 1) and _next_word(tokens, end + 2):
+        return end + 2  # "85 Orchard Street, 2nd Floor"
     if not (end + 2 < len(tokens) and tokens[end + 1].text in UNIT and _next_word(tokens, end + 1)):
         return end
     k = end + 2
