@@ -1207,6 +1207,9 @@ def test_kinds_to_redact_are_checked_before_anything_runs():
     # written 2026-12-06 before v32 was read, by another new author (Q); unread, for the change
     # after the one v32 measures
     ("pii_test_v33.json", "d23287be45ab1a23301831fe2768ee464a2a1351ea46419318aa0b9c93db2023"),
+    # written 2026-12-06 before v33 was read, by another new author (S); unread, for the change
+    # after the one v33 measures
+    ("pii_test_v34.json", "b9a64892eede38bf870d4fda6f3efd8e5f31a7caf7c1b337128962c76f286339"),
 ])
 def test_frozen_pii_test_sets_are_unchanged(name, digest):
     """Written by authors who saw no code, before the detector they measure; never edit."""
