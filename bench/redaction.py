@@ -148,7 +148,7 @@ def report(paths: list[Path], result: dict, cold: float, five: float, five_words
                  f"{sum(found_kind.values()) / all_total:.2f} | |")
     share = result["wrongly"] / result["words"]
     verdict = "met" if share < TARGET_WRONGLY_MASKED else \
-        f"missed by {share - TARGET_WRONGLY_MASKED:.4f}"
+        f"missed by {100 * (share - TARGET_WRONGLY_MASKED):.2f} points"
     lines += ["", f"Words wrongly masked: {result['wrongly']} of {result['words']} "
               f"({share:.2%}; target under 1%, {verdict}).", "",
               f"Time: {cold:.1f} s for the first call (loading spaCy and Presidio, once per "
