@@ -528,6 +528,31 @@ def test_addresses_with_floors_numbered_streets_and_no_street_word_before_a_unit
     ))
 
 
+def test_a_business_own_address_and_phone_given_as_such_stay_and_a_callers_are_masked():
+    call = transcript(
+        ("agent", "Our returns center is 8800 Commerce Parkway, Building C, Columbus, Ohio "
+                  "43219, and our billing line is 800-555-0142."),
+        ("customer", "the corner drug store on main, their number is five oh three five five "
+                     "five oh one seven one, and call us at 503-555-0199 if it's late"),
+        ("agent", "We'll text you at 786-555-0149. Shall we send it to my colleague's office "
+                  "at 12 Elm Street or to 445 Maple Street, Apartment 2?"),
+        ("customer", "she moved in with us. It's 915 Carriage House Lane."),
+    )
+    spans = found(call)
+    assert not [text for _, text in spans if "8800" in text or "800-555-0142" in text]
+    # what a caller says of a business is masked all the same: the detector cannot tell a
+    # shop's number from a friend's in the caller's words, and leaves nothing to a guess
+    assert ("phone_number", "five oh three five five five oh one seven one,") in spans
+    assert ("phone_number", "786-555-0149.") in spans
+    assert ("street_address", "445 Maple Street, Apartment 2?") in spans
+    assert ("street_address", "915 Carriage House Lane.") in spans
+    # a caller's "call us at" is their household's number
+    assert ("phone_number", "503-555-0199") in spans
+    # a speaker whose role is not known is read as a caller
+    unknown = transcript(("speaker_0", "Our returns center is 8800 Commerce Parkway."))
+    assert found(unknown) == [("street_address", "8800 Commerce Parkway.")]
+
+
 def test_nine_digits_said_again_later_in_a_call_about_a_social():
     call = transcript(
         ("customer", "hi my w two came back with my social security number printed wrong"),

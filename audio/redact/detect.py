@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from audio.redact import answers, engine, numbers, people, phrases
+from audio.redact import answers, business, engine, numbers, people, phrases
 from audio.redact.kinds import ANOTHER_ITEM, BANK_WORDS, KINDS, SAY_AGAIN
 from audio.redact.spoken import FILLERS, Token, clean, tokens
 from audio.schema import Transcript, Word
@@ -22,6 +22,8 @@ ENDS = numbers.MAX_CUT_IN_WORDS + 1  # a cut-in that ends a number
 READ_BACK_DIGITS = 6  # the other party reading back this many digits (a whole number, or most
 # of one) ends the number: what follows corrects or confirms it; a piece echoed ("four seven eight
 # three") does not
+# kinds a business has too: its own, given as such, are not masked (``business``)
+BUSINESS_KINDS = frozenset(["phone_number", "street_address"])
 # when two findings claim a word, the first kind here keeps it
 PRIORITY = ("card_number", "ssn", "security_code", "expiry_date", "routing_number",
             "bank_account", "phone_number", "date_of_birth", "email", "street_address",
@@ -46,8 +48,10 @@ class Detection:
 
 
 def call_words(transcript: Transcript) -> list[Word]:
-    """The transcript's words in turn order, each carrying its turn's speaker."""
-    return [Word(w.text, w.start, w.end, w.probability, turn.speaker)
+    """The transcript's words in turn order, each carrying its turn's speaker: its role
+    ("agent", "customer") where the channels tell it, else the speaker's label."""
+    role = dict(transcript.channel_roles)
+    return [Word(w.text, w.start, w.end, w.probability, role.get(turn.speaker, turn.speaker))
             for turn in transcript.turns for w in turn.words]
 
 
@@ -100,6 +104,9 @@ def detect(words: Sequence[Word], kinds: Sequence[str] = KINDS) -> Detection:
     found += answers.echoes(found, said, read, words)
     found += _presidio(words, read, wanted)
     found += people.everywhere(lower, found)
+    speakers = [w.speaker for w in words]
+    found = [f for f in found if f.kind not in BUSINESS_KINDS
+             or not business.given_as_a_business(lower, speakers, min(f.words))]
     spans = _resolve([f for f in found if f.kind in wanted], words)
     return Detection(spans, tuple(k for k in KINDS if k in wanted), engine.version())
 
