@@ -10,18 +10,19 @@ from collections.abc import Sequence
 
 AGENT = "agent"
 
-# where a business is: said with "our", "their", "the", "a" ("our repair depot is at", "the
-# nearest office is at", "a club in Toronto at")
+# where a business is: said with "our", or "nearest"/"closest" ("our repair depot is at", "the
+# nearest office is at"); "the service location is" and "the install site is" are the caller's
 PLACES = frozenset([
     "office", "offices", "branch", "location", "store", "shop", "clinic", "depot", "center",
     "centre", "headquarters", "hq", "club", "warehouse", "site", "showroom", "plant",
 ])
-# a business's own number or address: "their number is" (the pharmacy's), "our billing line is";
-# "our address" and "our number" are a family's as often as a company's, "the address" anyone's
-OWN = {"their": frozenset(["address", "number", "line", "phone", "fax"]), "our": frozenset(["line"])}
-DETERMINERS = frozenset(["our", "their", "the", "a", "an", "nearest", "closest", "local"])
-# "call us at", "visit us at", "calling them at"; "we're at" is where a family moved as often
-US = frozenset(["us", "them"])
+# a business's own line: "our billing line is"; "our address" and "our number" are a family's as
+# often as a company's, and "their number" an emergency contact's as often as a pharmacy's
+OWN = frozenset(["line"])
+OWNERS = frozenset(["our", "nearest", "closest"])
+# "call us at", "visit us at"; "we'll call them at" is the caller's contact, "we're at" is where a
+# family moved as often as where a clinic is
+US = frozenset(["us"])
 US_AT = frozenset(["at", "on", "collect"])
 # the item belongs to a person: "your office at", "my work number", "we have you at"
 PERSONAL = frozenset(["my", "your", "his", "her", "you", "me", "i", "mine", "home", "cell",
@@ -50,10 +51,9 @@ def given_as_a_business(lower: Sequence[str], speakers: Sequence[str], first: in
             return True  # not "she moved in with us. It's ..."
         offset = len(before) - len(near) + i
         owners = before[max(0, offset - MODIFIERS - 1):offset]
-        if word in PLACES or any(word in OWN[o] for o in OWN):
+        if word in PLACES or word in OWN:
             if PERSONAL.intersection(owners):
                 return False
-            if word in PLACES and DETERMINERS.intersection(owners) \
-                    or any(word in OWN[o] and o in owners for o in OWN):
+            if (OWNERS if word in PLACES else {"our"}).intersection(owners):
                 return True
     return False

@@ -14,14 +14,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from audio.redact import answers, business, engine, numbers, people, phrases
-from audio.redact.kinds import ANOTHER_ITEM, BANK_WORDS, KINDS, SAY_AGAIN
+from audio.redact.kinds import ANOTHER_ITEM, BANK_WORDS, KINDS
 from audio.redact.spoken import FILLERS, Token, clean, tokens
 from audio.schema import Transcript, Word
 
 ENDS = numbers.MAX_CUT_IN_WORDS + 1  # a cut-in that ends a number
-READ_BACK_DIGITS = 6  # the other party reading back this many digits (a whole number, or most
-# of one) ends the number: what follows corrects or confirms it; a piece echoed ("four seven eight
-# three") does not
+
 # kinds a business has too: its own, given as such, are not masked (``business``)
 BUSINESS_KINDS = frozenset(["phone_number", "street_address"])
 # when two findings claim a word, the first kind here keeps it
@@ -65,11 +63,10 @@ def detect(words: Sequence[Word], kinds: Sequence[str] = KINDS) -> Detection:
 
     def cut_in(previous: Token, token: Token) -> int:
         """The other party's words between two of one speaker's: a question that names what
-        comes next ("and the account number?", "and your billing address?"), or asks to hear
-        it again ("can you repeat that slower"), ends a number however short it is."""
+        comes next ("and the account number?", "and your billing address?") ends a number
+        however short it is."""
         between = lower[previous.word + 1:token.word]
-        asks = numbers.nearest_cue(between) or (ANOTHER_ITEM | SAY_AGAIN).intersection(between) \
-            or len(numbers.digits_of(read[previous.word + 1:token.word])) >= READ_BACK_DIGITS
+        asks = numbers.nearest_cue(between) or ANOTHER_ITEM.intersection(between)
         return numbers.MAX_CUT_IN_WORDS + 1 if asks else len(between)
 
     found: list[numbers.Found] = []

@@ -25,7 +25,7 @@ OTHER_NUMBERS = (
     "suite", "unit", "promo", "voucher", "coupon", "id number", "student id", "license",
     "licence", "registration", "plate", "vin", "ending in", "ends in", "postcode", "dispute",
     "dispute number", "loan number", "tracking id", "transaction id", "transaction number",
-    "prescription number", "rx number", "badge", "badge number",
+    "prescription number", "rx number",
 )
 # ... or an amount, a time or an event ("paid", "arrives", "days")
 NOT_A_NUMBER = (
@@ -103,8 +103,6 @@ ANOTHER_ITEM = frozenset([
     "address", "name", "surname", "email", "e-mail", "city", "town", "street", "postcode",
     "zip", "county", "state"
 ])
-# asked to say it again: what follows is the number once more, not its next digits
-SAY_AGAIN = frozenset(["repeat", "again", "slower", "pardon"])
 # a cue names only what is said within this many words after it
 CUE_REACH = {"date_of_birth": 15, "security_code": 15, "expiry_date": 15}
 CUE_REACH_DEFAULT = 25

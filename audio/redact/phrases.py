@@ -63,6 +63,8 @@ POSTCODE_CUES = ("postcode", "post code", "postal code", "eircode", "postal")
 # Canadian "k one s three x four"; UK outward code then inward code, "l s six four b q",
 # "m fourteen five t q"
 _SPELLED_POSTCODE = re.compile(r"^(?:LDLDLD|L{1,2}(?:D|DD|T)L?DLL)")
+# words that make a number and the words after it no street before a unit ("two business days")
+NOT_A_STREET_BEFORE_UNIT = QUANTITY_AFTER | {"business", "working"}
 _STREET_ORDINAL = re.compile(r"^\d{1,3}(?:st|nd|rd|th)$")  # "108th street"; "ordinal" stops at 31
 _TYPED_UNIT = re.compile(r"^#?(?:\d{1,4}[a-z]{0,2}|[a-z]\d{1,4})$")
 DIRECTIONS = frozenset([
@@ -169,8 +171,12 @@ def local_part_read_backs(found: list[Found], stream: list[Token],
     underscore a r t"): two or more of one speaker's words in a row (``stream``) whose letters
     and digits are those of a local part said anywhere in the call (``call``: every token);
     a name said before an address made of it ("Nadia Petrova" ... "nadia.petrova@...") too."""
-    locals_said = {local: set(f.words) for f in found if f.kind == "email"
-                   for local in _local_part(f, call) if len(local) >= MIN_LOCAL_READ_BACK}
+    emails = [f for f in found if f.kind == "email"]
+    if not emails:
+        return []
+    by_word = {t.word: t for t in call}
+    locals_said = {local: set(f.words) for f in emails
+                   for local in _local_part(f, by_word) if len(local) >= MIN_LOCAL_READ_BACK}
     if not locals_said:
         return []
     longest = max(map(len, locals_said))
@@ -192,9 +198,10 @@ def local_part_read_backs(found: list[Found], stream: list[Token],
     return out
 
 
-def _local_part(email: Found, call: list[Token]) -> set[str]:
-    """The readings of a found e-mail's local part (before "@" or "at"), see ``_local_strings``."""
-    said = [t for t in call if t.word in set(email.words)]
+def _local_part(email: Found, by_word: dict[int, Token]) -> set[str]:
+    """The readings of a found e-mail's local part (before "@" or "at"), see ``_local_strings``;
+    ``by_word``: the call's tokens by word index."""
+    said = [by_word[w] for w in sorted(email.words) if w in by_word]
     if len(said) == 1:
         return {re.sub(r"[^a-z0-9]", "", said[0].text.split("@")[0])}
     before_at = next((k for k, t in enumerate(said) if t.text in ("at", "@")), len(said))
@@ -209,6 +216,7 @@ def _local_strings(said: list[Token]) -> set[str]:
 
 
 def _local_string(said: list[Token], o_letter: bool) -> str:
+    """One reading of ``said`` (see ``_local_strings``); ``o_letter``: "o" is the letter."""
     out, number = [], []
     for item in said:
         if numberish(item) and not (o_letter and item.text == "o"):
@@ -505,7 +513,7 @@ def _street_end(tokens: list[Token], number_end: int) -> int | None:
             return j
         if here.text in UNIT_ALONE and j > number_end + 1 and j + 1 < len(tokens) \
                 and _goes_on(tokens, j + 1) and _unit_number_end(tokens, j + 1) is not None \
-                and not QUANTITY_AFTER.union(["business", "working"]).intersection(
+                and not NOT_A_STREET_BEFORE_UNIT.intersection(
                     t.text for t in tokens[number_end + 1:j]):  # "two business days unit 4"
             return j - 1  # a street said without its street word, then a unit: "2207 southeast
             # alder, apt 14", "four four oh eight kingsbury unit two c"
