@@ -496,6 +496,10 @@ def test_addresses_with_floors_numbered_streets_and_no_street_word_before_a_unit
     assert not found(transcript(
         ("agent", "you'll hear back in two business days, the 3rd floor office opens at nine"),
     ))
+    # a number before a unit is a house number only when no amount or time comes between
+    assert not [text for _, text in found(transcript(
+        ("agent", "you'll hear back in two business days unit four one two is held"),
+    )) if "days" in text]
 
 
 def test_a_business_own_address_and_phone_given_as_such_stay_and_a_callers_are_masked():

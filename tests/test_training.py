@@ -57,9 +57,10 @@ ROOT = Path(__file__).resolve().parents[1]
 # written before v19 was read) measured the adapter retrained with v18 and v19 act-labelled too
 # (rules 2026.12-18 candidate, not shipped: it read v20 lower; the labels wait in
 # scoring/data/staged/ again); the twenty-first (2026-12-06, two more authors, written before v20
-# was read) is reserved, unread, for the next change, and the twenty-second (2026-12-06, two more
-# authors, written before v20 was read) for the change after it. Never train or tune on v7 or
-# v18 to v22. Never edit any.
+# was read) is reserved, unread, for the next change, the twenty-second (2026-12-06, two more
+# authors, written before v20 was read) for the change after it, and the twenty-third
+# (2026-12-06, two more authors, written before v21 is read) for the one after that. Never train
+# or tune on v7 or v18 to v23. Never edit any.
 FROZEN_SETS = {
     ROOT / "bench" / "frozen_test_dialogs.json":
         "a3363abd4df7100fd46705e1795c7595ecf4e778f68e27a273b045aa6e1551b5",

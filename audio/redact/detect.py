@@ -91,7 +91,7 @@ def detect(words: Sequence[Word], kinds: Sequence[str] = KINDS) -> Detection:
         found += phrases.emails(stream) + phrases.addresses(stream, asked_before)
         found += people.names(stream, cased, context_of, asked_before)
         streams.append(answers.Stream(stream, times, cuts, asked))
-    found += [f for s in streams for f in phrases.local_part_read_backs(found, s.tokens, read)]
+    found += phrases.local_part_read_backs(found, [s.tokens for s in streams], read)
     said = answers.said_numbers(streams)
     # a piece may go on from a read-back ("okay go on after seven two six one" "nine oh tree
     # ate ..."), and a new piece be read back in turn

@@ -46,6 +46,8 @@ QUANTITY_AFTER = frozenset([
     "minutes", "hours", "days", "weeks", "months", "years", "miles", "kilos", "cycles",
     "periods",
 ])
+# words between an amount and its unit ("five to seven business days", "one to two pay cycles")
+QUANTITY_QUALIFIERS = frozenset(["business", "working", "calendar", "pay", "billing"])
 
 
 @dataclass(frozen=True)
@@ -261,7 +263,7 @@ def _range_of_quantities(tokens: list[Token], i: int) -> bool:
     rest = [t.text for t in tokens[i + 1:i + 4]]
     if len(rest) < 2 or not is_number(tokens[i + 1]):
         return False
-    if rest[1] in ("business", "working", "calendar", "pay", "billing"):
+    if rest[1] in QUANTITY_QUALIFIERS:
         rest = rest[1:]
     return len(rest) >= 2 and rest[1] in QUANTITY_AFTER
 

@@ -11,6 +11,7 @@ from audio.redact.kinds import DATE_CUES, SOMEONE_ELSE
 from audio.redact.numbers import (
     HOMOPHONES,
     QUANTITY_AFTER,
+    QUANTITY_QUALIFIERS,
     TAIL_HOMOPHONES,
     Found,
     as_number,
@@ -64,8 +65,9 @@ POSTCODE_CUES = ("postcode", "post code", "postal code", "eircode", "postal")
 # "m fourteen five t q"
 _SPELLED_POSTCODE = re.compile(r"^(?:LDLDLD|L{1,2}(?:D|DD|T)L?DLL)")
 # words that make a number and the words after it no street before a unit ("two business days")
-NOT_A_STREET_BEFORE_UNIT = QUANTITY_AFTER | {"business", "working"}
-_STREET_ORDINAL = re.compile(r"^\d{1,3}(?:st|nd|rd|th)$")  # "108th street"; "ordinal" stops at 31
+NOT_A_STREET_BEFORE_UNIT = QUANTITY_AFTER | QUANTITY_QUALIFIERS
+# "108th street", "2nd floor": ``ordinal`` reads only what a day may be (two digits at most)
+_NUMBERED = re.compile(r"^\d{1,3}(?:st|nd|rd|th)$")
 _TYPED_UNIT = re.compile(r"^#?(?:\d{1,4}[a-z]{0,2}|[a-z]\d{1,4})$")
 DIRECTIONS = frozenset([
     "north", "south", "east", "west", "northeast", "northwest", "southeast", "southwest", "n",
@@ -164,37 +166,35 @@ def _ends_local_part(tokens: list[Token], k: int) -> bool:
 MIN_LOCAL_READ_BACK = 4  # letters and digits: "raj.v" spelled again is one, "jk" is no evidence
 
 
-def local_part_read_backs(found: list[Found], stream: list[Token],
+def local_part_read_backs(found: list[Found], streams: list[list[Token]],
                           call: list[Token]) -> list[Found]:
     """An e-mail's local part said again, spelled or read back, without its domain ("It's
     liam_oconnell@live.com. L-I-A-M underscore O-C-O-N-N-E-L-L", "so d underscore k i m
-    underscore a r t"): two or more of one speaker's words in a row (``stream``) whose letters
-    and digits are those of a local part said anywhere in the call (``call``: every token);
-    a name said before an address made of it ("Nadia Petrova" ... "nadia.petrova@...") too."""
-    emails = [f for f in found if f.kind == "email"]
-    if not emails:
-        return []
+    underscore a r t"): two or more of one speaker's words in a row (each of ``streams`` is one
+    speaker's tokens) whose letters and digits are those of a local part said anywhere in the
+    call (``call``: every token); a name said before an address made of it ("Nadia Petrova" ...
+    "nadia.petrova@...") too."""
     by_word = {t.word: t for t in call}
-    locals_said = {local: set(f.words) for f in emails
+    locals_said = {local: set(f.words) for f in found if f.kind == "email"
                    for local in _local_part(f, by_word) if len(local) >= MIN_LOCAL_READ_BACK}
     if not locals_said:
         return []
-    longest = max(map(len, locals_said))
-    out: list[Found] = []
+    # every beginning of a local part: a stretch whose readings begin none is given up
     starts = {local[:k] for local in locals_said for k in range(1, len(local) + 1)}
-    for i in range(len(stream)):
-        if not any(first[:1] in starts and (first in starts or first[:1].isdigit())
-                   for first in _local_strings(stream[i:i + 1])):
-            continue  # no local part begins with this word ("ninety" may yet be "9x")
-        for j in range(i + 1, min(len(stream), i + LOCAL_SPELLED)):
-            if stream[j].word != stream[j - 1].word + 1:
-                break  # the other party spoke between
-            readings = _local_strings(stream[i:j + 1])
-            if min(map(len, readings)) > longest + 1:  # "ninety" may take a unit: "904" -> "94"
-                break
-            words = {t.word for t in stream[i:j + 1]}
-            if any(said in locals_said and not words & locals_said[said] for said in readings):
-                out.append(Found("email", tuple(sorted(words)), "email/local_part_read_back"))
+    out: list[Found] = []
+    for stream in streams:
+        for i in range(len(stream)):
+            for j in range(i, min(len(stream), i + LOCAL_SPELLED)):
+                if j > i and stream[j].word != stream[j - 1].word + 1:
+                    break  # the other party spoke between
+                readings = _local_strings(stream[i:j + 1])
+                # a tens word's "0" may yet become a unit: "ninety" "four" -> "94"
+                if not any(r in starts or r[:-1] in starts for r in readings):
+                    break
+                words = {t.word for t in stream[i:j + 1]}
+                if j > i and any(r in locals_said and not words & locals_said[r]
+                                 for r in readings):
+                    out.append(Found("email", tuple(sorted(words)), "email/local_part_read_back"))
     return out
 
 
@@ -520,7 +520,7 @@ def _street_end(tokens: list[Token], number_end: int) -> int | None:
         if here.text in TENS and j + 1 < len(tokens) and ordinal(tokens[j + 1]):
             j += 2  # "thirty second"
             continue
-        if ordinal(here) or _STREET_ORDINAL.match(here.text) or here.text in DIRECTIONS:
+        if _numbered(here) or here.text in DIRECTIONS:
             j += 1  # "west 108th street"
             continue
         if here.text in NOT_A_STREET_NAME or is_number(here) or not _WORDLIKE.match(here.text):
@@ -545,6 +545,11 @@ def _name_after_street_word(tokens: list[Token], street: int) -> int | None:
     return j if j > street else None
 
 
+def _numbered(item: Token) -> bool:
+    """An ordinal that names a street or a floor: "second", "2nd", "108th"."""
+    return bool(ordinal(item) or _NUMBERED.match(item.text))
+
+
 def _unit_end(tokens: list[Token], end: int) -> int:
     """``end`` moved past "apartment two oh four", "unit 4B", "unit four b", "suite 300", "2nd
     floor"."""
@@ -554,8 +559,7 @@ def _unit_end(tokens: list[Token], end: int) -> int:
     if end + 3 < len(tokens) and tokens[end + 1].text in HESITATIONS \
             and tokens[end + 2].text in UNIT and _next_word(tokens, end + 2):
         end += 1  # "west belmont avenue um apartment three c"
-    if end + 2 < len(tokens) and (ordinal(tokens[end + 1]) or _STREET_ORDINAL.match(
-            tokens[end + 1].text)) and tokens[end + 2].text == "floor" \
+    if end + 2 < len(tokens) and _numbered(tokens[end + 1]) and tokens[end + 2].text == "floor" \
             and _next_word(tokens, end + 1) and _next_word(tokens, end + 2):
         return end + 2  # "85 Orchard Street, 2nd Floor"
     if not (end + 2 < len(tokens) and tokens[end + 1].text in UNIT and _next_word(tokens, end + 1)):
