@@ -7,6 +7,8 @@ import json
 import subprocess
 import sys
 
+from tests.json_strings import strings
+
 CLI = [sys.executable, "-m", "service.cli"]
 
 
@@ -133,17 +135,6 @@ def test_keys_create_says_when_it_starts_a_new_database(tmp_path):
     assert "no database" not in runs[1].stderr
 
 
-def _strings(value) -> list[str]:
-    """Every string in a parsed JSON value, keys included."""
-    if isinstance(value, str):
-        return [value]
-    if isinstance(value, dict):
-        return [s for k, v in value.items() for s in (k, *_strings(v))]
-    if isinstance(value, list):
-        return [s for v in value for s in _strings(v)]
-    return []
-
-
 def test_analyze_redact_leaves_no_card_number_in_any_output(payment_call):
     """A call rendered with Piper and analysed for real: with --redact, the JSON report and the
     exports carry placeholders where the card number and code were spoken."""
@@ -158,7 +149,7 @@ def test_analyze_redact_leaves_no_card_number_in_any_output(payment_call):
     assert masked.returncode == 0, masked.stderr
     report = json.loads(masked.stdout)
     # what was said, not numbers (a probability of 0.1732) or the test's own temporary path
-    text = " ".join(_strings({k: v for k, v in report.items() if k != "source"}))
+    text = " ".join(strings({k: v for k, v in report.items() if k != "source"}))
     assert "[CARD_NUMBER]" in text and "1111" not in text and "one one one" not in text.lower()
     assert "732" not in text and "seven three two" not in text.lower()
     assert report["flags"] == [] or all("1111" not in f["quote"] for f in report["flags"])
