@@ -1222,6 +1222,9 @@ def test_kinds_to_redact_are_checked_before_anything_runs():
     # written 2026-12-06 before v34 was read, by another new author (U); unread, for the change
     # after the one v34 measures
     ("pii_test_v35.json", "7d201bdf5daf496aa039302bbcf8b91af7b20a0efea7193275b0fbea22cbc52f"),
+    # written 2026-12-06 before v35 was read, by another new author (V); unread, for the change
+    # after the one v35 measures
+    ("pii_test_v36.json", "b19c27f980b0c552aa532070b88ce9258ce154d08a01813f9e982961ae3f0708"),
 ])
 def test_frozen_pii_test_sets_are_unchanged(name, digest):
     """Written by authors who saw no code, before the detector they measure; never edit."""
