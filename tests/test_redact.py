@@ -1262,3 +1262,72 @@ def test_names_are_found_without_loading_torch():
                           timeout=300, check=True)
     assert "found ['person_name']" in done.stdout
     assert "torch loaded: False" in done.stdout and "later ok" in done.stdout
+
+
+def test_a_city_said_with_its_zip_or_postcode_is_an_address():
+    """The code is what makes a city an address; a number that goes on past five digits, or an
+    amount, is no zip code."""
+    call = transcript(
+        ("agent", "What city?"),
+        ("customer", "san antonio seven eight two four nine"),
+        ("agent", "And the delivery address?"),
+        ("customer", "It's Naperville, IL 60540. My cousin is in Okotoks, Alberta, T1S 1A2."),
+        ("agent", "i see twelve calls to a number in the dominican republic eight oh nine five "
+                  "five five oh one four six"),
+        ("customer", "we moved to boston twenty thousand dollars ago, it felt like"),
+    )
+    spans = found(call)
+    assert ("street_address", "san antonio seven eight two four nine") in spans
+    assert ("street_address", "Naperville, IL 60540.") in spans
+    assert ("street_address", "Okotoks, Alberta, T1S 1A2.") in spans
+    assert not [text for kind, text in spans if kind == "street_address"
+                and ("republic" in text or "boston" in text)]
+
+
+def test_a_postcode_spelled_after_its_name_or_read_back():
+    """UK and Canadian postcodes and Irish Eircodes spelled out after the word for them, with a
+    hesitation or a two-word number inside, and said again by the other party."""
+    call = transcript(
+        ("customer", "forty seven cranbrook road and the postcode is i g one four p s"),
+        ("agent", "and the eircode"),
+        ("customer", "my eircode's d oh two e k seven ate, or written D08 VF8H"),
+        ("agent", "postcode please"),
+        ("customer", "it's uh postcode c f thirty seven two n d and my postal code is p nine n "
+                     "uh one w ate"),
+        ("agent", "and is that p nine n one w eight"),
+    )
+    spans = found(call)
+    for said in ("i g one four p s", "d oh two e k seven ate,", "D08 VF8H",
+                 "c f thirty seven two n d", "p nine n uh one w ate"):
+        assert ("street_address", said) in spans
+    read_back = [text for kind, text in spans if kind == "street_address"
+                 and "eight" in text.split()]
+    assert read_back == ["p nine n one w eight"]
+
+
+def test_a_units_letter_a_and_a_house_number_in_thousands():
+    """"apartment two a hartford": the letter before a city is the unit's; "a week" is not."""
+    call = transcript(
+        ("customer", "three thousand seven forty lindenwood drive apartment two a hartford "
+                     "connecticut oh six one oh five"),
+        ("customer", "and my sister moved into unit four a week ago"),
+    )
+    spans = found(call)
+    assert ("street_address", "three thousand seven forty lindenwood drive apartment two a "
+                              "hartford connecticut oh six one oh five") in spans
+    assert not [text for _, text in spans if "week" in text or text.endswith(" a")]
+
+
+def test_a_phones_last_digits():
+    """"the mobile ending in 0152", or the number something is texted to; a word naming another
+    sort of number nearer keeps it."""
+    call = transcript(
+        ("agent", "I've sent a code to your mobile ending in 0152."),
+        ("agent", "and we'll text updates to the number ending in four four one nine"),
+        ("agent", "the line ending in 0163 has roaming on"),
+        ("agent", "we texted you about the order ending in 4471"),
+    )
+    spans = found(call)
+    for said in ("0152.", "four four one nine", "0163"):
+        assert ("phone_number", said) in spans
+    assert not [text for _, text in spans if "4471" in text]

@@ -92,6 +92,7 @@ def detect(words: Sequence[Word], kinds: Sequence[str] = KINDS) -> Detection:
         found += people.names(stream, cased, context_of, asked_before)
         streams.append(answers.Stream(stream, times, cuts, asked))
     found += phrases.local_part_read_backs(found, [s.tokens for s in streams], read)
+    found += phrases.postcode_read_backs(found, [s.tokens for s in streams], read)
     said = answers.said_numbers(streams)
     # a piece may go on from a read-back ("okay go on after seven two six one" "nine oh tree
     # ate ..."), and a new piece be read back in turn

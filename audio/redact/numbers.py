@@ -764,6 +764,12 @@ def _asked_last_four(context: list[str]) -> bool:
 ENDING = (["ending", "in"], ["ends", "in"], ["ending", "with"], ["ends", "with"], ["ending"])
 LAST_DIGITS_CUES = {kind: CUES[kind]
                     for kind in ("card_number", "ssn", "bank_account", "routing_number")}
+# a phone's last digits: "the mobile ending in 0152", "the line ending in 0163"
+LAST_DIGITS_CUES["phone_number"] = (*CUES["phone_number"], "line", "cellphone")
+# a phone named by what is sent to it, a few words before: "we'll text updates to the number
+# ending in 4419"
+TEXTED = ("text", "texts", "texted", "sms", "one time code", "passcode")
+TEXTED_OR_NONE = {"phone_number": TEXTED, "none": CUES["none"]}
 # words that may stand between the name and "ending": "the card on file ending in", "the one
 # you have ending in"
 ON_FILE = frozenset(["on", "file", "we", "i", "you", "have", "the", "that", "is", "was", "still",
@@ -796,7 +802,11 @@ def last_digits_kind(context: list[str], banking: bool, year: bool = False) -> s
         # "which card got the text?" "the one ending in ..."), unless a nearer word names
         # another number ("the order ending in ...")
         nearest = _in_this_call(nearest_cue(context[:end], within=LAST_DIGITS_REACH), banking)
-        return nearest[0] if nearest[:1] and nearest[0] in LAST_DIGITS_CUES else ""
+        if nearest[:1] and nearest[0] in LAST_DIGITS_CUES:
+            return nearest[0]
+        # no number named: a phone, if something was texted nearer than another number's name
+        texted = nearest_cue(context[:end], TEXTED_OR_NONE, within=LAST_DIGITS_REACH)
+        return "phone_number" if texted[:1] == ["phone_number"] else ""
     return ""
 
 

@@ -62,8 +62,11 @@ HESITATIONS = frozenset(["um", "uh", "er", "erm", "ah", "eh", "hmm"])
 POSTCODE_CUES = ("postcode", "post code", "postal code", "eircode", "postal")
 # a postcode said letter by letter, each token a letter (L), a digit (D) or two digits (T):
 # Canadian "k one s three x four"; UK outward code then inward code, "l s six four b q",
-# "m fourteen five t q"
-_SPELLED_POSTCODE = re.compile(r"^(?:LDLDLD|L{1,2}(?:D|DD|T)L?DLL)")
+# "m fourteen five t q", "c f thirty seven two n d"; an Irish Eircode, a routing key then four
+# letters and digits, "d oh two e k seven ate"
+_SPELLED_POSTCODE = re.compile(r"^(?:LDD(?=[LD]{0,3}L)[LD]{4}|LDLDLD|L{1,2}(?:D|DD|T)L?DLL)")
+# an Eircode written: "D08 VF8H", "k78 x2p9"
+_EIRCODE = (re.compile(r"^[a-z]\d[\dw]$"), re.compile(r"^(?=.*\d)(?=.*[a-z])[a-z\d]{4}$"))
 # words that make a number and the words after it no street before a unit ("two business days")
 NOT_A_STREET_BEFORE_UNIT = QUANTITY_AFTER | QUANTITY_QUALIFIERS
 # "108th street", "2nd floor": ``ordinal`` reads only what a day may be (two digits at most)
@@ -198,6 +201,34 @@ def local_part_read_backs(found: list[Found], streams: list[list[Token]],
     return out
 
 
+MIN_POSTCODE_READ_BACK = 5  # letters and digits: "m four one" is too little to tell
+
+
+def postcode_read_backs(found: list[Found], streams: list[list[Token]],
+                        call: list[Token]) -> list[Found]:
+    """A postcode said again letter by letter, by either party ("is that g one two eight q q",
+    "h two x one t four"): a stretch shaped like a spelled postcode (``_spelled_postcode_end``)
+    whose letters and digits are in an address found in the call (``call``: every token; each
+    of ``streams`` is one speaker's tokens)."""
+    by_word = {t.word: t for t in call}
+    said = [reading for f in found if f.kind == "street_address"
+            for reading in _local_strings([by_word[w] for w in sorted(f.words)
+                                           if w in by_word and by_word[w].text not in HESITATIONS])]
+    out: list[Found] = []
+    for stream in streams if said else []:
+        tokens, i = read_homophones(stream), 0
+        while i < len(tokens):
+            end = _spelled_postcode_end(tokens, i)
+            readings = _local_strings(tokens[i:end + 1]) if end is not None else set()
+            if any(len(r) >= MIN_POSTCODE_READ_BACK and r in address
+                   for r in readings for address in said):
+                out.append(Found("street_address", tuple(t.word for t in tokens[i:end + 1]),
+                                 "street_address/postcode_read_back"))
+                i = end
+            i += 1
+    return out
+
+
 def _local_part(email: Found, by_word: dict[int, Token]) -> set[str]:
     """The readings of a found e-mail's local part (before "@" or "at"), see ``_local_strings``;
     ``by_word``: the call's tokens by word index."""
@@ -290,22 +321,11 @@ def addresses(tokens: list[Token], asked_before=None) -> list[Found]:
     tokens = _house_homophones(read_homophones(tokens))
     i = 0
     while i < len(tokens):
-        if _uk_postcode_at(tokens, i) or _ca_postcode_at(tokens, i):
-            out.append(Found("street_address", (tokens[i].word, tokens[i + 1].word),
-                             "street_address/postcode"))  # "LS6 2QT", asked for alone
-            i += 2
-            continue
-        spelled = _asked_postcode_end(tokens, i, asked_before)
-        if spelled is not None:
-            out.append(Found("street_address", tuple(t.word for t in tokens[i:spelled + 1]),
-                             "street_address/postcode_spelled"))
-            i = spelled + 1
-            continue
-        box = _box_end(tokens, i)
-        if box is not None:
-            end = _locality_end(tokens, box)
+        short = _short_form_end(tokens, i, asked_before)
+        if short is not None:
+            end, rule = short
             out.append(Found("street_address", tuple(t.word for t in tokens[i:end + 1]),
-                             "street_address/box"))
+                             f"street_address/{rule}"))
             i = end + 1
             continue
         zipped = (_zip_end(tokens, i + 1) if tokens[i].text in US_STATES - {"new", "island"}
@@ -319,12 +339,6 @@ def addresses(tokens: list[Token], asked_before=None) -> list[Found]:
             out.append(Found("street_address", tuple(t.word for t in tokens[start:end + 1]),
                              "street_address/state_and_zip"))
             i = end + 1
-            continue
-        alone = _unit_alone_end(tokens, i)
-        if alone is not None:
-            out.append(Found("street_address", tuple(t.word for t in tokens[i:alone + 1]),
-                             "street_address/unit"))
-            i = alone + 1
             continue
         if not is_number(tokens[i]) or len(tokens[i].digits) > 5:
             i += 1
@@ -351,13 +365,75 @@ def addresses(tokens: list[Token], asked_before=None) -> list[Found]:
     return out
 
 
+def _short_form_end(tokens: list[Token], i: int, asked_before) -> tuple[int, str] | None:
+    """(last token, rule) of an address that is not a house number and street, beginning at
+    token ``i``: a city with its code, a postcode written or spelled out where it was named, a
+    PO box or rural route, a unit said alone; None if none begins there."""
+    end = _city_and_code_end(tokens, i)
+    if end is not None:
+        return end, "city_and_code"
+    if _uk_postcode_at(tokens, i) or _ca_postcode_at(tokens, i) or _eircode_at(tokens, i):
+        return i + 1, "postcode"  # "LS6 2QT", asked for alone
+    end = _asked_postcode_end(tokens, i, asked_before)
+    if end is None and _postcode_named_before(tokens, i):
+        end = _spelled_postcode_end(tokens, i)  # "... and the postcode is i g one four p s"
+    if end is not None:
+        return end, "postcode_spelled"
+    end = _box_end(tokens, i)
+    if end is not None:
+        return _locality_end(tokens, end), "box"
+    end = _unit_alone_end(tokens, i)
+    return (end, "unit") if end is not None else None
+
+
 def _hundreds_before(tokens: list[Token], start: int) -> int:
-    """``start`` moved back over "two hundred and" said before a house number's last words."""
+    """``start`` moved back over "two hundred and" or "three thousand" said before a house
+    number's last words ("three thousand seven forty lindenwood drive")."""
     if start >= 3 and tokens[start - 1].text == "and" and tokens[start - 2].text == "hundred" \
             and is_number(tokens[start - 3]) and all(
                 _next_word(tokens, j) for j in range(start - 2, start + 1)):
         return start - 3
+    if start >= 2 and tokens[start - 1].text == "thousand" and is_number(tokens[start - 2]) \
+            and len(tokens[start - 2].digits) == 1 and _next_word(tokens, start - 1) \
+            and _next_word(tokens, start):
+        return start - 2
     return start
+
+
+def _postcode_named_before(tokens: list[Token], i: int) -> bool:
+    """The speaker's words right before token ``i`` name a postcode ("and the postcode is",
+    "eircode's", "postal code")."""
+    before, j = [], i
+    while j > 0 and len(before) < 4 and _next_word(tokens, j):
+        j -= 1
+        before.insert(0, tokens[j].text.removesuffix("'s"))
+    return bool(nearest_cue(before, {"street_address": POSTCODE_CUES}, within=1))
+
+
+def _city_and_code_end(tokens: list[Token], i: int) -> int | None:
+    """The last token of a city said with its zip code or postcode, a state or region between
+    if said ("san antonio seven eight two four nine", "Naperville, IL 60540", "Okotoks,
+    Alberta, T1S 1A2", "Glenelg SA 5045"), or None: the code is what makes a city an address."""
+    city = _city_length(tokens, i)
+    if not city or i + city >= len(tokens) \
+            or not all(_next_word(tokens, j) for j in range(i + 1, i + city + 1)):
+        return None
+    k, region = i + city, False
+    while k + 1 < len(tokens) and k - i - city < 2 and _next_word(tokens, k + 1) and (
+            tokens[k].text in US_STATES | REGIONS
+            or (tokens[k].text in STATE_CODES | REGION_CODES and k == i + city)):
+        k, region = k + 1, True  # "new york", "quebec", "il"
+    code = _zip_end(tokens, k)
+    if code is None and region:
+        code = _four_digit_end(tokens, k) if tokens[k - 1].text in REGIONS | REGION_CODES \
+            else None
+        code = _spelled_postcode_end(tokens, k) if code is None else code
+    if code is None or not all(_next_word(tokens, j) for j in range(k, code + 1)):
+        return None
+    if code + 1 < len(tokens) and _next_word(tokens, code + 1) and (
+            tokens[code + 1].text in QUANTITY_AFTER or numberish(tokens[code + 1])):
+        return None  # "boston twenty thousand dollars", "republic eight oh nine five five five"
+    return code
 
 
 def _asked_postcode_end(tokens: list[Token], i: int, asked_before) -> int | None:
@@ -440,11 +516,27 @@ def _unit_number_end(tokens: list[Token], k: int) -> int | None:
     while end + 1 < len(tokens) and end - k < 2 and numberish(tokens[end + 1]) \
             and not tokens[end].typed and not tokens[end + 1].typed and _next_word(tokens, end + 1):
         end += 1  # said, not written: "Flat 3, 27 Kingsley Road" is a unit and a house number
-    if end + 1 < len(tokens) and len(tokens[end + 1].text) == 1 \
-            and tokens[end + 1].text.isalpha() and tokens[end + 1].text not in ("a", "i") \
-            and _next_word(tokens, end + 1):
-        end += 1  # "four b"
-    return end
+    return end + 1 if _unit_letter(tokens, end + 1) else end
+
+
+def _unit_letter(tokens: list[Token], k: int) -> bool:
+    """Token ``k`` is the letter after a unit's number ("four b"); "a" only where the speaker
+    stops after it or a city, state or code follows ("apartment two a hartford"), not the
+    article ("unit four a week ago")."""
+    if k >= len(tokens) or not _next_word(tokens, k) or len(tokens[k].text) != 1 \
+            or not tokens[k].text.isalpha() or tokens[k].text == "i":
+        return False
+    after = k + 1
+    return tokens[k].text != "a" or after >= len(tokens) or not _next_word(tokens, after) or bool(
+        _city_length(tokens, after) or tokens[after].text in US_STATES | REGIONS
+        or _zip_end(tokens, after) is not None)
+
+
+def _eircode_at(tokens: list[Token], i: int) -> bool:
+    """A whole Irish Eircode, written ("D08 VF8H", "k78 x2p9")."""
+    return (i + 1 < len(tokens) and _next_word(tokens, i + 1)
+            and bool(_EIRCODE[0].match(tokens[i].text))
+            and bool(_EIRCODE[1].match(tokens[i + 1].text)))
 
 
 def _ca_postcode_at(tokens: list[Token], i: int) -> bool:
@@ -457,21 +549,30 @@ def _ca_postcode_at(tokens: list[Token], i: int) -> bool:
 def _spelled_postcode_end(tokens: list[Token], k: int) -> int | None:
     """The last token of a postcode said letter by letter from ``k`` (Canadian "k one s three
     x four", "t too x won a won"; UK "l s six four b q", "m fourteen five t q"), or None."""
-    shape = ""
-    for j in range(k, min(k + 8, len(tokens))):
+    shape, ends = "", []  # ends[n]: the token that says the shape's n-th letter or digit
+    j = k
+    while j < min(k + 10, len(tokens)) and len(shape) < 8:
         if j > k and not _next_word(tokens, j):
             break
         item = tokens[j]
+        if j > k and item.text in HESITATIONS:
+            j += 1  # "p nine n uh one w ate"
+            continue
         if len(item.text) == 1 and item.text.isalpha() and not is_number(item):
             shape += "L"
+        elif item.tens and j + 1 < len(tokens) and _next_word(tokens, j + 1) \
+                and tokens[j + 1].text in UNITS and tokens[j + 1].digits != "0":
+            shape, j = shape + "T", j + 1  # "thirty seven"
         elif numberish(item) and len(as_number(item).digits) == 1 and not item.repeat:
             shape += "D"
         elif is_number(item) and len(item.digits) == 2 and not item.typed:
             shape += "T"
         else:
             break
+        ends.append(j)
+        j += 1
     match = _SPELLED_POSTCODE.match(shape)
-    return k + len(match.group(0)) - 1 if match else None
+    return ends[len(match.group(0)) - 1] if match else None
 
 
 def _uk_postcode_at(tokens: list[Token], i: int) -> bool:
@@ -568,10 +669,7 @@ def _unit_end(tokens: list[Token], end: int) -> int:
     if numberish(tokens[k]):  # "apartment for oh won", "unit too c"
         while k + 1 < len(tokens) and numberish(tokens[k + 1]) and k - end < 5:
             k += 1
-        if k + 1 < len(tokens) and len(tokens[k + 1].text) == 1 and tokens[k + 1].text.isalpha() \
-                and tokens[k + 1].text not in ("a", "i"):
-            k += 1  # "four b"
-        return k
+        return k + 1 if _unit_letter(tokens, k + 1) else k  # "four b"
     if len(tokens[k].text) <= 4 and tokens[k].text not in NOT_A_STREET_NAME:
         return k
     return end
