@@ -1331,3 +1331,32 @@ def test_a_phones_last_digits():
     for said in ("0152.", "four four one nine", "0163"):
         assert ("phone_number", said) in spans
     assert not [text for _, text in spans if "4471" in text]
+
+
+def test_what_a_review_of_the_city_postcode_and_last_digits_rules_found():
+    """A reviewer's phrasings: a spelled postcode whose district is "twenty one", a city before a
+    five-digit house number, a city before five digits that are no zip code of its state, times
+    and amounts after "ends in" near a phone word, a credit line, an "m50 10am" that is no
+    Eircode, "a new lease" after a unit, and a unit's letter after the other party cut in."""
+    call = transcript(
+        ("agent", "and the postcode"),
+        ("customer", "n twenty one a b"),
+        ("agent", "what's the service address"),
+        ("customer", "it's in aurora fourteen two oh one east alameda avenue"),
+        ("agent", "your mobile contract ends in twenty four months and the credit line ending "
+                  "in four four seven one is paid"),
+        ("customer", "my flight to dallas one two three four five was late and there was a "
+                     "crash on the m50 10am this morning"),
+        ("agent", "so twelve oak street apartment four"),
+        ("customer", "uh huh"),
+        ("agent", "b and i moved into apartment six a new lease started"),
+    )
+    spans = found(call)
+    assert ("street_address", "n twenty one a b") in spans
+    assert ("street_address", "fourteen two oh one east alameda avenue") in spans
+    assert ("street_address", "twelve oak street apartment four b") in spans \
+        or ("street_address", "b") in spans
+    said = " ".join(text for _, text in spans)
+    for kept in ("aurora", "twenty four", "four four seven one", "dallas", "m50", "10am",
+                 "a new", "lease"):
+        assert kept not in said, kept

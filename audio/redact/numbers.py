@@ -585,7 +585,8 @@ def _piece(tokens, parts, piece, context_of, after_card: bool,
     banking = bool(BANK_WORDS.intersection(context_of(words[0], None)))
     ended = last_digits_kind(context_of(words[0], DIRECT_WORDS + MAX_ON_FILE + 4),
                              banking_in_call, year=bool(re.fullmatch(r"(19|20)\d\d", digits)))
-    if ended and len(digits) in LAST_DIGITS:
+    if ended and len(digits) in LAST_DIGITS \
+            and (ended != "phone_number" or len(digits) >= PHONE_LAST_DIGITS):
         return [Found(ended, words, f"{ended}/last_digits")]
     cues = nearest_cue(context_of(words[0]))
     introduced = nearest_cue(context_of(words[0], DIRECT_WORDS))  # "your order number is ..."
@@ -764,12 +765,17 @@ def _asked_last_four(context: list[str]) -> bool:
 ENDING = (["ending", "in"], ["ends", "in"], ["ending", "with"], ["ends", "with"], ["ending"])
 LAST_DIGITS_CUES = {kind: CUES[kind]
                     for kind in ("card_number", "ssn", "bank_account", "routing_number")}
-# a phone's last digits: "the mobile ending in 0152", "the line ending in 0163"
+# a phone's last four digits, named right before "ending in": "the mobile ending in 0152", "the
+# line ending in 0163" (not "the credit line", "the office line ending in")
 LAST_DIGITS_CUES["phone_number"] = (*CUES["phone_number"], "line", "cellphone")
-# a phone named by what is sent to it, a few words before: "we'll text updates to the number
-# ending in 4419"
-TEXTED = ("text", "texts", "texted", "sms", "one time code", "passcode")
-TEXTED_OR_NONE = {"phone_number": TEXTED, "none": CUES["none"]}
+# "the credit line", "the office line": an account's or a business's
+NOT_A_PHONE_LINE = frozenset(["credit", "office", "main", "support", "help"])
+PHONE_LAST_DIGITS = 3  # at least: "ends in twenty four months" near "your mobile" is a time
+# "the number ending in 4419" is a phone's when a phone, or something texted to it, was named a
+# few words before ("we'll text updates to the number ending in", "I'll call back on the number
+# on file, ending 0172"), and no other number's name is nearer
+TEXTED = ("text", "texts", "texted", "sms")
+PHONE_OR_NONE = {"phone_number": (*CUES["phone_number"], *TEXTED), "none": CUES["none"]}
 # words that may stand between the name and "ending": "the card on file ending in", "the one
 # you have ending in"
 ON_FILE = frozenset(["on", "file", "we", "i", "you", "have", "the", "that", "is", "was", "still",
@@ -794,7 +800,8 @@ def last_digits_kind(context: list[str], banking: bool, year: bool = False) -> s
         while end and k - len(phrase) - end < MAX_ON_FILE and context[end - 1] in ON_FILE:
             end -= 1
         named = _in_this_call(nearest_cue(context[:end], LAST_DIGITS_CUES, within=0), banking)
-        if named:
+        if named and not (named[0] == "phone_number"
+                          and NOT_A_PHONE_LINE.intersection(context[end - 2:end - 1])):
             return named[0]
         if year:
             return ""  # "your social security benefit ending in 2025": a date
@@ -802,11 +809,13 @@ def last_digits_kind(context: list[str], banking: bool, year: bool = False) -> s
         # "which card got the text?" "the one ending in ..."), unless a nearer word names
         # another number ("the order ending in ...")
         nearest = _in_this_call(nearest_cue(context[:end], within=LAST_DIGITS_REACH), banking)
-        if nearest[:1] and nearest[0] in LAST_DIGITS_CUES:
+        if nearest[:1] and nearest[0] in LAST_DIGITS_CUES and nearest[0] != "phone_number":
             return nearest[0]
-        # no number named: a phone, if something was texted nearer than another number's name
-        texted = nearest_cue(context[:end], TEXTED_OR_NONE, within=LAST_DIGITS_REACH)
-        return "phone_number" if texted[:1] == ["phone_number"] else ""
+        if "number" not in context[end:k - len(phrase)]:
+            return ""
+        # "the number ending in": a phone's, if a phone was named nearer than another number
+        phone = nearest_cue(context[:end], PHONE_OR_NONE, within=LAST_DIGITS_REACH)
+        return "phone_number" if phone[:1] == ["phone_number"] else ""
     return ""
 
 

@@ -66,7 +66,8 @@ POSTCODE_CUES = ("postcode", "post code", "postal code", "eircode", "postal")
 # letters and digits, "d oh two e k seven ate"
 _SPELLED_POSTCODE = re.compile(r"^(?:LDD(?=[LD]{0,3}L)[LD]{4}|LDLDLD|L{1,2}(?:D|DD|T)L?DLL)")
 # an Eircode written: "D08 VF8H", "k78 x2p9"
-_EIRCODE = (re.compile(r"^[a-z]\d[\dw]$"), re.compile(r"^(?=.*\d)(?=.*[a-z])[a-z\d]{4}$"))
+_EIRCODE = (re.compile(r"^[acdefhknprtvwxy]\d[\dw]$"),
+            re.compile(r"^(?=.*\d)(?=.*[a-z])[\dacdefhknprtvwxy]{4}$"))  # its letters only
 # words that make a number and the words after it no street before a unit ("two business days")
 NOT_A_STREET_BEFORE_UNIT = QUANTITY_AFTER | QUANTITY_QUALIFIERS
 # "108th street", "2nd floor": ``ordinal`` reads only what a day may be (two digits at most)
@@ -433,6 +434,11 @@ def _city_and_code_end(tokens: list[Token], i: int) -> int | None:
     if code + 1 < len(tokens) and _next_word(tokens, code + 1) and (
             tokens[code + 1].text in QUANTITY_AFTER or numberish(tokens[code + 1])):
         return None  # "boston twenty thousand dollars", "republic eight oh nine five five five"
+    said = digit_string([as_number(t) for t in tokens[k:code + 1] if numberish(t)])
+    if len(said) in (5, 9) and not places.zip_fits([t.text for t in tokens[i:i + city]], said):
+        return None  # "flight to dallas one two three four five": no Texas zip code
+    if _street_end(tokens, code) is not None:
+        return None  # "aurora fourteen two oh one east alameda avenue": a house number
     return code
 
 
@@ -521,15 +527,18 @@ def _unit_number_end(tokens: list[Token], k: int) -> int | None:
 
 def _unit_letter(tokens: list[Token], k: int) -> bool:
     """Token ``k`` is the letter after a unit's number ("four b"); "a" only where the speaker
-    stops after it or a city, state or code follows ("apartment two a hartford"), not the
-    article ("unit four a week ago")."""
-    if k >= len(tokens) or not _next_word(tokens, k) or len(tokens[k].text) != 1 \
+    stops after it or a city or zip code follows ("apartment two a hartford"), not the article
+    ("unit four a week ago", "apartment six a new lease")."""
+    if k >= len(tokens) or not _goes_on(tokens, k) or len(tokens[k].text) != 1 \
             or not tokens[k].text.isalpha() or tokens[k].text == "i":
-        return False
+        return False  # "apartment four" "uh huh" "b": the other party may cut in
+    if tokens[k].text != "a":
+        return True
     after = k + 1
-    return tokens[k].text != "a" or after >= len(tokens) or not _next_word(tokens, after) or bool(
-        _city_length(tokens, after) or tokens[after].text in US_STATES | REGIONS
-        or _zip_end(tokens, after) is not None)
+    return _next_word(tokens, k) and (
+        after >= len(tokens) or not _next_word(tokens, after)
+        or tokens[after].text != "new" and bool(_city_length(tokens, after))
+        or _zip_end(tokens, after) is not None)  # not "apartment six a new lease"
 
 
 def _eircode_at(tokens: list[Token], i: int) -> bool:
@@ -548,8 +557,20 @@ def _ca_postcode_at(tokens: list[Token], i: int) -> bool:
 
 def _spelled_postcode_end(tokens: list[Token], k: int) -> int | None:
     """The last token of a postcode said letter by letter from ``k`` (Canadian "k one s three
-    x four", "t too x won a won"; UK "l s six four b q", "m fourteen five t q"), or None."""
-    shape, ends = "", []  # ends[n]: the token that says the shape's n-th letter or digit
+    x four", "t too x won a won"; UK "l s six four b q", "m fourteen five t q", "n twenty one a
+    b", "c f thirty seven two n d"), or None."""
+    for two_words in (False, True):  # "twenty one": 2 then 1, or 21
+        shape, ends = _postcode_shape(tokens, k, two_words)
+        match = _SPELLED_POSTCODE.match(shape)
+        if match:
+            return ends[len(match.group(0)) - 1]
+    return None
+
+
+def _postcode_shape(tokens: list[Token], k: int, two_words: bool) -> tuple[str, list[int]]:
+    """The shape of what is said from ``k``, each letter L, digit D, two-digit number T (with
+    ``two_words``, "thirty seven" is one T), hesitations skipped; and the token that ends each."""
+    shape, ends = "", []
     j = k
     while j < min(k + 10, len(tokens)) and len(shape) < 8:
         if j > k and not _next_word(tokens, j):
@@ -560,9 +581,9 @@ def _spelled_postcode_end(tokens: list[Token], k: int) -> int | None:
             continue
         if len(item.text) == 1 and item.text.isalpha() and not is_number(item):
             shape += "L"
-        elif item.tens and j + 1 < len(tokens) and _next_word(tokens, j + 1) \
+        elif two_words and item.tens and j + 1 < len(tokens) and _next_word(tokens, j + 1) \
                 and tokens[j + 1].text in UNITS and tokens[j + 1].digits != "0":
-            shape, j = shape + "T", j + 1  # "thirty seven"
+            shape, j = shape + "T", j + 1
         elif numberish(item) and len(as_number(item).digits) == 1 and not item.repeat:
             shape += "D"
         elif is_number(item) and len(item.digits) == 2 and not item.typed:
@@ -571,8 +592,7 @@ def _spelled_postcode_end(tokens: list[Token], k: int) -> int | None:
             break
         ends.append(j)
         j += 1
-    match = _SPELLED_POSTCODE.match(shape)
-    return ends[len(match.group(0)) - 1] if match else None
+    return shape, ends
 
 
 def _uk_postcode_at(tokens: list[Token], i: int) -> bool:
