@@ -1225,6 +1225,9 @@ def test_kinds_to_redact_are_checked_before_anything_runs():
     # written 2026-12-06 before v35 was read, by another new author (V); unread, for the change
     # after the one v35 measures
     ("pii_test_v36.json", "b19c27f980b0c552aa532070b88ce9258ce154d08a01813f9e982961ae3f0708"),
+    # written 2026-12-06 before v36 was read, by another new author (W); unread, for the change
+    # after the one v36 measures
+    ("pii_test_v37.json", "74934491c0abec83eabfcb7898d5adb5ab2b6248338486156a25a1d83cb66d55"),
 ])
 def test_frozen_pii_test_sets_are_unchanged(name, digest):
     """Written by authors who saw no code, before the detector they measure; never edit."""
