@@ -1363,3 +1363,26 @@ def test_what_a_review_of_the_city_postcode_and_last_digits_rules_found():
     for kept in ("aurora", "twenty four", "four four seven one", "dallas", "m50", "10am",
                  "a new", "lease"):
         assert kept not in said, kept
+
+
+def test_house_numbers_with_letters_or_units_streets_before_a_city_and_paused_numbers():
+    """"43a", "forty three a kowhai street", "4/16", "1204-1508"; a street said without its
+    number before a city and postcode; a number written with pauses ("0412 ... 558 ... 903")."""
+    call = transcript(
+        ("agent", "and the address"),
+        ("customer", "forty tree a kowhai street karori, and it was 43a Kowhai Street before"),
+        ("agent", "and the new one"),
+        ("customer", "1204-1508 9th Avenue SW, Calgary, T2R 0H5 or my mum's at unit 4/16 Banksia "
+                     "Street, and the office is Cheltenham Crescent, Harrogate, HG1 5RN."),
+        ("agent", "and your mobile?"),
+        ("customer", "It's 0412 ... 558 ... 903. I pay forty a month on it"),
+    )
+    spans = found(call)
+    for said in ("forty tree a kowhai street karori,", "43a Kowhai Street",
+                 "1204-1508 9th Avenue SW, Calgary, T2R 0H5",
+                 "Cheltenham Crescent, Harrogate, HG1 5RN."):
+        assert ("street_address", said) in spans, said
+    assert any(kind == "street_address" and text == "unit 4/16 Banksia Street,"
+               for kind, text in spans)
+    assert ("phone_number", "0412 ... 558 ... 903.") in spans
+    assert not [text for _, text in spans if "forty a month" in text or "before" in text]

@@ -72,6 +72,8 @@ _EIRCODE = (re.compile(r"^[acdefhknprtvwxy]\d[\dw]$"),
 NOT_A_STREET_BEFORE_UNIT = QUANTITY_AFTER | QUANTITY_QUALIFIERS
 # "108th street", "2nd floor": ``ordinal`` reads only what a day may be (two digits at most)
 _NUMBERED = re.compile(r"^\d{1,3}(?:st|nd|rd|th)$")
+# a house number with its letter ("43a") or its unit first ("4/16", "1204-1508")
+_WRITTEN_HOUSE = re.compile(r"^(?:\d{1,5}[/-])?(\d{1,5})[a-h]?$")
 _TYPED_UNIT = re.compile(r"^#?(?:\d{1,4}[a-z]{0,2}|[a-z]\d{1,4})$")
 DIRECTIONS = frozenset([
     "north", "south", "east", "west", "northeast", "northwest", "southeast", "southwest", "n",
@@ -115,6 +117,7 @@ NOT_A_STREET_NAME = frozenset([
     "didn't", "don't", "doesn't", "can't", "won't", "isn't", "wasn't", "got", "get", "have",
     "has", "had", "were", "are", "be", "been", "if", "or", "but", "not", "no",
 ]) | FILLERS
+HOUSE_LETTERS = frozenset("abcdefgh")  # "43a", "forty three b": the letters houses are split by
 MAX_CUT_IN = 3  # the other party's words ("mm-hmm", "go on") inside an address said in pieces
 DOTS = frozenset(["dot", "period", "."])
 DOMAIN_WORDS = 3  # a domain said as up to three words before its first "dot"
@@ -318,14 +321,15 @@ def addresses(tokens: list[Token], asked_before=None) -> list[Found]:
     six four b q") are too. ``asked_before(i)``: the other party's last words before token
     ``i``."""
     out: list[Found] = []
-    # "nine two won oh nine", "twenty to twenty won poplar avenue"
-    tokens = _house_homophones(read_homophones(tokens))
+    # "nine two won oh nine", "twenty to twenty won poplar avenue", "43a", "4/16", "1204-1508"
+    tokens = _house_homophones(read_homophones(_written_house_numbers(tokens)))
     i = 0
     while i < len(tokens):
         short = _short_form_end(tokens, i, asked_before)
         if short is not None:
             end, rule = short
-            out.append(Found("street_address", tuple(t.word for t in tokens[i:end + 1]),
+            start = _street_before(tokens, i) if rule == "city_and_code" else i
+            out.append(Found("street_address", tuple(t.word for t in tokens[start:end + 1]),
                              f"street_address/{rule}"))
             i = end + 1
             continue
@@ -364,6 +368,30 @@ def addresses(tokens: list[Token], asked_before=None) -> list[Found]:
                          "street_address/house_number_and_street"))
         i = end + 1
     return out
+
+
+def _written_house_numbers(tokens: list[Token]) -> list[Token]:
+    """``tokens`` with a house number written with its letter ("43a") or after its unit ("4/16",
+    "1204-1508") read as the house number, so a street after it makes an address."""
+    out = list(tokens)
+    for k, item in enumerate(tokens):
+        match = _WRITTEN_HOUSE.match(item.text)
+        if match:
+            out[k] = Token(item.word, item.text, match.group(1), typed=True)
+    return out
+
+
+def _street_before(tokens: list[Token], city: int) -> int:
+    """``city`` moved back over a street said without a house number right before it
+    ("Cheltenham Crescent, Harrogate, HG1 5RN"): a street word and up to three name words."""
+    if city < 2 or tokens[city - 1].text not in STREET or not _next_word(tokens, city):
+        return city
+    start = city - 1
+    while start > 0 and city - 1 - start < 3 and _next_word(tokens, start) \
+            and _WORDLIKE.match(tokens[start - 1].text) \
+            and tokens[start - 1].text not in NOT_A_STREET_NAME | STREET:
+        start -= 1
+    return start if start < city - 1 else city
 
 
 def _short_form_end(tokens: list[Token], i: int, asked_before) -> tuple[int, str] | None:
@@ -621,7 +649,9 @@ def _street_end(tokens: list[Token], number_end: int) -> int | None:
     if j + 1 < len(tokens) and tokens[j].text in STREET_FIRST and _next_word(tokens, j) \
             and _next_word(tokens, j + 1):
         return _name_after_street_word(tokens, j)
-    while j < min(number_end + 7, len(tokens)):
+    if j + 1 < len(tokens) and tokens[j].text in HOUSE_LETTERS and _next_word(tokens, j):
+        j += 1  # "forty three a kowhai street"
+    while j < min(number_end + 8, len(tokens)):
         here = tokens[j]
         if not _goes_on(tokens, j):
             return None  # the other party said more: the address ended
