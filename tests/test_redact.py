@@ -1365,24 +1365,25 @@ def test_what_a_review_of_the_city_postcode_and_last_digits_rules_found():
         assert kept not in said, kept
 
 
-def test_house_numbers_with_letters_or_units_streets_before_a_city_and_paused_numbers():
-    """"43a", "forty three a kowhai street", "4/16", "1204-1508"; a street said without its
-    number before a city and postcode; a number written with pauses ("0412 ... 558 ... 903")."""
+def test_house_numbers_with_letters_or_a_unit_first():
+    """"43a", "forty three a kowhai street", "4/16", "1204-1508"; not "sixty a month, Bank
+    Street", a year range before a street, or numbers either side of a dash joined (a review
+    found "123-45-6789 — 1985" left the social in the clear when a dash was read as a pause)."""
     call = transcript(
         ("agent", "and the address"),
         ("customer", "forty tree a kowhai street karori, and it was 43a Kowhai Street before"),
         ("agent", "and the new one"),
         ("customer", "1204-1508 9th Avenue SW, Calgary, T2R 0H5 or my mum's at unit 4/16 Banksia "
-                     "Street, and the office is Cheltenham Crescent, Harrogate, HG1 5RN."),
-        ("agent", "and your mobile?"),
-        ("customer", "It's 0412 ... 558 ... 903. I pay forty a month on it"),
+                     "Street, it's sixty a month, Bank Street branch said"),
+        ("agent", "how long were you there"),
+        ("customer", "2019-2023 Queen Street, then we moved"),
+        ("agent", "what's your social?"),
+        ("customer", "123-45-6789 — 1985 is the year I was born"),
     )
     spans = found(call)
     for said in ("forty tree a kowhai street karori,", "43a Kowhai Street",
-                 "1204-1508 9th Avenue SW, Calgary, T2R 0H5",
-                 "Cheltenham Crescent, Harrogate, HG1 5RN."):
+                 "1204-1508 9th Avenue SW, Calgary, T2R 0H5", "unit 4/16 Banksia Street,"):
         assert ("street_address", said) in spans, said
-    assert any(kind == "street_address" and text == "unit 4/16 Banksia Street,"
-               for kind, text in spans)
-    assert ("phone_number", "0412 ... 558 ... 903.") in spans
-    assert not [text for _, text in spans if "forty a month" in text or "before" in text]
+    assert ("ssn", "123-45-6789") in spans
+    addresses = " ".join(text for kind, text in spans if kind == "street_address")
+    assert "month" not in addresses and "Queen" not in addresses and "before" not in addresses

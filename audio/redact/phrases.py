@@ -74,6 +74,7 @@ NOT_A_STREET_BEFORE_UNIT = QUANTITY_AFTER | QUANTITY_QUALIFIERS
 _NUMBERED = re.compile(r"^\d{1,3}(?:st|nd|rd|th)$")
 # a house number with its letter ("43a") or its unit first ("4/16", "1204-1508")
 _WRITTEN_HOUSE = re.compile(r"^(?:\d{1,5}[/-])?(\d{1,5})[a-h]?$")
+_YEARS = re.compile(r"^(?:19|20)\d\d-(?:19|20)?\d\d$")
 _TYPED_UNIT = re.compile(r"^#?(?:\d{1,4}[a-z]{0,2}|[a-z]\d{1,4})$")
 DIRECTIONS = frozenset([
     "north", "south", "east", "west", "northeast", "northwest", "southeast", "southwest", "n",
@@ -118,6 +119,9 @@ NOT_A_STREET_NAME = frozenset([
     "has", "had", "were", "are", "be", "been", "if", "or", "but", "not", "no",
 ]) | FILLERS
 HOUSE_LETTERS = frozenset("abcdefgh")  # "43a", "forty three b": the letters houses are split by
+# what "a" means "per" before ("sixty a month", "three a day"): no house letter
+PER = frozenset(["month", "week", "day", "year", "night", "hour", "minute", "piece", "time",
+                 "head", "person", "go", "pop", "mile", "kilo", "pound", "unit", "box"])
 MAX_CUT_IN = 3  # the other party's words ("mm-hmm", "go on") inside an address said in pieces
 DOTS = frozenset(["dot", "period", "."])
 DOMAIN_WORDS = 3  # a domain said as up to three words before its first "dot"
@@ -328,8 +332,7 @@ def addresses(tokens: list[Token], asked_before=None) -> list[Found]:
         short = _short_form_end(tokens, i, asked_before)
         if short is not None:
             end, rule = short
-            start = _street_before(tokens, i) if rule == "city_and_code" else i
-            out.append(Found("street_address", tuple(t.word for t in tokens[start:end + 1]),
+            out.append(Found("street_address", tuple(t.word for t in tokens[i:end + 1]),
                              f"street_address/{rule}"))
             i = end + 1
             continue
@@ -376,22 +379,9 @@ def _written_house_numbers(tokens: list[Token]) -> list[Token]:
     out = list(tokens)
     for k, item in enumerate(tokens):
         match = _WRITTEN_HOUSE.match(item.text)
-        if match:
+        if match and not _YEARS.match(item.text):  # "2019-2023 queen street": when, not where
             out[k] = Token(item.word, item.text, match.group(1), typed=True)
     return out
-
-
-def _street_before(tokens: list[Token], city: int) -> int:
-    """``city`` moved back over a street said without a house number right before it
-    ("Cheltenham Crescent, Harrogate, HG1 5RN"): a street word and up to three name words."""
-    if city < 2 or tokens[city - 1].text not in STREET or not _next_word(tokens, city):
-        return city
-    start = city - 1
-    while start > 0 and city - 1 - start < 3 and _next_word(tokens, start) \
-            and _WORDLIKE.match(tokens[start - 1].text) \
-            and tokens[start - 1].text not in NOT_A_STREET_NAME | STREET:
-        start -= 1
-    return start if start < city - 1 else city
 
 
 def _short_form_end(tokens: list[Token], i: int, asked_before) -> tuple[int, str] | None:
@@ -650,8 +640,15 @@ def _street_end(tokens: list[Token], number_end: int) -> int | None:
             and _next_word(tokens, j + 1):
         return _name_after_street_word(tokens, j)
     if j + 1 < len(tokens) and tokens[j].text in HOUSE_LETTERS and _next_word(tokens, j):
-        j += 1  # "forty three a kowhai street"
-    while j < min(number_end + 8, len(tokens)):
+        # "forty three a kowhai street": the street's name and word within three words, none
+        # of them what follows a quantity ("sixty a month, bank street")
+        street = next((m for m in range(j + 1, min(j + 4, len(tokens)))
+                       if tokens[m].text in STREET and m > j + 1), None)
+        if street is None or not all(_next_word(tokens, m) for m in range(j + 1, street + 1)) \
+                or (NOT_A_STREET_BEFORE_UNIT | PER).intersection(t.text for t in tokens[j + 1:street]):
+            return None
+        j += 1
+    while j < min(number_end + 7, len(tokens)):
         here = tokens[j]
         if not _goes_on(tokens, j):
             return None  # the other party said more: the address ended

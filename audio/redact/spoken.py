@@ -33,7 +33,6 @@ FILLERS = frozenset([
     "um", "uh", "er", "erm", "ah", "eh", "hmm", "mm", "and", "then", "it's", "its", "is",
     "that's", "thats", "so", "okay", "ok", "yeah", "yes", "right", "dash", "hyphen", "space",
     "sorry", "slash",
-    "",  # a pause written as punctuation alone: "0412 ... 558 ... 903"
 ])
 CURRENCY = ("$", "£", "€")
 
