@@ -1228,6 +1228,9 @@ def test_kinds_to_redact_are_checked_before_anything_runs():
     # written 2026-12-06 before v36 was read, by another new author (W); unread, for the change
     # after the one v36 measures
     ("pii_test_v37.json", "74934491c0abec83eabfcb7898d5adb5ab2b6248338486156a25a1d83cb66d55"),
+    # written 2026-12-06 before v37 was read, by another new author (X); unread, for the change
+    # after the one v37 measures
+    ("pii_test_v38.json", "dddf9c24b8303ced2dfa1189d27eecbbe1a5570730bf03c7b25e1cfc95e4394a"),
 ])
 def test_frozen_pii_test_sets_are_unchanged(name, digest):
     """Written by authors who saw no code, before the detector they measure; never edit."""
@@ -1387,3 +1390,21 @@ def test_house_numbers_with_letters_or_a_unit_first():
     assert ("ssn", "123-45-6789") in spans
     addresses = " ".join(text for kind, text in spans if kind == "street_address")
     assert "month" not in addresses and "Queen" not in addresses and "before" not in addresses
+
+
+def test_a_birth_date_said_as_numbers_right_after_it_is_named():
+    """"ten ten two thousand one" after "date of birth?", "born on two two two thousand fifteen";
+    the same numbers further from the cue ("and we came in on ...") are left alone."""
+    call = transcript(
+        ("agent", "and the date of birth"),
+        ("customer", "ten ten two thousand one"),
+        ("agent", "and the little one"),
+        ("customer", "he was born on two two two thousand fifteen and we came in on ten ten two "
+                     "thousand one"),
+        ("agent", "the appointment is at ten twelve two thousand five"),
+    )
+    spans = found(call)
+    assert ("date_of_birth", "ten ten two thousand one") in spans
+    assert ("date_of_birth", "two two two thousand fifteen") in spans
+    assert len([text for _, text in spans if "ten ten" in text]) == 1
+    assert not [text for _, text in spans if "ten twelve" in text]
