@@ -877,11 +877,17 @@ def dates(tokens: list[Token], context_of) -> list[Found]:
     i = 0
     while i < len(tokens):
         span = _date_at(tokens, i)
+        numbers_only = not span
+        span = span or _numbers_date(tokens, i)
         if not span:
             i += 1
             continue
         cues = nearest_cue(context_of(tokens[i].word), DATE_CUES)
         kind = next((k for k in cues if k in ("date_of_birth", "expiry_date", "none")), "")
+        if numbers_only and "date_of_birth" not in nearest_cue(
+                context_of(tokens[i].word), DATE_CUES, within=NUMBERS_DATE_CUE_WORDS)[:1]:
+            i += 1  # a month, a day and a year as plain numbers are a birth date only if named
+            continue  # right before ("born on", "date of birth?" "ten ten two thousand one")
         if not kind and out and out[-1].kind == "date_of_birth" \
                 and tokens[i].word - out[-1].words[-1] <= NEXT_BIRTH_DATE_WORDS \
                 and SOMEONE_ELSE.intersection(t.text for t in tokens[:i]
@@ -989,6 +995,34 @@ def _numbered_month_date(tokens: list[Token], i: int) -> int:
         return 0
     year = _year_length(tokens, i + n + 3)
     return n + 3 + year if year else 0
+
+
+NUMBERS_DATE_CUE_WORDS = 3  # "born on ...", "and his date of birth is ...", "dob?" "..."
+
+
+def _numbers_date(tokens: list[Token], i: int) -> int:
+    """"ten ten two thousand one", "oh two oh nine two thousand five", "three twenty nine
+    nineteen eighty": a month and a day (either first) and a year, each said as numbers. Tokens
+    from ``i``; 0 when none."""
+    first = _date_part_length(tokens, i)
+    second = _date_part_length(tokens, i + first) if first else 0
+    if not second:
+        return 0
+    values = [int(digit_string(tokens[k:k + n])) for k, n in ((i, first), (i + first, second))]
+    if min(values) < 1 or min(values) > 12 or max(values) > 31:
+        return 0
+    year = _year_length(tokens, i + first + second) if i + first + second < len(tokens) else 0
+    n = first + second + year
+    return n if year and _said_on(tokens, i, n - 1) else 0
+
+
+def _date_part_length(tokens: list[Token], k: int) -> int:
+    """How many tokens from ``k`` say a month or a day as a number: "oh two", "ten", "twenty
+    nine". 0 when none."""
+    if k + 1 < len(tokens) and tokens[k].text == "oh" and tokens[k + 1].text in UNITS \
+            and UNITS[tokens[k + 1].text] > 0:
+        return 2
+    return 0 if k >= len(tokens) or tokens[k].typed else _day_length(tokens, k)
 
 
 def _year_follows(tokens: list[Token], i: int) -> bool:
