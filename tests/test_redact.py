@@ -1408,3 +1408,21 @@ def test_a_birth_date_said_as_numbers_right_after_it_is_named():
     assert ("date_of_birth", "two two two thousand fifteen") in spans
     assert len([text for _, text in spans if "ten ten" in text]) == 1
     assert not [text for _, text in spans if "ten twelve" in text]
+
+
+def test_a_birth_date_said_as_numbers_is_not_taken_from_a_longer_number():
+    """A review's phrasings: a phone number, ten digits or an amount after "date of birth" is
+    not cut into a date and a remainder left in the clear."""
+    call = transcript(
+        ("agent", "date of birth"),
+        ("customer", "two one two five five five one two one two"),
+        ("agent", "dob"),
+        ("customer", "five ten two thousand dollars no wait"),
+        ("agent", "and your date of birth"),
+        ("customer", "three one two two thousand one"),
+    )
+    spans = found(call)
+    assert ("phone_number", "two one two five five five one two one two") in spans
+    assert not [text for kind, text in spans if kind == "date_of_birth"
+                and ("dollars" in text or "thousand" in text.split()[:2] or "five ten" in text)]
+    assert not [text for kind, text in spans if text.startswith("one two two thousand")]

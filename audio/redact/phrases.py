@@ -1004,6 +1004,8 @@ def _numbers_date(tokens: list[Token], i: int) -> int:
     """"ten ten two thousand one", "oh two oh nine two thousand five", "three twenty nine
     nineteen eighty": a month and a day (either first) and a year, each said as numbers. Tokens
     from ``i``; 0 when none."""
+    if i and _next_word(tokens, i) and numberish(tokens[i - 1]):
+        return 0  # inside a longer run of numbers
     first = _date_part_length(tokens, i)
     second = _date_part_length(tokens, i + first) if first else 0
     if not second:
@@ -1013,7 +1015,13 @@ def _numbers_date(tokens: list[Token], i: int) -> int:
         return 0
     year = _year_length(tokens, i + first + second) if i + first + second < len(tokens) else 0
     n = first + second + year
-    return n if year and _said_on(tokens, i, n - 1) else 0
+    if not year or not _said_on(tokens, i, n - 1):
+        return 0
+    after = tokens[i + n] if i + n < len(tokens) and _next_word(tokens, i + n) else None
+    if after is not None and (numberish(after) or after.text in QUANTITY_AFTER
+                              or after.text in ("thousand", "hundred")):
+        return 0  # more digits, or an amount: a phone number, "five ten two thousand dollars"
+    return n
 
 
 def _date_part_length(tokens: list[Token], k: int) -> int:
