@@ -1124,6 +1124,8 @@ def test_kinds_to_redact_are_checked_before_anything_runs():
     assert len(parse_kinds(None)) == len(parse_kinds("all")) == 11
 
 
+# Each comment says how its set stood when it was pinned; every set up to v37 has been read since
+# (each once, for the change the README names, then as development data); v38 is unread.
 @pytest.mark.parametrize("name, digest", [
     # measured once (2026-12-04) after the recognisers were tuned on bench/pii_dev.json
     ("pii_test_v1.json", "715f2af12541377d9777d2ac502078098a1dcdf7d12e7a6ac9d67b038f7383f0"),
@@ -1219,14 +1221,14 @@ def test_kinds_to_redact_are_checked_before_anything_runs():
     # written 2026-12-06 before v33 was read, by another new author (S); read once for the
     # business-address change, beside ed8e912
     ("pii_test_v34.json", "b9a64892eede38bf870d4fda6f3efd8e5f31a7caf7c1b337128962c76f286339"),
-    # written 2026-12-06 before v34 was read, by another new author (U); unread, for the change
-    # after the one v34 measures
+    # written 2026-12-06 before v34 was read, by another new author (U); read once
+    # for the city, postcode and phone change, beside 897f33b
     ("pii_test_v35.json", "7d201bdf5daf496aa039302bbcf8b91af7b20a0efea7193275b0fbea22cbc52f"),
-    # written 2026-12-06 before v35 was read, by another new author (V); unread, for the change
-    # after the one v35 measures
+    # written 2026-12-06 before v35 was read, by another new author (V); read once
+    # for the house-number change, beside ae451e4
     ("pii_test_v36.json", "b19c27f980b0c552aa532070b88ce9258ce154d08a01813f9e982961ae3f0708"),
-    # written 2026-12-06 before v36 was read, by another new author (W); unread, for the change
-    # after the one v36 measures
+    # written 2026-12-06 before v36 was read, by another new author (W); read once
+    # for the birth-date change, beside 86162f1
     ("pii_test_v37.json", "74934491c0abec83eabfcb7898d5adb5ab2b6248338486156a25a1d83cb66d55"),
     # written 2026-12-06 before v37 was read, by another new author (X); unread, for the change
     # after the one v37 measures

@@ -248,8 +248,8 @@ def _local_part(email: Found, by_word: dict[int, Token]) -> set[str]:
 
 
 def _local_strings(said: list[Token]) -> set[str]:
-    """The letters and digits ``said`` spells in an e-mail's local part: numbers (and their
-    homophones) as digits ("ninety for" and "nine four" are "94"), words as their letters,
+    """The letters and digits ``said`` spells, as in an e-mail's local part or a postcode: numbers
+    (and their homophones) as digits ("ninety for" and "nine four" are "94"), words as their letters,
     separator words as nothing; "o" read both as the letter and as zero."""
     return {_local_string(said, o_letter) for o_letter in (True, False)}
 
@@ -555,7 +555,7 @@ def _unit_letter(tokens: list[Token], k: int) -> bool:
     after = k + 1
     return _next_word(tokens, k) and (
         after >= len(tokens) or not _next_word(tokens, after)
-        or tokens[after].text != "new" and bool(_city_length(tokens, after))
+        or (tokens[after].text != "new" and bool(_city_length(tokens, after)))
         or _zip_end(tokens, after) is not None)  # not "apartment six a new lease"
 
 
@@ -642,8 +642,8 @@ def _street_end(tokens: list[Token], number_end: int) -> int | None:
     if j + 1 < len(tokens) and tokens[j].text in HOUSE_LETTERS and _next_word(tokens, j):
         # "forty three a kowhai street": the street's name and word within three words, none
         # of them what follows a quantity ("sixty a month, bank street")
-        street = next((m for m in range(j + 1, min(j + 4, len(tokens)))
-                       if tokens[m].text in STREET and m > j + 1), None)
+        street = next((m for m in range(j + 2, min(j + 4, len(tokens)))
+                       if tokens[m].text in STREET), None)
         if street is None or not all(_next_word(tokens, m) for m in range(j + 1, street + 1)) \
                 or (NOT_A_STREET_BEFORE_UNIT | PER).intersection(t.text for t in tokens[j + 1:street]):
             return None
@@ -876,18 +876,12 @@ def dates(tokens: list[Token], context_of) -> list[Found]:
     out: list[Found] = []
     i = 0
     while i < len(tokens):
-        span = _date_at(tokens, i)
-        numbers_only = not span
-        span = span or _numbers_date(tokens, i)
+        span = _date_at(tokens, i) or _birth_date_as_numbers(tokens, i, context_of)
         if not span:
             i += 1
             continue
         cues = nearest_cue(context_of(tokens[i].word), DATE_CUES)
         kind = next((k for k in cues if k in ("date_of_birth", "expiry_date", "none")), "")
-        if numbers_only and "date_of_birth" not in nearest_cue(
-                context_of(tokens[i].word), DATE_CUES, within=NUMBERS_DATE_CUE_WORDS)[:1]:
-            i += 1  # a month, a day and a year as plain numbers are a birth date only if named
-            continue  # right before ("born on", "date of birth?" "ten ten two thousand one")
         if not kind and out and out[-1].kind == "date_of_birth" \
                 and tokens[i].word - out[-1].words[-1] <= NEXT_BIRTH_DATE_WORDS \
                 and SOMEONE_ELSE.intersection(t.text for t in tokens[:i]
@@ -998,6 +992,16 @@ def _numbered_month_date(tokens: list[Token], i: int) -> int:
 
 
 NUMBERS_DATE_CUE_WORDS = 3  # "born on ...", "and his date of birth is ...", "dob?" "..."
+
+
+def _birth_date_as_numbers(tokens: list[Token], i: int, context_of) -> int:
+    """``_numbers_date`` from ``i`` where a birth cue ends right before it ("born on", "date of
+    birth?" "ten ten two thousand one"): plain numbers are a date only when so named."""
+    n = _numbers_date(tokens, i)
+    if n and nearest_cue(context_of(tokens[i].word), DATE_CUES,
+                         within=NUMBERS_DATE_CUE_WORDS)[:1] == ["date_of_birth"]:
+        return n
+    return 0
 
 
 def _numbers_date(tokens: list[Token], i: int) -> int:
