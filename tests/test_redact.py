@@ -1233,6 +1233,9 @@ def test_kinds_to_redact_are_checked_before_anything_runs():
     # written 2026-12-06 before v37 was read, by another new author (X); unread, for the change
     # after the one v37 measures
     ("pii_test_v38.json", "dddf9c24b8303ced2dfa1189d27eecbbe1a5570730bf03c7b25e1cfc95e4394a"),
+    # written 2026-12-06 before v38 was read, by another new author (Y); unread, for the change
+    # after the one v38 measures
+    ("pii_test_v39.json", "4818686411ca9a23b6abfa517e3359ac1228a7083ff62faa820285800ec0e8ff"),
 ])
 def test_frozen_pii_test_sets_are_unchanged(name, digest):
     """Written by authors who saw no code, before the detector they measure; never edit."""
