@@ -30,8 +30,6 @@ words, or one of its distinctive words (a name, an e-mail's local part, a street
 from __future__ import annotations
 
 import argparse
-import json
-import re
 import sys
 import tempfile
 import time
@@ -40,49 +38,16 @@ from pathlib import Path
 
 from audio.redact.detect import detect
 from audio.redact.kinds import KINDS
-from audio.schema import Word
+from audio.redact.labelled import WORDS_PER_S, labelled_items, load, words_of
 from bench.run import RESULTS
 
 FROZEN = Path(__file__).with_name("pii_test_v1.json")
-WORDS_PER_S = 2.6
 FIVE_MINUTE_ANALYSIS_S = 28.5  # stereo RTF 0.095 at 5 minutes (bench/results/benchmark.md)
 TARGET_RECALL = {"card_number": 1.0, "ssn": 1.0}
 TARGET_OTHER = 0.95
 TARGET_WRONGLY_MASKED = 0.01
 
 
-def load(path: Path) -> dict:
-    data = json.loads(path.read_text())
-    data.pop("_about", None)
-    return data
-
-
-def words_of(turns: list[list[str]], start: float = 0.0):
-    """Each turn's whitespace-separated words, timed; and for each word (turn, char range)."""
-    words, where, clock = [], [], start
-    for index, (speaker, text) in enumerate(turns):
-        for match in re.finditer(r"\S+", text):
-            words.append(Word(" " + match.group(0), round(clock, 2),
-                              round(clock + 1 / WORDS_PER_S - 0.05, 2), 1.0, speaker))
-            where.append((index, match.start(), match.end()))
-            clock += 1 / WORDS_PER_S
-        clock += 0.5
-    return words, where, clock
-
-
-def labelled_items(call: dict, where) -> list[tuple[str, set[int]]]:
-    """(kind, word positions) of each labelled item."""
-    items, searched_from = [], {}
-    for turn, span, kind in call["pii"]:
-        # a span said twice in one turn is labelled twice, in order: each finds the next
-        begin = call["turns"][turn][1].find(span, searched_from.get((turn, span), 0))
-        if begin < 0:
-            raise ValueError(f"{span!r} is not said (again) in turn {turn}")
-        searched_from[(turn, span)] = begin + len(span)
-        end = begin + len(span)
-        positions = {i for i, (t, b, e) in enumerate(where) if t == turn and b < end and e > begin}
-        items.append((kind, positions))
-    return items
 
 
 def evaluate(data: dict) -> dict:

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from audio.redact import answers, business, engine, numbers, people, phrases
+from audio.redact import answers, business, engine, learned, numbers, people, phrases, tagger
 from audio.redact.kinds import ANOTHER_ITEM, BANK_WORDS, KINDS
 from audio.redact.spoken import FILLERS, Token, clean, tokens
 from audio.schema import Transcript, Word
@@ -53,7 +53,10 @@ def call_words(transcript: Transcript) -> list[Word]:
             for turn in transcript.turns for w in turn.words]
 
 
-def detect(words: Sequence[Word], kinds: Sequence[str] = KINDS) -> Detection:
+def detect(words: Sequence[Word], kinds: Sequence[str] = KINDS,
+           with_tagger: bool = True) -> Detection:
+    """``with_tagger``: the learned tagger adds to the rules (off only to train it: it reads
+    their kinds)."""
     wanted = frozenset(kinds)
     read = tokens([w.text for w in words])
     lower = [t.text for t in read]
@@ -103,10 +106,29 @@ def detect(words: Sequence[Word], kinds: Sequence[str] = KINDS) -> Detection:
     found += _presidio(words, read, wanted)
     found += people.everywhere(lower, found)
     speakers = [w.speaker for w in words]
-    found = [f for f in found if f.kind not in BUSINESS_KINDS
-             or not business.given_as_a_business(lower, speakers, min(f.words))]
+
+    def personal(found: list[numbers.Found]) -> list[numbers.Found]:
+        return [f for f in found if f.kind not in BUSINESS_KINDS
+                or not business.given_as_a_business(lower, speakers, min(f.words))]
+
+    found = personal(found)
+    if with_tagger:
+        found += personal(_learned(words, read, found))
     spans = _resolve([f for f in found if f.kind in wanted], words)
-    return Detection(spans, tuple(k for k in KINDS if k in wanted), engine.version())
+    version = engine.version() + (f", {tagger.version()}" if with_tagger else "")
+    return Detection(spans, tuple(k for k in KINDS if k in wanted), version)
+
+
+def _learned(words: Sequence[Word], read: list[Token],
+             found: list[numbers.Found]) -> list[numbers.Found]:
+    """What the tagger adds to the rules' findings (it reads the kinds they gave each word)."""
+    rule_kinds = [tagger.OUTSIDE] * len(words)
+    for span in _resolve(found, words):
+        for w in span.words:
+            rule_kinds[w] = span.kind
+    cased, speakers = [w.text for w in words], [w.speaker for w in words]
+    return learned.added(read, cased, speakers, rule_kinds,
+                         tagger.tag(cased, speakers, rule_kinds))
 
 
 def _outside(found: list[numbers.Found], taken: set[int]) -> list[numbers.Found]:

@@ -695,7 +695,7 @@ def _ten_digit_phone(tokens, positions, digits: str, cues: list[str], context_of
     first = tokens[positions[0]].word
     if nearest_cue(context_of(first, 2 * DIRECT_WORDS), ANOTHER_NUMBER_CUES,
                    within=DIRECT_WORDS)[:1] == ["none"] \
-            or _repeats_another_number(digits, context_of(first, REPEAT_REACH_WORDS)):
+            or repeats_another_number(digits, context_of(first, REPEAT_REACH_WORDS)):
         return False  # "your claim number is ...", or its digits said back
     # ten digits of a card or bank account ("3764 844730 ..."). An account read back with no
     # word for it near is masked as a phone number: requiring a word for a phone in calls about
@@ -706,7 +706,7 @@ def _ten_digit_phone(tokens, positions, digits: str, cues: list[str], context_of
 REPEAT_REACH_WORDS = 40
 
 
-def _repeats_another_number(digits: str, context: list[str]) -> bool:
+def repeats_another_number(digits: str, context: list[str]) -> bool:
     """``digits`` were said in ``context`` (lower-case words, oldest first) right after the name
     of another sort of number ("the confirmation number is nine nine oh for ..."): said back."""
     said = [_word_digit(word) for word in context]

@@ -1,0 +1,114 @@
+"""What the tagger adds to the rules, checked word by word.
+
+    added(read, cased, speakers, rule_kinds, tags) -> list[Found]
+
+The tagger reads words as patterns; the rules know what each kind is made of. A word the tagger
+marks is kept only where it can be part of that kind: a number's words are number words (or a
+homophone of one, or a month or an ordinal in a date); a name's are a spelled letter, a census
+name, a capitalised word or no everyday word ("this is outrageous" is no name); a filler ("uh",
+"and") only between two masked words. A run of number words is masked whole or the tagger adds
+nothing to it: "five ten" is not cut out of "five ten two thousand dollars"; nor to a run named
+right before as another sort of number ("the prescription number is ...") or saying back one
+that was ("your confirmation number is nine nine oh ..." "nine nine oh ... got it").
+"""
+
+from __future__ import annotations
+
+from audio.redact import people, tagger
+from audio.redact.kinds import ANOTHER_NUMBER_CUES
+from audio.redact.numbers import (
+    DIRECT_WORDS,
+    HOMOPHONES,
+    REPEAT_REACH_WORDS,
+    Found,
+    nearest_cue,
+    repeats_another_number,
+)
+from audio.redact.spoken import FILLERS, MONTHS, Token, digit_string, is_number, ordinal
+
+NUMBER_KINDS = frozenset(["card_number", "security_code", "expiry_date", "ssn", "bank_account",
+                          "routing_number", "phone_number", "date_of_birth"])
+DATE_KINDS = frozenset(["expiry_date", "date_of_birth"])
+DATE_WORDS = frozenset(["of", "the"])  # "the fifth of march"
+PHONE_JOINERS = frozenset(["extension", "ext", "x", "plus"])
+RULE = "learned/tagger"
+# the word that hands over a number just named ("the prescription number is ..."); "a mobile
+# for the confirmation text? +353 ..." names no number it gives
+GIVES_A_NUMBER = frozenset(["is", "was", "it's", "its", "number", "number's", "numbers"])
+
+
+def _number_word(item: Token) -> bool:
+    return is_number(item) or item.text in HOMOPHONES
+
+
+def _fits(kind: str, item: Token, cased: str) -> bool:
+    """Whether this word can be (part of) an item of ``kind``."""
+    if kind in NUMBER_KINDS:
+        return (_number_word(item) or _joiner(kind, item)
+                or (kind in DATE_KINDS and (item.text in MONTHS or bool(ordinal(item))
+                                            or item.text in DATE_WORDS)))
+    if kind == "person_name":
+        first_names, surnames = people.census()
+        word = item.text
+        return ((len(word) == 1 and word.isalpha()) or word in first_names or word in surnames
+                or cased.strip()[:1].isupper() or people.zipf(word) < people.RARE_ZIPF)
+    return True
+
+
+def _joiner(kind: str, item: Token) -> bool:
+    """A word said inside a number without being part of it: a filler, a pause written as
+    punctuation ("0421 ... 555"), a phone's "extension"."""
+    return (item.text in FILLERS or not item.text
+            or (kind == "phone_number" and item.text in PHONE_JOINERS))
+
+
+def _between_masked(i: int, masked: set[int]) -> bool:
+    return i - 1 in masked and i + 1 in masked
+
+
+def _number_runs(read: list[Token], speakers: list[str]) -> list[range]:
+    """Stretches of consecutive number words said by one speaker."""
+    runs, i = [], 0
+    while i < len(read):
+        if not is_number(read[i]):
+            i += 1
+            continue
+        j = i
+        while j + 1 < len(read) and is_number(read[j + 1]) and speakers[j + 1] == speakers[i]:
+            j += 1
+        runs.append(range(i, j + 1))
+        i = j + 1
+    return runs
+
+
+def _another_number(read: list[Token], low: list[str], run: range) -> bool:
+    """The run is named as another sort of number right before it ("the prescription number is
+    six oh four ...") or says back one that was ("nine nine oh four ... got it")."""
+    before = low[max(0, run.start - REPEAT_REACH_WORDS):run.start]
+    named = (before[-1:] and before[-1] in GIVES_A_NUMBER
+             and nearest_cue(before, ANOTHER_NUMBER_CUES, within=DIRECT_WORDS)[:1] == ["none"])
+    return bool(named) or repeats_another_number(digit_string([read[i] for i in run]), before)
+
+
+def added(read: list[Token], cased: list[str], speakers: list[str], rule_kinds: list[str],
+          tags: list[tagger.Tag]) -> list[Found]:
+    """The tagger's words (``tags``, one per word) that the rules left in the clear
+    (``rule_kinds``) and that fit their kind."""
+    kinds = {i: t.kind for i, t in enumerate(tags)
+             if t.kind is not None and rule_kinds[i] == tagger.OUTSIDE
+             and _fits(t.kind, read[i], cased[i])}
+    masked = {i for i, kind in enumerate(rule_kinds) if kind != tagger.OUTSIDE} | set(kinds)
+    for i in [i for i, kind in kinds.items()
+              if _joiner(kind, read[i]) and not _number_word(read[i])]:
+        if not _between_masked(i, masked):
+            del kinds[i]
+            masked.discard(i)
+    low = [item.text for item in read]
+    for run in _number_runs(read, speakers):
+        tagged = {kinds[i] for i in run if i in kinds}
+        if tagged and (not all(i in masked for i in run)
+                       # "unit", "postcode": another number's names, but an address's words
+                       or (tagged != {"street_address"} and _another_number(read, low, run))):
+            for i in run:
+                kinds.pop(i, None)
+    return [Found(kind, (i,), RULE) for i, kind in sorted(kinds.items())]
