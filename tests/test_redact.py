@@ -1230,8 +1230,8 @@ def test_kinds_to_redact_are_checked_before_anything_runs():
     # written 2026-12-06 before v36 was read, by another new author (W); read once
     # for the birth-date change, beside 86162f1
     ("pii_test_v37.json", "74934491c0abec83eabfcb7898d5adb5ab2b6248338486156a25a1d83cb66d55"),
-    # written 2026-12-06 before v37 was read, by another new author (X); unread, for the change
-    # after the one v37 measures
+    # written 2026-12-06 before v37 was read, by another new author (X); read once for the
+    # learned tagger, beside 0cc2458
     ("pii_test_v38.json", "dddf9c24b8303ced2dfa1189d27eecbbe1a5570730bf03c7b25e1cfc95e4394a"),
     # written 2026-12-06 before v38 was read, by another new author (Y); unread, for the change
     # after the one v38 measures

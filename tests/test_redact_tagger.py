@@ -12,12 +12,20 @@ from audio.redact.train import BENCH, TRAINING_SETS, calls, fit
 
 DEV = BENCH / "pii_dev.json"
 # frozen sets not read yet: they measure the next change and must never be learned from
-UNREAD = ("pii_test_v38.json", "pii_test_v39.json")
+UNREAD = ("pii_test_v39.json",)
 
 
 def test_the_shipped_tagger_learns_only_from_sets_already_read():
-    assert not set(UNREAD) & set(TRAINING_SETS)
-    assert all((BENCH / name).exists() for name in TRAINING_SETS)
+    """``tagger.json`` is written by the training run: the model came from exactly these files."""
+    import hashlib
+    import json
+
+    trained = json.loads(tagger.MODEL.with_suffix(".json").read_text())
+    assert list(trained["sets"]) == list(TRAINING_SETS)
+    assert not set(UNREAD) & set(trained["sets"])
+    for name, digest in trained["sets"].items():
+        assert hashlib.sha256((BENCH / name).read_bytes()).hexdigest() == digest
+    assert trained["options"] == tagger.TRAINING
 
 
 def test_training_is_reproducible_and_learns_the_labels(tmp_path: Path):
@@ -41,11 +49,35 @@ def test_training_is_reproducible_and_learns_the_labels(tmp_path: Path):
 
 
 def test_the_tagger_only_adds_to_what_the_rules_find():
+    """Every word the rules mask keeps its kind and its span's rule; the tagger's words are
+    marked as its own."""
     for call in list(load(DEV).values())[:12]:
         words, _, _ = words_of(call["turns"])
-        rules = {(w, s.kind) for s in detect(words, with_tagger=False).spans for w in s.words}
-        both = {(w, s.kind) for s in detect(words).spans for w in s.words}
+        rules = {(w, s.kind, s.rule) for s in detect(words, with_tagger=False).spans
+                 for w in s.words}
+        both = {(w, s.kind, s.rule) for s in detect(words).spans for w in s.words}
         assert rules <= both
+        assert {rule for _, _, rule in both - rules} <= {"learned/tagger"}
+
+
+def test_the_tagger_keeps_an_address_and_leaves_what_is_no_part_of_it():
+    """A review's call: the tagger adds the postcode the rules left, not the invoice after it."""
+    words, _, _ = words_of([["customer", "Ship it to 22 Harbour Road, Wellington 6011, invoice "
+                                         "48831."]])
+    masked = {words[w].text.strip(" ,.") for s in detect(words).spans for w in s.words}
+    assert "6011" in masked
+    assert not {"invoice", "48831"} & masked
+
+
+def test_the_tagger_does_not_cut_a_number_or_take_one_named_as_another_sort():
+    words, _, _ = words_of([
+        ["agent", "and your date of birth"],
+        ["customer", "five ten two thousand dollars no wait"],
+        ["agent", "your confirmation number is nine nine oh for won to tree ate five six"],
+        ["customer", "nine nine oh four one two three eight five six got it"],
+    ])
+    spans = detect(words).spans
+    assert not [s for s in spans if s.rule == "learned/tagger"]
 
 
 def test_detection_with_the_tagger_is_the_same_from_several_threads():

@@ -67,7 +67,7 @@ CUES: dict[str, tuple[str, ...]] = {
 }
 
 
-def _with_none(none: tuple[str, ...]) -> dict[str, tuple[str, ...]]:
+def with_none(none: tuple[str, ...]) -> dict[str, tuple[str, ...]]:
     """``CUES`` with ``none`` as the words that say a number is none of ours."""
     return {kind: phrases for kind, phrases in CUES.items() if kind != "none"} | {"none": none}
 
@@ -75,10 +75,10 @@ def _with_none(none: tuple[str, ...]) -> dict[str, tuple[str, ...]]:
 # the words of an address that say a number is none of ours, but no date ("your date of birth
 # and postcode?" "23rd of January 1987")
 ADDRESS_NUMBERS = frozenset(["postcode", "apartment", "suite", "unit", "room"])
-DATE_CUES = _with_none(tuple(p for p in CUES["none"] if p not in ADDRESS_NUMBERS))
+DATE_CUES = with_none(tuple(p for p in CUES["none"] if p not in ADDRESS_NUMBERS))
 # only another number's name says a Luhn-valid number is no card ("tracking number", "dispute
 # number"; not "paid" or "ending in")
-ANOTHER_NUMBER_CUES = _with_none(tuple(p for p in OTHER_NUMBERS
+ANOTHER_NUMBER_CUES = with_none(tuple(p for p in OTHER_NUMBERS
                                        if p not in ("ending in", "ends in")))
 # words that say the next number is someone else's ("and your husband's?", "my wife is ...")
 SOMEONE_ELSE = frozenset([

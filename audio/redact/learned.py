@@ -15,7 +15,7 @@ that was ("your confirmation number is nine nine oh ..." "nine nine oh ... got i
 from __future__ import annotations
 
 from audio.redact import people, tagger
-from audio.redact.kinds import ANOTHER_NUMBER_CUES
+from audio.redact.kinds import ADDRESS_NUMBERS, OTHER_NUMBERS, with_none
 from audio.redact.numbers import (
     DIRECT_WORDS,
     HOMOPHONES,
@@ -32,6 +32,11 @@ DATE_KINDS = frozenset(["expiry_date", "date_of_birth"])
 DATE_WORDS = frozenset(["of", "the"])  # "the fifth of march"
 PHONE_JOINERS = frozenset(["extension", "ext", "x", "plus"])
 RULE = "learned/tagger"
+# the names of other sorts of numbers, but an address's own ("unit", "postcode") and a last
+# digits' "ending in"
+NAMES_ANOTHER = with_none(tuple(p for p in OTHER_NUMBERS if p not in ADDRESS_NUMBERS
+                                 and p not in ("ending in", "ends in")))
+NAMING_WORDS = frozenset(p for p in NAMES_ANOTHER["none"] if " " not in p)
 # the word that hands over a number just named ("the prescription number is ..."); "a mobile
 # for the confirmation text? +353 ..." names no number it gives
 GIVES_A_NUMBER = frozenset(["is", "was", "it's", "its", "number", "number's", "numbers"])
@@ -47,6 +52,8 @@ def _fits(kind: str, item: Token, cased: str) -> bool:
         return (_number_word(item) or _joiner(kind, item)
                 or (kind in DATE_KINDS and (item.text in MONTHS or bool(ordinal(item))
                                             or item.text in DATE_WORDS)))
+    if item.text in NAMING_WORDS:  # "Harbour Road, Wellington 6011, invoice 48831"
+        return False
     if kind == "person_name":
         first_names, surnames = people.census()
         word = item.text
@@ -85,8 +92,9 @@ def _another_number(read: list[Token], low: list[str], run: range) -> bool:
     """The run is named as another sort of number right before it ("the prescription number is
     six oh four ...") or says back one that was ("nine nine oh four ... got it")."""
     before = low[max(0, run.start - REPEAT_REACH_WORDS):run.start]
-    named = (before[-1:] and before[-1] in GIVES_A_NUMBER
-             and nearest_cue(before, ANOTHER_NUMBER_CUES, within=DIRECT_WORDS)[:1] == ["none"])
+    named = (nearest_cue(before, NAMES_ANOTHER, within=0)[:1] == ["none"]  # "invoice 48831"
+             or (before[-1:] and before[-1] in GIVES_A_NUMBER
+                 and nearest_cue(before, NAMES_ANOTHER, within=DIRECT_WORDS)[:1] == ["none"]))
     return bool(named) or repeats_another_number(digit_string([read[i] for i in run]), before)
 
 
@@ -98,17 +106,15 @@ def added(read: list[Token], cased: list[str], speakers: list[str], rule_kinds: 
              if t.kind is not None and rule_kinds[i] == tagger.OUTSIDE
              and _fits(t.kind, read[i], cased[i])}
     masked = {i for i, kind in enumerate(rule_kinds) if kind != tagger.OUTSIDE} | set(kinds)
-    for i in [i for i, kind in kinds.items()
-              if _joiner(kind, read[i]) and not _number_word(read[i])]:
-        if not _between_masked(i, masked):
+    loose = [i for i, kind in kinds.items() if _joiner(kind, read[i]) and not _number_word(read[i])]
+    while dropped := [i for i in loose if i in kinds and not _between_masked(i, masked)]:
+        for i in dropped:  # "uh um" at an edge: both go, whichever is looked at first
             del kinds[i]
             masked.discard(i)
     low = [item.text for item in read]
     for run in _number_runs(read, speakers):
-        tagged = {kinds[i] for i in run if i in kinds}
-        if tagged and (not all(i in masked for i in run)
-                       # "unit", "postcode": another number's names, but an address's words
-                       or (tagged != {"street_address"} and _another_number(read, low, run))):
+        if any(i in kinds for i in run) and (
+                not all(i in masked for i in run) or _another_number(read, low, run)):
             for i in run:
                 kinds.pop(i, None)
     return [Found(kind, (i,), RULE) for i, kind in sorted(kinds.items())]
