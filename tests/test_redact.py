@@ -1236,6 +1236,9 @@ def test_kinds_to_redact_are_checked_before_anything_runs():
     # written 2026-12-06 before v38 was read, by another new author (Y); unread, for the change
     # after the one v38 measures
     ("pii_test_v39.json", "4818686411ca9a23b6abfa517e3359ac1228a7083ff62faa820285800ec0e8ff"),
+    # written 2026-12-06 before v39 was read, by another new author (Z); unread, for the change
+    # after the one v39 measures
+    ("pii_test_v40.json", "36e257b13917c17d34941da377f2468df67f80711e9abc8ccc7e2838d6d8a3e1"),
 ])
 def test_frozen_pii_test_sets_are_unchanged(name, digest):
     """Written by authors who saw no code, before the detector they measure; never edit."""
