@@ -7,9 +7,10 @@ marks is kept only where it can be part of that kind: a number's words are numbe
 homophone of one, or a month or an ordinal in a date); a name's are a spelled letter, a census
 name, a capitalised word or no everyday word ("this is outrageous" is no name); a filler ("uh",
 "and") only between two masked words. A run of number words is masked whole or the tagger adds
-nothing to it: "five ten" is not cut out of "five ten two thousand dollars"; nor to a run named
-right before as another sort of number ("the prescription number is ...") or saying back one
-that was ("your confirmation number is nine nine oh ..." "nine nine oh ... got it").
+nothing to it ("five ten" is not cut out of "five ten two thousand"); nor to an amount ("...
+dollars"), to a run named right before as another sort of number ("the prescription number is
+...") or to one saying back such a number ("your confirmation number is nine nine oh ..." "nine
+nine oh ... got it").
 """
 
 from __future__ import annotations
@@ -37,13 +38,16 @@ RULE = "learned/tagger"
 NAMES_ANOTHER = with_none(tuple(p for p in OTHER_NUMBERS if p not in ADDRESS_NUMBERS
                                  and p not in ("ending in", "ends in")))
 NAMING_WORDS = frozenset(p for p in NAMES_ANOTHER["none"] if " " not in p)
+MULTIPLIERS = frozenset(["thousand", "million", "billion"])
+MONEY = frozenset(["dollars", "dollar", "pounds", "quid", "bucks", "cents", "pence", "euros",
+                   "euro", "percent"])
 # the word that hands over a number just named ("the prescription number is ..."); "a mobile
 # for the confirmation text? +353 ..." names no number it gives
 GIVES_A_NUMBER = frozenset(["is", "was", "it's", "its", "number", "number's", "numbers"])
 
 
 def _number_word(item: Token) -> bool:
-    return is_number(item) or item.text in HOMOPHONES
+    return is_number(item) or item.text in HOMOPHONES or item.text in MULTIPLIERS
 
 
 def _fits(kind: str, item: Token, cased: str) -> bool:
@@ -73,15 +77,19 @@ def _between_masked(i: int, masked: set[int]) -> bool:
     return i - 1 in masked and i + 1 in masked
 
 
+def _in_run(item: Token) -> bool:
+    return is_number(item) or item.text in MULTIPLIERS
+
+
 def _number_runs(read: list[Token], speakers: list[str]) -> list[range]:
-    """Stretches of consecutive number words said by one speaker."""
+    """Stretches of consecutive number words said by one speaker ("two thousand" is one)."""
     runs, i = [], 0
     while i < len(read):
-        if not is_number(read[i]):
+        if not _in_run(read[i]):
             i += 1
             continue
         j = i
-        while j + 1 < len(read) and is_number(read[j + 1]) and speakers[j + 1] == speakers[i]:
+        while j + 1 < len(read) and _in_run(read[j + 1]) and speakers[j + 1] == speakers[i]:
             j += 1
         runs.append(range(i, j + 1))
         i = j + 1
@@ -113,8 +121,9 @@ def added(read: list[Token], cased: list[str], speakers: list[str], rule_kinds: 
             masked.discard(i)
     low = [item.text for item in read]
     for run in _number_runs(read, speakers):
+        amount = run.stop < len(low) and low[run.stop] in MONEY
         if any(i in kinds for i in run) and (
-                not all(i in masked for i in run) or _another_number(read, low, run)):
+                amount or not all(i in masked for i in run) or _another_number(read, low, run)):
             for i in run:
                 kinds.pop(i, None)
     return [Found(kind, (i,), RULE) for i, kind in sorted(kinds.items())]

@@ -1,6 +1,7 @@
-"""A learned word tagger that adds to the rules: a linear-chain CRF (CRFsuite) over each word,
-its neighbours, the announcing words before it and the kind the rules gave it and its
-neighbours.
+"""A learned word tagger that adds to the rules: a linear-chain CRF (CRFsuite) over each word
+(with how common it is in English, whether it is a census name, a street word or part of a
+city's name), its neighbours, the announcing words before it and the kind the rules gave it and
+its neighbours.
 
     tag(texts, speakers, rule_kinds) -> list[Tag]  # one per word: a kind or None, its probability
 
@@ -20,6 +21,8 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+from audio.redact import people, places
+from audio.redact.phrases import STREET, UNIT
 from audio.redact.spoken import Token, is_number, tokens
 
 MODEL = Path(__file__).with_name("tagger.crfsuite")
@@ -95,6 +98,15 @@ def _number_runs(read: list[Token], turn_of: list[int]) -> list[int]:
     return run
 
 
+def _in_city(low: list[str]) -> list[bool]:
+    """Whether each word is part of a city's name (GeoNames, ``places``)."""
+    out = [False] * len(low)
+    for i in range(len(low)):
+        for j in range(i, i + places.city_length(low[i:i + places.MAX_WORDS])):
+            out[j] = True
+    return out
+
+
 def features(texts: list[str], speakers: list[str], rule_kinds: list[str]) -> list[list[str]]:
     """CRFsuite's attributes of each word (a call's words in time order, each with its speaker);
     ``rule_kinds``: the kind the rules gave each word, or ``OUTSIDE``."""
@@ -104,6 +116,8 @@ def features(texts: list[str], speakers: list[str], rule_kinds: list[str]) -> li
     number = [is_number(t) for t in read]
     runs = _number_runs(read, turn_of)
     n = len(read)
+    in_city = _in_city(low)
+    first_names, surnames = people.census()
 
     def said(j: int) -> str:
         return "NUM" if number[j] else low[j]
@@ -126,11 +140,26 @@ def features(texts: list[str], speakers: list[str], rule_kinds: list[str]) -> li
                 attributes.append("dotted")
             if any(ch.isdigit() for ch in word):
                 attributes.append("has-digit")
+            attributes.append(f"zipf={min(7, int(people.zipf(word)))}")
+            if word in first_names:
+                attributes.append("first-name")
+            if word in surnames:
+                attributes.append("surname")
+            if word in STREET:
+                attributes.append("street-word")
+            if word in UNIT:
+                attributes.append("unit-word")
+            if i + 1 < n and low[i + 1] in STREET:
+                attributes.append("before-street-word")
+            if any(ch.isdigit() for ch in word) and any(ch.isalpha() for ch in word):
+                attributes.append("letters-and-digits")
             if texts[i].strip()[:1].isupper():
                 attributes.append("capital")
                 if i and turn_of[i - 1] == turn_of[i] and \
                         not texts[i - 1].rstrip().endswith((".", "?", "!")):
                     attributes.append("capital-inside")
+        if in_city[i]:
+            attributes.append("city")
         if i == 0 or turn_of[i - 1] != turn_of[i]:
             attributes.append("turn-start")
         if i + 1 == n or turn_of[i + 1] != turn_of[i]:
