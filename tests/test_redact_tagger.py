@@ -75,6 +75,8 @@ def test_the_tagger_does_not_cut_a_number_or_take_one_named_as_another_sort():
         ["customer", "five ten two thousand dollars no wait"],
         ["agent", "your confirmation number is nine nine oh for won to tree ate five six"],
         ["customer", "nine nine oh four one two three eight five six got it"],
+        ["agent", "and the account number"],
+        ["customer", "two thousand and fifty dollars is what i owe not the number"],
     ])
     spans = detect(words).spans
     assert not [s for s in spans if s.rule == "learned/tagger"]

@@ -104,6 +104,7 @@ def detect(words: Sequence[Word], kinds: Sequence[str] = KINDS,
     found += answers.resumed_pieces(found, said, read, words)
     found += answers.echoes(found, said, read, words)
     found += _presidio(words, read, wanted)
+    found += people.said_with_its_spelling(lower, found)
     found += people.everywhere(lower, found)
     speakers = [w.speaker for w in words]
 

@@ -40,7 +40,9 @@ NAMES_ANOTHER = with_none(tuple(p for p in OTHER_NUMBERS if p not in ADDRESS_NUM
 NAMING_WORDS = frozenset(p for p in NAMES_ANOTHER["none"] if " " not in p)
 MULTIPLIERS = frozenset(["thousand", "million", "billion"])
 MONEY = frozenset(["dollars", "dollar", "pounds", "quid", "bucks", "cents", "pence", "euros",
-                   "euro", "percent"])
+                   "euro", "percent", "per", "grand"])
+AMOUNT_WORDS = frozenset(["and", "point", "us", "australian", "canadian", "a", "hundred"])
+AMOUNT_TAIL_WORDS = 8  # words of the amount said after the run, before its money word
 # the word that hands over a number just named ("the prescription number is ..."); "a mobile
 # for the confirmation text? +353 ..." names no number it gives
 GIVES_A_NUMBER = frozenset(["is", "was", "it's", "its", "number", "number's", "numbers"])
@@ -96,6 +98,17 @@ def _number_runs(read: list[Token], speakers: list[str]) -> list[range]:
     return runs
 
 
+def _amount(read: list[Token], low: list[str], speakers: list[str], run: range) -> bool:
+    """The run is money or a share: a money word follows it, past the rest of the amount ("two
+    thousand and fifty dollars", "four point five percent", "forty grand", "five hundred us
+    dollars", "per cent")."""
+    j = run.stop
+    while j < len(low) and j - run.stop < AMOUNT_TAIL_WORDS and speakers[j] == speakers[run.start] \
+            and (_in_run(read[j]) or low[j] in AMOUNT_WORDS):
+        j += 1
+    return j < len(low) and speakers[j] == speakers[run.start] and low[j] in MONEY
+
+
 def _another_number(read: list[Token], low: list[str], run: range) -> bool:
     """The run is named as another sort of number right before it ("the prescription number is
     six oh four ...") or says back one that was ("nine nine oh four ... got it")."""
@@ -121,9 +134,9 @@ def added(read: list[Token], cased: list[str], speakers: list[str], rule_kinds: 
             masked.discard(i)
     low = [item.text for item in read]
     for run in _number_runs(read, speakers):
-        amount = run.stop < len(low) and low[run.stop] in MONEY
-        if any(i in kinds for i in run) and (
-                amount or not all(i in masked for i in run) or _another_number(read, low, run)):
+        if any(i in kinds for i in run) and (_amount(read, low, speakers, run)
+                                             or not all(i in masked for i in run)
+                                             or _another_number(read, low, run)):
             for i in run:
                 kinds.pop(i, None)
     return [Found(kind, (i,), RULE) for i, kind in sorted(kinds.items())]

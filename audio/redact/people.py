@@ -286,6 +286,25 @@ def _found(tokens: list[Token], positions: list[int], rule: str) -> Found:
     return Found("person_name", tuple(tokens[p].word for p in positions), rule)
 
 
+def said_with_its_spelling(words_lower: list[str], found: list[Found]) -> list[Found]:
+    """A name spelled and said right before or after its letters ("Y-O-U-N-G, Young", "white w
+    h i t e"): that word is the name, however everyday a word it is."""
+    named = {w for f in found if f.kind == "person_name" for w in f.words}
+    out, i = [], 0
+    while i < len(words_lower):
+        j, letters = i, ""
+        while j < len(words_lower) and j in named and (
+                _SPELLED_TOKEN.match(words_lower[j])
+                or (len(words_lower[j]) == 1 and words_lower[j].isalpha())):
+            letters += words_lower[j].replace("-", "")
+            j += 1
+        if len(letters) >= 2:
+            out += [Found("person_name", (k,), "person_name/said_with_its_spelling")
+                    for k in (i - 1, j) if 0 <= k < len(words_lower) and words_lower[k] == letters]
+        i = max(j, i + 1)
+    return out
+
+
 def everywhere(words_lower: list[str], found: list[Found]) -> list[Found]:
     """Every other place in the call where a name already found is said again."""
     said = {words_lower[w] for f in found if f.kind == "person_name" for w in f.words}
