@@ -1237,8 +1237,8 @@ def test_kinds_to_redact_are_checked_before_anything_runs():
     # written 2026-12-06 before v37 was read, by another new author (X); read once for the
     # learned tagger, beside 0cc2458
     ("pii_test_v38.json", "dddf9c24b8303ced2dfa1189d27eecbbe1a5570730bf03c7b25e1cfc95e4394a"),
-    # written 2026-12-06 before v38 was read, by another new author (Y); unread, for the change
-    # after the one v38 measures
+    # written 2026-12-06 before v38 was read, by another new author (Y); read once for the
+    # tagger's features, beside ad919d2 and 0cc2458
     ("pii_test_v39.json", "4818686411ca9a23b6abfa517e3359ac1228a7083ff62faa820285800ec0e8ff"),
     # written 2026-12-06 before v39 was read, by another new author (Z); unread, for the change
     # after the one v39 measures
