@@ -1243,6 +1243,9 @@ def test_kinds_to_redact_are_checked_before_anything_runs():
     # written 2026-12-06 before v39 was read, by another new author (Z); unread, for the change
     # after the one v39 measures
     ("pii_test_v40.json", "36e257b13917c17d34941da377f2468df67f80711e9abc8ccc7e2838d6d8a3e1"),
+    # written 2026-12-06 before v40 was read, by another new author (AA); unread, for the change
+    # after the one v40 measures
+    ("pii_test_v41.json", "98737af5f9964b9c57ddb581d83676645e36045de3c1c0285b218c24a1f05226"),
 ])
 def test_frozen_pii_test_sets_are_unchanged(name, digest):
     """Written by authors who saw no code, before the detector they measure; never edit."""
