@@ -1240,8 +1240,8 @@ def test_kinds_to_redact_are_checked_before_anything_runs():
     # written 2026-12-06 before v38 was read, by another new author (Y); read once for the
     # tagger's features, beside ad919d2 and 0cc2458
     ("pii_test_v39.json", "4818686411ca9a23b6abfa517e3359ac1228a7083ff62faa820285800ec0e8ff"),
-    # written 2026-12-06 before v39 was read, by another new author (Z); unread, for the change
-    # after the one v39 measures
+    # written 2026-12-06 before v39 was read, by another new author (Z); read once for v39 in
+    # the tagger's training, beside 65ba51f
     ("pii_test_v40.json", "36e257b13917c17d34941da377f2468df67f80711e9abc8ccc7e2838d6d8a3e1"),
     # written 2026-12-06 before v40 was read, by another new author (AA); unread, for the change
     # after the one v40 measures
