@@ -25,7 +25,15 @@ from audio.redact.numbers import (
     nearest_cue,
     repeats_another_number,
 )
-from audio.redact.spoken import FILLERS, MONTHS, Token, digit_string, is_number, ordinal
+from audio.redact.spoken import (
+    FILLERS,
+    MONTHS,
+    Token,
+    digit_string,
+    is_number,
+    number_runs,
+    ordinal,
+)
 
 NUMBER_KINDS = frozenset(["card_number", "security_code", "expiry_date", "ssn", "bank_account",
                           "routing_number", "phone_number", "date_of_birth"])
@@ -83,21 +91,6 @@ def _in_run(item: Token) -> bool:
     return is_number(item) or item.text in MULTIPLIERS
 
 
-def _number_runs(read: list[Token], speakers: list[str]) -> list[range]:
-    """Stretches of consecutive number words said by one speaker ("two thousand" is one)."""
-    runs, i = [], 0
-    while i < len(read):
-        if not _in_run(read[i]):
-            i += 1
-            continue
-        j = i
-        while j + 1 < len(read) and _in_run(read[j + 1]) and speakers[j + 1] == speakers[i]:
-            j += 1
-        runs.append(range(i, j + 1))
-        i = j + 1
-    return runs
-
-
 def _amount(read: list[Token], low: list[str], speakers: list[str], run: range) -> bool:
     """The run is money or a share: a money word follows it, past the rest of the amount ("two
     thousand and fifty dollars", "four point five percent", "forty grand", "five hundred us
@@ -133,7 +126,7 @@ def added(read: list[Token], cased: list[str], speakers: list[str], rule_kinds: 
             del kinds[i]
             masked.discard(i)
     low = [item.text for item in read]
-    for run in _number_runs(read, speakers):
+    for run in number_runs(read, speakers, _in_run):
         if any(i in kinds for i in run) and (_amount(read, low, speakers, run)
                                              or not all(i in masked for i in run)
                                              or _another_number(read, low, run)):

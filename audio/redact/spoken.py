@@ -114,6 +114,22 @@ def is_number(item: Token) -> bool:
     return bool(item.digits) or bool(item.repeat)
 
 
+def number_runs(read: list[Token], groups: list, member=is_number) -> list[range]:
+    """Stretches of consecutive words that ``member`` takes (number words by default), each
+    within one group (``groups``: a speaker or turn per word)."""
+    runs, i = [], 0
+    while i < len(read):
+        if not member(read[i]):
+            i += 1
+            continue
+        j = i
+        while j + 1 < len(read) and member(read[j + 1]) and groups[j + 1] == groups[i]:
+            j += 1
+        runs.append(range(i, j + 1))
+        i = j + 1
+    return runs
+
+
 def ordinal(item: Token) -> int:
     """1..31 for "third", "3rd", "twenty-first"; 0 when the token is no day."""
     if item.text in ORDINALS:

@@ -23,7 +23,7 @@ from pathlib import Path
 
 from audio.redact import people, places
 from audio.redact.phrases import STREET, UNIT
-from audio.redact.spoken import Token, is_number, tokens
+from audio.redact.spoken import Token, is_number, number_runs, tokens
 
 MODEL = Path(__file__).with_name("tagger.crfsuite")
 OUTSIDE = "O"  # the label of a word that is no personal data
@@ -81,21 +81,13 @@ def _size_class(n: int) -> str:
     return "17+"
 
 
-def _number_runs(read: list[Token], turn_of: list[int]) -> list[int]:
+def _run_digits(read: list[Token], turn_of: list[int]) -> list[int]:
     """For each word, how many digits the run of number words it stands in says (0: none)."""
-    run = [0] * len(read)
-    i = 0
-    while i < len(read):
-        if not is_number(read[i]):
-            i += 1
-            continue
-        j = i
-        while j + 1 < len(read) and is_number(read[j + 1]) and turn_of[j + 1] == turn_of[i]:
-            j += 1
-        digits = sum(max(1, len(read[k].digits)) for k in range(i, j + 1))
-        run[i:j + 1] = [digits] * (j + 1 - i)
-        i = j + 1
-    return run
+    digits = [0] * len(read)
+    for run in number_runs(read, turn_of):
+        said = sum(max(1, len(read[k].digits)) for k in run)
+        digits[run.start:run.stop] = [said] * len(run)
+    return digits
 
 
 def _in_city(low: list[str]) -> list[bool]:
@@ -114,7 +106,7 @@ def features(texts: list[str], speakers: list[str], rule_kinds: list[str]) -> li
     read = tokens(texts)
     low = [t.text for t in read]
     number = [is_number(t) for t in read]
-    runs = _number_runs(read, turn_of)
+    runs = _run_digits(read, turn_of)
     n = len(read)
     in_city = _in_city(low)
     first_names, surnames = people.census()
