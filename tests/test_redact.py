@@ -1246,6 +1246,9 @@ def test_kinds_to_redact_are_checked_before_anything_runs():
     # written 2026-12-06 before v40 was read, by another new author (AA); unread, for the change
     # after the one v40 measures
     ("pii_test_v41.json", "98737af5f9964b9c57ddb581d83676645e36045de3c1c0285b218c24a1f05226"),
+    # written 2026-12-06 before v41 was read, by another new author (AB); unread, for the change
+    # after the one v41 measures
+    ("pii_test_v42.json", "bf37f340545faf9b994c85ce3deea4bf67f3b3feeef3fcd34e23bc4b6d0cc350"),
 ])
 def test_frozen_pii_test_sets_are_unchanged(name, digest):
     """Written by authors who saw no code, before the detector they measure; never edit."""
