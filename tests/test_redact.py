@@ -1249,6 +1249,9 @@ def test_kinds_to_redact_are_checked_before_anything_runs():
     # written 2026-12-06 before v41 was read, by another new author (AB); unread, for the change
     # after the one v41 measures
     ("pii_test_v42.json", "bf37f340545faf9b994c85ce3deea4bf67f3b3feeef3fcd34e23bc4b6d0cc350"),
+    # written 2026-12-07 before v42 was read, by another new author (AC); unread, for the change
+    # after the one v42 measures
+    ("pii_test_v43.json", "1d9d1286149b7f0b053c863c840150c9a71cfcd1731c68e1aa1462cdd74ffb81"),
 ])
 def test_frozen_pii_test_sets_are_unchanged(name, digest):
     """Written by authors who saw no code, before the detector they measure; never edit."""
