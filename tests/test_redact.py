@@ -1460,3 +1460,109 @@ def test_a_name_said_with_its_spelling_is_masked_however_everyday_a_word():
         assert ("person_name", said) in found(transcript(*turns))
     # letters that are no name found are no spelling: "a b c" then "abc" stays
     assert not found(transcript(("agent", "it's as easy as a b c abc right")))
+
+
+def test_ibans_written_or_spelled_out_in_pieces_are_bank_accounts():
+    written = found(transcript(
+        ("agent", "We'll refund the deposit by bank transfer."),
+        ("customer", "Sure, my IBAN is GB33 BUKB 2020 1555 5555 55."),
+    ))
+    assert ("bank_account", "GB33 BUKB 2020 1555 5555 55.") in written
+    spelled = transcript(
+        ("agent", "can i take your iban for the direct debit"),
+        ("customer", "yeah it's d e eight nine"),
+        ("agent", "yep"),
+        ("customer", "three seven oh four oh oh four four"),
+        ("agent", "go on"),
+        ("customer", "oh five three two oh one three oh oh oh"),
+    )
+    spans = found(spelled)
+    said = {text for kind, text in spans if kind == "bank_account"}
+    assert {"d e eight nine", "three seven oh four oh oh four four",
+            "oh five three two oh one three oh oh oh"} <= said
+    assert all(kind == "bank_account" for kind, _ in spans)  # its digits are no card or phone
+    # letters and digits spelled in a call that speaks of no banking, then a phone: no IBAN
+    medicare = found(transcript(
+        ("customer", "yes medicare the number is one e g four t e five m k seven three"),
+        ("agent", "and a phone number"),
+        ("customer", "five oh three five five five oh one nine nine"),
+    ))
+    assert not [text for kind, text in medicare if kind == "bank_account"]
+    assert ("phone_number", "five oh three five five five oh one nine nine") in medicare
+
+
+def test_a_business_named_like_a_person_is_no_persons_name():
+    spans = found(transcript(
+        ("agent", "Thanks for holding, this is Maya."),
+        ("customer", "Hi Maya. I got a quote from Hartley & Sons, stayed at the Bayview Inn, "
+                     "and Walcott Pharmacy told me to call. Dr. Patel's clinic referred me."),
+        ("agent", "Thanks. Is that Summit Fitness Halifax on the form, and can we claim Gift Aid?"),
+        ("customer", "Yes. My partner Tom Law set it up."),
+    ))
+    masked = " ".join(text for kind, text in spans if kind == "person_name")
+    assert "Maya" in masked and "Patel's" in masked and "Tom Law" in masked
+    assert not {"Hartley", "Bayview", "Walcott", "Pharmacy", "Summit", "Fitness", "Gift",
+                "Aid?"} & set(masked.split())
+
+
+def test_the_answer_to_a_name_question_is_the_name_not_the_words_before_it():
+    spans = found(transcript(
+        ("agent", "And whose name is the account under?"),
+        ("customer", "Under my husband's, Tomasz Wiśniewski."),
+        ("agent", "Can I take the cardholder's name?"),
+        ("customer", "Certainly. It's Ana Ortega."),
+        ("agent", "and the name on the prescription"),
+        ("customer", "hiya yeah its liam im calling for my mum"),
+    ))
+    masked = [text for kind, text in spans if kind == "person_name"]
+    assert "Tomasz Wiśniewski." in masked and "liam" in masked
+    assert any("Ortega" in text for text in masked)
+    words = set(" ".join(masked).lower().split())
+    assert not {"under", "husband's,", "certainly.", "hiya", "im", "mum"} & words
+
+
+def test_postcodes_spelled_with_a_word_for_each_letter():
+    spans = found(transcript(
+        ("agent", "And the postcode?"),
+        ("customer", "R for Romeo, G for Golf, one, four, Alpha, Zulu."),
+        ("agent", "what's the postal code there"),
+        ("customer", "its m as in mary four l as in larry one a as in apple seven"),
+        ("agent", "Thanks. We played the golf course four times last year, didn't we?"),
+    ))
+    assert ("street_address", "R for Romeo, G for Golf, one, four, Alpha, Zulu.") in spans
+    assert ("street_address", "m as in mary four l as in larry one a as in apple seven") in spans
+    assert not [text for _, text in spans if "golf" in text]
+
+
+def test_months_before_their_day_and_words_said_where_a_name_could_be_are_no_names():
+    spans = found(transcript(
+        ("agent", "Two payments will be drafted on July 15th and August 15th."),
+        ("customer", "Great. And closing is set for January 22nd, right?"),
+        ("agent", "yes same one great see you then"),
+        ("customer", "cool thanks man. My daughter April starts school in June."),
+    ))
+    masked = [text for kind, text in spans if kind == "person_name"]
+    assert masked == ["April"]
+
+
+def test_phone_numbers_dialled_with_a_leading_zero_and_someone_elses_number():
+    spans = found(transcript(
+        ("agent", "and we need a reference from your current landlord"),
+        ("customer", "thats rose keane her number is oh ate seven nine one two tree tree four four"),
+        ("agent", "And someone at the flat for the engineer?"),
+        ("customer", "My flatmate will be in. Her number is 021 555 0739."),
+        ("agent", "thanks and your policy number is oh four one two five five five oh nine three"),
+    ))
+    phones = [text for kind, text in spans if kind == "phone_number"]
+    assert phones == ["oh ate seven nine one two tree tree four four", "021 555 0739."]
+
+
+def test_a_birth_date_with_a_hesitation_before_its_year():
+    spans = found(transcript(
+        ("agent", "and your date of birth"),
+        ("customer", "the fifth of may um ninety two"),
+        ("agent", "and your husband's date of birth"),
+        ("customer", "fourteenth of june uh nineteen seventy"),
+    ))
+    assert ("date_of_birth", "the fifth of may um ninety two") in spans
+    assert ("date_of_birth", "fourteenth of june uh nineteen seventy") in spans

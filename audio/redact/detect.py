@@ -13,7 +13,17 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from audio.redact import answers, business, engine, learned, numbers, people, phrases, tagger
+from audio.redact import (
+    answers,
+    business,
+    engine,
+    iban,
+    learned,
+    numbers,
+    people,
+    phrases,
+    tagger,
+)
 from audio.redact.kinds import ANOTHER_ITEM, BANK_WORDS, KINDS
 from audio.redact.spoken import FILLERS, Token, clean, tokens
 from audio.schema import Transcript, Word
@@ -90,7 +100,8 @@ def detect(words: Sequence[Word], kinds: Sequence[str] = KINDS,
         dates = phrases.dates(stream, context_of)
         said = numbers.with_extensions(
             numbers.find(stream, times, cuts, context_of, asked, banking_in_call), stream)
-        found += _outside(said, {w for d in dates for w in d.words}) + dates
+        accounts = iban.ibans(stream, cuts, banking_in_call)
+        found += _outside(said, {w for d in dates + accounts for w in d.words}) + dates + accounts
         found += phrases.emails(stream) + phrases.addresses(stream, asked_before)
         found += people.names(stream, cased, context_of, asked_before)
         streams.append(answers.Stream(stream, times, cuts, asked))
@@ -105,14 +116,17 @@ def detect(words: Sequence[Word], kinds: Sequence[str] = KINDS,
     found += answers.echoes(found, said, read, words)
     found += _presidio(words, read, wanted)
     found += people.said_with_its_spelling(lower, found)
-    found += people.everywhere(lower, found)
-    speakers = [w.speaker for w in words]
+    cased, speakers = [w.text for w in words], [w.speaker for w in words]
 
     def personal(found: list[numbers.Found]) -> list[numbers.Found]:
-        return [f for f in found if f.kind not in BUSINESS_KINDS
-                or not business.given_as_a_business(lower, speakers, min(f.words))]
+        """Without a business's own phone, address or name."""
+        return [f for f in found if not (
+            (f.kind in BUSINESS_KINDS and business.given_as_a_business(lower, speakers,
+                                                                        min(f.words)))
+            or (f.kind == "person_name" and people.names_a_business(lower, cased, f.words)))]
 
     found = personal(found)
+    found = personal(found + people.everywhere(lower, found))
     if with_tagger:
         found += personal(_learned(words, read, found))
     spans = _resolve([f for f in found if f.kind in wanted], words)
@@ -133,8 +147,8 @@ def _learned(words: Sequence[Word], read: list[Token],
 
 
 def _outside(found: list[numbers.Found], taken: set[int]) -> list[numbers.Found]:
-    """Numbers without the words a date with a month name holds: in "expiring May 2028, code
-    552" the year is the date's, not a code's."""
+    """Numbers without the words a date with a month name or an IBAN holds: in "expiring May
+    2028, code 552" the year is the date's, not a code's."""
     out = []
     for item in found:
         words = tuple(w for w in item.words if w not in taken)
@@ -161,10 +175,12 @@ def _presidio(words: Sequence[Word], read: list[Token], kinds: frozenset[str]):
                             if b < hit.end and e > hit.begin
                             and read[start + k].text not in people.HONORIFICS
                             and read[start + k].text not in people.COMMON)
+            before = read[covered[0] - 1].text if covered and covered[0] > 0 else ""
             if hit.kind == "person_name" and covered and (
-                    (covered[0] > 0 and read[covered[0] - 1].text in people.BEFORE_AN_ORGANISATION)
+                    before in people.BEFORE_AN_ORGANISATION or before in people.SAINTS
+                    or read[covered[0]].text in people.SAINTS
                     or not people.plausible([read[w].text for w in covered])):
-                continue  # "thanks for calling Brightwater", "Expiry date?": no person
+                continue  # "thanks for calling Brightwater", "Expiry date?", "St Joseph's"
             if covered:
                 out.append(numbers.Found(hit.kind, covered, f"presidio/{hit.entity}"))
         start = end + 1

@@ -6,7 +6,8 @@ The tagger reads words as patterns; the rules know what each kind is made of. A 
 marks is kept only where it can be part of that kind: a number's words are number words (or a
 homophone of one, or a month or an ordinal in a date); a name's are a spelled letter, a census
 name, a capitalised word or no everyday word ("this is outrageous" is no name); a filler ("uh",
-"and") only between two masked words. A run of number words is masked whole or the tagger adds
+"and") only between two masked words; a bank account only in a call that speaks of banking, as
+for the rules. A run of number words is masked whole or the tagger adds
 nothing to it ("five ten" is not cut out of "five ten two thousand"); nor to an amount ("...
 dollars"), to a run named right before as another sort of number ("the prescription number is
 ...") or to one saying back such a number ("your confirmation number is nine nine oh ..." "nine
@@ -16,7 +17,7 @@ nine oh ... got it").
 from __future__ import annotations
 
 from audio.redact import people, tagger
-from audio.redact.kinds import ADDRESS_NUMBERS, OTHER_NUMBERS, with_none
+from audio.redact.kinds import ADDRESS_NUMBERS, BANK_WORDS, OTHER_NUMBERS, with_none
 from audio.redact.numbers import (
     DIRECT_WORDS,
     HOMOPHONES,
@@ -116,16 +117,17 @@ def added(read: list[Token], cased: list[str], speakers: list[str], rule_kinds: 
           tags: list[tagger.Tag]) -> list[Found]:
     """The tagger's words (``tags``, one per word) that the rules left in the clear
     (``rule_kinds``) and that fit their kind."""
+    low = [item.text for item in read]
+    banking = bool(BANK_WORDS.intersection(low))  # as for the rules: "the phone account ending in"
     kinds = {i: t.kind for i, t in enumerate(tags)
              if t.kind is not None and rule_kinds[i] == tagger.OUTSIDE
-             and _fits(t.kind, read[i], cased[i])}
+             and (t.kind != "bank_account" or banking) and _fits(t.kind, read[i], cased[i])}
     masked = {i for i, kind in enumerate(rule_kinds) if kind != tagger.OUTSIDE} | set(kinds)
     loose = [i for i, kind in kinds.items() if _joiner(kind, read[i]) and not _number_word(read[i])]
     while dropped := [i for i in loose if i in kinds and not _between_masked(i, masked)]:
         for i in dropped:  # "uh um" at an edge: both go, whichever is looked at first
             del kinds[i]
             masked.discard(i)
-    low = [item.text for item in read]
     for run in number_runs(read, speakers, _in_run):
         if any(i in kinds for i in run) and (_amount(read, low, speakers, run)
                                              or not all(i in masked for i in run)

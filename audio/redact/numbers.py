@@ -487,10 +487,18 @@ def _typed_shape(tokens: list[Token], positions: list[int]) -> str:
     return ""
 
 
+# a business's line: freephone and shared-cost numbers (UK, Ireland, Australia)
+FREEPHONE = ("0800", "0808", "0300", "0330", "0344", "0345", "0843", "0844", "0845", "0870",
+             "0871", "1800", "1300", "1850", "1890")
+
+
 def _plausible_phone(digits: str) -> bool:
-    """A number shaped like a US or UK phone number, said with no cue."""
+    """A number shaped like a phone number, said with no cue: a US one, or a UK, Irish,
+    Australian or New Zealand one dialled from inside the country (0, then nine or ten digits:
+    "087 919 3344", "021 555 0739", "07700 900245")."""
     if len(digits) == 10:
-        return digits[0] in "23456789" and digits[3] in "23456789"
+        return (digits[0] in "23456789" and digits[3] in "23456789") \
+            or (digits[0] == "0" and digits[1] != "0" and not digits.startswith(FREEPHONE))
     return len(digits) == 11 and digits.startswith(("07", "01", "02", "1"))
 
 

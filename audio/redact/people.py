@@ -12,7 +12,7 @@ import re
 from pathlib import Path
 
 from audio.redact.numbers import Found
-from audio.redact.spoken import FILLERS, Token
+from audio.redact.spoken import FILLERS, MONTHS, Token, ordinal
 
 COMMON = frozenset([
     "a", "an", "the", "i", "you", "he", "she", "it", "we", "they", "me", "my", "your", "his",
@@ -40,13 +40,61 @@ COMMON = frozenset([
     # what follows a name ("my neighbour Derek said"): census surnames, but no names here
     "said", "says", "told", "tells", "asked", "asks", "came", "went", "wants", "wanted",
     "thinks", "thought", "knows", "knew", "got", "gave", "sent", "rang", "phoned", "mentioned",
-    "suggested", "reckons", "reckoned"
+    "suggested", "reckons", "reckoned",
+    # contractions as speech recognition writes them, without the apostrophe ("eze im calling")
+    "im", "ive", "youre", "youve", "whats", "thats", "theres", "dont", "cant", "isnt", "wasnt",
+    "didnt", "doesnt", "havent", "theyre", "weve", "hes", "shes", "she's", "he's", "we'll",
+    "we'd", "you'd", "i'd", "they'll", "it'll",
+    # said where a name could be ("great, see you then", "thanks man"), and days of the week
+    "see", "man", "guys", "buddy", "pal", "spelled", "spelt", "ordered", "fax", "letter",
+    "medicare", "medicaid", "hers", "theirs", "ours", "yours", "mine", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday",
+    "sunday",
+])
+# words that open an answer to "and the name?" before the name itself ("my daughter, Isabel
+# Delgado", "it's under my husband, Tom", "joint, with my wife Ana")
+ANSWER_OPENERS = frozenset([
+    "it's", "its", "this", "i'm", "im", "my", "me", "name", "name's", "names", "sure", "oh",
+    "yes", "yeah", "okay", "ok", "hi", "hiya", "hello", "under", "that's", "thats", "mine",
+    "it", "is", "joint", "mom", "mum", "dad", "mother", "father", "wife", "husband", "son",
+    "daughter", "granddaughter", "grandson", "partner", "brother", "sister", "son's",
+    "daughter's", "husband's", "wife's", "yep",
 ])
 HONORIFICS = frozenset([
     "mr", "mr.", "mrs", "mrs.", "ms", "ms.", "miss", "dr", "dr.", "doctor", "sir", "madam",
     "mister"
 ])
 BEFORE_AN_ORGANISATION = frozenset(["calling", "at", "from"])
+# a saint's name is a church's, a school's or a hospital's ("saint brendan's", "St Joseph's")
+SAINTS = frozenset(["saint", "st", "st."])
+# words that make the name before them a business's ("Greenleaf Pharmacy", "Bayview Inn",
+# "Hartley and Sons"): a person's name is not followed by them, except as an owner ("Dr Patel's
+# clinic"), which only a capitalised business word makes a business ("Murphy's Pharmacy")
+BUSINESS_WORDS = frozenset([
+    "pharmacy", "pharmacies", "chemist", "chemists", "inn", "hotel", "hotels", "suites", "motel",
+    "resort", "solar", "insurance", "assurance", "dental", "dentistry", "clinic", "veterinary",
+    "motors", "autos", "garage", "roofing", "plumbing", "construction", "builders", "movers",
+    "removals", "logistics", "couriers", "freight", "ltd", "limited", "inc", "llc", "plc",
+    "corp", "corporation", "telecom", "broadband", "wireless", "airlines", "airways", "rentals",
+    "realty", "lettings", "estates", "fitness", "funeral", "funerals", "florist", "florists",
+    "bakery", "cafe", "café", "restaurant", "pizza", "academy", "associates", "solicitors",
+    "accountants", "outfitters", "supplies", "hardware", "furniture", "appliances",
+    "electronics", "boutique", "salon", "opticians", "optical", "optometry",
+])
+# the same, only when written capitalised ("Desert Sun Energy", "Clark County"): said after a
+# name in speech they begin the next words as often ("thanks maria credit card please")
+CAPITALISED_BUSINESS_WORDS = frozenset([
+    "energy", "power", "electric", "electrical", "gas", "water", "utilities", "bank",
+    "banking", "savings", "credit", "finance", "financial", "capital", "medical", "health",
+    "healthcare", "surgery", "hospital", "vet", "vets", "auto", "heating", "moving", "storage",
+    "courier", "express", "group", "company", "co", "services", "solutions", "systems", "foods",
+    "market", "markets", "supermarket", "stores", "fibre", "fiber", "rental", "properties",
+    "property", "gym", "college", "university", "school", "charity", "foundation", "trust",
+    "partners", "legal", "law", "travel", "tours", "holidays", "hire", "homes", "spa",
+    "studio", "studios", "cleaning", "landscaping", "nursery", "county", "council", "lodge",
+    "aid",
+])
+BUSINESS_JOINERS = frozenset(["&", "and"])  # "Hartley & Sons", "Doyle and Daughters"
+BUSINESS_FAMILY = frozenset(["sons", "daughters", "brothers", "bros"])  # only after a joiner
 # what is said just before a name
 STRONG_CUES = (("my", "name", "is"), ("my", "name's"), ("my", "names"), ("name", "is"), ("name's",),
                ("mister",), ("mr",), ("mrs",), ("ms",), ("miss",), ("doctor",), ("dr",))
@@ -163,6 +211,8 @@ def _first_name_word(tokens: list[Token], cased: list[str], j: int, cue: str) ->
     "i'm his mom adaeze quarshie"); after a loose one a census first name."""
     first_names, surnames = census()
     text = tokens[j].text
+    if _month_before_its_day(tokens, j):
+        return False
     if cue in ("strong", "loose"):
         return cue == "strong" or text in first_names
     if cue == "opening" and zipf(text) < RARE_ZIPF:
@@ -173,6 +223,12 @@ def _first_name_word(tokens: list[Token], cased: list[str], j: int, cue: str) ->
     after = j + 2 if j + 2 < len(tokens) and tokens[j + 1].text in PARTICLES else j + 1
     return (zipf(text) < RARE_ZIPF and after < len(tokens) and _same_turn(tokens, j, after)
             and _nameish(tokens[after]) and zipf(tokens[after].text) < RARE_ZIPF)
+
+
+def _month_before_its_day(tokens: list[Token], j: int) -> bool:
+    """"July 15th and August 15th", "set for January 22nd": a month, not June or April."""
+    return (tokens[j].text in MONTHS and j + 1 < len(tokens) and _same_turn(tokens, j, j + 1)
+            and bool(tokens[j + 1].digits or ordinal(tokens[j + 1])))
 
 
 def _take(tokens: list[Token], cased: list[str], start: int, cue: str) -> list[int]:
@@ -248,13 +304,25 @@ def _answer_to_name_question(tokens, cased, start, asked: list[str]) -> list[Fou
         return []
     j = start
     while j < len(tokens) and _same_turn(tokens, start, j) and j - start < 5 and (
-            tokens[j].text in FILLERS or tokens[j].text in ("it's", "its", "this", "i'm", "my", "me",
-                                                             "name", "name's", "sure", "oh")):
+            tokens[j].text in FILLERS or tokens[j].text in ANSWER_OPENERS):
         j += 1
-    if j >= len(tokens) or not _same_turn(tokens, start, j):
+    if j >= len(tokens) or not _same_turn(tokens, start, j) or not _answer_name_word(
+            tokens, cased, j, opens=j == start or cased[j - 1].rstrip().endswith((".", "?", "!"))):
         return []
     taken = _take(tokens, cased, j, "strong")
     return [_found(tokens, taken, "person_name/answer")] if taken else []
+
+
+def _answer_name_word(tokens: list[Token], cased: list[str], j: int, opens: bool) -> bool:
+    """Token ``j`` may begin the name that answers a name question: a census first name, a word
+    that is no common English word ("liam", "tamihana"), a spelled word ("N-I"), or a
+    capitalised word that does not merely open the sentence ("Lovely.", "Certainly." and "Policy" are replies, not names)."""
+    first_names = census()[0]
+    text = tokens[j].text.removesuffix("'s")
+    if text in COMMON:
+        return False
+    return (bool(_SPELLED_TOKEN.match(text)) or any(part in first_names for part in text.split("-")) or zipf(text) < COMMON_ZIPF
+            or (_capitalised(cased[j]) and not opens))
 
 
 def _spelled(tokens, found: list[Found], context_of) -> list[Found]:
@@ -311,3 +379,29 @@ def everywhere(words_lower: list[str], found: list[Found]) -> list[Found]:
     said = {w for w in said if len(w) >= 3 and w not in COMMON and _WORDLIKE.match(w)}
     return [Found("person_name", (i,), "person_name/said_again")
             for i, w in enumerate(words_lower) if w in said]
+
+
+def names_a_business(lower: list[str], cased: list[str], positions: tuple[int, ...]) -> bool:
+    """The name at ``positions`` (word positions; ``lower``/``cased``: every word of the call)
+    is a business's: a business word follows it in the same breath ("Greenleaf Pharmacy",
+    "Bayview Inn", "Hartley & Sons", "Murphy's Pharmacy") or is one of its words after the
+    first ("desert sun solar", "Summit Fitness Halifax")."""
+    last = max(positions)
+    first_names, surnames = census()
+    personal = lower[min(positions)] in first_names  # "Tom Law", "Grace Power": surnames
+    if any(_business_word(lower, cased, p) and not (personal and lower[p] in surnames)
+           for p in positions if p != min(positions)):
+        return True  # "Summit Fitness Halifax", "Albion Water", "Gift Aid"; not "Tom Law"
+    after = last + 1
+    if after >= len(lower) or cased[last].rstrip().endswith((",", ".", "?", "!", ";", ":")):
+        return False
+    if lower[after] in BUSINESS_JOINERS and after + 1 < len(lower):
+        return lower[after + 1] in BUSINESS_FAMILY
+    if lower[last].endswith(("'s", "s'")):  # an owner: "Dr Patel's clinic" is a person's
+        return _business_word(lower, cased, after) and _capitalised(cased[after])
+    return _business_word(lower, cased, after)
+
+
+def _business_word(lower: list[str], cased: list[str], i: int) -> bool:
+    return lower[i] in BUSINESS_WORDS or (lower[i] in CAPITALISED_BUSINESS_WORDS
+                                          and _capitalised(cased[i]))

@@ -58,6 +58,19 @@ UNIT_ALONE = frozenset(["apartment", "apt", "unit", "flat", "suite"])
 # street words said before the name ("14 rue saint paul", "1122 calle del sol")
 STREET_FIRST = frozenset(["rue", "calle", "avenida", "chemin", "camino", "via"])
 HESITATIONS = frozenset(["um", "uh", "er", "erm", "ah", "eh", "hmm"])
+# letters said with a word for them: the NATO alphabet ("Alpha, Zulu"), or "r for romeo",
+# "m as in mary", "s like sugar" (any word that begins with the letter)
+NATO = {"alpha": "a", "alfa": "a", "bravo": "b", "charlie": "c", "delta": "d", "echo": "e",
+        "foxtrot": "f", "golf": "g", "hotel": "h", "india": "i", "juliet": "j", "juliett": "j",
+        "kilo": "k", "lima": "l", "mike": "m", "november": "n", "oscar": "o", "papa": "p",
+        "quebec": "q", "romeo": "r", "sierra": "s", "tango": "t", "uniform": "u",
+        "victor": "v", "whiskey": "w", "whisky": "w", "xray": "x", "x-ray": "x",
+        "yankee": "y", "zulu": "z"}
+LETTER_FOR = (("as", "in"), ("for",), ("like",))
+SKIPPED = "um"
+# what an answer may open with before what it gives ("it's m four l one a seven")
+ANSWER_OPENERS = frozenset(["it's", "its", "it", "is", "that's", "thats", "yeah", "yes", "sure",
+                            "so", "okay", "ok", "um", "uh", "er", "erm"])  # what the words that only name a letter become, so a spelled code reads on
 # what a postcode said letter by letter is asked for with
 POSTCODE_CUES = ("postcode", "post code", "postal code", "eircode", "postal")
 # a postcode said letter by letter, each token a letter (L), a digit (D) or two digits (T):
@@ -326,7 +339,8 @@ def addresses(tokens: list[Token], asked_before=None) -> list[Found]:
     ``i``."""
     out: list[Found] = []
     # "nine two won oh nine", "twenty to twenty won poplar avenue", "43a", "4/16", "1204-1508"
-    tokens = _house_homophones(read_homophones(_written_house_numbers(tokens)))
+    tokens = _house_homophones(read_homophones(_written_house_numbers(
+        _letters_with_words(tokens))))
     i = 0
     while i < len(tokens):
         short = _short_form_end(tokens, i, asked_before)
@@ -371,6 +385,36 @@ def addresses(tokens: list[Token], asked_before=None) -> list[Found]:
                          "street_address/house_number_and_street"))
         i = end + 1
     return out
+
+
+def _letters_with_words(tokens: list[Token]) -> list[Token]:
+    """``tokens`` with letters said with a word for them read as the letter alone: "R for
+    Romeo, G for Golf, one, four, Alpha, Zulu" is "r g one four a z" (the words that only name
+    a letter are read as a hesitation, so they stay inside what they spell). A NATO word is a
+    letter only beside another letter or digit ("the golf club" stays)."""
+    out = list(tokens)
+    for k, item in enumerate(tokens):
+        if len(item.text) == 1 and item.text.isalpha():
+            for words in LETTER_FOR:
+                end = k + len(words) + 1
+                if end < len(tokens) and all(_next_word(tokens, j) for j in range(k + 1, end + 1)) \
+                        and tuple(t.text for t in tokens[k + 1:end]) == words \
+                        and tokens[end].text.startswith(item.text) and tokens[end].text.isalpha():
+                    for j in range(k + 1, end + 1):
+                        out[j] = Token(tokens[j].word, SKIPPED)
+                    break
+    for k, item in enumerate(tokens):
+        letter = NATO.get(item.text)
+        if letter and out[k].text != SKIPPED and any(
+                0 <= j < len(out) and out[j].text != SKIPPED and _next_word(tokens, max(j, k))
+                and (_spelled_piece(out[j]) or out[j].text in NATO)
+                for j in (k - 1, k + 1)):
+            out[k] = Token(item.word, letter)
+    return out
+
+
+def _spelled_piece(item: Token) -> bool:
+    return (len(item.text) == 1 and item.text.isalpha()) or (is_number(item) and not item.typed)
 
 
 def _written_house_numbers(tokens: list[Token]) -> list[Token]:
@@ -462,11 +506,17 @@ def _city_and_code_end(tokens: list[Token], i: int) -> int | None:
 
 def _asked_postcode_end(tokens: list[Token], i: int, asked_before) -> int | None:
     """The last token of a postcode spelled out at the start of an answer to "and the
-    postcode?" ("l s six four b q"), or None."""
-    if asked_before is None or (i and _next_word(tokens, i)):
+    postcode?" ("l s six four b q", "it's m as in mary four ..."), or None."""
+    if asked_before is None:
+        return None
+    first = i
+    while first and _next_word(tokens, first) and i - first < 3 \
+            and tokens[first - 1].text in ANSWER_OPENERS:
+        first -= 1  # "it's m as in mary four ..."
+    if first and _next_word(tokens, first):
         return None
     end = _spelled_postcode_end(tokens, i)
-    if end is None or not nearest_cue(asked_before(i), {"street_address": POSTCODE_CUES}):
+    if end is None or not nearest_cue(asked_before(first), {"street_address": POSTCODE_CUES}):
         return None
     return end
 
@@ -588,14 +638,14 @@ def _spelled_postcode_end(tokens: list[Token], k: int) -> int | None:
 def _postcode_shape(tokens: list[Token], k: int, two_words: bool) -> tuple[str, list[int]]:
     """The shape of what is said from ``k``, each letter L, digit D, two-digit number T (with
     ``two_words``, "thirty seven" is one T), hesitations skipped; and the token that ends each."""
-    shape, ends = "", []
+    shape, ends, skipped = "", [], 0
     j = k
-    while j < min(k + 10, len(tokens)) and len(shape) < 8:
+    while j < min(k + 10 + skipped, len(tokens)) and len(shape) < 8:
         if j > k and not _next_word(tokens, j):
             break
         item = tokens[j]
         if j > k and item.text in HESITATIONS:
-            j += 1  # "p nine n uh one w ate"
+            j, skipped = j + 1, skipped + 1  # "p nine n uh one w ate", "l (as in lima) four"
             continue
         if len(item.text) == 1 and item.text.isalpha() and not is_number(item):
             shape += "L"
@@ -919,6 +969,8 @@ def _date_at(tokens: list[Token], i: int) -> int:
             n += 1
         elif ordinal(here) or (here.text in ("the", "of") and n > 0):
             n += 1
+        elif here.text in HESITATIONS and month:
+            n += 1  # "the fifth of may um ninety two"
         elif here.digits and not here.typed and month:
             year = _year_length(tokens, i + n)
             n += max(year, 1)
@@ -928,7 +980,8 @@ def _date_at(tokens: list[Token], i: int) -> int:
             n += 1
         else:
             break
-    while n and tokens[i + n - 1].text in ("the", "of", "and"):
+    while n and (tokens[i + n - 1].text in ("the", "of", "and")
+                 or tokens[i + n - 1].text in HESITATIONS):
         n -= 1
     return n if month and n >= 2 else 0
 
