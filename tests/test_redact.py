@@ -1252,6 +1252,9 @@ def test_kinds_to_redact_are_checked_before_anything_runs():
     # written 2026-12-07 before v42 was read, by another new author (AC); unread, for the change
     # after the one v42 measures
     ("pii_test_v43.json", "1d9d1286149b7f0b053c863c840150c9a71cfcd1731c68e1aa1462cdd74ffb81"),
+    # written 2026-12-07 before v43 was read, by another new author (AD); unread, for the change
+    # after the one v43 measures
+    ("pii_test_v44.json", "63ed12e93fd11efb44355fb1210ed73b5297eaf2ab424d904b093b7915a37d2e"),
 ])
 def test_frozen_pii_test_sets_are_unchanged(name, digest):
     """Written by authors who saw no code, before the detector they measure; never edit."""
