@@ -1569,3 +1569,44 @@ def test_a_birth_date_with_a_hesitation_before_its_year():
     ))
     assert ("date_of_birth", "the fifth of may um ninety two") in spans
     assert ("date_of_birth", "fourteenth of june uh nineteen seventy") in spans
+
+
+def test_national_insurance_and_pps_numbers_are_masked_as_socials():
+    spans = found(transcript(
+        ("agent", "and your national insurance number"),
+        ("customer", "okay national insurance is j t four ate"),
+        ("agent", "yep"),
+        ("customer", "two one um oh nine b"),
+        ("agent", "The registrar asked for his National Insurance number."),
+        ("customer", "It's NP 73 05 62 A."),
+        ("agent", "Can I take your PPS number?"),
+        ("customer", "It's 3726516L. And my husband's is five two eight eight two zero zero u a"),
+        ("agent", "thanks and your order reference is four four seven one eight eight two b"),
+    ))
+    socials = [text for kind, text in spans if kind == "ssn"]
+    assert socials == ["j t four ate", "two one", "oh nine b", "NP 73 05 62 A.", "3726516L.",
+                       "five two eight eight two zero zero u a"]
+
+
+def test_what_looks_like_a_business_or_an_iban_but_is_not():
+    spans = found(transcript(
+        ("agent", "Can I take your full name?"),
+        ("customer", "Aoife Power. And my sister, Niamh Law, is on the account too."),
+        ("agent", "hi this is emma clinic manager at riverside how can i help"),
+        ("customer", "and whats the surname"),
+        ("agent", "its brown"),
+        ("customer", "your booking was paid by bank card"),
+        ("agent", "yes my booking code is d k two three four five six seven eight nine one two "
+                  "three"),
+    ))
+    names = [text for kind, text in spans if kind == "person_name"]
+    assert {"Aoife Power.", "Niamh Law,", "emma", "brown"} <= set(names)
+    assert not [text for kind, text in spans if kind == "bank_account"]
+    # a spelled IBAN whose check digits hold is one in any call
+    refund = found(transcript(
+        ("agent", "where should the refund go"),
+        ("customer", "my irish account i e two nine a i b k nine three one one five two one two "
+                     "three four five six seven eight"),
+    ))
+    assert refund == [("bank_account", "i e two nine a i b k nine three one one five two one two "
+                                       "three four five six seven eight")]

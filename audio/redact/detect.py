@@ -19,6 +19,7 @@ from audio.redact import (
     engine,
     iban,
     learned,
+    national_ids,
     numbers,
     people,
     phrases,
@@ -100,7 +101,8 @@ def detect(words: Sequence[Word], kinds: Sequence[str] = KINDS,
         dates = phrases.dates(stream, context_of)
         said = numbers.with_extensions(
             numbers.find(stream, times, cuts, context_of, asked, banking_in_call), stream)
-        accounts = iban.ibans(stream, cuts, banking_in_call)
+        accounts = iban.ibans(stream, cuts, banking_in_call, context_of)
+        accounts += national_ids.national_ids(stream, cuts, context_of)
         found += _outside(said, {w for d in dates + accounts for w in d.words}) + dates + accounts
         found += phrases.emails(stream) + phrases.addresses(stream, asked_before)
         found += people.names(stream, cased, context_of, asked_before)
@@ -147,8 +149,8 @@ def _learned(words: Sequence[Word], read: list[Token],
 
 
 def _outside(found: list[numbers.Found], taken: set[int]) -> list[numbers.Found]:
-    """Numbers without the words a date with a month name or an IBAN holds: in "expiring May
-    2028, code 552" the year is the date's, not a code's."""
+    """Numbers without the words a date with a month name, an IBAN or a National Insurance
+    number holds: in "expiring May 2028, code 552" the year is the date's, not a code's."""
     out = []
     for item in found:
         words = tuple(w for w in item.words if w not in taken)

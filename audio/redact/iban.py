@@ -7,9 +7,10 @@ misheard or misspoken by one digit is still someone's account."""
 from __future__ import annotations
 
 import functools
+import itertools
 import re
 
-from audio.redact.numbers import MAX_CUT_IN_WORDS, Found
+from audio.redact.numbers import MAX_CUT_IN_WORDS, Found, nearest_cue
 from audio.redact.spoken import FILLERS, REPEAT, TEENS, TENS, UNITS, Token
 
 # digits as speech recognition writes them inside a spelled-out account ("won too tree")
@@ -17,6 +18,7 @@ HOMOPHONES = {"won": "1", "to": "2", "too": "2", "tree": "3", "for": "4", "fore"
               "ate": "8"}
 AMBIGUOUS = "*"  # "o"/"oh": the letter O or the digit 0, whichever the country's shape wants
 MIN_PIECES_CHARS = 12  # an IBAN left short by a slip still counts once this much is said
+MAX_AMBIGUOUS = 6  # "o"s tried both ways in the check digits' test
 _WRITTEN = re.compile(r"^[a-z0-9]{2,34}$")
 _WRITTEN_START = re.compile(r"^[a-z]{2}[0-9]{2}[a-z0-9]*$")  # "ie29", "ie29aibk93115212345678"
 _CLASS = re.compile(r"\((\[[^\]]+\])\[ \]\?\)\{(\d)\}")
@@ -54,9 +56,10 @@ def _complete(said: str) -> bool:
     return shape is not None and len(said) == shape[0]
 
 
-def _characters(item: Token, spelled: bool) -> str:
-    """What one word adds to an IBAN: a written group ("AIBK", "9311"), a spelled letter, a
-    digit word; "" when it adds nothing (it ends the IBAN unless it is a filler)."""
+def characters(item: Token, spelled: bool) -> str:
+    """What one word adds to a code read letter by letter (an IBAN, a National Insurance
+    number): a written group ("AIBK", "9311"), a spelled letter, a digit word, a homophone of one
+    when the code is ``spelled``; "" when it adds nothing (it ends the code unless a filler)."""
     text = item.text
     if text in ("o", "oh"):
         return AMBIGUOUS
@@ -71,18 +74,22 @@ def _characters(item: Token, spelled: bool) -> str:
     return ""
 
 
-def ibans(tokens: list[Token], cuts: list[int], banking: bool) -> list[Found]:
+def ibans(tokens: list[Token], cuts: list[int], banking: bool, context_of) -> list[Found]:
     """IBANs in one speaker's ``tokens`` (time order), each a bank account; ``cuts[i]``: how
     many words the other party said before token ``i`` (more than ``MAX_CUT_IN_WORDS`` when
-    they asked for something else); ``banking``: the call speaks of banking, without which
-    letters and digits spelled out are no IBAN ("m k seven three" is a postcode's)."""
+    they asked for something else); ``banking``: the call speaks of banking; ``context_of(word,
+    reach)``: the words before. Letters and digits spelled out are an IBAN when its check digits
+    hold, or in a call about banking unless the words before them name another sort of number
+    nearer than an account ("the tracking number is d e four five ..."; "m k seven three" of a
+    postcode in a call about anything else)."""
     out: list[Found] = []
     i = 0
     while i < len(tokens):
-        if len(tokens[i].text) == 1 and not banking:
-            i += 1
-            continue
         taken, said = _read(tokens, cuts, i)
+        spelled = len(tokens[i].text) == 1
+        if taken and spelled and not _check_digits_hold(said) and not (
+                banking and _named_an_account(nearest_cue(context_of(tokens[i].word)))):
+            taken = []
         if taken and (_complete(said) or len(said) >= MIN_PIECES_CHARS):
             out.append(Found("bank_account", tuple(tokens[k].word for k in taken),
                              "bank_account/iban"))
@@ -90,6 +97,28 @@ def ibans(tokens: list[Token], cuts: list[int], banking: bool) -> list[Found]:
         else:
             i += 1
     return out
+
+
+def _named_an_account(cues: list[str]) -> bool:
+    """No other sort of number is named nearer before it than a bank account (``cues``: the
+    kinds named by the words before, nearest first): "my booking code is ..." is none, "can i
+    take your iban" and a read-back far from any word for a number are."""
+    return "none" not in cues or (
+        "bank_account" in cues and cues.index("bank_account") < cues.index("none"))
+
+
+def _check_digits_hold(said: str) -> bool:
+    """ISO 13616's check: a complete IBAN, its first four characters moved to the end and its
+    letters read as 10-35, leaves 1 after division by 97 (each "o" tried as O and as 0)."""
+    if not _complete(said) or said.count(AMBIGUOUS) > MAX_AMBIGUOUS:
+        return False
+    for choice in itertools.product("O0", repeat=said.count(AMBIGUOUS)):
+        pieces = iter(choice)
+        text = "".join(next(pieces) if c == AMBIGUOUS else c for c in said)
+        moved = text[4:] + text[:4]
+        if int("".join(str(int(c, 36)) for c in moved)) % 97 == 1:
+            return True
+    return False
 
 
 def _read(tokens: list[Token], cuts: list[int], start: int) -> tuple[list[int], str]:
@@ -108,7 +137,7 @@ def _read(tokens: list[Token], cuts: list[int], start: int) -> tuple[list[int], 
             repeat = REPEAT[tokens[k].text]
             taken.append(k)
             continue
-        more = _characters(tokens[k], spelled)
+        more = characters(tokens[k], spelled)
         if not more:
             if tokens[k].text in FILLERS and taken:
                 continue

@@ -25,7 +25,8 @@ OTHER_NUMBERS = (
     "suite", "unit", "promo", "voucher", "coupon", "id number", "student id", "license",
     "licence", "registration", "plate", "vin", "ending in", "ends in", "postcode", "dispute",
     "dispute number", "loan number", "tracking id", "transaction id", "transaction number",
-    "prescription number", "rx number",
+    "prescription number", "rx number", "customer id", "student number", "employee number",
+    "staff number",
 )
 # ... or an amount, a time or an event ("paid", "arrives", "days")
 NOT_A_NUMBER = (
@@ -46,7 +47,10 @@ CUES: dict[str, tuple[str, ...]] = {
     "expiry_date": ("expiry", "expiration", "expires", "expire", "expiring", "exp", "expert date",
                     "valid through", "valid thru", "valid until", "good through", "good thru",
                     "end date", "expiry date", "expiration date"),
-    "ssn": ("social", "ssn", "social security", "s s n", "social security number"),
+    # with a Canadian SIN, an Australian tax file number and the UK's and Ireland's numbers
+    # that letters are part of (``national_ids``)
+    "ssn": ("social", "ssn", "social security", "s s n", "social security number", "sin",
+            "tax file", "tax file number", "tfn", "national insurance", "pps", "ppsn"),
     # Canada: a five-digit transit (branch) number and a three-digit institution number;
     # Australia: a six-digit BSB
     "routing_number": ("routing", "routing number", "aba", "transit", "sort code", "sortcode",

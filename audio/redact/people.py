@@ -57,7 +57,8 @@ ANSWER_OPENERS = frozenset([
     "yes", "yeah", "okay", "ok", "hi", "hiya", "hello", "under", "that's", "thats", "mine",
     "it", "is", "joint", "mom", "mum", "dad", "mother", "father", "wife", "husband", "son",
     "daughter", "granddaughter", "grandson", "partner", "brother", "sister", "son's",
-    "daughter's", "husband's", "wife's", "yep",
+    "daughter's", "husband's", "wife's", "yep", "husbands", "wifes", "sons", "daughters",
+    "mums", "moms", "dads", "maiden", "mum's", "mom's", "dad's", "mother's", "father's",
 ])
 HONORIFICS = frozenset([
     "mr", "mr.", "mrs", "mrs.", "ms", "ms.", "miss", "dr", "dr.", "doctor", "sir", "madam",
@@ -77,7 +78,7 @@ BUSINESS_WORDS = frozenset([
     "corp", "corporation", "telecom", "broadband", "wireless", "airlines", "airways", "rentals",
     "realty", "lettings", "estates", "fitness", "funeral", "funerals", "florist", "florists",
     "bakery", "cafe", "café", "restaurant", "pizza", "academy", "associates", "solicitors",
-    "accountants", "outfitters", "supplies", "hardware", "furniture", "appliances",
+    "accountants", "outfitters", "supplies", "hardware", "furniture", "appliances", "aid",
     "electronics", "boutique", "salon", "opticians", "optical", "optometry",
 ])
 # the same, only when written capitalised ("Desert Sun Energy", "Clark County"): said after a
@@ -91,7 +92,15 @@ CAPITALISED_BUSINESS_WORDS = frozenset([
     "property", "gym", "college", "university", "school", "charity", "foundation", "trust",
     "partners", "legal", "law", "travel", "tours", "holidays", "hire", "homes", "spa",
     "studio", "studios", "cleaning", "landscaping", "nursery", "county", "council", "lodge",
-    "aid",
+])
+# business words that are surnames too, besides the census's ("Omar Travel", "Ines Trust")
+SURNAMES_TOO = frozenset(["travel", "trust", "hire", "spa", "capital", "express", "market"])
+# what a person is at a business ("emma clinic manager", "dan insurance renewals")
+ROLES = frozenset([
+    "manager", "managers", "technician", "technicians", "team", "instructor", "renewals",
+    "broker", "brokers", "assistant", "advisor", "adviser", "department", "desk", "nurse",
+    "lead", "coordinator", "specialist", "agent", "officer", "rep", "representative",
+    "supervisor", "receptionist", "director", "owner", "claims", "sales", "support", "services",
 ])
 BUSINESS_JOINERS = frozenset(["&", "and"])  # "Hartley & Sons", "Doyle and Daughters"
 BUSINESS_FAMILY = frozenset(["sons", "daughters", "brothers", "bros"])  # only after a joiner
@@ -211,7 +220,7 @@ def _first_name_word(tokens: list[Token], cased: list[str], j: int, cue: str) ->
     "i'm his mom adaeze quarshie"); after a loose one a census first name."""
     first_names, surnames = census()
     text = tokens[j].text
-    if _month_before_its_day(tokens, j):
+    if _month_before_its_day(tokens, cased, j):
         return False
     if cue in ("strong", "loose"):
         return cue == "strong" or text in first_names
@@ -225,10 +234,14 @@ def _first_name_word(tokens: list[Token], cased: list[str], j: int, cue: str) ->
             and _nameish(tokens[after]) and zipf(tokens[after].text) < RARE_ZIPF)
 
 
-def _month_before_its_day(tokens: list[Token], j: int) -> bool:
-    """"July 15th and August 15th", "set for January 22nd": a month, not June or April."""
-    return (tokens[j].text in MONTHS and j + 1 < len(tokens) and _same_turn(tokens, j, j + 1)
-            and bool(tokens[j + 1].digits or ordinal(tokens[j + 1])))
+def _month_before_its_day(tokens: list[Token], cased: list[str], j: int) -> bool:
+    """"July 15th and August 15th", "set for January 22nd", "May 3": a month; not "june six"
+    (an age) or "June, 2 quick questions"."""
+    if tokens[j].text not in MONTHS or j + 1 >= len(tokens) or not _same_turn(tokens, j, j + 1) \
+            or cased[j].rstrip().endswith((",", ".", "?", "!", ";", ":")):
+        return False
+    day = tokens[j + 1]
+    return 0 < ordinal(day) <= 31 or (day.typed and day.digits != "" and 0 < int(day.digits) <= 31)
 
 
 def _take(tokens: list[Token], cased: list[str], start: int, cue: str) -> list[int]:
@@ -306,21 +319,30 @@ def _answer_to_name_question(tokens, cased, start, asked: list[str]) -> list[Fou
     while j < len(tokens) and _same_turn(tokens, start, j) and j - start < 5 and (
             tokens[j].text in FILLERS or tokens[j].text in ANSWER_OPENERS):
         j += 1
-    if j >= len(tokens) or not _same_turn(tokens, start, j) or not _answer_name_word(
-            tokens, cased, j, opens=j == start or cased[j - 1].rstrip().endswith((".", "?", "!"))):
+    if j >= len(tokens) or not _same_turn(tokens, start, j):
+        return []
+    # a surname asked for, or said as the whole answer ("its harper", "Smith.")
+    surname = any(word in ("surname", "last", "family") for word in asked) or (
+        j + 1 >= len(tokens) or not _same_turn(tokens, j, j + 1))
+    if not _answer_name_word(tokens, cased, j, surname=surname,
+                             opens=j == start or cased[j - 1].rstrip().endswith((".", "?", "!"))):
         return []
     taken = _take(tokens, cased, j, "strong")
     return [_found(tokens, taken, "person_name/answer")] if taken else []
 
 
-def _answer_name_word(tokens: list[Token], cased: list[str], j: int, opens: bool) -> bool:
-    """Token ``j`` may begin the name that answers a name question: a census first name, a word
-    that is no common English word ("liam", "tamihana"), a spelled word ("N-I"), or a
-    capitalised word that does not merely open the sentence ("Lovely.", "Certainly." and "Policy" are replies, not names)."""
-    first_names = census()[0]
+def _answer_name_word(tokens: list[Token], cased: list[str], j: int, opens: bool,
+                      surname: bool) -> bool:
+    """Token ``j`` may begin the name that answers a name question: a census first name (a
+    census surname when a surname was asked for or is the whole answer: "its brown"), a word that is no common
+    English word ("liam", "tamihana"), a spelled word ("N-I"), or a capitalised word that does
+    not merely open the sentence ("Lovely.", "Certainly." and "Policy" are replies)."""
+    first_names, surnames = census()
     text = tokens[j].text.removesuffix("'s")
     if text in COMMON:
         return False
+    if surname and text in surnames:
+        return True
     return (bool(_SPELLED_TOKEN.match(text)) or any(part in first_names for part in text.split("-")) or zipf(text) < COMMON_ZIPF
             or (_capitalised(cased[j]) and not opens))
 
@@ -384,20 +406,26 @@ def everywhere(words_lower: list[str], found: list[Found]) -> list[Found]:
 def names_a_business(lower: list[str], cased: list[str], positions: tuple[int, ...]) -> bool:
     """The name at ``positions`` (word positions; ``lower``/``cased``: every word of the call)
     is a business's: a business word follows it in the same breath ("Greenleaf Pharmacy",
-    "Bayview Inn", "Hartley & Sons", "Murphy's Pharmacy") or is one of its words after the
-    first ("desert sun solar", "Summit Fitness Halifax")."""
-    last = max(positions)
-    first_names, surnames = census()
-    personal = lower[min(positions)] in first_names  # "Tom Law", "Grace Power": surnames
-    if any(_business_word(lower, cased, p) and not (personal and lower[p] in surnames)
-           for p in positions if p != min(positions)):
-        return True  # "Summit Fitness Halifax", "Albion Water", "Gift Aid"; not "Tom Law"
+    "Bayview Inn", "Hartley & Sons", "Murphy's Pharmacy"), or one that is never a surname is
+    among its words after the first ("Summit Fitness Halifax", "Gift Aid"; "Aoife Power" and
+    "Tom Law" are people). Not after a title ("Dr Patel's Clinic"), nor before a role ("this is
+    emma clinic manager", "jenny pharmacy technician")."""
+    first, last = min(positions), max(positions)
+    if first and lower[first - 1] in HONORIFICS:
+        return False
+    surnames = census()[1]
+    if any(lower[p] in BUSINESS_WORDS or (_business_word(lower, cased, p) and lower[p] not in
+                                          surnames | SURNAMES_TOO) for p in positions if p != first):
+        return True
     after = last + 1
     if after >= len(lower) or cased[last].rstrip().endswith((",", ".", "?", "!", ";", ":")):
         return False
     if lower[after] in BUSINESS_JOINERS and after + 1 < len(lower):
         return lower[after + 1] in BUSINESS_FAMILY
-    if lower[last].endswith(("'s", "s'")):  # an owner: "Dr Patel's clinic" is a person's
+    if after + 1 < len(lower) and lower[after + 1] in ROLES:
+        return False
+    if lower[last].endswith(("'s", "s'")) or lower[last].endswith("s") and \
+            lower[last][:-1] in census()[1]:  # an owner: "Dr Patel's clinic", "patels clinic"
         return _business_word(lower, cased, after) and _capitalised(cased[after])
     return _business_word(lower, cased, after)
 

@@ -1,0 +1,92 @@
+"""National identity numbers with letters, said or written in a call, masked as social security
+numbers: a UK National Insurance number (two letters, six digits, a letter A-D: "NP 73 05 62 A",
+"j t four eight two one oh nine b") and an Irish PPS number (seven digits and one or two
+letters: "7612220VA", "five two eight eight two zero zero u a"). Letters and digits are read
+one by one across a short cut-in of the other party, as IBANs are (``iban``); a number counts
+only where a word for such a number was said shortly before ("national insurance", "PPS",
+"social"), since seven digits and a letter may be anything."""
+
+from __future__ import annotations
+
+from audio.redact import kinds
+from audio.redact.iban import AMBIGUOUS, characters
+from audio.redact.numbers import MAX_CUT_IN_WORDS, Found, nearest_cue
+from audio.redact.spoken import FILLERS, REPEAT, Token
+
+# the words that name such a number (lower case, one to four words), besides a social's own;
+# the nearer name of another sort of number ("your order reference is ...") says it is none
+CUES = {"ssn": ("national insurance", "insurance number", "ni number", "n i number", "n i",
+                "pps", "p p s", "ppsn", "pps number", "personal public service", "social",
+                "ssn", "social security", "sin", "social insurance"),
+        "none": kinds.CUES["none"]}
+CUE_REACH = 25  # words between the cue and the number
+DIGIT = "0123456789"
+# each position's characters
+SHAPES = {
+    # the first two letters are never D, F, I, Q, U or V, and the second never O
+    "national_insurance": ["ABCEGHJKLMNOPRSTWXYZ", "ABCEGHJKLMNPRSTWXYZ", *[DIGIT] * 6, "ABCD"],
+    "pps": [*[DIGIT] * 7, "ABCDEFGHIJKLMNOPQRSTUVW", "ABCDEFGHIW"],
+}
+OPTIONAL_LAST = frozenset(["pps"])  # its second letter is not always given
+
+
+def _fits(said: str, shape: list[str]) -> bool:
+    """``said`` (upper case, ``AMBIGUOUS`` for o) begins a number of this shape; a spoken "oh"
+    is a zero there, never the letter that ends the number ("... seven ate oh")."""
+    return len(said) <= len(shape) and all(
+        char in allowed or (char == AMBIGUOUS and "0" in allowed)
+        for char, allowed in zip(said, shape, strict=False))
+
+
+def _complete(said: str, name: str) -> bool:
+    size = len(SHAPES[name])
+    return len(said) == size or (name in OPTIONAL_LAST and len(said) == size - 1)
+
+
+def national_ids(tokens: list[Token], cuts: list[int], context_of) -> list[Found]:
+    """National Insurance and PPS numbers in one speaker's ``tokens`` (time order); ``cuts[i]``:
+    the other party's words before token ``i``; ``context_of(word, reach)``: the words before."""
+    out: list[Found] = []
+    i = 0
+    while i < len(tokens):
+        taken = _read(tokens, cuts, i)
+        if taken and nearest_cue(context_of(tokens[i].word, CUE_REACH), CUES,
+                                 within=CUE_REACH)[:1] == ["ssn"]:
+            out.append(Found("ssn", tuple(tokens[k].word for k in taken), "ssn/national_id"))
+            i = taken[-1] + 1
+        else:
+            i += 1
+    return out
+
+
+def _read(tokens: list[Token], cuts: list[int], start: int) -> list[int]:
+    """The tokens of a whole number of one of the ``SHAPES`` that begins at ``start``."""
+    best: list[int] = []
+    first = tokens[start]
+    spelled = len(first.text) == 1 or (bool(first.digits) and not first.typed)
+    for name, shape in SHAPES.items():
+        taken: list[int] = []
+        said, repeat, done = "", 1, []
+        for k in range(start, len(tokens)):
+            if k > start and cuts[k] > MAX_CUT_IN_WORDS:
+                break
+            if tokens[k].text in REPEAT and taken:
+                repeat = REPEAT[tokens[k].text]
+                taken.append(k)
+                continue
+            more = characters(tokens[k], spelled)
+            if not more:
+                if tokens[k].text in FILLERS and taken:
+                    continue
+                break
+            more = more * repeat if len(more) == 1 else more
+            repeat = 1
+            if not _fits(said + more, shape):
+                break
+            said += more
+            taken.append(k)
+            if _complete(said, name):
+                done = list(taken)
+        if len(done) > len(best):
+            best = done
+    return best
