@@ -1593,6 +1593,7 @@ def test_what_looks_like_a_business_or_an_iban_but_is_not():
         ("agent", "Can I take your full name?"),
         ("customer", "Aoife Power. And my sister, Niamh Law, is on the account too."),
         ("agent", "hi this is emma clinic manager at riverside how can i help"),
+        ("customer", "my friend sarah insurance broker she works in town referred me"),
         ("customer", "and whats the surname"),
         ("agent", "its brown"),
         ("customer", "your booking was paid by bank card"),
@@ -1601,6 +1602,7 @@ def test_what_looks_like_a_business_or_an_iban_but_is_not():
     ))
     names = [text for kind, text in spans if kind == "person_name"]
     assert {"Aoife Power.", "Niamh Law,", "emma", "brown"} <= set(names)
+    assert any("sarah" in name for name in names)
     assert not [text for kind, text in spans if kind == "bank_account"]
     # a spelled IBAN whose check digits hold is one in any call
     refund = found(transcript(

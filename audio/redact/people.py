@@ -411,8 +411,8 @@ def names_a_business(lower: list[str], cased: list[str], positions: tuple[int, .
     "Tom Law" are people). Not after a title ("Dr Patel's Clinic"), nor before a role ("this is
     emma clinic manager", "jenny pharmacy technician")."""
     first, last = min(positions), max(positions)
-    if first and lower[first - 1] in HONORIFICS:
-        return False
+    if (first and lower[first - 1] in HONORIFICS) or any(lower[p] in ROLES for p in positions):
+        return False  # "Dr Patel's Clinic", "sarah insurance broker"
     surnames = census()[1]
     if any(lower[p] in BUSINESS_WORDS or (_business_word(lower, cased, p) and lower[p] not in
                                           surnames | SURNAMES_TOO) for p in positions if p != first):
