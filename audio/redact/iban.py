@@ -1,8 +1,9 @@
 """International bank account numbers (IBANs) said or written in a call: "IE29 AIBK 9311 5212
 3456 78", "i e six four b o f i nine triple oh ...", whole or in pieces that the other party cuts
 into ("i e six four" "mm hmm" "b o f i ..."). Each country's shape (letters and digits, and the
-length) comes from Presidio's IBAN patterns; the check digits are not checked, since a number
-misheard or misspoken by one digit is still someone's account."""
+length) comes from Presidio's IBAN patterns. Written ones need no check digits, since a number
+misheard or misspoken by one digit is still someone's account; spelled ones need them outside a
+call about banking (``ibans``)."""
 
 from __future__ import annotations
 
@@ -10,16 +11,13 @@ import functools
 import itertools
 import re
 
-from audio.redact.numbers import MAX_CUT_IN_WORDS, Found, nearest_cue
-from audio.redact.spoken import FILLERS, REPEAT, TEENS, TENS, UNITS, Token
+from audio.redact import spelled_codes
+from audio.redact.numbers import Found, nearest_cue
+from audio.redact.spelled_codes import AMBIGUOUS
+from audio.redact.spoken import Token
 
-# digits as speech recognition writes them inside a spelled-out account ("won too tree")
-HOMOPHONES = {"won": "1", "to": "2", "too": "2", "tree": "3", "for": "4", "fore": "4",
-              "ate": "8"}
-AMBIGUOUS = "*"  # "o"/"oh": the letter O or the digit 0, whichever the country's shape wants
 MIN_PIECES_CHARS = 12  # an IBAN left short by a slip still counts once this much is said
 MAX_AMBIGUOUS = 6  # "o"s tried both ways in the check digits' test
-_WRITTEN = re.compile(r"^[a-z0-9]{2,34}$")
 _WRITTEN_START = re.compile(r"^[a-z]{2}[0-9]{2}[a-z0-9]*$")  # "ie29", "ie29aibk93115212345678"
 _CLASS = re.compile(r"\((\[[^\]]+\])\[ \]\?\)\{(\d)\}")
 
@@ -54,24 +52,6 @@ def _fits(said: str) -> bool:
 def _complete(said: str) -> bool:
     shape = shapes().get(said[:2])
     return shape is not None and len(said) == shape[0]
-
-
-def characters(item: Token, spelled: bool) -> str:
-    """What one word adds to a code read letter by letter (an IBAN, a National Insurance
-    number): a written group ("AIBK", "9311"), a spelled letter, a digit word, a homophone of one
-    when the code is ``spelled``; "" when it adds nothing (it ends the code unless a filler)."""
-    text = item.text
-    if text in ("o", "oh"):
-        return AMBIGUOUS
-    if len(text) == 1 and text.isalpha():
-        return text.upper()
-    if text in UNITS or text in TEENS or text in TENS:
-        return item.digits
-    if spelled and text in HOMOPHONES:
-        return HOMOPHONES[text]
-    if _WRITTEN.match(text) and not spelled:
-        return text.upper()
-    return ""
 
 
 def ibans(tokens: list[Token], cuts: list[int], banking: bool, context_of) -> list[Found]:
@@ -128,26 +108,8 @@ def _read(tokens: list[Token], cuts: list[int], start: int) -> tuple[list[int], 
     spelled = len(first) == 1 and first.isalpha()
     if not spelled and not (_WRITTEN_START.match(first) and first[:2].upper() in shapes()):
         return [], ""
-    taken: list[int] = []
-    said, repeat = "", 1
-    for k in range(start, len(tokens)):
-        if k > start and cuts[k] > MAX_CUT_IN_WORDS:
-            break
-        if tokens[k].text in REPEAT and taken:
-            repeat = REPEAT[tokens[k].text]
-            taken.append(k)
-            continue
-        more = characters(tokens[k], spelled)
-        if not more:
-            if tokens[k].text in FILLERS and taken:
-                continue
-            break
-        more = more * repeat if len(more) == 1 else more
-        repeat = 1
-        if not _fits(said + more):
-            break
-        said += more
-        taken.append(k)
+    steps = spelled_codes.read(tokens, cuts, start, spelled, _fits)
+    taken, said = steps[-1] if steps else ([], "")
     if len(said) < 4 or said[:2] not in shapes():
         return [], ""
     return taken, said

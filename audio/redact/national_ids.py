@@ -2,16 +2,16 @@
 numbers: a UK National Insurance number (two letters, six digits, a letter A-D: "NP 73 05 62 A",
 "j t four eight two one oh nine b") and an Irish PPS number (seven digits and one or two
 letters: "7612220VA", "five two eight eight two zero zero u a"). Letters and digits are read
-one by one across a short cut-in of the other party, as IBANs are (``iban``); a number counts
+one by one across a short cut-in of the other party (``spelled_codes``); a number counts
 only where a word for such a number was said shortly before ("national insurance", "PPS",
 "social"), since seven digits and a letter may be anything."""
 
 from __future__ import annotations
 
-from audio.redact import kinds
-from audio.redact.iban import AMBIGUOUS, characters
-from audio.redact.numbers import MAX_CUT_IN_WORDS, Found, nearest_cue
-from audio.redact.spoken import FILLERS, REPEAT, Token
+from audio.redact import kinds, spelled_codes
+from audio.redact.numbers import Found, nearest_cue
+from audio.redact.spelled_codes import AMBIGUOUS
+from audio.redact.spoken import Token
 
 # the words that name such a number (lower case, one to four words), besides a social's own;
 # the nearer name of another sort of number ("your order reference is ...") says it is none
@@ -61,32 +61,13 @@ def national_ids(tokens: list[Token], cuts: list[int], context_of) -> list[Found
 
 def _read(tokens: list[Token], cuts: list[int], start: int) -> list[int]:
     """The tokens of a whole number of one of the ``SHAPES`` that begins at ``start``."""
-    best: list[int] = []
     first = tokens[start]
     spelled = len(first.text) == 1 or (bool(first.digits) and not first.typed)
+    best: list[int] = []
     for name, shape in SHAPES.items():
-        taken: list[int] = []
-        said, repeat, done = "", 1, []
-        for k in range(start, len(tokens)):
-            if k > start and cuts[k] > MAX_CUT_IN_WORDS:
-                break
-            if tokens[k].text in REPEAT and taken:
-                repeat = REPEAT[tokens[k].text]
-                taken.append(k)
-                continue
-            more = characters(tokens[k], spelled)
-            if not more:
-                if tokens[k].text in FILLERS and taken:
-                    continue
-                break
-            more = more * repeat if len(more) == 1 else more
-            repeat = 1
-            if not _fits(said + more, shape):
-                break
-            said += more
-            taken.append(k)
-            if _complete(said, name):
-                done = list(taken)
-        if len(done) > len(best):
-            best = done
+        steps = spelled_codes.read(tokens, cuts, start, spelled,
+                                   lambda said, shape=shape: _fits(said, shape))
+        whole = [taken for taken, said in steps if _complete(said, name)]
+        if whole and len(whole[-1]) > len(best):
+            best = whole[-1]
     return best

@@ -1,0 +1,66 @@
+"""Codes of letters and digits read one character at a time (IBANs, National Insurance and PPS
+numbers): written in groups ("IE29 AIBK 9311", "NP 73 05 62 A") or spelled ("j t four ate",
+"b o f i nine triple oh"), going on across a short cut-in of the other party ("mm hmm").
+
+    read(tokens, cuts, start, spelled, fits) -> [(tokens taken, characters said), ...]
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from audio.redact.numbers import HOMOPHONES, MAX_CUT_IN_WORDS
+from audio.redact.spoken import FILLERS, REPEAT, TEENS, TENS, UNITS, Token
+
+AMBIGUOUS = "*"  # "o"/"oh": the letter O or the digit 0, whichever the code's shape wants
+_WRITTEN = re.compile(r"^[a-z0-9]{2,34}$")
+
+
+def characters(item: Token, spelled: bool) -> str:
+    """What one word adds to a code: a written group ("AIBK", "9311"), a spelled letter, a digit
+    word, a homophone of one when the code is ``spelled``; "" when it adds nothing (it ends the
+    code unless it is a filler)."""
+    text = item.text
+    if text in ("o", "oh"):
+        return AMBIGUOUS
+    if len(text) == 1 and text.isalpha():
+        return text.upper()
+    if text in UNITS or text in TEENS or text in TENS:
+        return item.digits
+    if spelled and text in HOMOPHONES:
+        return HOMOPHONES[text]
+    if _WRITTEN.match(text) and not spelled:
+        return text.upper()
+    return ""
+
+
+def read(tokens: list[Token], cuts: list[int], start: int, spelled: bool,
+         fits: Callable[[str], bool]) -> list[tuple[list[int], str]]:
+    """Each stretch of a code said from token ``start`` (one speaker's tokens; ``cuts[i]``: the
+    other party's words before token ``i``) that ``fits`` its shape so far, shortest first:
+    (positions in ``tokens``, upper-case characters with ``AMBIGUOUS`` for o). "double" and
+    "triple" repeat the next character; fillers inside are skipped."""
+    steps: list[tuple[list[int], str]] = []
+    taken: list[int] = []
+    said, repeat = "", 1
+    for k in range(start, len(tokens)):
+        if k > start and cuts[k] > MAX_CUT_IN_WORDS:
+            break
+        if tokens[k].text in REPEAT and taken:
+            repeat = REPEAT[tokens[k].text]
+            taken.append(k)
+            continue
+        more = characters(tokens[k], spelled)
+        if not more:
+            if tokens[k].text in FILLERS and taken:
+                continue
+            break
+        more = more * repeat if len(more) == 1 else more
+        repeat = 1
+        if not fits(said + more):
+            break
+        said += more
+        taken.append(k)
+        steps.append((list(taken), said))
+    return steps
