@@ -1255,6 +1255,9 @@ def test_kinds_to_redact_are_checked_before_anything_runs():
     # written 2026-12-07 before v43 was read, by another new author (AD); unread, for the change
     # after the one v43 measures
     ("pii_test_v44.json", "63ed12e93fd11efb44355fb1210ed73b5297eaf2ab424d904b093b7915a37d2e"),
+    # written 2026-12-07 before v44 was read, by another new author (AE); unread, for the change
+    # after the one v44 measures
+    ("pii_test_v45.json", "10ce9bf5aa2bf700a5dc2fe7f2d803b91cacd31f044d4ee8c237beb116a6ad4b"),
 ])
 def test_frozen_pii_test_sets_are_unchanged(name, digest):
     """Written by authors who saw no code, before the detector they measure; never edit."""
