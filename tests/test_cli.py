@@ -138,24 +138,20 @@ def test_keys_create_says_when_it_starts_a_new_database(tmp_path):
 
 def test_analyze_redact_leaves_no_card_number_in_any_output(payment_call):
     """A call rendered with Piper and analysed for real: with --redact, the JSON report and the
-    exports carry placeholders where the card number and code were spoken."""
+    exports carry placeholders where the card number and code were spoken. (That masking leaves
+    the flags and the score as they were is checked in process, on the demo call:
+    tests/service/test_redaction.py.)"""
     call = payment_call
-    plain = _run("analyze", str(call.stereo_path))
-    assert plain.returncode == 0, plain.stderr
-    heard = " ".join(s["text"] for s in json.loads(plain.stdout)["segments"])
-    digits = "".join(c for c in heard if c.isdigit())
-    assert "1111" in digits or "one one" in heard.lower()  # the number is there unredacted
-
     masked = _run("analyze", "--redact", str(call.stereo_path))
     assert masked.returncode == 0, masked.stderr
     report = json.loads(masked.stdout)
     # what was said, not numbers (a probability of 0.1732) or the test's own temporary path
     text = " ".join(strings({k: v for k, v in report.items() if k != "source"}))
+    # the card was heard (a placeholder stands where it was said) and nothing of it is left
     assert "[CARD_NUMBER]" in text and "1111" not in text and "one one one" not in text.lower()
     assert "732" not in text and "seven three two" not in text.lower()
     assert report["flags"] == [] or all("1111" not in f["quote"] for f in report["flags"])
     assert dict(report["options"])["redacted"].startswith("card_number")
-    assert report["score"] == json.loads(plain.stdout)["score"]
     # SRT and VTT are rendered from the same masked transcript: one of them through the command
     exported = _run("analyze", str(call.stereo_path), "--redact", "card_number", "--export", "srt")
     assert exported.returncode == 0 and "[CARD_NUMBER]" in exported.stdout

@@ -225,7 +225,7 @@ CHECK = ROOT / "scoring" / "heads" / "retrain_check.json"
 def test_a_quick_retrain_reproduces_the_figures_recorded_with_the_shipped_heads(tmp_path):
     """The shipped heads come from ``python -m scoring.train`` on the whole training split (three
     to four minutes, most of it reading 38,000 sentences); the suite repeats the same command on
-    a seeded quarter of the training groups (``--training-share``, the validation split
+    a seeded tenth of the training groups (``--training-share``, the validation split
     unchanged), whose figures were recorded when the heads were trained
     (``scoring/heads/retrain_check.json``, ``--write-check``). Same development data, adapter
     and code: the same figures. The adapter itself takes half an hour (``--adapt``) and is

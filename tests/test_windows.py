@@ -3,6 +3,8 @@ tone features computed block by block equal librosa's whole-signal pass."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import librosa
 import numpy as np
 import pytest
@@ -137,17 +139,23 @@ def test_every_blockwise_step_reads_a_held_channel_as_it_reads_the_array(tmp_pat
     np.testing.assert_array_equal(np.concatenate(read), arrays[0])
 
 
-def test_warm_up_compiles_librosas_jit_into_its_disk_cache(tmp_path):
+def test_after_warm_up_a_fresh_process_loads_librosas_jit_from_disk():
     """``pitch.warm_up`` (run by ./dev, the Docker build and the worker's start) leaves YIN's numba
     functions compiled on disk, so the first call a fresh process analyses loads them instead of
-    compiling them (about 15 s on two cores). A fresh process with an empty cache of its own."""
+    compiling them (about 15 s on two cores). Warmed up as ./dev does it (a load where it already
+    ran), a second fresh process must load YIN's functions and compile nothing (numba's own cache
+    log says which)."""
     import os
     import subprocess
     import sys
 
-    env = dict(os.environ, NUMBA_CACHE_DIR=str(tmp_path))
-    subprocess.run([sys.executable, "-c", "from audio.tone import pitch; pitch.warm_up()"],
-                   check=True, env=env, timeout=300)
-    compiled = {path.name.split("-")[0] for path in tmp_path.rglob("*.nbc")}
+    warm = [sys.executable, "-c", "from audio.tone import pitch; pitch.warm_up()"]
+    subprocess.run(warm, check=True, timeout=300)
+    logged = subprocess.run(warm, check=True, timeout=300, capture_output=True, text=True,
+                            env=dict(os.environ, NUMBA_DEBUG_CACHE="1"))
+    lines = (logged.stdout + logged.stderr).splitlines()
+    loaded = {Path(line.split("'")[1]).name.split("-")[0] for line in lines
+              if line.startswith("[cache] data loaded from")}
     # YIN's local minima and its parabolic interpolation
-    assert {"utils._localmin", "pitch._pi_wrapper"} <= compiled, sorted(compiled)
+    assert {"utils._localmin", "pitch._pi_wrapper"} <= loaded, lines
+    assert not [line for line in lines if "saved" in line], lines

@@ -501,3 +501,22 @@ def test_sentences_of_a_masked_turn_run_over_whole_placeholders(rules):
     said = [s.text for s in moved.sentences_of(segments(masked))]
     assert said == ["It's [CARD_NUMBER] and it expires soon.", "Okay so [CARD_NUMBER]",
                     "[CARD_NUMBER] is that right?", "Thanks."]
+
+
+def test_masking_a_call_changes_its_texts_not_its_flags_or_score(stereo_analysis, rules):
+    """What ``callqa analyze --redact`` and the worker do after scoring: the demo call's names
+    are masked in the transcript and the quotes; every flag keeps its type, speaker, time,
+    confidence and rule, and the score is the same."""
+    from audio.redact.kinds import KINDS
+    from scoring.call import score_analysis
+    from service.calls.redaction import redact_call
+
+    _, scored = score_analysis(stereo_analysis, rules)
+    analysis, masked, detection = redact_call(stereo_analysis, scored, KINDS)
+    assert detection.spans and "[PERSON_NAME]" in " ".join(
+        t.text for t in analysis.transcript.turns)
+    assert [s.text for s in masked.segments] != [s.text for s in scored.segments]
+    assert masked.score == scored.score and masked.flags
+    keep = ("type", "speaker", "start", "end", "confidence", "rule", "polarity")
+    assert [tuple(getattr(f, k) for k in keep) for f in masked.flags] == [
+        tuple(getattr(f, k) for k in keep) for f in scored.flags]
