@@ -62,21 +62,29 @@ def _turn(segments, flag) -> int:
     return next(i for i, s in enumerate(segments) if s.start - 0.01 <= flag.start <= s.end)
 
 
-def flagged(segments, rules) -> set[tuple[int, str]]:
-    return {(_turn(segments, flag), flag.type) for flag in score_segments(segments, rules).flags}
+def flagged(segments, scored) -> set[tuple[int, str]]:
+    return {(_turn(segments, flag), flag.type) for flag in scored.flags}
 
 
-def measure(calls, rules) -> tuple[float, Counter, Counter]:
-    """Share of calls whose courtesy line is flagged; recall counts of the labelled flags."""
+def measure(calls, scored) -> tuple[float, Counter, Counter]:
+    """Share of calls whose courtesy line is flagged; recall counts of the labelled flags.
+    ``scored``: each call's ScoredCall, in order."""
     house, hit, total = 0, Counter(), Counter()
-    for segments, labels, courtesy in calls:
-        found = flagged(segments, rules)
+    for (segments, labels, courtesy), result in zip(calls, scored, strict=True):
+        found = flagged(segments, result)
         house += (courtesy, FLAG) in found
         for turn, kinds in enumerate(labels):
             for kind in kinds & set(train.TEXT_FLAGS):
                 total[kind] += 1
                 hit[kind] += (turn, kind) in found
     return house / len(calls), hit, total
+
+
+def rescored(calls, first, rules) -> list:
+    """Each call scored again with ``rules`` as the service re-scores it: the acts read at its
+    first scoring (``first``) are reused while the heads and encoder are the same."""
+    return [score_segments(segments, rules, stored_acts=result.acts)
+            for (segments, _, _), result in zip(calls, first, strict=True)]
 
 
 def main(argv: list[str] | None = None) -> dict:
@@ -97,23 +105,25 @@ def main(argv: list[str] | None = None) -> dict:
     others = held[args.reviewed :]
     fresh = tenant_calls(others[: args.fresh] if args.fresh else others, FRESH_LINES, FRESH_REASONS)
     shipped = config.load()
+    first = [score_segments(segments, shipped) for segments, _, _ in reviewed]
     verdicts = []
-    for segments, labels, _ in reviewed:
-        for flag in score_segments(segments, shipped).flags:
+    for (segments, labels, _), result in zip(reviewed, first, strict=True):
+        for flag in result.flags:
             verdicts.append(Verdict(flag.type, flag.quote, flag.confidence,
                                     flag.type in labels[_turn(segments, flag)]))
     began = time.perf_counter()
     learned = learn(config.default_text(), verdicts)
     seconds = time.perf_counter() - began
     tenant = config.from_text(learned.text, "tenant")
-    before, hit_before, total = measure(fresh, shipped)
-    after, hit_after, _ = measure(fresh, tenant)
-    confirmed = [(segments, flag) for segments, labels, _ in reviewed
-                 for flag in score_segments(segments, shipped).flags
-                 if flag.type in labels[_turn(segments, flag)]]
-    kept = sum(any(f.type == flag.type and f.start == flag.start
-                   for f in score_segments(segments, tenant).flags)
-               for segments, flag in confirmed)
+    scored_before = [score_segments(segments, shipped) for segments, _, _ in fresh]
+    before, hit_before, total = measure(fresh, scored_before)
+    after, hit_after, _ = measure(fresh, rescored(fresh, scored_before, tenant))
+    confirmed = [(segments, flag, again)
+                 for (segments, labels, _), result, again in zip(
+                     reviewed, first, rescored(reviewed, first, tenant), strict=True)
+                 for flag in result.flags if flag.type in labels[_turn(segments, flag)]]
+    kept = sum(any(f.type == flag.type and f.start == flag.start for f in again.flags)
+               for segments, flag, again in confirmed)
     lines = [
         "## Learning from verdicts (`python -m bench.learning`)", "",
         f"Reviewed calls: {len(reviewed)}, giving {len(verdicts)} verdicts "
