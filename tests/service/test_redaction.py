@@ -505,8 +505,9 @@ def test_sentences_of_a_masked_turn_run_over_whole_placeholders(rules):
 
 def test_masking_a_call_changes_its_texts_not_its_flags_or_score(stereo_analysis, rules):
     """What ``callqa analyze --redact`` and the worker do after scoring: the demo call's names
-    are masked in the transcript and the quotes; every flag keeps its type, speaker, time,
-    confidence and rule, and the score is the same."""
+    are masked in the transcript, the quotes and the exports rendered from it; every flag keeps
+    its type, speaker, time, confidence and rule, and the score is the same."""
+    from audio import export
     from audio.redact.kinds import KINDS
     from scoring.call import score_analysis
     from service.calls.redaction import redact_call
@@ -520,3 +521,9 @@ def test_masking_a_call_changes_its_texts_not_its_flags_or_score(stereo_analysis
     keep = ("type", "speaker", "start", "end", "confidence", "rule", "polarity")
     assert [tuple(getattr(f, k) for k in keep) for f in masked.flags] == [
         tuple(getattr(f, k) for k in keep) for f in scored.flags]
+    clear = " ".join(t.text for t in stereo_analysis.transcript.turns)
+    assert "Jordan" in clear  # the agent's name, said in the first turn
+    for kind in ("srt", "vtt"):
+        rendered = export.render(kind, analysis.diarization, analysis.transcript.turns, "demo",
+                                 {"left": "agent", "right": "customer"})
+        assert "[PERSON_NAME]" in rendered and "Jordan" not in rendered, kind
