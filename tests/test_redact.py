@@ -1615,3 +1615,46 @@ def test_what_looks_like_a_business_or_an_iban_but_is_not():
     ))
     assert refund == [("bank_account", "i e two nine a i b k nine three one one five two one two "
                                        "three four five six seven eight")]
+
+
+def test_house_names_irish_estates_counties_and_dublin_districts_are_addresses():
+    """A house's name is part of the address it starts ("Larch Cottage, Quarry Lane"), with or
+    without a house number after it; Irish estates said with "the", counties and Dublin's
+    postal districts close an address, and so does a four-digit postcode after a town; a house
+    number corrected as it is said is part of it. A house said of no address stays."""
+    spans = found(transcript(
+        ("agent", "And the address on the account?"),
+        ("customer", "It's Larch Cottage, Quarry Lane, near the church."),
+        ("agent", "and the delivery address"),
+        ("customer", "flat two the coach house nineteen station road"),
+        ("agent", "Where should the engineer go?"),
+        ("customer", "The Old Schoolhouse, 4 Brook Road, Hexham."),
+        ("agent", "and your home address please"),
+        ("customer", "nine the beeches naas county kildare"),
+        ("agent", "and the billing address"),
+        ("customer", "apartment four eleven ranelagh road dublin six w"),
+        ("agent", "And the old one?"),
+        ("customer", "22 Oakley Park, Dublin 14, D14 K2X7."),
+        ("agent", "ok and is anyone home during the day"),
+        ("customer", "my house is empty, we sold the farm house and the old mill pub near "
+                     "church lane closed"),
+        ("agent", "Where should we post it?"),
+        ("customer", "Please send it to 14 Kowhai Street, Nelson 7010."),
+        ("agent", "and the address for the meter"),
+        ("customer", "its thirty two no sorry twenty three acacia avenue i paid twenty no sorry "
+                     "thirty dollars last time"),
+    ))
+    addresses = [text for kind, text in spans if kind == "street_address"]
+    assert "Larch Cottage, Quarry Lane," in addresses
+    # the unit is masked as said first, the rest with the house's name
+    assert {"flat two", "the coach house nineteen station road"} <= set(addresses)
+    assert "The Old Schoolhouse, 4 Brook Road, Hexham." in addresses
+    assert "nine the beeches naas county kildare" in addresses
+    assert "apartment four eleven ranelagh road dublin six w" in addresses
+    assert "22 Oakley Park, Dublin 14, D14 K2X7." in addresses
+    assert "14 Kowhai Street, Nelson 7010." in addresses  # a four-digit postcode after the city
+    # a house number corrected as it was said, both numbers; an amount corrected stays
+    assert "thirty two no sorry twenty three acacia avenue" in addresses
+    assert not [text for text in addresses if "dollars" in text or "thirty dollars" in text]
+    assert not [text for text in addresses if "house" in text.lower().split()[:2]
+                or "mill" in text or "farm" in text]

@@ -131,6 +131,32 @@ NOT_A_STREET_NAME = frozenset([
     "didn't", "don't", "doesn't", "can't", "won't", "isn't", "wasn't", "got", "get", "have",
     "has", "had", "were", "are", "be", "been", "if", "or", "but", "not", "no",
 ]) | FILLERS
+# the last word of a house's or building's name ("Rose Cottage", "The Old Rectory", "Albion
+# House", "the granary"): said before a street or a house number, the name is part of the
+# address
+HOUSE_NAME_WORDS = frozenset([
+    "cottage", "lodge", "rectory", "vicarage", "manse", "forge", "granary", "farmhouse", "farm",
+    "barn", "manor", "grange", "croft", "mill", "house", "villa", "bungalow", "maltings",
+    "stables", "schoolhouse", "coachhouse", "chapel", "oast", "smithy",
+])
+# words of a house's name before its last word that are no name ("my house", "the whole farm")
+NOT_A_HOUSE_NAME = NOT_A_STREET_NAME | frozenset([
+    "whole", "same", "other", "next", "family", "own", "new", "old", "big", "small", "white",
+    "green", "main", "any", "every", "each", "one", "two", "this", "that", "house", "home",
+])
+HOUSE_NAME_LEADS = frozenset(["old", "little", "coach", "school", "mill", "dower"])  # "the old ..."
+# Irish housing estates said with "the" after the house number ("twelve the paddocks")
+ESTATES_AFTER_THE = frozenset(["paddocks", "maltings", "meadows", "orchard", "orchards",
+                               "beeches", "elms", "oaks", "willows", "pines", "granary",
+                               "courtyard", "green", "glebe", "hollows", "glen"])
+IRISH_COUNTIES = frozenset([
+    "antrim", "armagh", "carlow", "cavan", "clare", "cork", "derry", "donegal", "down", "dublin",
+    "fermanagh", "galway", "kerry", "kildare", "kilkenny", "laois", "leitrim", "limerick",
+    "longford", "louth", "mayo", "meath", "monaghan", "offaly", "roscommon", "sligo",
+    "tipperary", "tyrone", "waterford", "westmeath", "wexford", "wicklow",
+])
+CODE_WORDS = frozenset(["postcode", "eircode", "zip", "zipcode", "postal"])
+DUBLIN_DISTRICTS = 24  # "dublin six w", "Dublin 15": the postal district after the city
 HOUSE_LETTERS = frozenset("abcdefgh")  # "43a", "forty three b": the letters houses are split by
 # what "a" means "per" before ("sixty a month", "three a day"): no house letter
 PER = frozenset(["month", "week", "day", "year", "night", "hour", "minute", "piece", "time",
@@ -362,6 +388,15 @@ def addresses(tokens: list[Token], asked_before=None) -> list[Found]:
                              "street_address/state_and_zip"))
             i = end + 1
             continue
+        house = _house_name_end(tokens, i)
+        end = (_street_after_house_name(tokens, house, _address_asked(tokens, i, asked_before))
+               if house is not None else None)
+        if end is not None:  # "rose cottage church lane little baddow", "The Old Forge, Ilkley"
+            out.append(Found("street_address",
+                             tuple(t.word for t in tokens[_unit_before(tokens, i):end + 1]),
+                             "street_address/house_name"))
+            i = end + 1
+            continue
         if not is_number(tokens[i]) or len(tokens[i].digits) > 5:
             i += 1
             continue
@@ -380,11 +415,66 @@ def addresses(tokens: list[Token], asked_before=None) -> list[Found]:
         for _ in range(3):  # "building c unit 14"
             end = _unit_end(tokens, end)
         end = _locality_end(tokens, end)
-        start = _unit_before(tokens, start)
+        start = _unit_before(tokens, _corrected_before(tokens, start))  # "twenty six no sorry
+        # forty six wallaby way"
+        named = _house_name_before(tokens, start)
+        start = _unit_before(tokens, named) if named < start else start
         out.append(Found("street_address", tuple(t.word for t in tokens[start:end + 1]),
                          "street_address/house_number_and_street"))
         i = end + 1
     return out
+
+
+def _house_name_end(tokens: list[Token], i: int) -> int | None:
+    """The last token of a house's or building's name from ``i`` ("rose cottage", "the old
+    rectory", "the granary", "albion house"), or None."""
+    j = i + 1
+    if tokens[i].text == "the":
+        if j < len(tokens) and tokens[j].text in HOUSE_NAME_LEADS and _next_word(tokens, j):
+            j += 1  # "the old forge", "the coach house"
+    elif (tokens[i].text in NOT_A_HOUSE_NAME or tokens[i].text in HOUSE_NAME_WORDS
+          or is_number(tokens[i]) or not _WORDLIKE.match(tokens[i].text)):
+        return None
+    if j < len(tokens) and tokens[j].text in HOUSE_NAME_WORDS and _next_word(tokens, j) \
+            and (tokens[j].text != "house" or j > i + 1):  # not "the house"
+        return j
+    return None
+
+
+def _street_after_house_name(tokens: list[Token], house: int, asked: bool) -> int | None:
+    """The last token of an address that goes on from a house's name ending at ``house``
+    without a house number: a street ("..., church lane"), or where an address was asked for
+    (``asked``), a town ("Ivy Lodge, Kinsale, Co. Cork"; a hotel's name and town is no
+    address); None if neither follows (a number that follows is read as the house number)."""
+    if house + 1 >= len(tokens) or not _next_word(tokens, house + 1):
+        return None
+    end = _street_end(tokens, house)
+    if end is not None:
+        return _locality_end(tokens, end)
+    end = _locality_end(tokens, house) if asked else house
+    return end if end > house else None
+
+
+ADDRESS_WORDS = frozenset(["address", "live", "living", "lives", "moved", "move"])
+ASKED_IN_OWN_WORDS = 6  # "And your new address? Ivy Lodge, ...": the speaker's words before
+
+
+def _address_asked(tokens: list[Token], i: int, asked_before) -> bool:
+    """An address was asked for or announced right before token ``i``: in the other party's
+    last words, or the speaker's own last few."""
+    own = [tokens[j].text for j in range(max(0, i - ASKED_IN_OWN_WORDS), i)
+           if all(_next_word(tokens, m) for m in range(j + 1, i + 1))]
+    other = asked_before(i) if asked_before is not None else []
+    return bool(ADDRESS_WORDS.intersection(own + list(other)))
+
+
+def _house_name_before(tokens: list[Token], start: int) -> int:
+    """``start`` moved back over a house's or building's name said right before the house
+    number ("The Old Forge, 3 Mill Lane", "flat 12 kingsway house 42 church road")."""
+    for begin in range(max(0, start - 3), start - 1):
+        if _house_name_end(tokens, begin) == start - 1 and _next_word(tokens, start):
+            return begin
+    return start
 
 
 def _letters_with_words(tokens: list[Token]) -> list[Token]:
@@ -461,6 +551,26 @@ def _hundreds_before(tokens: list[Token], start: int) -> int:
             and _next_word(tokens, start):
         return start - 2
     return start
+
+
+CORRECTING = frozenset(["sorry", "no", "i", "mean", "uh", "um", "er"])
+
+
+def _corrected_before(tokens: list[Token], start: int) -> int:
+    """``start`` moved back over a house number said and corrected right before it with
+    "sorry" or "I mean" ("twenty six no sorry forty six wallaby way", "fourteen uh sorry forty
+    one larkspur close"): what was said first is said of the same address."""
+    j, said = start, []
+    while j > 0 and len(said) < 3 and tokens[j - 1].text in CORRECTING and _next_word(tokens, j):
+        j -= 1
+        said.append(tokens[j].text)
+    if not {"sorry", "mean"}.intersection(said) or j == 0 or not _next_word(tokens, j) \
+            or not is_number(tokens[j - 1]) or len(tokens[j - 1].digits) > 5:
+        return start
+    j -= 1
+    while j > 0 and start - j < 8 and is_number(tokens[j - 1]) and _next_word(tokens, j):
+        j -= 1
+    return j
 
 
 def _postcode_named_before(tokens: list[Token], i: int) -> bool:
@@ -705,6 +815,9 @@ def _street_end(tokens: list[Token], number_end: int) -> int | None:
         if here.text in FILLERS - {"and"}:
             j += 1  # "eighteen seventy five uh ... old orchard lane"
             continue
+        if here.text == "the" and j == number_end + 1 and j + 1 < len(tokens) \
+                and tokens[j + 1].text in ESTATES_AFTER_THE and _next_word(tokens, j + 1):
+            return j + 1  # "twelve the paddocks", "4 The Maltings"
         if here.text in STREET and j > number_end + 1:
             while j + 1 < len(tokens) and tokens[j + 1].text in STREET and _goes_on(tokens, j + 1):
                 j += 1  # "Orchard Hill Road", "Maple Grove Court"
@@ -844,13 +957,27 @@ def _locality_end(tokens: list[Token], end: int) -> int:
             zipped = _spelled_postcode_end(tokens, k)  # "... ontario k one s three x four"
         if zipped is not None:
             return zipped
+        if best > end and _eircode_at(tokens, k):
+            return k + 1  # "..., County Cork, P31 X2K7"
         text = tokens[k].text
+        if text in CODE_WORDS:
+            break  # "..., Kinsale, Co. Cork, Eircode P17 W2K9": the code is read on its own
         if text in HESITATIONS or (text == "in" and k == end + 1):
             k += 1  # "unit four oh seven um oklahoma city", "unit b in spokane"
+            continue
+        if text in ("county", "co") and k + 1 < len(tokens) \
+                and tokens[k + 1].text in IRISH_COUNTIES and _goes_on(tokens, k + 1):
+            best = k = k + 1  # "ballincollig county cork", "Bray, Co. Wicklow"
+            k += 1
             continue
         city = _city_length(tokens, k)
         if city and all(_goes_on(tokens, j) for j in range(k + 1, k + city)):
             best = k = k + city - 1  # "... poplar avenue memphis", "... unit b in spokane"
+            if text == "dublin" and city == 1:
+                best = k = _dublin_district_end(tokens, k)
+            four = _four_digit_end(tokens, k + 1) if _zip_end(tokens, k + 1) is None else None
+            if four is not None and _next_word(tokens, k + 1):
+                return four  # "..., Christchurch 8081", "... hobart seven oh oh oh"
             k += 1
             continue
         four = _four_digit_end(tokens, k + 1)  # "cairns queensland 4870"
@@ -863,6 +990,20 @@ def _locality_end(tokens: list[Token], end: int) -> int:
             break
         k += 1
     return best
+
+
+def _dublin_district_end(tokens: list[Token], city: int) -> int:
+    """``city`` (said "dublin") moved past its postal district: "dublin six w", "Dublin 15"."""
+    k = city + 1
+    if k >= len(tokens) or not _next_word(tokens, k) or not is_number(tokens[k]) \
+            or not tokens[k].digits or not 1 <= int(tokens[k].digits) <= DUBLIN_DISTRICTS:
+        return city
+    if k + 1 < len(tokens) and _next_word(tokens, k + 1) and (
+            tokens[k + 1].text == "w"  # "six w"
+            or (tokens[k].tens and len(tokens[k + 1].digits) == 1 and not tokens[k + 1].typed
+                and int(tokens[k].digits) + int(tokens[k + 1].digits) <= DUBLIN_DISTRICTS)):
+        return k + 1  # "twenty two"
+    return k
 
 
 def _unit_before(tokens: list[Token], start: int) -> int:
