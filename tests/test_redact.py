@@ -1658,3 +1658,31 @@ def test_house_names_irish_estates_counties_and_dublin_districts_are_addresses()
     assert not [text for text in addresses if "dollars" in text or "thirty dollars" in text]
     assert not [text for text in addresses if "house" in text.lower().split()[:2]
                 or "mill" in text or "farm" in text]
+
+
+def test_what_a_review_of_the_house_name_and_estate_rules_found():
+    """From a helper's review of the house-name change with 171 snippets of its own: a
+    building's name without "the", an answer that opens with "its", the words naming a code
+    left out of the address; businesses named like houses, "the green one" after a number and
+    an amount after a town are no addresses."""
+    spans = found(transcript(
+        ("agent", "and whats your new address"),
+        ("customer", "its willow cottage ilkley"),
+        ("agent", "And the correspondence address?"),
+        ("customer", "Carriage House, 118 Elm Street, Lenox."),
+        ("agent", "and the shipping address"),
+        ("customer", "1800 Main Street, Vancouver, BC, postal code V6K 1N8."),
+    ))
+    addresses = [text for kind, text in spans if kind == "street_address"]
+    assert "willow cottage ilkley" in addresses
+    assert "Carriage House, 118 Elm Street," in addresses
+    assert "1800 Main Street, Vancouver, BC," in addresses and "V6K 1N8." in addresses
+    assert not [text for text in addresses if "postal" in text or "code" in text]
+    spans = found(transcript(
+        ("agent", "Who charged you?"),
+        ("customer", "Manor Farm Shop, Church Road, and the Oak Lodge Hotel, Station Road. I'll "
+                     "take two, the green one. The rent at 12 George Street, Sydney 1500 dollars "
+                     "a month."),
+    ))
+    addresses = [text for kind, text in spans if kind == "street_address"]
+    assert addresses == ["12 George Street, Sydney"]

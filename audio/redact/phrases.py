@@ -19,6 +19,7 @@ from audio.redact.numbers import (
     numberish,
     read_homophones,
 )
+from audio.redact.people import BUSINESS_WORDS
 from audio.redact.spoken import (
     FILLERS,
     MONTHS,
@@ -143,8 +144,20 @@ HOUSE_NAME_WORDS = frozenset([
 NOT_A_HOUSE_NAME = NOT_A_STREET_NAME | frozenset([
     "whole", "same", "other", "next", "family", "own", "new", "old", "big", "small", "white",
     "green", "main", "any", "every", "each", "one", "two", "this", "that", "house", "home",
+    "opera", "court", "town", "guest", "custom", "customs", "state", "meeting", "public", "ware",
+    "wash", "boat", "light", "club", "field", "store", "station",  # public and other buildings
 ])
 HOUSE_NAME_LEADS = frozenset(["old", "little", "coach", "school", "mill", "dower"])  # "the old ..."
+# words that make a house's name a business's or a place's ("Manor Farm Shop", "Oak Lodge
+# Hotel", "the old barn wedding venue", "the grange golf club")
+NOT_A_HOME = BUSINESS_WORDS | frozenset([
+    "shop", "shops", "hotel", "pub", "bar", "inn", "tea", "rooms", "tearooms", "venue", "club",
+    "golf", "retail", "supply", "supplies", "centre", "center", "store", "stores", "kitchen",
+    "bistro", "brewery", "nursery", "gallery", "museum", "theatre", "theater", "cinema", "spa",
+    "studio", "studios", "office", "offices", "surgery", "practice", "wedding", "guesthouse",
+    "b&b", "campsite", "vets", "gym", "bank", "hospital", "school", "college",
+])
+HOUSE_STREET_WORDS = 3  # name words between a house's name and its street word
 # Irish housing estates said with "the" after the house number ("twelve the paddocks")
 ESTATES_AFTER_THE = frozenset(["paddocks", "maltings", "meadows", "orchard", "orchards",
                                "beeches", "elms", "oaks", "willows", "pines", "granary",
@@ -372,7 +385,7 @@ def addresses(tokens: list[Token], asked_before=None) -> list[Found]:
         short = _short_form_end(tokens, i, asked_before)
         if short is not None:
             end, rule = short
-            out.append(Found("street_address", tuple(t.word for t in tokens[i:end + 1]),
+            out.append(Found("street_address", _address_words(tokens, i, end),
                              f"street_address/{rule}"))
             i = end + 1
             continue
@@ -392,8 +405,7 @@ def addresses(tokens: list[Token], asked_before=None) -> list[Found]:
         end = (_street_after_house_name(tokens, house, _address_asked(tokens, i, asked_before))
                if house is not None else None)
         if end is not None:  # "rose cottage church lane little baddow", "The Old Forge, Ilkley"
-            out.append(Found("street_address",
-                             tuple(t.word for t in tokens[_unit_before(tokens, i):end + 1]),
+            out.append(Found("street_address", _address_words(tokens, _unit_before(tokens, i), end),
                              "street_address/house_name"))
             i = end + 1
             continue
@@ -419,7 +431,7 @@ def addresses(tokens: list[Token], asked_before=None) -> list[Found]:
         # forty six wallaby way"
         named = _house_name_before(tokens, start)
         start = _unit_before(tokens, named) if named < start else start
-        out.append(Found("street_address", tuple(t.word for t in tokens[start:end + 1]),
+        out.append(Found("street_address", _address_words(tokens, start, end),
                          "street_address/house_number_and_street"))
         i = end + 1
     return out
@@ -429,15 +441,19 @@ def _house_name_end(tokens: list[Token], i: int) -> int | None:
     """The last token of a house's or building's name from ``i`` ("rose cottage", "the old
     rectory", "the granary", "albion house"), or None."""
     j = i + 1
+    before = i - 1 if i and tokens[i - 1].text != "the" else i - 2
+    if before >= 0 and tokens[before].text in NOT_A_HOME \
+            and all(_next_word(tokens, m) for m in range(before + 1, i + 1)):
+        return None  # "the wedding venue the old barn"
     if tokens[i].text == "the":
         if j < len(tokens) and tokens[j].text in HOUSE_NAME_LEADS and _next_word(tokens, j):
             j += 1  # "the old forge", "the coach house"
-    elif (tokens[i].text in NOT_A_HOUSE_NAME or tokens[i].text in HOUSE_NAME_WORDS
+    elif (tokens[i].text in NOT_A_HOUSE_NAME - HOUSE_NAME_LEADS
           or is_number(tokens[i]) or not _WORDLIKE.match(tokens[i].text)):
-        return None
+        return None  # "old rectory", "mill cottage", "albion house" are names
     if j < len(tokens) and tokens[j].text in HOUSE_NAME_WORDS and _next_word(tokens, j) \
-            and (tokens[j].text != "house" or j > i + 1):  # not "the house"
-        return j
+            and not (tokens[j].text == "house" and tokens[i].text == "the" and j == i + 1):
+        return j  # not "the house"
     return None
 
 
@@ -449,23 +465,30 @@ def _street_after_house_name(tokens: list[Token], house: int, asked: bool) -> in
     if house + 1 >= len(tokens) or not _next_word(tokens, house + 1):
         return None
     end = _street_end(tokens, house)
-    if end is not None:
+    if end is not None and end - house - 1 <= HOUSE_STREET_WORDS and not NOT_A_HOME.intersection(
+            t.text for t in tokens[house + 1:end + 1]):
         return _locality_end(tokens, end)
     end = _locality_end(tokens, house) if asked else house
-    return end if end > house else None
+    return end if end > house and not NOT_A_HOME.intersection(
+        t.text for t in tokens[house + 1:end + 1]) else None
 
 
-ADDRESS_WORDS = frozenset(["address", "live", "living", "lives", "moved", "move"])
+ADDRESS_WORDS = frozenset(["address", "live", "living", "lives"])
 ASKED_IN_OWN_WORDS = 6  # "And your new address? Ivy Lodge, ...": the speaker's words before
 
 
 def _address_asked(tokens: list[Token], i: int, asked_before) -> bool:
-    """An address was asked for or announced right before token ``i``: in the other party's
-    last words, or the speaker's own last few."""
+    """An address was asked for right before token ``i`` (the other party's last words before
+    the answer, after "it's", "yeah"), or named in the speaker's own last few words."""
     own = [tokens[j].text for j in range(max(0, i - ASKED_IN_OWN_WORDS), i)
            if all(_next_word(tokens, m) for m in range(j + 1, i + 1))]
-    other = asked_before(i) if asked_before is not None else []
-    return bool(ADDRESS_WORDS.intersection(own + list(other)))
+    first = i
+    while first and _next_word(tokens, first) and i - first < 3 \
+            and tokens[first - 1].text in ANSWER_OPENERS:
+        first -= 1  # "its willow cottage ilkley"
+    other = asked_before(first) if asked_before is not None \
+        and (not first or not _next_word(tokens, first)) else []
+    return "address" in own or bool(ADDRESS_WORDS.intersection(other))
 
 
 def _house_name_before(tokens: list[Token], start: int) -> int:
@@ -561,7 +584,7 @@ def _corrected_before(tokens: list[Token], start: int) -> int:
     "sorry" or "I mean" ("twenty six no sorry forty six wallaby way", "fourteen uh sorry forty
     one larkspur close"): what was said first is said of the same address."""
     j, said = start, []
-    while j > 0 and len(said) < 3 and tokens[j - 1].text in CORRECTING and _next_word(tokens, j):
+    while j > 0 and len(said) < 4 and tokens[j - 1].text in CORRECTING and _next_word(tokens, j):
         j -= 1
         said.append(tokens[j].text)
     if not {"sorry", "mean"}.intersection(said) or j == 0 or not _next_word(tokens, j) \
@@ -817,7 +840,10 @@ def _street_end(tokens: list[Token], number_end: int) -> int | None:
             continue
         if here.text == "the" and j == number_end + 1 and j + 1 < len(tokens) \
                 and tokens[j + 1].text in ESTATES_AFTER_THE and _next_word(tokens, j + 1):
-            return j + 1  # "twelve the paddocks", "4 The Maltings"
+            # "twelve the paddocks naas", "4 The Maltings, Athlone"; not "two, the green one",
+            # "booked at 8, the Glen in Killarney"
+            return j + 1 if _locality_end(tokens, j + 1) > j + 1 and (
+                j + 2 >= len(tokens) or tokens[j + 2].text not in ("in", "at")) else None
         if here.text in STREET and j > number_end + 1:
             while j + 1 < len(tokens) and tokens[j + 1].text in STREET and _goes_on(tokens, j + 1):
                 j += 1  # "Orchard Hill Road", "Maple Grove Court"
@@ -960,8 +986,9 @@ def _locality_end(tokens: list[Token], end: int) -> int:
         if best > end and _eircode_at(tokens, k):
             return k + 1  # "..., County Cork, P31 X2K7"
         text = tokens[k].text
-        if text in CODE_WORDS:
-            break  # "..., Kinsale, Co. Cork, Eircode P17 W2K9": the code is read on its own
+        if _names_a_code(tokens, k):
+            k += 1  # "..., Co. Cork, Eircode P17 W2K9", "Austin, TX, zip code 78701": the
+            continue  # words that name the code are left out of the span (_address_words)
         if text in HESITATIONS or (text == "in" and k == end + 1):
             k += 1  # "unit four oh seven um oklahoma city", "unit b in spokane"
             continue
@@ -976,7 +1003,7 @@ def _locality_end(tokens: list[Token], end: int) -> int:
             if text == "dublin" and city == 1:
                 best = k = _dublin_district_end(tokens, k)
             four = _four_digit_end(tokens, k + 1) if _zip_end(tokens, k + 1) is None else None
-            if four is not None and _next_word(tokens, k + 1):
+            if four is not None and _next_word(tokens, k + 1) and not _quantity_after(tokens, four):
                 return four  # "..., Christchurch 8081", "... hobart seven oh oh oh"
             k += 1
             continue
@@ -992,11 +1019,34 @@ def _locality_end(tokens: list[Token], end: int) -> int:
     return best
 
 
+def _names_a_code(tokens: list[Token], k: int) -> bool:
+    """Token ``k`` is a word naming a code ("postcode", "zip code", "post code", "eircode")."""
+    text = tokens[k].text
+    return (text in CODE_WORDS or (text == "code" and k > 0 and tokens[k - 1].text in CODE_WORDS
+                                   | {"post"})
+            or (text == "post" and k + 1 < len(tokens) and tokens[k + 1].text == "code"))
+
+
+def _address_words(tokens: list[Token], start: int, end: int) -> tuple[int, ...]:
+    """The words of an address from token ``start`` to ``end``, without the words naming its
+    code ("..., Wrington, postcode BS40 5LQ": "postcode" is no one's address)."""
+    return tuple(tokens[k].word for k in range(start, end + 1) if not _names_a_code(tokens, k))
+
+
+def _quantity_after(tokens: list[Token], k: int) -> bool:
+    """The word after token ``k`` makes it an amount or a span ("1500 dollars", "2015 to
+    2020", "2 weeks ago"), not a code."""
+    return k + 1 < len(tokens) and _next_word(tokens, k + 1) and (
+        tokens[k + 1].text in QUANTITY_AFTER | QUANTITY_QUALIFIERS | PER
+        or tokens[k + 1].text in ("to", "through", "until", "and", "-", "week", "month", "year"))
+
+
 def _dublin_district_end(tokens: list[Token], city: int) -> int:
     """``city`` (said "dublin") moved past its postal district: "dublin six w", "Dublin 15"."""
     k = city + 1
     if k >= len(tokens) or not _next_word(tokens, k) or not is_number(tokens[k]) \
-            or not tokens[k].digits or not 1 <= int(tokens[k].digits) <= DUBLIN_DISTRICTS:
+            or not tokens[k].digits or not 1 <= int(tokens[k].digits) <= DUBLIN_DISTRICTS \
+            or _quantity_after(tokens, k):
         return city
     if k + 1 < len(tokens) and _next_word(tokens, k + 1) and (
             tokens[k + 1].text == "w"  # "six w"
