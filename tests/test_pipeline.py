@@ -192,16 +192,15 @@ def _heard_wer(lines, analysis) -> float:
 
 
 def test_a_call_spanning_several_windows_matches_the_one_pass_path(tmp_path):
-    """Issue 14: long calls are transcribed a window at a time (cut in pauses). The demo call
-    said three times, in windows of at most 45 s: voice activity, diarization and tone events
-    stay exactly those of one pass, and the words are heard as well
-    (bench/results/long_calls_windows.md; tiny.en hears some words differently wherever its 30 s
-    windows fall)."""
+    """Issue 14: long calls are transcribed a window at a time (cut in pauses). A 2-minute call
+    in 45 s windows: voice activity, diarization and tone events stay exactly those of one
+    pass, and the words are heard as well (bench/results/long_calls_windows.md; tiny.en hears
+    some words differently wherever its 30 s windows fall)."""
     from audio import windows
     from audio.pipeline import AnalysisOptions, analyze
     from bench.synth import DEMO_LINES, render
 
-    lines = DEMO_LINES * 3
+    lines = DEMO_LINES * 4
     call = render(lines, tmp_path, "long")
     whole = analyze(call.stereo_path, AnalysisOptions(window_s=1000.0))
     windowed = analyze(call.stereo_path, AnalysisOptions(window_s=45.0))
