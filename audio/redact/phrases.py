@@ -464,13 +464,14 @@ def _street_after_house_name(tokens: list[Token], house: int, asked: bool) -> in
     address); None if neither follows (a number that follows is read as the house number)."""
     if house + 1 >= len(tokens) or not _next_word(tokens, house + 1):
         return None
+    def a_home(end: int) -> bool:  # no business word after the name ("Manor Farm Shop")
+        return not NOT_A_HOME.intersection(t.text for t in tokens[house + 1:end + 1])
+
     end = _street_end(tokens, house)
-    if end is not None and end - house - 1 <= HOUSE_STREET_WORDS and not NOT_A_HOME.intersection(
-            t.text for t in tokens[house + 1:end + 1]):
+    if end is not None and end - house - 1 <= HOUSE_STREET_WORDS and a_home(end):
         return _locality_end(tokens, end)
     end = _locality_end(tokens, house) if asked else house
-    return end if end > house and not NOT_A_HOME.intersection(
-        t.text for t in tokens[house + 1:end + 1]) else None
+    return end if end > house and a_home(end) else None
 
 
 ADDRESS_WORDS = frozenset(["address", "live", "living", "lives"])
@@ -482,13 +483,19 @@ def _address_asked(tokens: list[Token], i: int, asked_before) -> bool:
     the answer, after "it's", "yeah"), or named in the speaker's own last few words."""
     own = [tokens[j].text for j in range(max(0, i - ASKED_IN_OWN_WORDS), i)
            if all(_next_word(tokens, m) for m in range(j + 1, i + 1))]
+    first = _answer_start(tokens, i)  # "its willow cottage ilkley"
+    other = asked_before(first) if asked_before is not None and first is not None else []
+    return "address" in own or bool(ADDRESS_WORDS.intersection(other))
+
+
+def _answer_start(tokens: list[Token], i: int) -> int | None:
+    """The first token of the answer whose words from token ``i`` on are said after at most
+    three openers ("it's", "yeah its"); None if the speaker said other words right before."""
     first = i
     while first and _next_word(tokens, first) and i - first < 3 \
             and tokens[first - 1].text in ANSWER_OPENERS:
-        first -= 1  # "its willow cottage ilkley"
-    other = asked_before(first) if asked_before is not None \
-        and (not first or not _next_word(tokens, first)) else []
-    return "address" in own or bool(ADDRESS_WORDS.intersection(other))
+        first -= 1
+    return None if first and _next_word(tokens, first) else first
 
 
 def _house_name_before(tokens: list[Token], start: int) -> int:
@@ -642,11 +649,8 @@ def _asked_postcode_end(tokens: list[Token], i: int, asked_before) -> int | None
     postcode?" ("l s six four b q", "it's m as in mary four ..."), or None."""
     if asked_before is None:
         return None
-    first = i
-    while first and _next_word(tokens, first) and i - first < 3 \
-            and tokens[first - 1].text in ANSWER_OPENERS:
-        first -= 1  # "it's m as in mary four ..."
-    if first and _next_word(tokens, first):
+    first = _answer_start(tokens, i)  # "it's m as in mary four ..."
+    if first is None:
         return None
     end = _spelled_postcode_end(tokens, i)
     if end is None or not nearest_cue(asked_before(first), {"street_address": POSTCODE_CUES}):
@@ -1037,8 +1041,8 @@ def _quantity_after(tokens: list[Token], k: int) -> bool:
     """The word after token ``k`` makes it an amount or a span ("1500 dollars", "2015 to
     2020", "2 weeks ago"), not a code."""
     return k + 1 < len(tokens) and _next_word(tokens, k + 1) and (
-        tokens[k + 1].text in QUANTITY_AFTER | QUANTITY_QUALIFIERS | PER
-        or tokens[k + 1].text in ("to", "through", "until", "and", "-", "week", "month", "year"))
+        tokens[k + 1].text in NOT_A_STREET_BEFORE_UNIT | PER
+        or tokens[k + 1].text in ("to", "through", "until", "and", "-"))
 
 
 def _dublin_district_end(tokens: list[Token], city: int) -> int:
