@@ -1258,6 +1258,9 @@ def test_kinds_to_redact_are_checked_before_anything_runs():
     # written 2026-12-07 before v44 was read, by another new author (AE); unread, for the change
     # after the one v44 measures
     ("pii_test_v45.json", "10ce9bf5aa2bf700a5dc2fe7f2d803b91cacd31f044d4ee8c237beb116a6ad4b"),
+    # written 2026-12-07 before v45 was read, by another new author (AF); unread, for the change
+    # after the one v45 measures
+    ("pii_test_v46.json", "785f35ff9391a430344aca5a256bf56499d2d60f509dba7bef1740c1c56e028a"),
 ])
 def test_frozen_pii_test_sets_are_unchanged(name, digest):
     """Written by authors who saw no code, before the detector they measure; never edit."""
