@@ -635,9 +635,11 @@ def main(argv: list[str] | None = None) -> int:
         args.write_check.write_text(json.dumps({
             # the options the figures depend on (not where the files were written)
             "command": f"python -m scoring.train --training-share {args.training_share} "
-                       f"--seed {args.seed}",
+                       f"--agent-networks {args.agent_networks} "
+                       f"--customer-networks {args.customer_networks} --seed {args.seed}",
             "dev_sha256": checksum, "adapter": adapter.digest, "seed": args.seed,
             "training_share": args.training_share, "training_groups": len(training),
+            "networks": {AGENT: args.agent_networks, CUSTOMER: args.customer_networks},
             "validation": {k: summary[k] for k in CHECKED_FIGURES},
             "roles": {shown: found["head"] for shown, found in roles.meta["validation"].items()},
         }, indent=1) + "\n")

@@ -232,10 +232,11 @@ def test_a_quick_retrain_reproduces_the_figures_recorded_with_the_shipped_heads(
     """The shipped heads come from ``python -m scoring.train`` on the whole training split (three
     to four minutes, most of it reading 38,000 sentences); the suite repeats the same command on
     a seeded tenth of the training groups (``--training-share``, the validation split
-    unchanged), whose figures were recorded when the heads were trained
-    (``scoring/heads/retrain_check.json``, ``--write-check``). Same development data, adapter
-    and code: the same figures. The adapter itself takes half an hour (``--adapt``) and is
-    checked by tests/test_encoder.py."""
+    unchanged) with one network per party where the shipped heads average four (the same code
+    with ``--agent-networks 1 --customer-networks 1``: half a minute less), whose figures were
+    recorded when the heads were trained (``scoring/heads/retrain_check.json``,
+    ``--write-check``). Same development data, adapter and code: the same figures. The adapter
+    itself takes half an hour (``--adapt``) and is checked by tests/test_encoder.py."""
     from scoring import acts, role_head, train
 
     check = json.loads(CHECK.read_text())
@@ -247,8 +248,11 @@ def test_a_quick_retrain_reproduces_the_figures_recorded_with_the_shipped_heads(
     assert check["training_share"] < 0.5  # quick; the full run is the one shipped
 
     out, report = tmp_path / "acts.npz", tmp_path / "report.md"
+    networks = check["networks"]
     assert train.main(["--training-share", str(check["training_share"]), "--out", str(out),
-                       "--report", str(report), "--no-spreads"]) == 0
+                       "--report", str(report), "--no-spreads",
+                       "--agent-networks", str(networks["agent"]),
+                       "--customer-networks", str(networks["customer"])]) == 0
     again = acts.read(out)
     assert again.adapter.digest == shipped.adapter.digest
     assert again.meta["training_groups"] == check["training_groups"]
