@@ -157,9 +157,33 @@ def zipf(word: str) -> float:
     return max(zipf_frequency(part, "en") for part in word.split("-") if part) if word else 0.0
 
 
+# Faker's locales whose first names callers of English-speaking contact centres carry: the
+# 1990 US census lists lack "liam", "pooja", "sione" and "fergal"
+FIRST_NAME_LOCALES = (
+    "en_US", "en_GB", "en_IE", "ga_IE", "en_NZ", "en_IN", "en_PK", "en_KE", "en_NG", "yo_NG",
+    "ig_NG", "ha_NG", "tw_GH", "zu_ZA", "sw", "fr_FR", "fr_CA", "es_ES", "es_MX", "pt_BR",
+    "pt_PT", "de_DE", "it_IT", "pl_PL", "nl_NL", "tr_TR", "id_ID", "vi_VN",
+)
+
+
+def _international_first_names() -> frozenset[str]:
+    """First names of ``FIRST_NAME_LOCALES`` in lower case, letters only, none of them an
+    everyday English word (Zipf under ``COMMON_ZIPF``: not "job", "lot", "floor")."""
+    import importlib
+
+    out: set[str] = set()
+    for locale in FIRST_NAME_LOCALES:
+        provider = importlib.import_module(f"faker.providers.person.{locale}").Provider
+        for attribute in ("first_names", "first_names_male", "first_names_female"):
+            listed = getattr(provider, attribute, None) or ()
+            out |= {name.lower() for name in listed if name.isascii() and name.isalpha()}
+    return frozenset(name for name in out if zipf(name) < COMMON_ZIPF)
+
+
 @functools.cache
 def census() -> tuple[frozenset[str], frozenset[str]]:
-    """(first names, surnames) in lower case, from the ``names`` package's census files."""
+    """(first names, surnames) in lower case, from the ``names`` package's census files, with
+    the first names of ``_international_first_names``."""
     import names
 
     root = Path(names.__file__).parent
@@ -172,7 +196,7 @@ def census() -> tuple[frozenset[str], frozenset[str]]:
                 out.add(parts[0].lower())
         return frozenset(out)
 
-    first = read("dist.male.first") | read("dist.female.first")
+    first = read("dist.male.first") | read("dist.female.first") | _international_first_names()
     return first - COMMON, read("dist.all.last", SURNAME_RANK) - COMMON
 
 
