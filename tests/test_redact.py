@@ -1279,6 +1279,9 @@ def test_kinds_to_redact_are_checked_before_anything_runs():
     # written 2026-12-07 before v45 was read, by another new author (AF); unread, for the change
     # after the one v45 measures
     ("pii_test_v46.json", "785f35ff9391a430344aca5a256bf56499d2d60f509dba7bef1740c1c56e028a"),
+    # written 2026-12-07 after v45 was read, before v46 is, by another new author (AG); unread,
+    # for the change after the one v46 measures
+    ("pii_test_v47.json", "a991c80db0d7333ec2b71dc98721fb5e4b8003ae9706486fea156d96c3d4781b"),
 ])
 def test_frozen_pii_test_sets_are_unchanged(name, digest):
     """Written by authors who saw no code, before the detector they measure; never edit."""
