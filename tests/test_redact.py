@@ -701,6 +701,24 @@ def test_first_names_from_beyond_the_us_census_after_a_cue():
     masked = " ".join(text for _, text in spans)
     assert not {"filling", "booked", "second", "contact", "sorted", "lovely", "same"} & set(
         masked.split())
+    # written with or without its accents; and after "okay", "and" or "for", a listed name that
+    # is an everyday word, in English or in a language callers switch into, is that word
+    # (a review found "okay safari keeps crashing" and "okay tamam" masked)
+    call = transcript(
+        ("agent", "you're through to kowhai travel this is joão how can i help"),
+        ("customer", "hi its about my son goncalo his passport"),
+        ("agent", "okay safari keeps crashing on the booking page"),
+        ("customer", "okay tamam and pero the flights for kingston are fine"),
+    )
+    spans = found(call)
+    assert ("person_name", "joão") in spans and ("person_name", "goncalo") in spans
+    masked = " ".join(text for _, text in spans)
+    assert not {"safari", "pero", "kingston", "keeps"} & set(masked.split())
+    # the rules take none of them; the learned tagger still adds "tamam" (README: not fixed)
+    words = call_words(call)
+    by_rules = {words[i].text.strip() for s in detect(words, with_tagger=False).spans
+                for i in s.words}
+    assert not {"safari", "tamam", "pero", "kingston", "keeps"} & by_rules
 
 
 def test_a_question_for_something_else_ends_a_number_and_a_zip_said_alone():

@@ -164,26 +164,44 @@ FIRST_NAME_LOCALES = (
     "ig_NG", "ha_NG", "tw_GH", "zu_ZA", "sw", "fr_FR", "fr_CA", "es_ES", "es_MX", "pt_BR",
     "pt_PT", "de_DE", "it_IT", "pl_PL", "nl_NL", "tr_TR", "id_ID", "vi_VN",
 )
+# after a loose cue ("okay tamam", "and pero") a listed name that is an everyday word (this Zipf
+# or more) in a language callers switch into is taken for that word. The locales' lists mix
+# languages (de_DE lists "Mehmet"), so every such language is asked, not the locale's own.
+OWN_LANGUAGE_ZIPF = 4.5
+CALLERS_LANGUAGES = ("es", "pt", "fr", "de", "it", "pl", "nl", "tr", "id", "vi", "ms", "fil")
+_TURKISH_DOTLESS = str.maketrans({"ı": "i"})
 
 
+def _without_accents(name: str) -> str:
+    """"josé" -> "jose", "gonçalo" -> "goncalo", "ılgın" -> "ilgin"."""
+    import unicodedata
+
+    decomposed = unicodedata.normalize("NFKD", name.translate(_TURKISH_DOTLESS))
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+@functools.cache
 def _international_first_names() -> frozenset[str]:
-    """First names of ``FIRST_NAME_LOCALES`` in lower case, letters only, none of them an
-    everyday English word (Zipf under ``COMMON_ZIPF``: not "job", "lot", "floor")."""
+    """First names of ``FIRST_NAME_LOCALES`` in lower case, as written and without accents (as
+    speech recognition may write them); none of them an everyday English word (Zipf under
+    ``COMMON_ZIPF``: not "job", "lot", "floor")."""
     import importlib
 
     out: set[str] = set()
     for locale in FIRST_NAME_LOCALES:
         provider = importlib.import_module(f"faker.providers.person.{locale}").Provider
-        for attribute in ("first_names", "first_names_male", "first_names_female"):
-            listed = getattr(provider, attribute, None) or ()
-            out |= {name.lower() for name in listed if name.isascii() and name.isalpha()}
+        for attribute in ("first_names", "first_names_male", "first_names_female",
+                          "first_names_unisex"):
+            for name in getattr(provider, attribute, None) or ():
+                lower = name.lower()
+                out |= {spelling for spelling in (lower, _without_accents(lower))
+                        if spelling.isalpha()}
     return frozenset(name for name in out if zipf(name) < COMMON_ZIPF)
 
 
 @functools.cache
-def census() -> tuple[frozenset[str], frozenset[str]]:
-    """(first names, surnames) in lower case, from the ``names`` package's census files, with
-    the first names of ``_international_first_names``."""
+def _census_lists() -> tuple[frozenset[str], frozenset[str]]:
+    """(first names, surnames) in lower case, from the ``names`` package's census files."""
     import names
 
     root = Path(names.__file__).parent
@@ -196,8 +214,31 @@ def census() -> tuple[frozenset[str], frozenset[str]]:
                 out.add(parts[0].lower())
         return frozenset(out)
 
-    first = read("dist.male.first") | read("dist.female.first") | _international_first_names()
+    first = read("dist.male.first") | read("dist.female.first")
     return first - COMMON, read("dist.all.last", SURNAME_RANK) - COMMON
+
+
+@functools.cache
+def census() -> tuple[frozenset[str], frozenset[str]]:
+    """(first names, surnames): the census lists, with the first names of
+    ``_international_first_names``."""
+    first, surnames = _census_lists()
+    return first | (_international_first_names() - COMMON), surnames
+
+
+@functools.cache
+def loose_first_name(word: str) -> bool:
+    """``word`` is a name even after a loose cue ("okay", "and", "for"): a census first name, or
+    a listed one that is rare in English text (Zipf under ``RARE_ZIPF``: not "cord", "safari",
+    "kingston") and no everyday word of ``CALLERS_LANGUAGES`` ("tamam", "pero", "prima")."""
+    if word in _census_lists()[0]:
+        return True
+    if word not in _international_first_names() or word in COMMON or zipf(word) >= RARE_ZIPF:
+        return False
+    from wordfreq import zipf_frequency
+
+    return all(zipf_frequency(word, language) < OWN_LANGUAGE_ZIPF
+               for language in CALLERS_LANGUAGES)
 
 
 def _nameish(token: Token) -> bool:
@@ -247,7 +288,7 @@ def _first_name_word(tokens: list[Token], cased: list[str], j: int, cue: str) ->
     if _month_before_its_day(tokens, cased, j):
         return False
     if cue in ("strong", "loose"):
-        return cue == "strong" or text in first_names
+        return cue == "strong" or loose_first_name(text)
     if cue == "opening" and zipf(text) < RARE_ZIPF:
         return True
     if _capitalised(cased[j]) or text in first_names or (

@@ -133,8 +133,10 @@ def features(texts: list[str], speakers: list[str], rule_kinds: list[str]) -> li
             if any(ch.isdigit() for ch in word):
                 attributes.append("has-digit")
             attributes.append(f"zipf={min(7, int(people.zipf(word)))}")
-            if word in first_names:
+            if people.loose_first_name(word):
                 attributes.append("first-name")
+            elif word in first_names:  # listed, but an everyday word somewhere ("safari")
+                attributes.append("listed-name")
             if word in surnames:
                 attributes.append("surname")
             if word in STREET:
