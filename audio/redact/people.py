@@ -12,7 +12,7 @@ import re
 from pathlib import Path
 
 from audio.redact.numbers import Found
-from audio.redact.spoken import FILLERS, MONTHS, Token, ordinal
+from audio.redact.spoken import FILLERS, MONTHS, Token, ordinal, without_accents
 
 COMMON = frozenset([
     "a", "an", "the", "i", "you", "he", "she", "it", "we", "they", "me", "my", "your", "his",
@@ -169,22 +169,13 @@ FIRST_NAME_LOCALES = (
 # languages (de_DE lists "Mehmet"), so every such language is asked, not the locale's own.
 OWN_LANGUAGE_ZIPF = 4.5
 CALLERS_LANGUAGES = ("es", "pt", "fr", "de", "it", "pl", "nl", "tr", "id", "vi", "ms", "fil")
-_TURKISH_DOTLESS = str.maketrans({"ı": "i"})
-
-
-def _without_accents(name: str) -> str:
-    """"josé" -> "jose", "gonçalo" -> "goncalo", "ılgın" -> "ilgin"."""
-    import unicodedata
-
-    decomposed = unicodedata.normalize("NFKD", name.translate(_TURKISH_DOTLESS))
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
 @functools.cache
 def _international_first_names() -> frozenset[str]:
     """First names of ``FIRST_NAME_LOCALES`` in lower case, as written and without accents (as
-    speech recognition may write them); none of them an everyday English word (Zipf under
-    ``COMMON_ZIPF``: not "job", "lot", "floor")."""
+    speech recognition may write them); none of them an everyday English word (``COMMON``, or
+    Zipf ``COMMON_ZIPF`` or more: not "job", "lot", "floor")."""
     import importlib
 
     out: set[str] = set()
@@ -194,9 +185,9 @@ def _international_first_names() -> frozenset[str]:
                           "first_names_unisex"):
             for name in getattr(provider, attribute, None) or ():
                 lower = name.lower()
-                out |= {spelling for spelling in (lower, _without_accents(lower))
+                out |= {spelling for spelling in (lower, without_accents(lower))
                         if spelling.isalpha()}
-    return frozenset(name for name in out if zipf(name) < COMMON_ZIPF)
+    return frozenset(name for name in out - COMMON if zipf(name) < COMMON_ZIPF)
 
 
 @functools.cache
@@ -223,7 +214,7 @@ def census() -> tuple[frozenset[str], frozenset[str]]:
     """(first names, surnames): the census lists, with the first names of
     ``_international_first_names``."""
     first, surnames = _census_lists()
-    return first | (_international_first_names() - COMMON), surnames
+    return first | _international_first_names(), surnames
 
 
 @functools.cache
@@ -233,7 +224,7 @@ def loose_first_name(word: str) -> bool:
     "kingston") and no everyday word of ``CALLERS_LANGUAGES`` ("tamam", "pero", "prima")."""
     if word in _census_lists()[0]:
         return True
-    if word not in _international_first_names() or word in COMMON or zipf(word) >= RARE_ZIPF:
+    if word not in _international_first_names() or zipf(word) >= RARE_ZIPF:
         return False
     from wordfreq import zipf_frequency
 

@@ -14,11 +14,11 @@ from __future__ import annotations
 
 import os
 import re
-import unicodedata
 from functools import lru_cache
 from importlib import metadata
 
 from audio.models import cache_dir
+from audio.redact.spoken import without_accents
 
 COUNTRIES = frozenset(["US", "CA", "GB", "IE", "AU", "NZ"])
 MIN_POPULATION = 5000
@@ -89,7 +89,7 @@ def _read_package() -> dict[tuple[str, ...], frozenset[str]]:
         words = tuple(w.strip(".,'") for w in _SPLIT.split(city["name"].lower()) if w.strip(".,'"))
         if not words or len(words) > MAX_WORDS or (len(words) == 1 and words[0] in ALSO_WORDS):
             continue
-        said = {words, tuple(_ascii(w) for w in words)}  # "montreal" as ASR writes "Montréal"
+        said = {words, tuple(without_accents(w) for w in words)}  # "montreal" as ASR writes "Montréal"
         if "-" in city["name"]:
             said.add((city["name"].lower(),))  # "winston-salem" written as one word
         other = SPELLED_OUT.get(words[0]) or ABBREVIATED.get(words[0])
@@ -118,8 +118,3 @@ def zip_fits(words: list[str], digits: str) -> bool:
     prefix = int(digits[:3])
     return any(low <= prefix <= high for state in states
                for low, high in ZIP_PREFIXES.get(state, ()))
-
-
-def _ascii(word: str) -> str:
-    """``word`` without accents: "montréal" -> "montreal"."""
-    return "".join(c for c in unicodedata.normalize("NFKD", word) if not unicodedata.combining(c))

@@ -9,6 +9,7 @@ number ("forty one" is 41, not 401).
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 
 UNITS = {"zero": 0, "oh": 0, "o": 0, "nought": 0, "naught": 0, "nil": 0, "one": 1, "two": 2,
@@ -52,6 +53,16 @@ class Token:
     repeat: int = 0
     tens: bool = False  # "forty": a unit word after it joins it
     typed: bool = False  # written as numerals ("4111", "09/27"), not as words
+
+
+_DOTLESS_I = str.maketrans({"ı": "i"})  # Turkish "ı" has no accent to strip
+
+
+def without_accents(word: str) -> str:
+    """``word`` as speech recognition may write it: "montréal" -> "montreal", "gonçalo" ->
+    "goncalo", "ılgın" -> "ilgin"."""
+    decomposed = unicodedata.normalize("NFKD", word.translate(_DOTLESS_I))
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
 def clean(text: str) -> str:
