@@ -1300,6 +1300,9 @@ def test_kinds_to_redact_are_checked_before_anything_runs():
     # written 2026-12-07 after v45 was read, before v46 is, by another new author (AG); unread,
     # for the change after the one v46 measures
     ("pii_test_v47.json", "a991c80db0d7333ec2b71dc98721fb5e4b8003ae9706486fea156d96c3d4781b"),
+    # written 2026-12-07 after v45 was read, before v46 is, by another new author (AH); unread,
+    # for the change after the one v47 measures
+    ("pii_test_v48.json", "c24056854c424b253cb830712c602c210362255500469005dc11663087a1d445"),
 ])
 def test_frozen_pii_test_sets_are_unchanged(name, digest):
     """Written by authors who saw no code, before the detector they measure; never edit."""
