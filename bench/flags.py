@@ -72,6 +72,7 @@ FROZEN_V17 = HERE / "frozen_test_v17.json"
 FROZEN_V18 = HERE / "frozen_test_v18.json"
 FROZEN_V19 = HERE / "frozen_test_v19.json"
 FROZEN_V20 = HERE / "frozen_test_v20.json"
+FROZEN_V21 = HERE / "frozen_test_v21.json"
 HELDOUT = HERE / "heldout_calls.json"
 TEXT_FLAGS = config.NEGATIVE + config.POSITIVE
 # earlier scorers run side by side: name, git revision
@@ -106,7 +107,8 @@ RETIRED_17 = " (training data since rules 2026.12-17)"
 READ_18 = " (read for the 2026.12-16 candidate, not shipped)"
 READ_19 = " (read for rules 2026.12-17)"
 READ_20 = " (read for the 2026.12-18 candidate, not shipped)"
-TEST_SETS = (("Frozen test set v20" + READ_20, FROZEN_V20), ("Benchmark corpus", corpus.DIALOGS),
+TEST_SETS = (("Frozen test set v21", FROZEN_V21), ("Benchmark corpus", corpus.DIALOGS),
+             ("Frozen test set v20" + READ_20, FROZEN_V20),
              ("Frozen test set v19" + READ_19, FROZEN_V19),
              ("Frozen test set v18" + READ_18, FROZEN_V18),
              ("Issue 2 held-out calls", HELDOUT), ("Frozen test set v17" + RETIRED_17, FROZEN_V17),

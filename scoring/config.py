@@ -28,7 +28,8 @@ POSITIVE = ("active_listening", "ownership", "goodwill_gesture")
 TONE = ("raised_volume", "interruption", "long_silence")
 FLAG_TYPES = NEGATIVE + POSITIVE + TONE
 
-_COMMON_KEYS = ("category", "weight", "threshold", "explanation", "unlike", "unlike_similarity")
+_COMMON_KEYS = ("category", "weight", "threshold", "explanation", "unlike", "unlike_similarity",
+                "gives_way_to")
 _FLAG_KEYS = {
     "scripted_empathy": ("follow_turns",),
     "reluctant_concession": ("refusals_before", "explanation_after_refusals"),
@@ -103,6 +104,13 @@ def _flag_rules(source: str, name: str, table: dict[str, Any]) -> FlagRules:
     if not isinstance(unlike, list) or not all(isinstance(u, str) for u in unlike):
         raise ValueError(f"{source}: flags.{name}.unlike must be a list of sentences")
     extra: list[tuple[str, Any]] = [("unlike", tuple(unlike))]
+    gives_way_to = table.get("gives_way_to", [])
+    text_flags = NEGATIVE + POSITIVE
+    if not isinstance(gives_way_to, list) or not all(g in text_flags and g != name
+                                                      for g in gives_way_to):
+        raise ValueError(f"{source}: flags.{name}.gives_way_to must be a list of other text "
+                         f"flags, from: {', '.join(text_flags)}")
+    extra.append(("gives_way_to", tuple(gives_way_to)))
     if "unlike_similarity" in table:
         where = f"flags.{name}.unlike_similarity"
         extra.append(("unlike_similarity", _number(source, where, table["unlike_similarity"], 0, 1)))

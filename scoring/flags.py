@@ -9,6 +9,7 @@ is the flag's confidence. Thresholds, explanations and context lengths come from
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from scoring.acts import ActScores
@@ -231,12 +232,15 @@ COMPOSERS = {
 EXCLUSIVE = (("reluctant_concession", "goodwill_gesture"),)
 
 
-def compose(call: CallActs, config: ScoringConfig) -> list[Hit]:
-    """Every flag whose probability reaches its threshold, at most one per type and turn."""
+def compose(call: CallActs, config: ScoringConfig,
+            dismissed: Callable[[Hit], bool] = lambda hit: False) -> list[Hit]:
+    """Every flag whose probability reaches its threshold, at most one per type and turn, less
+    those ``dismissed`` (a tenant's reviewers dismissed the like) and those that give way to
+    another flag raised on the same turn (``gives_way_to``)."""
     hits = []
     for rules in config.flags:
         for hit in COMPOSERS[rules.name](call, rules):
-            if hit.probability >= rules.threshold:
+            if hit.probability >= rules.threshold and not dismissed(hit):
                 hits.append(hit)
     turn_of = {id(h): call.sentences[h.row].segment for h in hits}
     for first, second in EXCLUSIVE:
@@ -246,4 +250,9 @@ def compose(call: CallActs, config: ScoringConfig) -> list[Hit]:
             weaker = a if a.probability < b.probability else b
             if weaker in hits:
                 hits.remove(weaker)
-    return hits
+    # "the system won't let me" is system blame, not a flat refusal; nor is sending the customer
+    # elsewhere (docs/labelling.md): the more telling flag stands alone
+    raised = {(turn_of[id(h)], h.type) for h in hits}
+    return [h for h in hits if not any(
+        (turn_of[id(h)], other) in raised
+        for other in config.rules(h.type).setting("gives_way_to", ()))]

@@ -91,10 +91,9 @@ def flags_from(
     split = found.sentences_of(segments)
     call = flags.CallActs(split, acts.ActScores(found.acts, found.probabilities), angry_turns)
     out = []
-    for hit in flags.compose(call, config):
+    for hit in flags.compose(
+            call, config, lambda hit: _like_dismissed(hit, split[hit.row].text, config, heads)):
         sentence = split[hit.row]
-        if _like_dismissed(hit, sentence.text, config, heads):
-            continue
         out.append(
             Flag(
                 type=hit.type,

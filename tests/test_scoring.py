@@ -186,6 +186,38 @@ def test_rules_file_refuses_unknown_flags_and_settings(tmp_path):
         config.from_text(config.default_text().replace('"^no\\\\b",', '"(",'), "mine")
 
 
+@pytest.mark.parametrize("other_act, other_flag", [("system_appeal", "system_blame"),
+                                                    ("redirect", "deflection")])
+def test_a_refusal_on_the_systems_word_or_sending_elsewhere_is_not_also_flat(other_act,
+                                                                              other_flag):
+    """docs/labelling.md: a refusal whose only reason is the system is system_blame, and one
+    that sends the customer elsewhere is deflection. The act heads can read both acts in one
+    turn ("No. Our records show it posted late." "We don't chase surgeries. Ring them."); then
+    flat_refusal gives way (``gives_way_to``). Composition alone is under test here, so the act
+    probabilities are set by hand; without the setting both flags are raised."""
+    import numpy as np
+
+    from scoring import acts, config, flags, sentences
+
+    split = sentences.split(_segments([("customer", "Can you take it off?"),
+                                       ("agent", "No. That is how it stands.")]))
+    probabilities = np.zeros((len(split), len(acts.ACTS)), dtype=np.float32)
+    probabilities[1, acts.ACTS.index("refusal")] = 0.9
+    probabilities[2, acts.ACTS.index(other_act)] = 0.9
+    call = flags.CallActs(split, acts.ActScores(acts.ACTS, probabilities), frozenset())
+
+    def raised(rules):
+        return {hit.type for hit in flags.compose(call, rules)}
+
+    assert raised(config.load()) == {other_flag}
+    shipped = 'gives_way_to = ["system_blame", "deflection"]'
+    without = config.from_text(config.default_text().replace(shipped, "gives_way_to = []"), "mine")
+    assert raised(without) == {other_flag, "flat_refusal"}
+    with pytest.raises(ValueError, match="gives_way_to must be a list of other text flags"):
+        config.from_text(config.default_text().replace(shipped, 'gives_way_to = ["rudeness"]'),
+                         "mine")
+
+
 def test_rules_file_of_the_phrase_matching_era_still_loads():
     """A tenant's stored file from before the act heads: its patterns are ignored, what it
     leaves out comes from the shipped file."""
