@@ -107,7 +107,8 @@ RETIRED_17 = " (training data since rules 2026.12-17)"
 READ_18 = " (read for the 2026.12-16 candidate, not shipped)"
 READ_19 = " (read for rules 2026.12-17)"
 READ_20 = " (read for the 2026.12-18 candidate, not shipped)"
-TEST_SETS = (("Frozen test set v21", FROZEN_V21), ("Benchmark corpus", corpus.DIALOGS),
+READ_21 = " (read for rules 2026.12-19)"
+TEST_SETS = (("Frozen test set v21" + READ_21, FROZEN_V21), ("Benchmark corpus", corpus.DIALOGS),
              ("Frozen test set v20" + READ_20, FROZEN_V20),
              ("Frozen test set v19" + READ_19, FROZEN_V19),
              ("Frozen test set v18" + READ_18, FROZEN_V18),
@@ -317,6 +318,7 @@ AUDIO_SETS = {"v1": ("frozen test set v1", FROZEN), "v2": ("frozen test set v2",
               "v15": ("frozen test set v15", FROZEN_V15), "v16": ("frozen test set v16", FROZEN_V16),
               "v17": ("frozen test set v17", FROZEN_V17), "v18": ("frozen test set v18", FROZEN_V18),
               "v19": ("frozen test set v19", FROZEN_V19), "v20": ("frozen test set v20", FROZEN_V20),
+              "v21": ("frozen test set v21", FROZEN_V21),
               "corpus": ("benchmark corpus", corpus.DIALOGS)}
 
 
@@ -379,7 +381,7 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m bench.flags")
     parser.add_argument("--audio", action="store_true", help="end to end from audio only")
     parser.add_argument("--sets", default="v20,corpus",
-                        help="with --audio: which sets, of v1 to v20 (the frozen test sets) "
+                        help="with --audio: which sets, of v1 to v21 (the frozen test sets) "
                              "and corpus")
     parser.add_argument("--every", type=int, default=1,
                         help="with --audio: every n-th frozen dialog (a whole set takes hours)")
