@@ -1731,3 +1731,55 @@ def test_what_a_review_of_the_house_name_and_estate_rules_found():
     ))
     addresses = [text for kind, text in spans if kind == "street_address"]
     assert addresses == ["12 George Street, Sydney"]
+
+
+def test_a_number_corrected_after_it_was_read_back():
+    """A piece said again to correct a card or social ("no sorry six oh five nine"; "the middle
+    is four one, not four seven": the wrong reading is the number's too), by the rules alone
+    (the tagger took some such pieces before); not an amount said after a "no"."""
+    def by_rules(call):
+        words = call_words(call)
+        return [(s.kind, "".join(words[i].text for i in s.words).strip())
+                for s in detect(words, with_tagger=False).spans]
+
+    card = transcript(
+        ("agent", "and the long number on the card"),
+        ("customer", "four five three nine one four eight eight six oh five nine oh two three two"),
+        ("agent", "let me read that back four five three nine one four eight eight six oh five "
+                  "five oh two three two"),
+        ("customer", "no sorry the third group is six oh five nine"),
+        ("agent", "got it thanks and what was the refund you were promised"),
+        ("customer", "sixty five no sorry sixty nine dollars"),
+    )
+    spans = by_rules(card)
+    assert ("card_number", "six oh five nine") in spans
+    assert not [text for kind, text in spans if "sixty" in text]
+    social = transcript(
+        ("agent", "can I have your social security number"),
+        ("customer", "five two one four one three three oh eight"),
+        ("agent", "five two one four seven three three oh eight"),
+        ("customer", "the middle is four one not four seven"),
+    )
+    spans = by_rules(social)
+    assert ("ssn", "four one") in spans and ("ssn", "four seven") in spans
+
+
+def test_spelling_aids_belong_to_what_is_spelled_and_are_no_names():
+    """"t as in tom", "c for charlie": part of the code or name spelled, never a name alone."""
+    national = transcript(
+        ("agent", "what's your national insurance number please"),
+        ("customer", "j t as in tom four eight two one oh nine b"),
+    )
+    assert found(national) == [("ssn", "j t as in tom four eight two one oh nine b")]
+    reference = transcript(
+        ("agent", "your booking reference is p as in paul four four nine"),
+        ("customer", "okay thanks"),
+    )
+    assert not [text for kind, text in found(reference) if kind == "person_name"]
+    pps = transcript(
+        ("agent", "And your PPS number?"),
+        ("customer", "It's 7272695V."),
+        ("agent", "7-2-7-2-6-9-5-V?"),
+        ("customer", "Yes."),
+    )
+    assert [text for kind, text in found(pps) if kind == "ssn"] == ["7272695V. 7-2-7-2-6-9-5-V?"]

@@ -7,6 +7,7 @@ back to the other.
     echoes(found, said, read, words) -> [Found]
     next_pieces(found, said, read, words) -> [Found]
     resumed_pieces(found, said, read, words) -> [Found]
+    corrections(found, said, read, words) -> [Found]
 
 ``lower`` is the call's words in lower case, both parties, in time order; a stream is one
 speaker's tokens (``spoken.Token``, ``word`` indexing ``lower``).
@@ -347,6 +348,68 @@ def resumed_pieces(found: list[Found], said_runs: list[Said], read: list[Token],
         if given >= WHOLE[kind] or [k for k in nearest_cue(asked) if k not in (kind, "none")]:
             continue
         out.append(Found(kind, said.words, f"{kind}/resumed"))
+    return out
+
+
+# a correction of a number given before ("... six oh five nine" "no, sorry, six oh five five";
+# "the middle is four seven, not four one"): a word of these just before the piece or just after
+# it, and the corrected piece matching a stretch of the number's digits but for one
+CORRECTING = frozenset(["no", "not", "sorry", "wait", "actually", "mean", "meant", "correction",
+                        "oops", "rather", "nope"])
+CORRECTION_REACH_WORDS = 5  # how far before the piece its correcting word may be
+CORRECTED_DIGITS = range(3, 9)  # a corrected piece; two digits only set against a wrong one
+CLOCK_WORDS = frozenset(["am", "pm", "a.m", "p.m", "o'clock", "oclock"])
+CORRECTION_WITHIN_S = 120.0  # how long after the number began its correction may come
+
+
+def _near_digits(digits: str, given: str) -> bool:
+    """``digits`` are a stretch of ``given`` but for one digit (two digits: exactly)."""
+    size = len(digits)
+    allowed = 0 if size < 3 else 1
+    return any(sum(a != b for a, b in zip(digits, given[k:k + size], strict=True)) <= allowed
+               for k in range(len(given) - size + 1))
+
+
+def corrections(found: list[Found], said_runs: list[Said], read: list[Token],
+                words: Sequence[Word]) -> list[Found]:
+    """Pieces of a card, social security or bank account number said again to correct it, by
+    either party, that the rules before left unread (``CORRECTING``, ``CORRECTION_REACH_WORDS``,
+    ``CORRECTION_WITHIN_S``); and the wrong reading named after "not" ("four seven, not four
+    one"), which is the number's too."""
+    given = [(f.kind, digits_of([read[w] for w in f.words]), words[f.words[0]].start,
+              f.words[-1]) for f in found if f.kind in WHOLE]
+    taken = {w for f in found for w in f.words}
+    runs_at = {s.words[0]: s for s in said_runs}
+    runs_end = {s.words[-1]: s for s in said_runs}
+    lower = [t.text for t in read]
+    out: list[Found] = []
+    for said in said_runs:
+        first, last = said.words[0], said.words[-1]
+        before = lower[max(0, first - CORRECTION_REACH_WORDS):first]
+        after = lower[last + 1:last + 3]
+        wrong = runs_at.get(last + 2) if after[:1] == ["not"] else None
+        right = runs_end.get(first - 2) if before[-1:] == ["not"] else None
+        set_against = any(other is not None and len(other.digits) == len(said.digits)
+                          for other in (wrong, right))
+        if not (len(said.digits) in CORRECTED_DIGITS
+                or (set_against and len(said.digits) in PIECE_DIGITS)) \
+                or taken.intersection(said.words):
+            continue
+        if not (CORRECTING.intersection(before) or CORRECTING.intersection(after)) \
+                or NOT_AN_ECHO.intersection(before) or ANOTHER_ITEM.intersection(before) \
+                or (AMOUNT_WORDS | CLOCK_WORDS).intersection(lower[max(0, first - 1):last + 3]):
+            continue
+        kinds = [kind for kind, digits, start_s, end in given
+                 if end < first and 0 <= said.start_s - start_s <= CORRECTION_WITHIN_S
+                 and _near_digits(said.digits, digits)]
+        if not kinds:
+            continue
+        kind = kinds[-1]
+        out.append(Found(kind, said.words, f"{kind}/corrected"))
+        taken.update(said.words)
+        if wrong is not None and set_against and not taken.intersection(wrong.words):
+            out.append(Found(kind, wrong.words, f"{kind}/corrected"))
+            taken.update(wrong.words)
     return out
 
 

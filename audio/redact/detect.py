@@ -23,6 +23,7 @@ from audio.redact import (
     numbers,
     people,
     phrases,
+    spelled_codes,
     tagger,
 )
 from audio.redact.kinds import ANOTHER_ITEM, BANK_WORDS, KINDS
@@ -115,9 +116,11 @@ def detect(words: Sequence[Word], kinds: Sequence[str] = KINDS,
     found += answers.echoes(found, said, read, words)
     found += answers.next_pieces(found, said, read, words)
     found += answers.resumed_pieces(found, said, read, words)
+    found += answers.corrections(found, said, read, words)
     found += answers.echoes(found, said, read, words)
     found += _presidio(words, read, wanted)
     found += people.said_with_its_spelling(lower, found)
+    found = _with_spelling_aids(read, found)
     cased, speakers = [w.text for w in words], [w.speaker for w in words]
 
     def personal(found: list[numbers.Found]) -> list[numbers.Found]:
@@ -130,7 +133,7 @@ def detect(words: Sequence[Word], kinds: Sequence[str] = KINDS,
     found = personal(found)
     found = personal(found + people.everywhere(lower, found))
     if with_tagger:
-        found += personal(_learned(words, read, found))
+        found = _with_spelling_aids(read, found + personal(_learned(words, read, found)))
     spans = _resolve([f for f in found if f.kind in wanted], words)
     version = engine.version() + (f", {tagger.version()}" if with_tagger else "")
     return Detection(spans, tuple(k for k in KINDS if k in wanted), version)
@@ -146,6 +149,25 @@ def _learned(words: Sequence[Word], read: list[Token],
     cased, speakers = [w.text for w in words], [w.speaker for w in words]
     return learned.added(read, cased, speakers, rule_kinds,
                          tagger.tag(cased, speakers, rule_kinds))
+
+
+def _with_spelling_aids(read: list[Token], found: list[numbers.Found]) -> list[numbers.Found]:
+    """A spelling aid ("t as in tom", "c for charlie") is part of the name or number its letter
+    spells, and never a name of its own. A flat's letter keeps its aid out of the address
+    ("unit four b as in boy"): the read sets' labellers leave it out."""
+    aids: dict[int, tuple[int, ...]] = {}  # letter -> the aid's words
+    for i in range(len(read)):
+        size = spelled_codes.spelling_aid(read, i)
+        if size:
+            aids[i] = tuple(range(i + 1, i + size + 1))
+    if not aids:
+        return found
+    aid_words = {w for words in aids.values() for w in words}
+    kept = [f for f in found if not (f.kind == "person_name" and set(f.words) <= aid_words)]
+    kind_of = {w: f.kind for f in kept for w in f.words}
+    return kept + [numbers.Found(kind_of[letter], words, f"{kind_of[letter]}/spelling_aid")
+                   for letter, words in aids.items()
+                   if letter in kind_of and kind_of[letter] != "street_address"]
 
 
 def _outside(found: list[numbers.Found], taken: set[int]) -> list[numbers.Found]:

@@ -32,6 +32,12 @@ def characters(item: Token, spelled: bool) -> str:
         return HOMOPHONES[text]
     if _WRITTEN.match(text) and not spelled:
         return text.upper()
+    if "-" in text:  # spelled with dashes in one word: "7-2-7-2-6-9-5-v", "q-q-one-two"
+        parts = [AMBIGUOUS if part in ("o", "oh") else part.upper() if len(part) == 1
+                 else str(UNITS.get(part, "")) for part in text.split("-")]
+        if len(parts) > 2 and all(len(part) == 1 and (part.isalnum() or part == AMBIGUOUS)
+                                  for part in parts):
+            return "".join(parts)
     return ""
 
 
@@ -44,7 +50,11 @@ def read(tokens: list[Token], cuts: list[int], start: int, spelled: bool,
     steps: list[tuple[list[int], str]] = []
     taken: list[int] = []
     said, repeat = "", 1
+    aid_until = -1
     for k in range(start, len(tokens)):
+        if k <= aid_until:
+            taken.append(k)
+            continue
         if k > start and cuts[k] > MAX_CUT_IN_WORDS:
             break
         if tokens[k].text in REPEAT and taken:
@@ -62,5 +72,25 @@ def read(tokens: list[Token], cuts: list[int], start: int, spelled: bool,
             break
         said += more
         taken.append(k)
-        steps.append((list(taken), said))
+        aid_until = k + spelling_aid(tokens, k)
+        steps.append((list(taken + list(range(k + 1, aid_until + 1))), said))
     return steps
+
+
+SPELLING_AIDS = (("as", "in"), ("for",), ("like",))
+
+
+def spelling_aid(tokens: list[Token], k: int) -> int:
+    """How many tokens after the letter ``tokens[k]`` say which letter it is ("t as in tom",
+    "c for charlie", "b like bravo"): the aid belongs to the code or name being spelled; 0 when
+    none follows."""
+    letter = tokens[k].text
+    if len(letter) != 1 or not letter.isalpha():
+        return 0
+    for aid in SPELLING_AIDS:
+        end = k + len(aid) + 1
+        if end < len(tokens) and tuple(t.text for t in tokens[k + 1:end]) == aid:
+            word = tokens[end].text
+            if len(word) > 1 and word.isalpha() and word[0] == letter:
+                return len(aid) + 1
+    return 0
