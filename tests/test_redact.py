@@ -1303,6 +1303,9 @@ def test_kinds_to_redact_are_checked_before_anything_runs():
     # written 2026-12-07 after v45 was read, before v46 is, by another new author (AH); unread,
     # for the change after the one v47 measures
     ("pii_test_v48.json", "c24056854c424b253cb830712c602c210362255500469005dc11663087a1d445"),
+    # written 2026-12-07 after v46 was read, before v47 is, by another new author (AI); unread,
+    # for the change after the one v48 measures
+    ("pii_test_v49.json", "a909007998781798d0c3b86555b0c1613a3624c0c6044827558d0d85714d460c"),
 ])
 def test_frozen_pii_test_sets_are_unchanged(name, digest):
     """Written by authors who saw no code, before the detector they measure; never edit."""
