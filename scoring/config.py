@@ -105,11 +105,14 @@ def _flag_rules(source: str, name: str, table: dict[str, Any]) -> FlagRules:
         raise ValueError(f"{source}: flags.{name}.unlike must be a list of sentences")
     extra: list[tuple[str, Any]] = [("unlike", tuple(unlike))]
     gives_way_to = table.get("gives_way_to", [])
-    text_flags = NEGATIVE + POSITIVE
-    if not isinstance(gives_way_to, list) or not all(g in text_flags and g != name
-                                                      for g in gives_way_to):
+    others = [flag for flag in NEGATIVE + POSITIVE if flag != name]
+    if not isinstance(gives_way_to, list):
         raise ValueError(f"{source}: flags.{name}.gives_way_to must be a list of other text "
-                         f"flags, from: {', '.join(text_flags)}")
+                         f"flags, from: {', '.join(others)}")
+    for other in gives_way_to:
+        if other not in others:
+            raise ValueError(f"{source}: flags.{name}.gives_way_to: {other!r} is not another "
+                             f"text flag; valid: {', '.join(others)}")
     extra.append(("gives_way_to", tuple(gives_way_to)))
     if "unlike_similarity" in table:
         where = f"flags.{name}.unlike_similarity"

@@ -250,8 +250,8 @@ def compose(call: CallActs, config: ScoringConfig,
             weaker = a if a.probability < b.probability else b
             if weaker in hits:
                 hits.remove(weaker)
-    # "the system won't let me" is system blame, not a flat refusal; nor is sending the customer
-    # elsewhere (docs/labelling.md): the more telling flag stands alone
+    # "the system won't let me" is system blame, not a flat refusal (docs/labelling.md); the
+    # labellers mark sending the customer elsewhere as deflection alone: that flag stands alone
     raised = {(turn_of[id(h)], h.type) for h in hits}
     return [h for h in hits if not any(
         (turn_of[id(h)], other) in raised

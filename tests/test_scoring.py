@@ -190,11 +190,12 @@ def test_rules_file_refuses_unknown_flags_and_settings(tmp_path):
                                                     ("redirect", "deflection")])
 def test_a_refusal_on_the_systems_word_or_sending_elsewhere_is_not_also_flat(other_act,
                                                                               other_flag):
-    """docs/labelling.md: a refusal whose only reason is the system is system_blame, and one
-    that sends the customer elsewhere is deflection. The act heads can read both acts in one
-    turn ("No. Our records show it posted late." "We don't chase surgeries. Ring them."); then
-    flat_refusal gives way (``gives_way_to``). Composition alone is under test here, so the act
-    probabilities are set by hand; without the setting both flags are raised."""
+    """docs/labelling.md: a refusal whose only reason is the system is system_blame; and the
+    labellers mark one that sends the customer elsewhere as deflection alone. The act heads can
+    read both acts in one turn ("No. Our records show it posted late."; "We don't chase
+    surgeries. Ring them."); then flat_refusal gives way (``gives_way_to``). Composition alone
+    is under test here, so the act probabilities are set by hand; without the setting both
+    flags are raised."""
     import numpy as np
 
     from scoring import acts, config, flags, sentences
@@ -213,9 +214,11 @@ def test_a_refusal_on_the_systems_word_or_sending_elsewhere_is_not_also_flat(oth
     shipped = 'gives_way_to = ["system_blame", "deflection"]'
     without = config.from_text(config.default_text().replace(shipped, "gives_way_to = []"), "mine")
     assert raised(without) == {other_flag, "flat_refusal"}
-    with pytest.raises(ValueError, match="gives_way_to must be a list of other text flags"):
-        config.from_text(config.default_text().replace(shipped, 'gives_way_to = ["rudeness"]'),
-                         "mine")
+    for bad in ('"rudeness"', '"flat_refusal"'):
+        with pytest.raises(ValueError, match=f"gives_way_to: '{bad[1:-1]}' is not another text "
+                                             "flag; valid: scripted_empathy"):
+            config.from_text(config.default_text().replace(shipped, f"gives_way_to = [{bad}]"),
+                             "mine")
 
 
 def test_rules_file_of_the_phrase_matching_era_still_loads():
