@@ -1786,3 +1786,58 @@ def test_spelling_aids_belong_to_what_is_spelled_and_are_no_names():
         ("customer", "Yes."),
     )
     assert [text for kind, text in found(pps) if kind == "ssn"] == ["7272695V. 7-2-7-2-6-9-5-V?"]
+
+
+def test_specimen_national_insurance_numbers_and_names_spelled_with_aids():
+    """HMRC's specimen prefix QQ, written or spelled with aids, is a National Insurance number;
+    a surname spelled with aids ("k as in kilo o w a l c z as in zebra y k") is read whole."""
+    written = transcript(("agent", "And your National Insurance number?"),
+                         ("customer", "QQ 12 34 56 C."))
+    assert found(written) == [("ssn", "QQ 12 34 56 C.")]
+    spelled = transcript(("agent", "and your national insurance number"),
+                         ("customer", "q for queen q for queen seven eight one two four six d "
+                                      "for delta"))
+    assert found(spelled) == [("ssn", "q for queen q for queen seven eight one two four six d "
+                                      "for delta")]
+    surname = transcript(("agent", "can you spell the surname"),
+                         ("customer", "k as in kilo o w a l c z as in zebra y k"))
+    assert found(surname) == [("person_name", "k as in kilo o w a l c z as in zebra y k")]
+
+
+def test_an_emails_local_part_never_takes_everyday_words_before_at():
+    """"... you can check any time at brightwave.co.uk" is no address; "support at" and "home
+    at" are still local parts."""
+    call = transcript(("agent", "Your contract runs until March 2027. You can check any time at "
+                                "brightwave.co.uk"),
+                      ("customer", "it's home at outlook dot com"))
+    assert found(call) == [("email", "home at outlook dot com")]
+
+
+def test_what_a_review_of_the_corrections_and_spelling_aids_found():
+    """A spelling aid counts only among spelled letters or digits, and never when its word is a
+    number ("s e for eight ..." is "s e four eight"); a correction is the speaker's own, four
+    digits at least unless set against a wrong reading, and no year or "no problem"."""
+    from audio.redact.spelled_codes import spelling_aid
+
+    def aid(text: str, at: int) -> int:
+        return spelling_aid(tokens(text.split()), at)
+
+    assert aid("t as in tom four eight", 0) == 3 and aid("q for queen q for queen", 3) == 2
+    assert aid("b for bravo j for juliet", 3) == 2
+    assert aid("s e for eight two", 1) == 0 and aid("i like ian", 0) == 0
+    assert aid("i booked a for anna tonight", 2) == 0
+    national = transcript(("agent", "what's your national insurance number"),
+                          ("customer", "s e for eight two one oh nine b"))
+    assert found(national) == [("ssn", "s e for eight two one oh nine b")]
+    card = [("agent", "and the long number on the card"),
+            ("customer", "four five three nine one four eight eight six oh five nine oh two three "
+                         "two"),
+            ("agent", "thank you")]
+    for said in (("agent", "no problem I'll note room three nine one for the delivery"),
+                 ("customer", "it was in twenty twenty three no sorry twenty twenty two"),
+                 ("agent", "is that everything"), ("customer", "no"),
+                 ("agent", "right then extension nine one four")):
+        card.append(said)
+    words = call_words(transcript(*card))
+    spans = detect(words, with_tagger=False).spans
+    assert [s.kind for s in spans] == ["card_number"]

@@ -357,7 +357,8 @@ def resumed_pieces(found: list[Found], said_runs: list[Said], read: list[Token],
 CORRECTING = frozenset(["no", "not", "sorry", "wait", "actually", "mean", "meant", "correction",
                         "oops", "rather", "nope"])
 CORRECTION_REACH_WORDS = 5  # how far before the piece its correcting word may be
-CORRECTED_DIGITS = range(3, 9)  # a corrected piece; two digits only set against a wrong one
+CORRECTED_DIGITS = range(4, 9)  # a corrected piece; two or three only set against a wrong one
+NOT_CORRECTING = frozenset(["problem", "problems", "worries", "thanks", "way", "idea"])  # "no ..."
 CLOCK_WORDS = frozenset(["am", "pm", "a.m", "p.m", "o'clock", "oclock"])
 CORRECTION_WITHIN_S = 120.0  # how long after the number began its correction may come
 
@@ -370,44 +371,69 @@ def _near_digits(digits: str, given: str) -> bool:
                for k in range(len(given) - size + 1))
 
 
+def _year(read: list[Token], said: Said) -> bool:
+    """"twenty twenty two", "nineteen ninety": a year, not a piece."""
+    return len(said.digits) == 4 and said.digits[:2] in ("19", "20") \
+        and read[said.numbers[0]].text in ("nineteen", "twenty")
+
+
+def _correcting(lower: list[str], speakers: list[str], span: range, speaker: str) -> bool:
+    """The speaker says a correcting word in ``span`` ("no", "sorry", "not"), not "no problem"."""
+    return any(speakers[i] == speaker and lower[i] in CORRECTING
+               and not (lower[i] == "no" and i + 1 < len(lower) and lower[i + 1] in NOT_CORRECTING)
+               for i in span if 0 <= i < len(lower))
+
+
 def corrections(found: list[Found], said_runs: list[Said], read: list[Token],
                 words: Sequence[Word]) -> list[Found]:
     """Pieces of a card, social security or bank account number said again to correct it, by
-    either party, that the rules before left unread (``CORRECTING``, ``CORRECTION_REACH_WORDS``,
-    ``CORRECTION_WITHIN_S``); and the wrong reading named after "not" ("four seven, not four
-    one"), which is the number's too."""
+    either party, that the rules before left unread: 4 to 8 digits said by a speaker just after
+    or before their own correcting word (``CORRECTING``, ``CORRECTION_REACH_WORDS``) that match
+    a stretch of such a number given in the last ``CORRECTION_WITHIN_S`` but for one digit; and
+    in "four seven, not four one" both readings, each matching a stretch of the number or of its
+    read-back. Not a year, an amount, a clock time, or a number named as another sort."""
     given = [(f.kind, digits_of([read[w] for w in f.words]), words[f.words[0]].start,
               f.words[-1]) for f in found if f.kind in WHOLE]
     taken = {w for f in found for w in f.words}
     runs_at = {s.words[0]: s for s in said_runs}
     runs_end = {s.words[-1]: s for s in said_runs}
     lower = [t.text for t in read]
+    speakers = [w.speaker for w in words]
     out: list[Found] = []
+
+    def kinds_near(said: Said) -> list[str]:
+        return [kind for kind, digits, start_s, end in given
+                if end < said.words[0] and 0 <= said.start_s - start_s <= CORRECTION_WITHIN_S
+                and _near_digits(said.digits, digits)]
+
     for said in said_runs:
         first, last = said.words[0], said.words[-1]
+        speaker = speakers[first]
         before = lower[max(0, first - CORRECTION_REACH_WORDS):first]
         after = lower[last + 1:last + 3]
         wrong = runs_at.get(last + 2) if after[:1] == ["not"] else None
         right = runs_end.get(first - 2) if before[-1:] == ["not"] else None
-        set_against = any(other is not None and len(other.digits) == len(said.digits)
-                          for other in (wrong, right))
+        against = [other for other in (wrong, right)
+                   if other is not None and len(other.digits) == len(said.digits)
+                   and speakers[other.words[0]] == speaker]
         if not (len(said.digits) in CORRECTED_DIGITS
-                or (set_against and len(said.digits) in PIECE_DIGITS)) \
-                or taken.intersection(said.words):
+                or (against and len(said.digits) in PIECE_DIGITS)) \
+                or taken.intersection(said.words) or _year(read, said):
             continue
-        if not (CORRECTING.intersection(before) or CORRECTING.intersection(after)) \
+        if not _correcting(lower, speakers, range(first - CORRECTION_REACH_WORDS, first), speaker) \
+                and not _correcting(lower, speakers, range(last + 1, last + 3), speaker) \
                 or NOT_AN_ECHO.intersection(before) or ANOTHER_ITEM.intersection(before) \
                 or (AMOUNT_WORDS | CLOCK_WORDS).intersection(lower[max(0, first - 1):last + 3]):
             continue
-        kinds = [kind for kind, digits, start_s, end in given
-                 if end < first and 0 <= said.start_s - start_s <= CORRECTION_WITHIN_S
-                 and _near_digits(said.digits, digits)]
-        if not kinds:
+        kinds = kinds_near(said)
+        if not kinds or [k for k in nearest_cue(before) if k != kinds[-1]]:
+            continue
+        if against and not all(kinds_near(other) for other in against):
             continue
         kind = kinds[-1]
         out.append(Found(kind, said.words, f"{kind}/corrected"))
         taken.update(said.words)
-        if wrong is not None and set_against and not taken.intersection(wrong.words):
+        if wrong is not None and wrong in against and not taken.intersection(wrong.words):
             out.append(Found(kind, wrong.words, f"{kind}/corrected"))
             taken.update(wrong.words)
     return out

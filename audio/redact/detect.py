@@ -120,7 +120,7 @@ def detect(words: Sequence[Word], kinds: Sequence[str] = KINDS,
     found += answers.echoes(found, said, read, words)
     found += _presidio(words, read, wanted)
     found += people.said_with_its_spelling(lower, found)
-    found = _with_spelling_aids(read, found)
+    found = _with_spelling_aids(words, read, found)
     cased, speakers = [w.text for w in words], [w.speaker for w in words]
 
     def personal(found: list[numbers.Found]) -> list[numbers.Found]:
@@ -133,7 +133,8 @@ def detect(words: Sequence[Word], kinds: Sequence[str] = KINDS,
     found = personal(found)
     found = personal(found + people.everywhere(lower, found))
     if with_tagger:
-        found = _with_spelling_aids(read, found + personal(_learned(words, read, found)))
+        found = _with_spelling_aids(words, read,
+                                    found + personal(_learned(words, read, found)))
     spans = _resolve([f for f in found if f.kind in wanted], words)
     version = engine.version() + (f", {tagger.version()}" if with_tagger else "")
     return Detection(spans, tuple(k for k in KINDS if k in wanted), version)
@@ -151,15 +152,19 @@ def _learned(words: Sequence[Word], read: list[Token],
                          tagger.tag(cased, speakers, rule_kinds))
 
 
-def _with_spelling_aids(read: list[Token], found: list[numbers.Found]) -> list[numbers.Found]:
+def _with_spelling_aids(words: Sequence[Word], read: list[Token],
+                        found: list[numbers.Found]) -> list[numbers.Found]:
     """A spelling aid ("t as in tom", "c for charlie") is part of the name or number its letter
-    spells, and never a name of its own. A flat's letter keeps its aid out of the address
-    ("unit four b as in boy"): the read sets' labellers leave it out."""
+    spells, and never a name of its own (``spelled_codes.spelling_aid``: only among spelled
+    letters or digits). A flat's letter keeps its aid out of the address ("unit four b as in
+    boy"): the read sets' labellers leave it out."""
     aids: dict[int, tuple[int, ...]] = {}  # letter -> the aid's words
-    for i in range(len(read)):
-        size = spelled_codes.spelling_aid(read, i)
-        if size:
-            aids[i] = tuple(range(i + 1, i + size + 1))
+    for speaker in dict.fromkeys(w.speaker for w in words):
+        stream = [read[i] for i, w in enumerate(words) if w.speaker == speaker]
+        for k, item in enumerate(stream):
+            size = spelled_codes.spelling_aid(stream, k)
+            if size:
+                aids[item.word] = tuple(t.word for t in stream[k + 1:k + size + 1])
     if not aids:
         return found
     aid_words = {w for words in aids.values() for w in words}

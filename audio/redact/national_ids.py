@@ -23,8 +23,9 @@ CUE_REACH = 25  # words between the cue and the number
 DIGIT = "0123456789"
 # each position's characters
 SHAPES = {
-    # the first two letters are never D, F, I, Q, U or V, and the second never O
-    "national_insurance": ["ABCEGHJKLMNOPRSTWXYZ", "ABCEGHJKLMNPRSTWXYZ", *[DIGIT] * 6, "ABCD"],
+    # the first two letters are never D, F, I, Q, U or V, and the second never O; but HMRC's
+    # specimen prefix QQ ("QQ 12 34 56 C") is what forms, training material and test calls use
+    "national_insurance": ["ABCEGHJKLMNOPQRSTWXYZ", "ABCEGHJKLMNPQRSTWXYZ", *[DIGIT] * 6, "ABCD"],
     "pps": [*[DIGIT] * 7, "ABCDEFGHIJKLMNOPQRSTUVW", "ABCDEFGHIW"],
 }
 OPTIONAL_LAST = frozenset(["pps"])  # its second letter is not always given

@@ -12,6 +12,7 @@ import re
 from pathlib import Path
 
 from audio.redact.numbers import Found
+from audio.redact.spelled_codes import spelling_aid
 from audio.redact.spoken import FILLERS, MONTHS, Token, ordinal, without_accents
 
 COMMON = frozenset([
@@ -413,11 +414,14 @@ def _spelled(tokens, found: list[Found], context_of) -> list[Found]:
             run = [i]
         else:
             run = []
-            while i + len(run) < len(tokens) and len(tokens[i + len(run)].text) == 1 \
-                    and tokens[i + len(run)].text.isalpha() and (
-                        not run or _same_turn(tokens, i, i + len(run))):
-                run.append(i + len(run))
-            if len(run) < 3:
+            k = i
+            while k < len(tokens) and len(tokens[k].text) == 1 and tokens[k].text.isalpha() \
+                    and (not run or _same_turn(tokens, i, k)):
+                # "k as in kilo o w a l c z as in zebra y k": the aid is spelled with its letter
+                aid = spelling_aid(tokens, k)
+                run.extend(range(k, k + aid + 1))
+                k += aid + 1
+            if len([r for r in run if len(tokens[r].text) == 1]) < 3:
                 i += 1
                 continue
         before = context_of(tokens[i].word, 15)

@@ -19,7 +19,7 @@ from audio.redact.numbers import (
     numberish,
     read_homophones,
 )
-from audio.redact.people import BUSINESS_WORDS
+from audio.redact.people import BUSINESS_WORDS, zipf
 from audio.redact.spoken import (
     FILLERS,
     MONTHS,
@@ -182,6 +182,9 @@ LOCAL_WORDS = 8  # words of a local part said before "at"
 # dot w e l l s", "t o n y r u s s o zero one")
 LOCAL_SPELLED = 40
 SEPARATORS = frozenset(["dot", "period", "underscore", "dash", "hyphen"])
+# a word this frequent in English text (Zipf) is said before an address, not in its local part
+# ("you can check any time at brightwave.co.uk"; "support", "team", "home" are rarer)
+EVERYDAY_ZIPF = 5.9
 _WORDLIKE = re.compile(r"^[a-z][a-z'\-]*$")
 _TYPED_EMAIL = re.compile(r"^[\w.+-]+@[\w-]+(\.[\w-]+)+$")
 _TYPED_DATE = re.compile(r"^\d{1,4}[/.-]\d{1,2}[/.-]\d{2,4}$")
@@ -223,7 +226,8 @@ def _ends_local_part(tokens: list[Token], k: int) -> bool:
     if text in HOMOPHONES and k and is_number(tokens[k - 1]) \
             and tokens[k - 1].word == tokens[k].word - 1:
         return False
-    return text in EMAIL_STOPS
+    return text in EMAIL_STOPS or (len(text) > 1 and text.isalpha() and not tokens[k].digits
+                                   and zipf(text) >= EVERYDAY_ZIPF)
 
 
 MIN_LOCAL_READ_BACK = 4  # letters and digits: "raj.v" spelled again is one, "jk" is no evidence

@@ -32,11 +32,10 @@ def characters(item: Token, spelled: bool) -> str:
         return HOMOPHONES[text]
     if _WRITTEN.match(text) and not spelled:
         return text.upper()
-    if "-" in text:  # spelled with dashes in one word: "7-2-7-2-6-9-5-v", "q-q-one-two"
-        parts = [AMBIGUOUS if part in ("o", "oh") else part.upper() if len(part) == 1
-                 else str(UNITS.get(part, "")) for part in text.split("-")]
-        if len(parts) > 2 and all(len(part) == 1 and (part.isalnum() or part == AMBIGUOUS)
-                                  for part in parts):
+    if "-" in text:  # spelled with dashes in one word: "7-2-7-2-6-9-5-v", "qq-12-34-56-c"
+        parts = [AMBIGUOUS if part in ("o", "oh") else str(UNITS[part]) if part in UNITS
+                 else part.upper() if part.isalnum() else "" for part in text.split("-")]
+        if len(parts) > 1 and all(parts) and any(c.isdigit() for c in "".join(parts)):
             return "".join(parts)
     return ""
 
@@ -77,20 +76,46 @@ def read(tokens: list[Token], cuts: list[int], start: int, spelled: bool,
     return steps
 
 
-SPELLING_AIDS = (("as", "in"), ("for",), ("like",))
+SPELLING_AIDS = (("as", "in"), ("for",))
 
 
-def spelling_aid(tokens: list[Token], k: int) -> int:
-    """How many tokens after the letter ``tokens[k]`` say which letter it is ("t as in tom",
-    "c for charlie", "b like bravo"): the aid belongs to the code or name being spelled; 0 when
-    none follows."""
+def _aid_after(tokens: list[Token], k: int) -> int:
+    """How many tokens after the letter ``tokens[k]`` name a word that begins with it ("as in
+    tom", "for charlie"), said in one breath with it; 0 when none do. A number word is no aid:
+    "e for eight" is "e four eight"."""
     letter = tokens[k].text
     if len(letter) != 1 or not letter.isalpha():
         return 0
     for aid in SPELLING_AIDS:
         end = k + len(aid) + 1
-        if end < len(tokens) and tuple(t.text for t in tokens[k + 1:end]) == aid:
+        if end < len(tokens) and tuple(t.text for t in tokens[k + 1:end]) == aid \
+                and all(tokens[j].word + 1 == tokens[j + 1].word for j in range(k, end)):
             word = tokens[end].text
-            if len(word) > 1 and word.isalpha() and word[0] == letter:
+            if len(word) > 1 and word.replace("-", "").isalpha() and word[0] == letter \
+                    and not tokens[end].digits and word not in HOMOPHONES:
                 return len(aid) + 1
     return 0
+
+
+def _spelled_character(item: Token) -> bool:
+    """A letter, a digit or a number word, or a written group holding a digit."""
+    return (len(item.text) == 1 and item.text.isalnum()) or bool(item.digits) \
+        or any(c.isdigit() for c in item.text)
+
+
+def spelling_aid(tokens: list[Token], k: int) -> int:
+    """How many tokens after the letter ``tokens[k]`` (one speaker's tokens, in order) say
+    which letter it is ("t as in tom", "c for charlie"), when it is spelled among other letters
+    or digits, or after another aid ("b for bravo j for juliet"); 0 otherwise, so "I booked a
+    for Anna" keeps its name."""
+    size = _aid_after(tokens, k)
+    if not size:
+        return 0
+    after = k + size + 1
+    if after < len(tokens) and tokens[after].word == tokens[after - 1].word + 1 \
+            and _spelled_character(tokens[after]):
+        return size
+    if k == 0 or tokens[k - 1].word + 1 != tokens[k].word:
+        return 0
+    return size if _spelled_character(tokens[k - 1]) or any(
+        _aid_after(tokens, k - back) == back - 1 for back in (3, 4) if k - back >= 0) else 0
