@@ -57,10 +57,12 @@ ROOT = Path(__file__).resolve().parents[1]
 # written before v19 was read) measured the adapter retrained with v18 and v19 act-labelled too
 # (rules 2026.12-18 candidate, not shipped: it read v20 lower; the labels wait in
 # scoring/data/staged/ again); the twenty-first (2026-12-06, two more authors, written before v20
-# was read) is reserved, unread, for the next change, the twenty-second (2026-12-06, two more
-# authors, written before v20 was read) for the change after it, and the twenty-third
-# (2026-12-06, two more authors, written before v21 is read) for the one after that. Never train
-# or tune on v7 or v18 to v23. Never edit any.
+# was read) measured a flat refusal giving way to system blame and deflection (rules 2026.12-19,
+# shipped); the twenty-second (2026-12-06, two more authors, written before v20 was read) is
+# reserved, unread, for the next change, the twenty-third (2026-12-06, two more authors, written
+# before v21 was read) for the change after it, and the twenty-fourth (2026-12-07, two more
+# authors, FA and FB, written after v21 was read) for the one after that. Never train or tune on
+# v7 or v18 to v24. Never edit any.
 FROZEN_SETS = {
     ROOT / "bench" / "frozen_test_dialogs.json":
         "a3363abd4df7100fd46705e1795c7595ecf4e778f68e27a273b045aa6e1551b5",
@@ -108,6 +110,8 @@ FROZEN_SETS = {
         "f3ac8462f7443dce3098d4338691362d56bce7d31941fb2a3f33255e0b0b92e4",
     ROOT / "bench" / "frozen_test_v23.json":
         "d620ab55092abd922a848aebe6903560e33a221416ebda5385226f5f99a479f5",
+    ROOT / "bench" / "frozen_test_v24.json":
+        "c7a23b52efe06aa53da42ed6365dc60e4114bffc103dd315371185454909ff34",
 }
 COINCIDENCES = {"yeah it is so what are you gonna do about it",
                 "it'll be back on your card in a few days",
@@ -121,7 +125,7 @@ COINCIDENCES = {"yeah it is so what are you gonna do about it",
                 # and v17's and v18's (their authors saw no data either)
                 "no problem at all anything else i can help with today",
                 "is there anything else i can help you with today"}
-HELD_OUT = [ROOT / "bench" / f"frozen_test_v{n}.json" for n in (7, 18, 19, 20, 21, 22, 23)]
+HELD_OUT = [ROOT / "bench" / f"frozen_test_v{n}.json" for n in (7, 18, 19, 20, 21, 22, 23, 24)]
 
 
 @pytest.mark.parametrize("path", FROZEN_SETS, ids=lambda path: path.stem)
