@@ -1306,6 +1306,9 @@ def test_kinds_to_redact_are_checked_before_anything_runs():
     # written 2026-12-07 after v46 was read, before v47 is, by another new author (AI); unread,
     # for the change after the one v48 measures
     ("pii_test_v49.json", "a909007998781798d0c3b86555b0c1613a3624c0c6044827558d0d85714d460c"),
+    # written 2026-12-07 after v47 was read, before v48 is, by another new author (AJ); unread,
+    # for the change after the one v49 measures
+    ("pii_test_v50.json", "0468fc8bf8b40f3d0bc46fa2acb811dc35efab063f334d90ce091c2abd72ab44"),
 ])
 def test_frozen_pii_test_sets_are_unchanged(name, digest):
     """Written by authors who saw no code, before the detector they measure; never edit."""
