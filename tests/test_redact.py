@@ -31,9 +31,10 @@ def transcript(*turns: tuple[str, str]) -> Transcript:
     return Transcript(tuple(out), "en", clock, ("agent", "customer"))
 
 
-def found(call: Transcript, kinds=None) -> list[tuple[str, str]]:
+def found(call: Transcript, kinds=None, with_tagger: bool = True) -> list[tuple[str, str]]:
     words = call_words(call)
-    detection = detect(words) if kinds is None else detect(words, kinds)
+    detection = detect(words, with_tagger=with_tagger) if kinds is None \
+        else detect(words, kinds, with_tagger=with_tagger)
     return [(s.kind, "".join(words[i].text for i in s.words).strip()) for s in detection.spans]
 
 
@@ -1743,11 +1744,6 @@ def test_a_number_corrected_after_it_was_read_back():
     """A piece said again to correct a card or social ("no sorry six oh five nine"; "the middle
     is four one, not four seven": the wrong reading is the number's too), by the rules alone
     (the tagger took some such pieces before); not an amount said after a "no"."""
-    def by_rules(call):
-        words = call_words(call)
-        return [(s.kind, "".join(words[i].text for i in s.words).strip())
-                for s in detect(words, with_tagger=False).spans]
-
     card = transcript(
         ("agent", "and the long number on the card"),
         ("customer", "four five three nine one four eight eight six oh five nine oh two three two"),
@@ -1757,7 +1753,7 @@ def test_a_number_corrected_after_it_was_read_back():
         ("agent", "got it thanks and what was the refund you were promised"),
         ("customer", "sixty five no sorry sixty nine dollars"),
     )
-    spans = by_rules(card)
+    spans = found(card, with_tagger=False)
     assert ("card_number", "six oh five nine") in spans
     assert not [text for kind, text in spans if "sixty" in text]
     social = transcript(
@@ -1766,7 +1762,7 @@ def test_a_number_corrected_after_it_was_read_back():
         ("agent", "five two one four seven three three oh eight"),
         ("customer", "the middle is four one not four seven"),
     )
-    spans = by_rules(social)
+    spans = found(social, with_tagger=False)
     assert ("ssn", "four one") in spans and ("ssn", "four seven") in spans
 
 
@@ -1841,6 +1837,4 @@ def test_what_a_review_of_the_corrections_and_spelling_aids_found():
                  ("agent", "is that everything"), ("customer", "no"),
                  ("agent", "right then extension nine one four")):
         card.append(said)
-    words = call_words(transcript(*card))
-    spans = detect(words, with_tagger=False).spans
-    assert [s.kind for s in spans] == ["card_number"]
+    assert [kind for kind, _ in found(transcript(*card), with_tagger=False)] == ["card_number"]

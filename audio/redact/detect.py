@@ -120,7 +120,8 @@ def detect(words: Sequence[Word], kinds: Sequence[str] = KINDS,
     found += answers.echoes(found, said, read, words)
     found += _presidio(words, read, wanted)
     found += people.said_with_its_spelling(lower, found)
-    found = _with_spelling_aids(words, read, found)
+    aids = _spelling_aids(words, read)
+    found = _with_spelling_aids(aids, found)
     cased, speakers = [w.text for w in words], [w.speaker for w in words]
 
     def personal(found: list[numbers.Found]) -> list[numbers.Found]:
@@ -133,8 +134,7 @@ def detect(words: Sequence[Word], kinds: Sequence[str] = KINDS,
     found = personal(found)
     found = personal(found + people.everywhere(lower, found))
     if with_tagger:
-        found = _with_spelling_aids(words, read,
-                                    found + personal(_learned(words, read, found)))
+        found = _with_spelling_aids(aids, found + personal(_learned(words, read, found)))
     spans = _resolve([f for f in found if f.kind in wanted], words)
     version = engine.version() + (f", {tagger.version()}" if with_tagger else "")
     return Detection(spans, tuple(k for k in KINDS if k in wanted), version)
@@ -152,19 +152,24 @@ def _learned(words: Sequence[Word], read: list[Token],
                          tagger.tag(cased, speakers, rule_kinds))
 
 
-def _with_spelling_aids(words: Sequence[Word], read: list[Token],
-                        found: list[numbers.Found]) -> list[numbers.Found]:
-    """A spelling aid ("t as in tom", "c for charlie") is part of the name or number its letter
-    spells, and never a name of its own (``spelled_codes.spelling_aid``: only among spelled
-    letters or digits). A flat's letter keeps its aid out of the address ("unit four b as in
-    boy"): the read sets' labellers leave it out."""
-    aids: dict[int, tuple[int, ...]] = {}  # letter -> the aid's words
+def _spelling_aids(words: Sequence[Word], read: list[Token]) -> dict[int, tuple[int, ...]]:
+    """Each spelled letter's aid ("t as in tom", "c for charlie"; ``spelled_codes.spelling_aid``,
+    one speaker's words): the letter's word -> the aid's words."""
+    aids: dict[int, tuple[int, ...]] = {}
     for speaker in dict.fromkeys(w.speaker for w in words):
         stream = [read[i] for i, w in enumerate(words) if w.speaker == speaker]
         for k, item in enumerate(stream):
             size = spelled_codes.spelling_aid(stream, k)
             if size:
                 aids[item.word] = tuple(t.word for t in stream[k + 1:k + size + 1])
+    return aids
+
+
+def _with_spelling_aids(aids: dict[int, tuple[int, ...]],
+                        found: list[numbers.Found]) -> list[numbers.Found]:
+    """A spelling aid is part of the name or number its letter spells, and never a name of its
+    own. A flat's letter keeps its aid out of the address ("unit four b as in boy"): the read
+    sets' labellers leave it out."""
     if not aids:
         return found
     aid_words = {w for words in aids.values() for w in words}

@@ -117,5 +117,7 @@ def spelling_aid(tokens: list[Token], k: int) -> int:
         return size
     if k == 0 or tokens[k - 1].word + 1 != tokens[k].word:
         return 0
+    # the word before ends another letter's aid: that letter is len(aid) + 2 tokens back
     return size if _spelled_character(tokens[k - 1]) or any(
-        _aid_after(tokens, k - back) == back - 1 for back in (3, 4) if k - back >= 0) else 0
+        k - len(aid) - 2 >= 0 and _aid_after(tokens, k - len(aid) - 2) == len(aid) + 1
+        for aid in SPELLING_AIDS) else 0
