@@ -112,6 +112,8 @@ FROZEN_SETS = {
         "d620ab55092abd922a848aebe6903560e33a221416ebda5385226f5f99a479f5",
     ROOT / "bench" / "frozen_test_v24.json":
         "c7a23b52efe06aa53da42ed6365dc60e4114bffc103dd315371185454909ff34",
+    ROOT / "bench" / "frozen_test_v25.json":
+        "7bcc5c51df758540fc589b99e806055aa3b29d7bb4d29eb5df31e106c5df5131",
 }
 COINCIDENCES = {"yeah it is so what are you gonna do about it",
                 "it'll be back on your card in a few days",
@@ -125,7 +127,7 @@ COINCIDENCES = {"yeah it is so what are you gonna do about it",
                 # and v17's and v18's (their authors saw no data either)
                 "no problem at all anything else i can help with today",
                 "is there anything else i can help you with today"}
-HELD_OUT = [ROOT / "bench" / f"frozen_test_v{n}.json" for n in (7, 18, 19, 20, 21, 22, 23, 24)]
+HELD_OUT = [ROOT / "bench" / f"frozen_test_v{n}.json" for n in (7, 18, 19, 20, 21, 22, 23, 24, 25)]
 
 
 @pytest.mark.parametrize("path", FROZEN_SETS, ids=lambda path: path.stem)
