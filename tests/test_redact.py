@@ -1310,6 +1310,9 @@ def test_kinds_to_redact_are_checked_before_anything_runs():
     # written 2026-12-07 after v47 was read, before v48 is, by another new author (AJ); unread,
     # for the change after the one v49 measures
     ("pii_test_v50.json", "0468fc8bf8b40f3d0bc46fa2acb811dc35efab063f334d90ce091c2abd72ab44"),
+    # written 2026-12-07 after v47 was read, before v48 is, by another new author (AK); unread,
+    # for the change after the one v50 measures
+    ("pii_test_v51.json", "63789b66798a9d00ec36f81c2e6a1d8934e8d45008ee14a7f4f21ad30e4cfdda"),
 ])
 def test_frozen_pii_test_sets_are_unchanged(name, digest):
     """Written by authors who saw no code, before the detector they measure; never edit."""
