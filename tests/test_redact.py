@@ -1841,3 +1841,37 @@ def test_what_a_review_of_the_corrections_and_spelling_aids_found():
                  ("agent", "right then extension nine one four")):
         card.append(said)
     assert [kind for kind, _ in found(transcript(*card), with_tagger=False)] == ["card_number"]
+
+
+def test_amounts_clock_times_and_other_codes_near_a_card_are_no_card_details():
+    """Review of the read sets (dev to v47): three digits said soon after a card were read as
+    its security code when they were a price ("eighty nine ninety nine"), a clock time ("two
+    forty one pm") or another sort of code ("the gate code is 4417"); a card's code, unnamed,
+    is said digit by digit."""
+    card = [("agent", "And the card number?"),
+            ("customer", "four one one one one one one one one one one one one one one one")]
+    amount = found(transcript(*card, (
+        "agent", "thanks the payment of eighty nine ninety nine is approved")))
+    assert [k for k, _ in amount] == ["card_number"]
+    clock = found(transcript(*card, (
+        "customer", "the alarm went off at the back door at two forty one pm")))
+    assert [k for k, _ in clock] == ["card_number"]
+    gate = found(transcript(*card, ("customer", "the gate code is 4417 and the dog is friendly")))
+    assert [k for k, _ in gate] == ["card_number"]
+    charges = found(transcript(*card, (
+        "agent", "I can see two charges of forty two fifty on the card")))
+    assert [k for k, _ in charges] == ["card_number"]
+    # said digit by digit after the card, or named, it is the code
+    unnamed = found(transcript(*card, ("customer", "and four one two")))
+    assert ("security_code", "four one two") in unnamed
+    named = found(transcript(*card, ("agent", "and the code on the back?"),
+                             ("customer", "four forty two")))
+    assert ("security_code", "four forty two") in named
+
+
+def test_of_two_cues_ending_at_one_word_the_longer_names_the_number():
+    from audio.redact.numbers import nearest_cue
+
+    assert nearest_cue(["the", "gate", "code", "is"])[:1] == ["none"]
+    assert nearest_cue(["your", "zip", "code", "is"])[:1] == ["street_address"]
+    assert nearest_cue(["the", "security", "code", "is"])[:1] == ["security_code"]

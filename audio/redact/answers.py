@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from audio.redact import people
 from audio.redact.kinds import ANOTHER_ITEM, CUES, OTHER_NUMBERS, SOMEONE_ELSE
 from audio.redact.numbers import (
+    CLOCK_WORDS,
     MAX_CUT_IN_WORDS,
     NO_QUESTION,
     PIECEWISE,
@@ -359,7 +360,6 @@ CORRECTING = frozenset(["no", "not", "sorry", "wait", "actually", "mean", "meant
 CORRECTION_REACH_WORDS = 5  # how far before the piece its correcting word may be
 CORRECTED_DIGITS = range(4, 9)  # a corrected piece; two or three only set against a wrong one
 NOT_CORRECTING = frozenset(["problem", "problems", "worries", "thanks", "way", "idea"])  # "no ..."
-CLOCK_WORDS = frozenset(["am", "pm", "a.m", "p.m", "o'clock", "oclock"])
 CORRECTION_WITHIN_S = 120.0  # how long after the number began its correction may come
 
 

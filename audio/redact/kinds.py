@@ -27,6 +27,16 @@ OTHER_NUMBERS = (
     "dispute number", "loan number", "tracking id", "transaction id", "transaction number",
     "prescription number", "rx number", "customer id", "student number", "employee number",
     "staff number",
+    # codes and ids of other sorts, named where a card's "code" or a card was spoken of ("the
+    # gate code is 4417", "the member id on the card")
+    "gate code", "door code", "access code", "entry code", "alarm code", "buzzer code",
+    "key code", "lockbox code", "confirmation code", "booking code", "reference code",
+    "tracking code", "label code", "return code", "returns code", "promo code", "discount code",
+    "voucher code", "gift code", "authorization code", "authorisation code",
+    "collection code", "pickup code", "error code", "fault code", "tax code", "product code",
+    "member id", "member i d", "subscriber id", "request id", "application number",
+    "agreement number", "receipt number", "cancellation number", "transaction ids",
+    "frequent flyer",
 )
 # ... or an amount, a time or an event ("paid", "arrives", "days")
 NOT_A_NUMBER = (
@@ -35,6 +45,10 @@ NOT_A_NUMBER = (
     "delivered", "arrive", "arrives", "arriving", "booked", "visit", "scheduled", "due", "comes",
     "coming", "flying", "depart", "departs", "leaving", "return", "returning", "starts",
     "started", "paid", "charged", "billed", "renewal", "renews", "moved", "moving", "discount",
+    # an amount named just before it ("a payment of three forty seven fifty")
+    "payment of", "payments of", "charge of", "charges of", "refund of", "fee of", "premium of",
+    "balance of", "total of", "amount of", "credit of", "transfer of", "price of", "cost of",
+    "bill of", "deposit of", "total is", "rent is",
 )
 # Words (lower case, as phrases of one to three words) that say what the next number is. The
 # nearest one before a number decides; "order number" and money words say it is none of ours.

@@ -19,7 +19,15 @@ from audio.redact.kinds import (
     CUES,
     SOCIAL_WORDS,
 )
-from audio.redact.spoken import FILLERS, Token, digit_string, is_number, luhn_valid, token
+from audio.redact.spoken import (
+    FILLERS,
+    TEENS,
+    Token,
+    digit_string,
+    is_number,
+    luhn_valid,
+    token,
+)
 
 MAX_GAP_S = 8.0  # between two number words of one run (room for "go on" from the other party)
 MAX_FILLERS = 2  # words such as "um" or "and" inside a run
@@ -46,6 +54,7 @@ QUANTITY_AFTER = frozenset([
     "minutes", "hours", "days", "weeks", "months", "years", "miles", "kilos", "cycles",
     "periods",
 ])
+CLOCK_WORDS = frozenset(["am", "pm", "a.m", "p.m", "o'clock", "oclock"])  # after a time of day
 # words between an amount and its unit ("five to seven business days", "one to two pay cycles")
 QUANTITY_QUALIFIERS = frozenset(["business", "working", "calendar", "pay", "billing"])
 
@@ -418,8 +427,10 @@ def _checked_windows(parts: list[Chunk], check) -> list[tuple[int, int]]:
 def nearest_cue(context: list[str], table: dict[str, tuple[str, ...]] = CUES,
                 within: int | None = None) -> list[str]:
     """Kinds named by cue phrases (``table``) in ``context`` (lower-case words, oldest first),
-    nearest first; ``within``: only phrases that end at most this many words from the end."""
-    order: list[tuple[int, str]] = []
+    nearest first, and of two phrases that end at the same word the longer ("gate code" is no
+    card's "code", "zip code" no security code); ``within``: only phrases that end at most this
+    many words from the end."""
+    order: list[tuple[int, int, str]] = []
     for kind, phrases in table.items():
         best = None
         reach = CUE_REACH.get(kind, CUE_REACH_DEFAULT) if within is None else within
@@ -429,11 +440,12 @@ def nearest_cue(context: list[str], table: dict[str, tuple[str, ...]] = CUES,
                 if context[end - len(words):end] == words:
                     distance = len(context) - end
                     if distance <= reach:
-                        best = distance if best is None else min(best, distance)
+                        here = (distance, -len(words))
+                        best = here if best is None else min(best, here)
                     break
         if best is not None:
-            order.append((best, kind))
-    return [kind for _, kind in sorted(order)]
+            order.append((*best, kind))
+    return [kind for *_, kind in sorted(order)]
 
 
 # an ABA routing number (9), a sort code or BSB (6), a Canadian transit number (5), institution
@@ -587,6 +599,8 @@ def _piece(tokens, parts, piece, context_of, after_card: bool,
     positions = list(range(parts[piece[0]].first, parts[piece[-1]].last + 1))
     digits = "".join(parts[k].digits for k in piece)
     words = tuple(tokens[p].word for p in positions)
+    if _clock_time_after(tokens, positions[-1]):
+        return []  # "went off at the back door at two forty one pm"
     shape = _typed_shape(tokens, positions)
     if shape:
         return [Found(shape, words, f"{shape}/written_shape")]
@@ -934,12 +948,27 @@ def _after_card(parts, piece, tokens, cues: list[str]) -> list[Found]:
                                                              parts[ks[-1]].last + 1))
                 out.append(Found(kind, words, f"{kind}/after_card"))
             return out
-    words = tuple(tokens[p].word for p in range(parts[piece[0]].first, parts[piece[-1]].last + 1))
+    positions = range(parts[piece[0]].first, parts[piece[-1]].last + 1)
+    words = tuple(tokens[p].word for p in positions)
     asked = [k for k in cues if k in ("expiry_date", "security_code")][:1]
     if len(digits) in (3, 4) and asked == ["security_code"]:
         return [Found("security_code", words, "security_code/after_card")]
     if len(digits) == 4 and 1 <= int(digits[:2]) <= 12:
         return [Found("expiry_date", words, "expiry_date/after_card")]
-    if len(digits) == 3 and asked != ["expiry_date"]:
+    if len(digits) == 3 and asked != ["expiry_date"] and _said_digit_by_digit(tokens, positions):
         return [Found("security_code", words, "security_code/after_card")]
     return out
+
+
+def _said_digit_by_digit(tokens: list[Token], positions) -> bool:
+    """A card's code, unnamed, is read out digit by digit ("four one two"); three digits said as
+    tens or hundreds ("eighty nine ninety nine", "three forty", "eight hundred and six") are an
+    amount or a time said near the card."""
+    return not any(tokens[p].text in TEENS or tokens[p].tens
+                   or tokens[p].text in ("hundred", "thousand") for p in positions)
+
+
+def _clock_time_after(tokens: list[Token], last: int) -> bool:
+    """The number that ends at token ``last`` is a time of day ("two forty one pm")."""
+    after = [t.text for t in tokens[last + 1:last + 3]]
+    return bool(after) and (after[0] in CLOCK_WORDS or after[:2] in (["a", "m"], ["p", "m"]))
