@@ -73,6 +73,7 @@ FROZEN_V18 = HERE / "frozen_test_v18.json"
 FROZEN_V19 = HERE / "frozen_test_v19.json"
 FROZEN_V20 = HERE / "frozen_test_v20.json"
 FROZEN_V21 = HERE / "frozen_test_v21.json"
+FROZEN_V22 = HERE / "frozen_test_v22.json"
 HELDOUT = HERE / "heldout_calls.json"
 TEXT_FLAGS = config.NEGATIVE + config.POSITIVE
 # earlier scorers run side by side: name, git revision
@@ -92,6 +93,7 @@ BASELINES = (
     ("rules 2026.12-12", "3750aec"),  # before v13 was trained on
     ("rules 2026.12-13", "fdcf513"),  # shipped until 2026.12-17
     ("rules 2026.12-17", "89a4455"),  # the adapter retrained with v14-v17; the baseline of later changes
+    ("rules 2026.12-19", "88e8f59"),  # a flat refusal gives way to system blame and deflection
 )
 RETIRED = " (training data since rules 2026.12-4)"
 RETIRED_5 = " (training data since rules 2026.12-5)"
@@ -108,7 +110,8 @@ READ_18 = " (read for the 2026.12-16 candidate, not shipped)"
 READ_19 = " (read for rules 2026.12-17)"
 READ_20 = " (read for the 2026.12-18 candidate, not shipped)"
 READ_21 = " (read for rules 2026.12-19)"
-TEST_SETS = (("Frozen test set v21" + READ_21, FROZEN_V21), ("Benchmark corpus", corpus.DIALOGS),
+TEST_SETS = (("Frozen test set v22", FROZEN_V22),
+             ("Frozen test set v21" + READ_21, FROZEN_V21), ("Benchmark corpus", corpus.DIALOGS),
              ("Frozen test set v20" + READ_20, FROZEN_V20),
              ("Frozen test set v19" + READ_19, FROZEN_V19),
              ("Frozen test set v18" + READ_18, FROZEN_V18),
@@ -319,6 +322,7 @@ AUDIO_SETS = {"v1": ("frozen test set v1", FROZEN), "v2": ("frozen test set v2",
               "v17": ("frozen test set v17", FROZEN_V17), "v18": ("frozen test set v18", FROZEN_V18),
               "v19": ("frozen test set v19", FROZEN_V19), "v20": ("frozen test set v20", FROZEN_V20),
               "v21": ("frozen test set v21", FROZEN_V21),
+              "v22": ("frozen test set v22", FROZEN_V22),
               "corpus": ("benchmark corpus", corpus.DIALOGS)}
 
 
@@ -381,7 +385,7 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m bench.flags")
     parser.add_argument("--audio", action="store_true", help="end to end from audio only")
     parser.add_argument("--sets", default="v20,corpus",
-                        help="with --audio: which sets, of v1 to v21 (the frozen test sets) "
+                        help="with --audio: which sets, of v1 to v22 (the frozen test sets) "
                              "and corpus")
     parser.add_argument("--every", type=int, default=1,
                         help="with --audio: every n-th frozen dialog (a whole set takes hours)")

@@ -106,11 +106,11 @@ CASES = [
 # supervisor, and "..., like always" in shared/samples; rules 2026.12-5 fixed the bare "I'm sorry
 # to hear that." and broke the polite request again; rules 2026.12-7 fixed the apology that drowned
 # a refund in the same sentence, and 2026.12-8 the polite request. Rules 2026.12-17, the
-# adapter retrained with v14-v17, broke three again, recorded on issue 9 and in the README.)
+# adapter retrained with v14-v17, broke three again, recorded on issue 9 and in the README;
+# rules 2026.12-20, the heads refitted with the telegraphic dialogs, read the two-turn restating
+# again.)
 REGRESSED: dict[int, str] = {
     9: "rules 2026.12-17 read the polite request for a supervisor as a threat (0.99)",
-    12: "rules 2026.12-17 miss the two-turn 'Just to confirm, your refill was promised for "
-        "yesterday?' as restating",
     14: "rules 2026.12-17 read the refund offered with an apology as scripted empathy, and "
         "'Deliveries are sometimes late.' as blaming the customer",
 }
