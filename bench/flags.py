@@ -24,7 +24,9 @@ candidate (v14 to v17 act-labelled and trained on), which was not shipped
 with v14 to v17 act-labelled, which are training data since) were shipped after reading v19
 once (``bench/results/flags.md`` of that day). v20 was read once by the rules 2026.12-18
 candidate (the adapter retrained with v18 and v19 act-labelled too), which was not shipped
-(``bench/results/flags_v20_candidate.md``). A flag counts as found when its
+(``bench/results/flags_v20_candidate.md``). v21 was read once for rules 2026.12-19 (a flat refusal
+gives way) and v22 once for rules 2026.12-20 (the heads refitted with telegraphic development
+dialogs), both shipped (``bench/results/flags.md`` of their day). A flag counts as found when its
 type is labelled on the turn it falls in. Earlier scorers run side by side from git work trees
 (``--baseline``): the phrase rules before issue 9, the first act heads, the adapted heads
 before the ``focus_*`` development dialogs, the same heads with the thresholds of the
@@ -110,7 +112,8 @@ READ_18 = " (read for the 2026.12-16 candidate, not shipped)"
 READ_19 = " (read for rules 2026.12-17)"
 READ_20 = " (read for the 2026.12-18 candidate, not shipped)"
 READ_21 = " (read for rules 2026.12-19)"
-TEST_SETS = (("Frozen test set v22", FROZEN_V22),
+READ_22 = " (read for rules 2026.12-20)"
+TEST_SETS = (("Frozen test set v22" + READ_22, FROZEN_V22),
              ("Frozen test set v21" + READ_21, FROZEN_V21), ("Benchmark corpus", corpus.DIALOGS),
              ("Frozen test set v20" + READ_20, FROZEN_V20),
              ("Frozen test set v19" + READ_19, FROZEN_V19),

@@ -58,11 +58,13 @@ ROOT = Path(__file__).resolve().parents[1]
 # (rules 2026.12-18 candidate, not shipped: it read v20 lower; the labels wait in
 # scoring/data/staged/ again); the twenty-first (2026-12-06, two more authors, written before v20
 # was read) measured a flat refusal giving way to system blame and deflection (rules 2026.12-19,
-# shipped); the twenty-second (2026-12-06, two more authors, written before v20 was read) is
-# reserved, unread, for the next change, the twenty-third (2026-12-06, two more authors, written
-# before v21 was read) for the change after it, and the twenty-fourth (2026-12-07, two more
-# authors, FA and FB, written after v21 was read) for the one after that. Never train or tune on
-# v7 or v18 to v24. Never edit any.
+# shipped); the twenty-second (2026-12-06, two more authors, written before v20 was read)
+# measured the heads refitted with telegraphic development dialogs (rules 2026.12-20, shipped);
+# the twenty-third (2026-12-06, two more authors, written before v21 was read) is reserved,
+# unread, for the next change, the twenty-fourth (2026-12-07, two more authors, FA and FB,
+# written after v21 was read) for the change after it, and the twenty-fifth (2026-12-07, two
+# more authors, GA and GB, written before v22 was read) for the one after that. Never train or
+# tune on v7 or v18 to v25. Never edit any.
 FROZEN_SETS = {
     ROOT / "bench" / "frozen_test_dialogs.json":
         "a3363abd4df7100fd46705e1795c7595ecf4e778f68e27a273b045aa6e1551b5",
