@@ -1313,6 +1313,9 @@ def test_kinds_to_redact_are_checked_before_anything_runs():
     # written 2026-12-07 after v47 was read, before v48 is, by another new author (AK); unread,
     # for the change after the one v50 measures
     ("pii_test_v51.json", "63789b66798a9d00ec36f81c2e6a1d8934e8d45008ee14a7f4f21ad30e4cfdda"),
+    # written 2026-12-07 after v49 was read, by another new author (AL); unread, for the change
+    # after the one v51 measures
+    ("pii_test_v52.json", "4d202dcf30fefe39f58db6020d66bc2d7fc84c6bd3276e9f311df7115aff03e2"),
 ])
 def test_frozen_pii_test_sets_are_unchanged(name, digest):
     """Written by authors who saw no code, before the detector they measure; never edit."""
