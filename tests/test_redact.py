@@ -542,6 +542,27 @@ def test_a_business_own_address_and_phone_given_as_such_stay_and_a_callers_are_m
         assert item in found(transcript(("agent", said)))
 
 
+def test_where_the_business_is_said_by_the_agent_in_other_words_stays():
+    """Read sets (dev to v48): agents giving their own address as "we're at", "were at" (speech
+    recognition's "we're"), "our depot's at", "the hotel is at" or "our address is" had it
+    masked as a caller's."""
+    for said in ["Please arrive 15 minutes early. We're at 2200 Westheimer Road, Suite 300.",
+                 "please come ten minutes early were at two twenty five queen street east",
+                 "Our depot's at 14 Riverside Way, Chelmsford, CM2 6LL, if you want to drop by.",
+                 "Check-in is from 3 pm, and the hotel is at 1133 West Hastings Street.",
+                 "You can call us, and our address is 400 Water Street."]:
+        assert not [k for k, _ in found(transcript(("agent", said)))
+                    if k == "street_address"], said
+    # the caller's, or read back to the caller, stays masked
+    for said, item in [
+        ("we're at 42 elm street apartment 3", ("street_address", "42 elm street apartment 3")),
+        ("so we have you at 18 Birch Road, is that right?", ("street_address", "18 Birch Road,")),
+        ("and the office you work at is 9 Mill Lane?", ("street_address", "9 Mill Lane?")),
+    ]:
+        speaker = "customer" if said.startswith("we're") else "agent"
+        assert item in found(transcript((speaker, said))), said
+
+
 def test_nine_digits_said_again_later_in_a_call_about_a_social():
     call = transcript(
         ("customer", "hi my w two came back with my social security number printed wrong"),

@@ -14,9 +14,20 @@ AGENT = "agent"
 # nearest office is at"); "the service location is" and "the install site is" are the caller's
 PLACES = frozenset([
     "office", "offices", "branch", "location", "store", "shop", "clinic", "depot", "center",
-    "centre", "headquarters", "hq", "club", "warehouse", "site", "showroom", "plant",
+    "centre", "headquarters", "hq", "club", "warehouse", "site", "showroom", "plant", "yard",
+    "practice", "surgery", "hotel", "hospital", "garage", "workshop", "salon", "gym",
+    "pharmacy", "premises", "reception", "address",
 ])
 PLACE_OWNERS = frozenset(["our", "nearest", "closest"])
+# said with "the" by the agent, these are the business's too ("the hotel is at ..."); "the
+# address" and "the office" may be the caller's
+THE_PLACES = frozenset(["hotel", "clinic", "surgery", "practice", "hospital", "showroom",
+                        "depot", "branch"])
+# "we're at 450 Main Street", "we're on Level 2, 12 Help Street", "you'll find us at"; speech
+# recognition writes "we're" as "were"
+WHERE_WE_ARE = (("we're", "at"), ("were", "at"), ("we", "are", "at"), ("we're", "on"),
+                ("we", "are", "on"), ("located", "at"), ("find", "us", "at"),
+                ("we're", "located"), ("we", "are", "located"))
 # a business's own line, said with "our" ("our billing line is"); "our address" and "our number"
 # are a family's as often as a company's, "their number" an emergency contact's as often as a
 # pharmacy's, "we'll call them at" the caller's contact
@@ -39,7 +50,7 @@ def given_as_a_business(lower: Sequence[str], speakers: Sequence[str], first: in
     start = first
     while start > 0 and first - start < REACH + MODIFIERS + 1 and speakers[start - 1] == AGENT:
         start -= 1
-    before = list(lower[start:first])
+    before = [w.removesuffix("'s") for w in lower[start:first]]  # "our depot's at"
     for i in range(len(before) - 1, max(len(before) - REACH, 0) - 1, -1):
         word = before[i]
         owners = set(before[max(0, i - MODIFIERS - 1):i])
@@ -48,5 +59,9 @@ def given_as_a_business(lower: Sequence[str], speakers: Sequence[str], first: in
         if word == US and before[i + 1:i + 2] and before[i + 1] in AFTER_US:
             return True
         if (word in PLACES and owners & PLACE_OWNERS) or (word == LINE and LINE_OWNER in owners):
+            return True
+        if word in THE_PLACES and before[i - 1:i] == ["the"]:
+            return True
+        if any(tuple(before[i - len(cue) + 1:i + 1]) == cue for cue in WHERE_WE_ARE):
             return True
     return False
