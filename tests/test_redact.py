@@ -543,11 +543,10 @@ def test_a_business_own_address_and_phone_given_as_such_stay_and_a_callers_are_m
 
 
 def test_where_the_business_is_said_by_the_agent_in_other_words_stays():
-    """Read sets (dev to v48): agents giving their own address as "we're at", "were at" (speech
-    recognition's "we're"), "our depot's at", "the hotel is at" or "our address is" had it
-    masked as a caller's."""
+    """Read sets (dev to v48): agents giving their own address as "we're at", "our depot's at",
+    "the hotel is at" or "our address is" had it masked as a caller's. Speech recognition's
+    "were at" for "we're at" stays masked: it is as often "you were at" (a review's)."""
     for said in ["Please arrive 15 minutes early. We're at 2200 Westheimer Road, Suite 300.",
-                 "please come ten minutes early were at two twenty five queen street east",
                  "Our depot's at 14 Riverside Way, Chelmsford, CM2 6LL, if you want to drop by.",
                  "Check-in is from 3 pm, and the hotel is at 1133 West Hastings Street.",
                  "You can call us, and our address is 400 Water Street."]:
@@ -558,6 +557,15 @@ def test_where_the_business_is_said_by_the_agent_in_other_words_stays():
         ("we're at 42 elm street apartment 3", ("street_address", "42 elm street apartment 3")),
         ("so we have you at 18 Birch Road, is that right?", ("street_address", "18 Birch Road,")),
         ("and the office you work at is 9 Mill Lane?", ("street_address", "9 Mill Lane?")),
+        # a review's: whoever "were at" or "located at", a visit booked at the caller's home,
+        # "our address" that is not the business's
+        ("So before that you were at 9 Mill Lane, correct?", ("street_address", "9 Mill Lane,")),
+        ("the tenants were at 5 Bridge Street until March", ("street_address", "5 Bridge Street")),
+        ("The property located at 14 Maple Drive is insured in your name.",
+         ("street_address", "14 Maple Drive")),
+        ("Great, so we're at 42 Elm Street on Tuesday between eight and twelve.",
+         ("street_address", "42 Elm Street")),
+        ("our address database shows fourteen oak lane", ("street_address", "fourteen oak lane")),
     ]:
         speaker = "customer" if said.startswith("we're") else "agent"
         assert item in found(transcript((speaker, said))), said
@@ -1891,6 +1899,20 @@ def test_amounts_clock_times_and_other_codes_near_a_card_are_no_card_details():
     named = found(transcript(*card, ("agent", "and the code on the back?"),
                              ("customer", "four forty two")))
     assert ("security_code", "four forty two") in named
+    # a review's: asked for in other words, or by a question further back; "am I ..." is no
+    # clock time, and nothing after a number's full stop makes it one
+    for asked in ["and the c v v", "and the cv2", "and the verification number",
+                  "lovely and the security code please"]:
+        answer = ("hang on I need to find my glasses okay got them right here so that would be "
+                  "four twenty one") if asked.startswith("lovely") else "four twenty one"
+        spans = found(transcript(*card, ("agent", asked), ("customer", answer)))
+        assert ("security_code", "four twenty one") in spans, asked
+    code = found(transcript(*card, ("agent", "And the security code?"),
+                            ("customer", "It's 412, am I right that you don't store it?")))
+    assert ("security_code", "412,") in code
+    phone = found(transcript(("agent", "What's the best number to call you back on?"),
+                             ("customer", "It's 415-555-0142. Am I able to get a text instead?")))
+    assert ("phone_number", "415-555-0142.") in phone
 
 
 def test_of_two_cues_ending_at_one_word_the_longer_names_the_number():

@@ -16,18 +16,22 @@ PLACES = frozenset([
     "office", "offices", "branch", "location", "store", "shop", "clinic", "depot", "center",
     "centre", "headquarters", "hq", "club", "warehouse", "site", "showroom", "plant", "yard",
     "practice", "surgery", "hotel", "hospital", "garage", "workshop", "salon", "gym",
-    "pharmacy", "premises", "reception", "address",
+    "pharmacy", "premises", "reception",
 ])
 PLACE_OWNERS = frozenset(["our", "nearest", "closest"])
 # said with "the" by the agent, these are the business's too ("the hotel is at ..."); "the
 # address" and "the office" may be the caller's
 THE_PLACES = frozenset(["hotel", "clinic", "surgery", "practice", "hospital", "showroom",
                         "depot", "branch"])
-# "we're at 450 Main Street", "we're on Level 2, 12 Help Street", "you'll find us at"; speech
-# recognition writes "we're" as "were"
-WHERE_WE_ARE = (("we're", "at"), ("were", "at"), ("we", "are", "at"), ("we're", "on"),
-                ("we", "are", "on"), ("located", "at"), ("find", "us", "at"),
-                ("we're", "located"), ("we", "are", "located"))
+# "we're at 450 Main Street", "we're on Level 2, 12 Help Street", "we are located at"; not
+# "were at" (speech recognition's "we're", but as often "you were at") nor "located at" alone
+# ("the property located at"); "our address is" is the business's in the agent's words
+WHERE_WE_ARE = (("we're", "at"), ("we", "are", "at"), ("we're", "on"), ("we", "are", "on"),
+                ("we're", "located"), ("we", "are", "located"), ("our", "address", "is"))
+# "so we're at 42 Elm Street on Tuesday": the agent booking a visit to the caller's home
+VISIT_WORDS = frozenset(["monday", "tuesday", "wednesday", "thursday", "friday", "saturday",
+                         "sunday", "tomorrow", "today", "between"])
+VISIT_REACH = 12  # words after the address's first in which a visit's day or time is said
 # a business's own line, said with "our" ("our billing line is"); "our address" and "our number"
 # are a family's as often as a company's, "their number" an emergency contact's as often as a
 # pharmacy's, "we'll call them at" the caller's contact
@@ -62,6 +66,9 @@ def given_as_a_business(lower: Sequence[str], speakers: Sequence[str], first: in
             return True
         if word in THE_PLACES and before[i - 1:i] == ["the"]:
             return True
-        if any(tuple(before[i - len(cue) + 1:i + 1]) == cue for cue in WHERE_WE_ARE):
-            return True
+        said = [len(cue) for cue in WHERE_WE_ARE if tuple(before[i - len(cue) + 1:i + 1]) == cue]
+        if said:
+            cue_at = i - said[0] + 1
+            return before[cue_at - 1:cue_at] != ["so"] and not PERSONAL.intersection(before) \
+                and not VISIT_WORDS.intersection(lower[first:first + VISIT_REACH])
     return False

@@ -55,7 +55,9 @@ NOT_A_NUMBER = (
 CUES: dict[str, tuple[str, ...]] = {
     "card_number": ("card", "cards", "card number", "long number", "visa", "mastercard", "amex",
                     "american express", "discover", "debit card", "credit card", "numbers on"),
-    "security_code": ("security code", "cvv", "cvc", "csc", "cvv2", "three digit", "three-digit",
+    "security_code": ("security code", "cvv", "cvc", "csc", "cvv2", "c v v", "c v c", "cv2",
+                      "c v two", "verification number", "card verification",
+                      "by the signature", "three digit", "three-digit",
                       "three digits", "four digit", "four digits", "back of the card",
                       "code on the back", "the back", "code", "digits on the back"),
     "expiry_date": ("expiry", "expiration", "expires", "expire", "expiring", "exp", "expert date",

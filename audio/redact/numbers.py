@@ -599,7 +599,7 @@ def _piece(tokens, parts, piece, context_of, after_card: bool,
     positions = list(range(parts[piece[0]].first, parts[piece[-1]].last + 1))
     digits = "".join(parts[k].digits for k in piece)
     words = tuple(tokens[p].word for p in positions)
-    if _clock_time_after(tokens, positions[-1]):
+    if _clock_time_after(tokens, positions):
         return []  # "went off at the back door at two forty one pm"
     shape = _typed_shape(tokens, positions)
     if shape:
@@ -635,7 +635,7 @@ def _piece(tokens, parts, piece, context_of, after_card: bool,
     if (after_card and named in ([], ["expiry_date"], ["security_code"], ["card_number"])) \
             or {"expiry_date", "security_code"} & set(cues):
         # a card's details after its number, or asked for: expiry, then the code ("0927 123")
-        split = _after_card(parts, piece, tokens, cues)
+        split = _after_card(parts, piece, tokens, [*cues, *question.kinds[:1]])
         if split:
             return split
     if named == ["date_of_birth"] and _spoken_date([parts[k].digits for k in piece]):
@@ -950,6 +950,7 @@ def _after_card(parts, piece, tokens, cues: list[str]) -> list[Found]:
             return out
     positions = range(parts[piece[0]].first, parts[piece[-1]].last + 1)
     words = tuple(tokens[p].word for p in positions)
+    # the nearest of the cues before it, or what the other party's question asked for
     asked = [k for k in cues if k in ("expiry_date", "security_code")][:1]
     if len(digits) in (3, 4) and asked == ["security_code"]:
         return [Found("security_code", words, "security_code/after_card")]
@@ -968,7 +969,17 @@ def _said_digit_by_digit(tokens: list[Token], positions) -> bool:
                    or tokens[p].text in ("hundred", "thousand") for p in positions)
 
 
-def _clock_time_after(tokens: list[Token], last: int) -> bool:
-    """The number that ends at token ``last`` is a time of day ("two forty one pm")."""
-    after = [t.text for t in tokens[last + 1:last + 3]]
-    return bool(after) and (after[0] in CLOCK_WORDS or after[:2] in (["a", "m"], ["p", "m"]))
+def _clock_time_after(tokens: list[Token], positions: list[int]) -> bool:
+    """The number said by the tokens at ``positions`` is a time of day: "am" or "pm" said right
+    after it ("two forty one pm"), not "am I ...", and its digits read as one (an hour 1-12 and
+    minutes under 60): "412, am I right?" and "four one two and nine am" are no times."""
+    last = positions[-1]
+    after = [t.text for t in tokens[last + 1:last + 4]]
+    if not after or tokens[last + 1].word != tokens[last].word + 1:
+        return False
+    said = after[0] in CLOCK_WORDS or after[:2] in (["a", "m"], ["p", "m"])
+    if not said or (after[0] == "am" and after[1:2] == ["i"]):
+        return False
+    digits = digits_of([tokens[p] for p in positions])
+    hour, minutes = (digits[:-2], digits[-2:]) if len(digits) > 2 else (digits, "00")
+    return 1 <= len(digits) <= 4 and 1 <= int(hour or "0") <= 12 and int(minutes) < 60
