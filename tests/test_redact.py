@@ -1345,6 +1345,9 @@ def test_kinds_to_redact_are_checked_before_anything_runs():
     # written 2026-12-07 after v49 was read, by another new author (AL); unread, for the change
     # after the one v51 measures
     ("pii_test_v52.json", "4d202dcf30fefe39f58db6020d66bc2d7fc84c6bd3276e9f311df7115aff03e2"),
+    # written 2026-12-07 after v49 was read, before v50 is, by another new author (AM); unread,
+    # for the change after the one v52 measures
+    ("pii_test_v53.json", "0b0bffb0ba405066b73f24c4059f37c477b7ec74c08506a0dfcddf51dfff65b0"),
 ])
 def test_frozen_pii_test_sets_are_unchanged(name, digest):
     """Written by authors who saw no code, before the detector they measure; never edit."""
