@@ -456,11 +456,19 @@ def said_with_its_spelling(words_lower: list[str], found: list[Found]) -> list[F
 
 
 def everywhere(words_lower: list[str], found: list[Found]) -> list[Found]:
-    """Every other place in the call where a name already found is said again."""
-    said = {words_lower[w] for f in found if f.kind == "person_name" for w in f.words}
+    """Every other place in the call where a name already found is said again, its possessive
+    too ("Sione's", and as speech recognition writes it, "kaylas" when that is no word)."""
+    said = {_owner(words_lower[w]) for f in found if f.kind == "person_name" for w in f.words}
     said = {w for w in said if len(w) >= 3 and w not in COMMON and _WORDLIKE.match(w)}
     return [Found("person_name", (i,), "person_name/said_again")
-            for i, w in enumerate(words_lower) if w in said]
+            for i, w in enumerate(words_lower)
+            if w in said or _owner(w) in said
+            or (w.endswith("s") and w[:-1] in said and zipf(w) < RARE_ZIPF)]
+
+
+def _owner(word: str) -> str:
+    """``word`` without a possessive "'s" or "'" ("sione's" -> "sione", "james'" -> "james")."""
+    return word.removesuffix("'s").removesuffix("’s").removesuffix("'")
 
 
 def names_a_business(lower: list[str], cased: list[str], positions: tuple[int, ...]) -> bool:
