@@ -1941,4 +1941,4 @@ def test_a_found_name_is_masked_in_its_possessive_too():
     # an everyday word that is a name with an "s" stays: "mark" found, "marks" is a word
     marks = found(transcript(("customer", "my name is mark obrien"),
                              ("agent", "thanks mark, the marks on the car were there already")))
-    assert ("person_name", "marks") not in marks
+    assert ("person_name", "mark,") in marks and ("person_name", "marks") not in marks

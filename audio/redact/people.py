@@ -462,8 +462,7 @@ def everywhere(words_lower: list[str], found: list[Found]) -> list[Found]:
     said = {w for w in said if len(w) >= 3 and w not in COMMON and _WORDLIKE.match(w)}
     return [Found("person_name", (i,), "person_name/said_again")
             for i, w in enumerate(words_lower)
-            if w in said or _owner(w) in said
-            or (w.endswith("s") and w[:-1] in said and zipf(w) < RARE_ZIPF)]
+            if _owner(w) in said or (w.endswith("s") and w[:-1] in said and zipf(w) < RARE_ZIPF)]
 
 
 def _owner(word: str) -> str:
