@@ -1348,6 +1348,9 @@ def test_kinds_to_redact_are_checked_before_anything_runs():
     # written 2026-12-07 after v49 was read, before v50 is, by another new author (AM); unread,
     # for the change after the one v52 measures
     ("pii_test_v53.json", "0b0bffb0ba405066b73f24c4059f37c477b7ec74c08506a0dfcddf51dfff65b0"),
+    # written 2026-12-07 after v50 was read, before v51 is, by another new author (AN); unread,
+    # for the change after the one v53 measures
+    ("pii_test_v54.json", "2439e06de55acc0a5f7f4e3c22b4affa77ca9a7321304c2ea1bf74e1c6a496ea"),
 ])
 def test_frozen_pii_test_sets_are_unchanged(name, digest):
     """Written by authors who saw no code, before the detector they measure; never edit."""
