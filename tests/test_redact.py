@@ -870,9 +870,11 @@ def test_pieces_of_a_card_after_a_read_back_and_a_correction_are_the_card():
                   "number for the pick up is four four one two"),
     )
     masked = [text for kind, text in found(call) if kind == "card_number"]
-    for piece in ("eight oh three one then six six for two", "six six four two",
+    for piece in ("eight oh three one", "six six for two", "six six four two",
                   "six six four seven", "one nine oh four"):
         assert any(piece in text for text in masked), piece
+    # the word said between two pieces is none of the card
+    assert not [text for text in masked if "then" in text.split()]
     assert not [text for text in masked if "twelve" in text or "four four one two" in text]
 
 
@@ -1945,3 +1947,43 @@ def test_a_found_name_is_masked_in_its_possessive_too():
     marks = found(transcript(("customer", "my name is mark obrien"),
                              ("agent", "thanks mark, the marks on the car were there already")))
     assert ("person_name", "mark,") in marks and ("person_name", "marks") not in marks
+
+
+def test_pieces_given_before_a_card_is_read_back_whole_are_the_card():
+    """Only the agent's read-back of the whole card passes the Luhn check; the pieces the
+    customer gave before it (one said twice over a correction) are the same card, chained back
+    from its end. A short number said before them (the other card's last four, an amount) is
+    not."""
+    call = transcript(
+        ("agent", "shall i use the card ending in seven seven one two"),
+        ("customer", "no a new one it's forty dollars right"),
+        ("agent", "yes forty go ahead with the number"),
+        ("customer", "four nine one six"),
+        ("agent", "uh huh"),
+        ("customer", "three eight two seven four oh"),
+        ("agent", "sorry four oh"),
+        ("customer", "four oh five five"),
+        ("agent", "okay"),
+        ("customer", "two one eight four"),
+        ("agent", "reading it back four nine one six three eight two seven four zero five five "
+                  "two one eight four"),
+    )
+    assert luhn_valid("4916382740552184")
+    masked = [text for kind, text in found(call) if kind == "card_number"]
+    for piece in ("four nine one six", "three eight two seven four oh", "four oh five five",
+                  "two one eight four"):
+        assert piece in masked, piece
+    assert not [text for text in masked if "forty" in text]
+
+
+def test_a_card_named_before_a_qualifier_owns_the_last_digits():
+    """"the card on the booking ends in": the card's last four; "the booking on the card" and
+    "the reference for the card" name another number."""
+    call = transcript(
+        ("agent", "and the card on the booking ends in three one one seven is that right"),
+        ("customer", "yes"),
+        ("agent", "the booking reference on the card statement ends in four four nine two"),
+    )
+    spans = found(call)
+    assert ("card_number", "three one one seven") in spans
+    assert not [text for _, text in spans if "four four nine two" in text]

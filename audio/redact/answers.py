@@ -272,6 +272,85 @@ def echoes(found: list[Found], said_runs: list[Said], read: list[Token],
     return out
 
 
+# the pieces a whole number was given in, before it was read back whole: this many of its
+# digits at least, in runs said this long before it at most
+CHAIN_DIGITS = 8
+CHAIN_WITHIN_S = 120.0
+# a number found from others' pieces or last digits is no whole to chain pieces to
+PIECE_RULES = ("/last_digits", "/next_piece", "/piece_before", "/said_back", "/resumed",
+               "/corrected")
+
+
+def pieces_before(found: list[Found], said_runs: list[Said], read: list[Token],
+                  words: Sequence[Word]) -> list[Found]:
+    """The pieces a card, social security or bank account number was given in when only its
+    whole read-back was recognised ("five four two five" "mhm" "two three three four three oh"
+    "sorry three oh" "three oh one oh" ... "let me read that back five four two five two three
+    ..."): the runs said just before it, by either party, each a part of its digits that ends
+    where the next begins or overlaps it (a piece said again, a correction), walking back from
+    its end. A run that does not fit ends the chain; a chain of fewer than ``CHAIN_DIGITS`` of
+    its digits is no evidence (a short number can sit inside a long one by chance)."""
+    taken = {w for f in found for w in f.words}
+    out: list[Found] = []
+    for whole in found:
+        if whole.kind not in WHOLE or whole.rule.endswith(PIECE_RULES):
+            continue
+        digits = digits_of([read[w] for w in whole.words])
+        if len(digits) < CHAIN_DIGITS:
+            continue
+        start_s = words[whole.words[0]].start
+        before = sorted((s for s in said_runs if s.words[-1] < whole.words[0]
+                         and 0 < start_s - s.start_s <= CHAIN_WITHIN_S),
+                        key=lambda s: s.words[0], reverse=True)
+        whole_again = [s for s in before if not taken.intersection(s.words)
+                       and digits in _once_each(s.digits)]
+        out += [Found(whole.kind, s.words, f"{whole.kind}/piece_before") for s in whole_again]
+        limit, chain, covered = len(digits), [], set()
+        for said in before:
+            if len(said.digits) < 2 or AMOUNT_WORDS.intersection(
+                    t.text for t in read[said.words[0]:said.words[-1] + 2]):
+                break
+            at = digits.rfind(said.digits, 0, limit + len(said.digits))  # starts by ``limit``
+            if at < 0:
+                break
+            chain.append(said)
+            covered.update(range(at, at + len(said.digits)))
+            limit = at
+            if limit == 0:
+                break
+        if len(chain) >= 2 and len(covered) >= CHAIN_DIGITS:
+            for k, said in enumerate(chain):  # latest first
+                piece = _with_pause_after(said.words, chain[k - 1].words[0], read) if k \
+                    else said.words
+                if taken.intersection(said.words):
+                    piece = piece[len(said.words):]  # found already: only the pause after it
+                if piece:
+                    out.append(Found(whole.kind, piece, f"{whole.kind}/piece_before"))
+    return out
+
+
+def _with_pause_after(piece: tuple[int, ...], following: int, read: list[Token]
+                      ) -> tuple[int, ...]:
+    """A piece with the pause written after it ("612 ... 447 ... 390") when only that stands
+    before the next piece."""
+    between = range(piece[-1] + 1, following)
+    if between and all(not read[w].text for w in between):
+        return (*piece, *between)
+    return piece
+
+
+def _once_each(digits: str, longest: int = 4) -> set[str]:
+    """``digits`` with one group of up to ``longest`` digits that was said twice in a row
+    said once ("... three four three oh" "sorry three oh" "three oh one oh": 343030 10 is
+    3430 10), every way it can be read."""
+    out = set()
+    for size in range(1, longest + 1):
+        for i in range(len(digits) - 2 * size + 1):
+            if digits[i:i + size] == digits[i + size:i + 2 * size]:
+                out.add(digits[:i + size] + digits[i + 2 * size:])
+    return out
+
+
 def next_pieces(found: list[Found], said_runs: list[Said], read: list[Token],
                 words: Sequence[Word]) -> list[Found]:
     """Numbers that go on from a card, social security or bank account number given in pieces,

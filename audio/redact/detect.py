@@ -118,6 +118,7 @@ def detect(words: Sequence[Word], kinds: Sequence[str] = KINDS,
     found += answers.resumed_pieces(found, said, read, words)
     found += answers.corrections(found, said, read, words)
     found += answers.echoes(found, said, read, words)
+    found += answers.pieces_before(found, said, read, words)
     found += _presidio(words, read, wanted)
     found += people.said_with_its_spelling(lower, found)
     aids = _spelling_aids(words, read)
@@ -231,13 +232,20 @@ def _resolve(found: list[numbers.Found], words: Sequence[Word]) -> tuple[PiiSpan
     spans: list[PiiSpan] = []
     run: list[int] = []
     for w in sorted(owner):
-        if run and (owner[w] != owner[run[-1]] or w != run[-1] + 1):
+        if run and (owner[w] != owner[run[-1]] or w != run[-1] + 1
+                    or clean(words[w].text) in SAID_BETWEEN):
             spans.append(_span(run, owner, words))
             run = []
         run.append(w)
     if run:
         spans.append(_span(run, owner, words))
     return tuple(span for span in spans if span is not None)
+
+
+# words said between two pieces of one number ("four one one one then two two ..."), never
+# part of it: they stay in the clear, and the number is masked as two spans
+SAID_BETWEEN = frozenset(["then", "it's", "its", "is", "so", "okay", "ok", "yes", "yeah",
+                          "right", "that's", "thats"])
 
 
 def _span(run: list[int], owner, words: Sequence[Word]) -> PiiSpan | None:

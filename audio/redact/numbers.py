@@ -587,6 +587,18 @@ def _answer_goes_on(tokens: list[Token], asked: list[Question], last: int) -> bo
     return False
 
 
+def _head_first(context: list[str], cues: list[str]) -> list[str]:
+    """``cues`` led by what the name before a qualifier says, when the number follows one ("the
+    member id on the card is ...": no card; "the card on the booking is ...": a card)."""
+    k = len(context)
+    while k and (context[k - 1] in FILLERS or context[k - 1] in GIVING
+                 or context[k - 1] in ("was", "reads", "says", "said", "shows", "showed")):
+        k -= 1
+    head = _qualified_head(context[:k])
+    named = nearest_cue(context[:head], within=0) if head else []
+    return [*named[:1], *(c for c in cues if c not in named[:1])]
+
+
 def _in_this_call(kinds, banking: bool) -> list[str]:
     """``kinds`` without a bank account unless the call has spoken of banking ("the last four of
     the social on the account" in a phone company's call)."""
@@ -610,7 +622,7 @@ def _piece(tokens, parts, piece, context_of, after_card: bool,
     if ended and len(digits) in LAST_DIGITS \
             and (ended != "phone_number" or len(digits) >= PHONE_LAST_DIGITS):
         return [Found(ended, words, f"{ended}/last_digits")]
-    cues = nearest_cue(context_of(words[0]))
+    cues = _head_first(context_of(words[0], DIRECT_WORDS + 4), nearest_cue(context_of(words[0])))
     introduced = nearest_cue(context_of(words[0], DIRECT_WORDS))  # "your order number is ..."
     # "the last four of the social on the account": an account is a bank's only in a call
     # about banking
@@ -807,6 +819,23 @@ LAST_DIGITS = range(2, 5)  # "ending in forty two", "ending in 4471"
 LAST_DIGITS_REACH = 8  # words before "ending in" in which a name of the number still counts
 
 
+# "the card on the booking", "the account for the gym": a qualifier after a number's name
+# (not "from" or "with", which follow verbs as often: "the wire coming from my savings")
+QUALIFIERS = frozenset(["on", "for", "against", "attached", "linked", "under"])
+QUALIFIED = frozenset(["the", "your", "my", "this", "that", "our", "to", "his", "her", "their"])
+
+
+def _qualified_head(context: list[str]) -> int:
+    """Where the name before a qualifier ends when ``context`` ends in one ("... the card |on
+    the booking", "... the card |linked to your account"); 0 if it does not."""
+    for width in range(2, 5):
+        at = len(context) - width
+        if at > 0 and context[at] in QUALIFIERS and context[at + 1] in QUALIFIED \
+                and not QUALIFIERS.intersection(context[at + 2:]):
+            return at
+    return 0
+
+
 def last_digits_kind(context: list[str], banking: bool, year: bool = False) -> str:
     """The kind of the number whose last digits come next, when ``context`` (the words just
     before them, oldest first) ends in "<card / social / account> ... ending in"; "" if not.
@@ -822,6 +851,14 @@ def last_digits_kind(context: list[str], banking: bool, year: bool = False) -> s
         while end and k - len(phrase) - end < MAX_ON_FILE and context[end - 1] in ON_FILE:
             end -= 1
         named = _in_this_call(nearest_cue(context[:end], LAST_DIGITS_CUES, within=0), banking)
+        head = _qualified_head(context[:end])
+        if not named and head:
+            # "the card on the booking ends in 2646": the card's; "the booking reference on
+            # the card statement ends in": the reference's
+            if nearest_cue(context[:head], within=0)[:1] == ["none"]:
+                return ""
+            named = _in_this_call(nearest_cue(context[:head], LAST_DIGITS_CUES, within=0),
+                                  banking)
         if named and not (named[0] == "phone_number"
                           and NOT_A_PHONE_LINE.intersection(context[end - 2:end - 1])):
             return named[0]
