@@ -1353,6 +1353,9 @@ def test_kinds_to_redact_are_checked_before_anything_runs():
     # written 2026-12-07 after v50 was read, before v51 is, by another new author (AN); unread,
     # for the change after the one v53 measures
     ("pii_test_v54.json", "2439e06de55acc0a5f7f4e3c22b4affa77ca9a7321304c2ea1bf74e1c6a496ea"),
+    # written 2026-12-07 after v51 was read, before v52 is, by another new author (AO); unread,
+    # for the change after the one v54 measures
+    ("pii_test_v55.json", "db900a2120de2045d1b0be9404cdc53dad1710647320e4d2a1805be7887d19d5"),
 ])
 def test_frozen_pii_test_sets_are_unchanged(name, digest):
     """Written by authors who saw no code, before the detector they measure; never edit."""
