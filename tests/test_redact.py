@@ -1990,3 +1990,26 @@ def test_a_card_named_before_a_qualifier_owns_the_last_digits():
     spans = found(call)
     assert ("card_number", "three one one seven") in spans
     assert not [text for _, text in spans if "four four nine two" in text]
+
+
+def test_a_review_of_the_pieces_and_qualifiers():
+    """A helper's review: a word the pieces rule leaves between pieces is no part of an address;
+    a short number said between a number and its read-back, or a price that shares the card's
+    first digits, is no piece; "the code for the gate" is the gate's code."""
+    spans = found(transcript(("agent", "and your address"),
+                             ("customer", "forty two right street springfield")))
+    assert ("street_address", "forty two right street springfield") in spans
+    card = "4916 3385 0608 2832"
+    call = transcript(
+        ("agent", "the new plan is forty nine a month i just need a card for that"),
+        ("customer", "sure its a visa nine one six"), ("agent", "mhm"),
+        ("customer", "three three eight five"), ("agent", "yep"),
+        ("customer", "oh six oh eight two eight three two"),
+        ("agent", "and your extension at work"), ("customer", "thirty three"),
+        ("agent", f"thanks so the card is {card}"),
+        ("customer", "the code for the gate is four four seven one"),
+    )
+    masked = [text for _, text in found(call)]
+    assert card in masked
+    assert not [text for text in masked
+                if "forty" in text or "thirty" in text or "four four seven one" in text]

@@ -276,6 +276,7 @@ def echoes(found: list[Found], said_runs: list[Said], read: list[Token],
 # digits at least, in runs said this long before it at most
 CHAIN_DIGITS = 8
 CHAIN_WITHIN_S = 120.0
+PER = frozenset(["month", "week", "year", "day", "night", "monthly", "each", "per", "total"])
 # a number found from others' pieces or last digits is no whole to chain pieces to
 PIECE_RULES = ("/last_digits", "/next_piece", "/piece_before", "/said_back", "/resumed",
                "/corrected")
@@ -288,7 +289,7 @@ def pieces_before(found: list[Found], said_runs: list[Said], read: list[Token],
     "sorry three oh" "three oh one oh" ... "let me read that back five four two five two three
     ..."): the runs said just before it, by either party, each a part of its digits that ends
     where the next begins or overlaps it (a piece said again, a correction), walking back from
-    its end. A run that does not fit ends the chain; a chain of fewer than ``CHAIN_DIGITS`` of
+    its end; the whole said before it is no piece. A run that does not fit ends the chain; a chain of fewer than ``CHAIN_DIGITS`` of
     its digits is no evidence (a short number can sit inside a long one by chance)."""
     taken = {w for f in found for w in f.words}
     out: list[Found] = []
@@ -307,11 +308,12 @@ def pieces_before(found: list[Found], said_runs: list[Said], read: list[Token],
         out += [Found(whole.kind, s.words, f"{whole.kind}/piece_before") for s in whole_again]
         limit, chain, covered = len(digits), [], set()
         for said in before:
-            if len(said.digits) < 2 or AMOUNT_WORDS.intersection(
-                    t.text for t in read[said.words[0]:said.words[-1] + 2]):
-                break
-            at = digits.rfind(said.digits, 0, limit + len(said.digits))  # starts by ``limit``
-            if at < 0:
+            if len(said.digits) < 2 or (AMOUNT_WORDS | PER).intersection(
+                    t.text for t in read[said.words[0]:said.words[-1] + 4]):
+                break  # "forty nine a month": a price
+            # it starts by ``limit`` and reaches it: no digits left out between two pieces
+            at = digits.rfind(said.digits, 0, limit + len(said.digits))
+            if at < 0 or at + len(said.digits) < limit or said.digits == digits:
                 break
             chain.append(said)
             covered.update(range(at, at + len(said.digits)))
@@ -341,8 +343,8 @@ def _with_pause_after(piece: tuple[int, ...], following: int, read: list[Token]
 
 def _once_each(digits: str, longest: int = 4) -> set[str]:
     """``digits`` with one group of up to ``longest`` digits that was said twice in a row
-    said once ("... three four three oh" "sorry three oh" "three oh one oh": 343030 10 is
-    3430 10), every way it can be read."""
+    said once ("two three three four three oh" "sorry three oh" "three oh one oh", the
+    customer's words as one run: 2334303010 is 23343010), every way it can be read."""
     out = set()
     for size in range(1, longest + 1):
         for i in range(len(digits) - 2 * size + 1):

@@ -233,7 +233,8 @@ def _resolve(found: list[numbers.Found], words: Sequence[Word]) -> tuple[PiiSpan
     run: list[int] = []
     for w in sorted(owner):
         if run and (owner[w] != owner[run[-1]] or w != run[-1] + 1
-                    or clean(words[w].text) in SAID_BETWEEN):
+                    or (clean(words[w].text) in SAID_BETWEEN
+                        and PRIORITY[owner[w][0]] in SPLIT_KINDS)):
             spans.append(_span(run, owner, words))
             run = []
         run.append(w)
@@ -243,9 +244,12 @@ def _resolve(found: list[numbers.Found], words: Sequence[Word]) -> tuple[PiiSpan
 
 
 # words said between two pieces of one number ("four one one one then two two ..."), never
-# part of it: they stay in the clear, and the number is masked as two spans
+# part of it: they stay in the clear, and the number is masked as two spans; not inside an
+# address or a name ("forty two right street", "1200 Main Street, Tulsa, OK", "Kim So Yeon")
 SAID_BETWEEN = frozenset(["then", "it's", "its", "is", "so", "okay", "ok", "yes", "yeah",
                           "right", "that's", "thats"])
+SPLIT_KINDS = frozenset(["card_number", "security_code", "expiry_date", "ssn", "bank_account",
+                         "routing_number", "phone_number"])
 
 
 def _span(run: list[int], owner, words: Sequence[Word]) -> PiiSpan | None:

@@ -595,8 +595,10 @@ def _head_first(context: list[str], cues: list[str]) -> list[str]:
                  or context[k - 1] in ("was", "reads", "says", "said", "shows", "showed")):
         k -= 1
     head = _qualified_head(context[:k])
-    named = nearest_cue(context[:head], within=0) if head else []
-    return [*named[:1], *(c for c in cues if c not in named[:1])]
+    named = nearest_cue(context[:head], within=0)[:1] if head else []
+    if named == ["security_code"]:
+        return cues  # "the code for the gate": the qualifier says whose code it is
+    return [*named, *(c for c in cues if c not in named)]
 
 
 def _in_this_call(kinds, banking: bool) -> list[str]:
