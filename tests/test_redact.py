@@ -2013,3 +2013,33 @@ def test_a_review_of_the_pieces_and_qualifiers():
     assert card in masked
     assert not [text for text in masked
                 if "forty" in text or "thirty" in text or "four four seven one" in text]
+
+
+def test_a_number_asked_for_again_is_what_was_asked_before():
+    """The agent cannot find the card and asks for it again, naming nothing ("could you read it
+    again slowly"): the pieces of the second reading are the card, though a remark breaks them
+    and neither reading alone passes the Luhn check; a repeat asked for by name is that
+    number's."""
+    card = "5290714836201552"
+    assert luhn_valid(card)
+    said = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"]
+
+    def say(digits: str) -> str:
+        return " ".join(said[int(d)] for d in digits)
+
+    call = transcript(
+        ("agent", "sorry to hear that can i take the card number"),
+        ("customer", "yeah its " + say(card[:8] + card[12:14] + card[8:12] + card[14:])),
+        ("agent", "hmm thats not bringing anything up could you read it again slowly"),
+        ("customer", "oh sorry " + say(card[:4])), ("agent", "yep"),
+        ("customer", say(card[4:8])), ("agent", "mhm"),
+        ("customer", say(card[8:12]) + " i had the middle bit the wrong way round"),
+        ("agent", "okay"),
+        ("customer", say(card[12:])),
+        ("agent", "lovely thats found it and can you repeat your order reference"),
+        ("customer", "four four one nine"),
+    )
+    masked = [text for kind, text in found(call) if kind == "card_number"]
+    for piece in (card[:4], card[4:8], card[8:12], card[12:]):
+        assert say(piece) in masked, piece
+    assert not [text for _, text in found(call) if "four four one nine" in text]

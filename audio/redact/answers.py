@@ -162,7 +162,7 @@ def questions(stream: list[Token], lower: list[str]
         elif between:
             if current.for_a_number and between[0] in ASKS_AGAIN:
                 joined = False  # "and the amount?" inside an answer: the number has ended
-            if current.for_a_number and _someone_else(between):
+            if current.for_a_number and (_someone_else(between) or _asked_again(between)):
                 current = Question(current.kinds, item.word, current.digits)
             else:
                 question = between[-QUESTION_WORDS:]
@@ -212,6 +212,17 @@ def answered(question: list[str]) -> tuple[str, ...]:
 def _names_another_number(words: list[str]) -> bool:
     return any(words[i:i + len(p.split())] == p.split()
                for p in OTHER_NUMBERS for i in range(len(words)))
+
+
+# "could you read it again slowly", "can you repeat that": the last number asked for, again
+AGAIN = (("again",), ("repeat",), ("once", "more"), ("one", "more", "time"))
+
+
+def _asked_again(between: list[str]) -> bool:
+    """The other party asks for the number just given once more, naming nothing else."""
+    ask = between[-REQUEST_WORDS:]
+    return not nearest_cue(between) and not ANOTHER_ITEM.intersection(between) and any(
+        ask[i:i + len(p)] == list(p) for p in AGAIN for i in range(len(ask)))
 
 
 def _someone_else(between: list[str]) -> bool:
