@@ -1356,6 +1356,9 @@ def test_kinds_to_redact_are_checked_before_anything_runs():
     # written 2026-12-07 after v51 was read, before v52 is, by another new author (AO); unread,
     # for the change after the one v54 measures
     ("pii_test_v55.json", "db900a2120de2045d1b0be9404cdc53dad1710647320e4d2a1805be7887d19d5"),
+    # written 2026-12-07 after v52 was read, before v53 is, by another new author (AP); unread,
+    # for the change after the one v55 measures
+    ("pii_test_v56.json", "0e8bf3ac297e6b82063ae6272efae7386be2f591d7af6fdf9c89b707b86352d3"),
 ])
 def test_frozen_pii_test_sets_are_unchanged(name, digest):
     """Written by authors who saw no code, before the detector they measure; never edit."""
