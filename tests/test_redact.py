@@ -2046,3 +2046,21 @@ def test_a_number_asked_for_again_is_what_was_asked_before():
     for piece in (card[:4], card[4:8], card[8:12], card[12:]):
         assert say(piece) in masked, piece
     assert not [text for _, text in found(call) if "four four one nine" in text]
+
+
+def test_new_zealand_accounts_and_ird_numbers():
+    """A New Zealand account written bank-branch-account-suffix is an account by its shape; an
+    IRD number (eight or nine digits) after its name is a national id. (Sixteen digits that
+    happen to pass the Luhn check, as one in ten do, are masked as a card.)"""
+    spans = found(transcript(
+        ("agent", "Which account should the settlement go to?"),
+        ("customer", "Our joint account: 38-9014-0563127-002. Or 02 1244 0198356 00."),
+        ("agent", "And we have an IRD number on file: 72-418-006. Is that still right?"),
+        ("customer", "Yes, 072 418 006."),
+        ("agent", "Your policy number is 12-2291-044 and the claim is 4471-2290."),
+    ))
+    assert ("bank_account", "38-9014-0563127-002.") in spans
+    assert ("bank_account", "02 1244 0198356 00.") in spans
+    assert ("ssn", "72-418-006.") in spans
+    assert ("ssn", "072 418 006.") in spans
+    assert not [text for _, text in spans if "2291" in text or "4471" in text]

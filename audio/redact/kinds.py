@@ -66,7 +66,8 @@ CUES: dict[str, tuple[str, ...]] = {
     # with a Canadian SIN, an Australian tax file number and the UK's and Ireland's numbers
     # that letters are part of (``national_ids``)
     "ssn": ("social", "ssn", "social security", "s s n", "social security number", "sin",
-            "tax file", "tax file number", "tfn", "national insurance", "pps", "ppsn"),
+            "tax file", "tax file number", "tfn", "national insurance", "pps", "ppsn",
+            "ird", "ird number", "i r d"),
     # Canada: a five-digit transit (branch) number and a three-digit institution number;
     # Australia: a six-digit BSB
     "routing_number": ("routing", "routing number", "aba", "transit", "sort code", "sortcode",

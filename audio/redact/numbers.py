@@ -453,6 +453,13 @@ def nearest_cue(context: list[str], table: dict[str, tuple[str, ...]] = CUES,
 ROUTING_LENGTHS = frozenset([3, 5, 6, 8, 9])
 
 
+# a US social security or Canadian social insurance number (9); an Australian tax file number
+# or a New Zealand IRD number (8 or 9)
+SOCIAL_LENGTHS = frozenset([8, 9])
+# a New Zealand account written bank-branch-account-suffix: "12-3456-0789123-00"
+NZ_ACCOUNT = ([2, 4, 7, 2], [2, 4, 7, 3])
+
+
 def _named(digits: str, cues: list[str], banking: bool, last_four: bool = False) -> str:
     """What a number that is no card is, from its length and the cues before it ("" if none);
     ``banking``: the call has spoken of banks, so an "account number" is a bank account;
@@ -467,7 +474,7 @@ def _named(digits: str, cues: list[str], banking: bool, last_four: bool = False)
             return kind
         if kind == "expiry_date" and n in (3, 4, 6) and 1 <= int(digits[:2 if n != 3 else 1]) <= 12:
             return kind
-        if kind == "ssn" and (n == 9 or (n == 4 and last_four)):
+        if kind == "ssn" and (n in SOCIAL_LENGTHS or (n == 4 and last_four)):
             return kind
         if kind == "routing_number" and n in ROUTING_LENGTHS:
             return kind
@@ -486,6 +493,8 @@ def _typed_shape(tokens: list[Token], positions: list[int]) -> str:
     """A kind its written shape alone gives away: 078-05-1120 is an SSN; 555-867-5309,
     617.555.0149, 1-800-555-0199 and (847) 555-0172 are phone numbers."""
     texts = [tokens[p].text for p in positions]
+    if [len(t) for t in texts] in NZ_ACCOUNT and all(t.isdigit() for t in texts):
+        return "bank_account"
     if len(texts) == 2 and re.fullmatch(r"\(?\d{3}\)?", texts[0]) \
             and re.fullmatch(r"\d{3}-\d{4}", texts[1]):
         return "phone_number"
@@ -494,6 +503,8 @@ def _typed_shape(tokens: list[Token], positions: list[int]) -> str:
     parts = [len(part) for part in re.split(r"[-.]", texts[0])]
     if parts == [3, 2, 4]:
         return "ssn"
+    if parts in NZ_ACCOUNT:
+        return "bank_account"
     if parts in ([3, 3, 4], [3, 4], [1, 3, 3, 4]):
         return "phone_number"
     return ""
