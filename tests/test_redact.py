@@ -1359,6 +1359,9 @@ def test_kinds_to_redact_are_checked_before_anything_runs():
     # written 2026-12-07 after v52 was read, before v53 is, by another new author (AP); unread,
     # for the change after the one v55 measures
     ("pii_test_v56.json", "0e8bf3ac297e6b82063ae6272efae7386be2f591d7af6fdf9c89b707b86352d3"),
+    # written 2026-12-07 after v53 was read, before v54 is, by another new author (AQ); unread,
+    # for the change after the one v56 measures
+    ("pii_test_v57.json", "7eb1c8a8c8c604754e99cef3b28d83fcf6456800af446d23a07779e9c08fba96"),
 ])
 def test_frozen_pii_test_sets_are_unchanged(name, digest):
     """Written by authors who saw no code, before the detector they measure; never edit."""
