@@ -62,10 +62,10 @@ ROOT = Path(__file__).resolve().parents[1]
 # measured the heads refitted with telegraphic development dialogs (rules 2026.12-20, shipped);
 # the twenty-third (2026-12-06, two more authors, written before v21 was read) is reserved,
 # unread, for the next change, the twenty-fourth (2026-12-07, two more authors, FA and FB,
-# written after v21 was read) for the change after it, and the twenty-fifth (2026-12-07, two
-# more authors, GA and GB, written before v22 was read) for the one after that, and the
-# twenty-sixth (2026-12-07, two more authors, HB and HC, written after v22 was read and before
-# v23 is) for the one after that. Never train or tune on v7 or v18 to v26. Never edit any.
+# written after v21 was read) for the change after it, the twenty-fifth (2026-12-07, two more
+# authors, GA and GB, written before v22 was read) for the third, and the twenty-sixth
+# (2026-12-07, two more authors, HB and HC, written after v22 was read and before v23 is) for
+# the fourth. Never train or tune on v7 or v18 to v26. Never edit any.
 FROZEN_SETS = {
     ROOT / "bench" / "frozen_test_dialogs.json":
         "a3363abd4df7100fd46705e1795c7595ecf4e778f68e27a273b045aa6e1551b5",

@@ -493,8 +493,9 @@ def _typed_shape(tokens: list[Token], positions: list[int]) -> str:
     """A kind its written shape alone gives away: 078-05-1120 is an SSN; 555-867-5309,
     617.555.0149, 1-800-555-0199 and (847) 555-0172 are phone numbers."""
     texts = [tokens[p].text for p in positions]
-    if [len(t) for t in texts] in NZ_ACCOUNT and all(t.isdigit() for t in texts):
-        return "bank_account"
+    groups = [group for text in texts for group in re.split(r"[-.]", text)]
+    if [len(g) for g in groups] in NZ_ACCOUNT and all(g.isdigit() for g in groups):
+        return "bank_account"  # "12-3456-0789123-00", "12 3456 0789123 00"
     if len(texts) == 2 and re.fullmatch(r"\(?\d{3}\)?", texts[0]) \
             and re.fullmatch(r"\d{3}-\d{4}", texts[1]):
         return "phone_number"
@@ -503,8 +504,6 @@ def _typed_shape(tokens: list[Token], positions: list[int]) -> str:
     parts = [len(part) for part in re.split(r"[-.]", texts[0])]
     if parts == [3, 2, 4]:
         return "ssn"
-    if parts in NZ_ACCOUNT:
-        return "bank_account"
     if parts in ([3, 3, 4], [3, 4], [1, 3, 3, 4]):
         return "phone_number"
     return ""
@@ -598,12 +597,15 @@ def _answer_goes_on(tokens: list[Token], asked: list[Question], last: int) -> bo
     return False
 
 
+READS = frozenset(["was", "reads", "says", "said", "shows", "showed"])  # "the id on it reads"
+
+
 def _head_first(context: list[str], cues: list[str]) -> list[str]:
     """``cues`` led by what the name before a qualifier says, when the number follows one ("the
     member id on the card is ...": no card; "the card on the booking is ...": a card)."""
     k = len(context)
     while k and (context[k - 1] in FILLERS or context[k - 1] in GIVING
-                 or context[k - 1] in ("was", "reads", "says", "said", "shows", "showed")):
+                 or context[k - 1] in READS):
         k -= 1
     head = _qualified_head(context[:k])
     named = nearest_cue(context[:head], within=0)[:1] if head else []
