@@ -65,7 +65,8 @@ ROOT = Path(__file__).resolve().parents[1]
 # written after v21 was read) for the change after it, the twenty-fifth (2026-12-07, two more
 # authors, GA and GB, written before v22 was read) for the third, and the twenty-sixth
 # (2026-12-07, two more authors, HB and HC, written after v22 was read and before v23 is) for
-# the fourth. Never train or tune on v7 or v18 to v26. Never edit any.
+# the fourth, and the twenty-seventh (2026-12-07, two more authors, IA and IB, written before
+# v23 is read) for the fifth. Never train or tune on v7 or v18 to v27. Never edit any.
 FROZEN_SETS = {
     ROOT / "bench" / "frozen_test_dialogs.json":
         "a3363abd4df7100fd46705e1795c7595ecf4e778f68e27a273b045aa6e1551b5",
@@ -119,6 +120,8 @@ FROZEN_SETS = {
         "7bcc5c51df758540fc589b99e806055aa3b29d7bb4d29eb5df31e106c5df5131",
     ROOT / "bench" / "frozen_test_v26.json":
         "6442f9ae9d342e38fc86d6869eef4e415e0e5a57233c5d29a8fbd5728497962b",
+    ROOT / "bench" / "frozen_test_v27.json":
+        "f358aab06b8e7adf0b9dbda254ec75bae87f497ab7f69cfaebd244bf3acd5589",
 }
 COINCIDENCES = {"yeah it is so what are you gonna do about it",
                 "it'll be back on your card in a few days",
@@ -132,7 +135,8 @@ COINCIDENCES = {"yeah it is so what are you gonna do about it",
                 # and v17's and v18's (their authors saw no data either)
                 "no problem at all anything else i can help with today",
                 "is there anything else i can help you with today"}
-HELD_OUT = [ROOT / "bench" / f"frozen_test_v{n}.json" for n in (7, 18, 19, 20, 21, 22, 23, 24, 25, 26)]
+HELD_OUT = [ROOT / "bench" / f"frozen_test_v{n}.json"
+            for n in (7, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27)]
 
 
 @pytest.mark.parametrize("path", FROZEN_SETS, ids=lambda path: path.stem)
