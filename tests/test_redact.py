@@ -1362,9 +1362,6 @@ def test_kinds_to_redact_are_checked_before_anything_runs():
     # written 2026-12-07 after v53 was read, before v54 is, by another new author (AQ); unread,
     # for the change after the one v56 measures
     ("pii_test_v57.json", "7eb1c8a8c8c604754e99cef3b28d83fcf6456800af446d23a07779e9c08fba96"),
-    # written 2026-12-07 after v53 was read, before v54 is, by another new author (AR); unread,
-    # for the change after the one v57 measures
-    ("pii_test_v58.json", "c4c43e432e6e62b46944b5eecc41472c2ffea958c8fea2b70d4035e1b72b39cd"),
 ])
 def test_frozen_pii_test_sets_are_unchanged(name, digest):
     """Written by authors who saw no code, before the detector they measure; never edit."""
@@ -2070,3 +2067,71 @@ def test_new_zealand_accounts_and_ird_numbers():
     assert ("ssn", "72-418-006.") in spans
     assert ("ssn", "072 418 006.") in spans
     assert not [text for _, text in spans if "2291" in text or "4471" in text]
+
+
+def test_a_social_only_the_tagger_found_is_masked_when_said_again_whole():
+    """v53's SIN said back written with dashes ("so replacing ... with 138-504-227"): the
+    tagger found it word by word, and the rules now read it back as they do their own. Its
+    first digits said again alone are not the number ("500 Oxford Street" after "5321 1500")."""
+    call = transcript(
+        ("agent", "Okay. What's the SIN?"),
+        ("customer", "My old temporary one started with a nine, 912 448 305, but I'm a "
+                     "permanent resident now, so it's 138 504 227."),
+        ("agent", "So replacing 912-448-305 with 138-504-227. Done."),
+    )
+    spans = found(call)
+    assert ("ssn", "138-504-227.") in spans
+    card = transcript(
+        ("agent", "And the card number?"),
+        ("customer", "It's 5321 1500..."),
+        ("agent", "Yep."),
+        ("customer", "6453 3676."),
+        ("agent", "Our branch is at 500 Oxford Street, Bondi Junction."),
+    )
+    assert not [text for kind, text in found(card) if "500 Oxford" in text]
+
+
+def test_an_email_opened_by_an_everyday_word_and_said_domains():
+    """An everyday word ("will") opens the local part when "dot" follows it and it opens the
+    turn or follows "email's"; said top-level domains beyond the usual ("dot example", "dot
+    online") end one, a written website after "at" is still no e-mail."""
+    call = transcript(
+        ("agent", "and what email should we use for him"),
+        ("customer", "awesome his email's will dot oc at example dot com"),
+        ("agent", "will dot o c at example dot com got it"),
+        ("customer", "and send it to my sister as well ruairi dot okafor at mail dot example"),
+        ("agent", "Thanks. You can also reach us online at westmarch.gov.example."),
+        ("customer", "Could you email me a confirmation at lily.zhang@dal.example?"),
+    )
+    words = call_words(call)
+    emails = [" ".join(words[w].text.strip() for w in s.words)
+              for s in detect(words).spans if s.kind == "email"]
+    # the two turns' addresses touch: one span
+    assert "will dot oc at example dot com will dot o c at example dot com" in emails
+    assert "ruairi dot okafor at mail dot example" in emails
+    assert not [text for text in emails if "online" in text or "confirmation" in text]
+
+
+def test_a_pps_number_right_after_another_needs_no_second_cue():
+    call = transcript(
+        ("agent", "do you have her pps number yet"),
+        ("customer", "yeah it came quick eight one four two two um six nine w"),
+        ("agent", "eight one four two two six nine w and we have yours as six six oh two nine "
+                  "one four t a"),
+    )
+    assert ("ssn", "six six oh two nine one four t a") in found(call)
+
+
+def test_an_iban_read_back_with_its_country_apart_and_what_only_looks_like_one():
+    call = transcript(
+        ("agent", "Will you use the same bank account?"),
+        ("customer", "No, a new one. The IBAN is IE64 BOFI 9000 1731 5520 47."),
+        ("agent", "Let me read it back in pairs: IE 64, B-O-F-I, 90 00 17, 31 55 20 47."),
+        ("agent", "Do you have a Harrow Rewards number?"),
+        ("customer", "Yes, HR 4402 1187 65."),
+    )
+    words = call_words(call)
+    masked = {words[w].text.strip(" ,.:") for s in detect(words).spans
+              if s.kind == "bank_account" for w in s.words}
+    assert {"IE", "64", "B-O-F-I", "90", "00", "17", "31", "55", "20", "47"} <= masked
+    assert "HR" not in masked

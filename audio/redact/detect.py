@@ -110,6 +110,7 @@ def detect(words: Sequence[Word], kinds: Sequence[str] = KINDS,
         streams.append(answers.Stream(stream, times, cuts, asked))
     found += phrases.local_part_read_backs(found, [s.tokens for s in streams], read)
     found += phrases.postcode_read_backs(found, [s.tokens for s in streams], read)
+    found += iban.read_backs(found, [(s.tokens, s.cut_in) for s in streams], read)
     said = answers.said_numbers(streams)
     # a piece may go on from a read-back ("okay go on after seven two six one" "nine oh tree
     # ate ..."), and a new piece be read back in turn
@@ -136,6 +137,7 @@ def detect(words: Sequence[Word], kinds: Sequence[str] = KINDS,
     found = personal(found + people.everywhere(lower, found))
     if with_tagger:
         found = _with_spelling_aids(aids, found + personal(_learned(words, read, found)))
+        found += _said_again(found, said, read, words)
     spans = _resolve([f for f in found if f.kind in wanted], words)
     version = engine.version() + (f", {tagger.version()}" if with_tagger else "")
     return Detection(spans, tuple(k for k in KINDS if k in wanted), version)
@@ -151,6 +153,28 @@ def _learned(words: Sequence[Word], read: list[Token],
     cased, speakers = [w.text for w in words], [w.speaker for w in words]
     return learned.added(read, cased, speakers, rule_kinds,
                          tagger.tag(cased, speakers, rule_kinds))
+
+
+def _said_again(found: list[numbers.Found], said: list[answers.Said], read: list[Token],
+                words: Sequence[Word]) -> list[numbers.Found]:
+    """A card, social or account number that only the tagger found (word by word), said again
+    whole later in the call, as the rules' are (``answers.echoes``): "... so it's 138 504 227"
+    "so replacing it with 138-504-227". Its first or last digits alone are not enough here
+    ("500 Oxford Street" after a card's "5321 1500")."""
+    first_said: dict[str, tuple[str, float]] = {}
+    for span in _resolve([f for f in found if f.kind in answers.WHOLE], words):
+        digits = numbers.digits_of([read[w] for w in span.words])
+        if len(digits) >= SAID_AGAIN_DIGITS:
+            first_said.setdefault(digits, (span.kind, words[span.words[0]].start))
+    taken = {w for f in found for w in f.words}
+    return [numbers.Found(first_said[run.digits][0], run.words,
+                          f"{first_said[run.digits][0]}/said_again")
+            for run in said if run.digits in first_said and not taken.intersection(run.words)
+            and run.start_s > first_said[run.digits][1]]
+
+
+# digits of a number said again whole that make it the same number, not a coincidence
+SAID_AGAIN_DIGITS = 7
 
 
 def _spelling_aids(words: Sequence[Word], read: list[Token]) -> dict[int, tuple[int, ...]]:

@@ -13,10 +13,12 @@ import re
 
 from audio.redact import spelled_codes
 from audio.redact.numbers import Found, nearest_cue
+from audio.redact.people import zipf
 from audio.redact.spelled_codes import AMBIGUOUS
 from audio.redact.spoken import Token
 
 MIN_PIECES_CHARS = 12  # an IBAN left short by a slip still counts once this much is said
+COUNTRY_WORD_ZIPF = 5.5  # "de" (5.2) may start an IBAN, "me" (6.5) may not
 MAX_AMBIGUOUS = 6  # "o"s tried both ways in the check digits' test
 _WRITTEN_START = re.compile(r"^[a-z]{2}[0-9]{2}[a-z0-9]*$")  # "ie29", "ie29aibk93115212345678"
 _CLASS = re.compile(r"\((\[[^\]]+\])\[ \]\?\)\{(\d)\}")
@@ -70,6 +72,8 @@ def ibans(tokens: list[Token], cuts: list[int], banking: bool, context_of) -> li
         if taken and spelled and not _check_digits_hold(said) and not (
                 banking and _named_an_account(nearest_cue(context_of(tokens[i].word)))):
             taken = []
+        if taken and _country_alone(tokens[i].text) and not _check_digits_hold(said):
+            taken = []  # unless it reads back one found (``read_backs``)
         if taken and (_complete(said) or len(said) >= MIN_PIECES_CHARS):
             out.append(Found("bank_account", tuple(tokens[k].word for k in taken),
                              "bank_account/iban"))
@@ -77,6 +81,37 @@ def ibans(tokens: list[Token], cuts: list[int], banking: bool, context_of) -> li
         else:
             i += 1
     return out
+
+
+def read_backs(found: list[Found], streams: list[tuple[list[Token], list[int]]],
+               call: list[Token]) -> list[Found]:
+    """IBANs read back with the country's letters apart whose check digits do not hold but
+    whose characters are those of an IBAN found in the call ("IE64 BOFI 9000 1731 5520 47" ...
+    "IE 64, B-O-F-I, 90 00 17, 31 55 20 47"); ``streams``: each speaker's (tokens, cuts)."""
+    def plain(said: str) -> str:
+        return said.replace(AMBIGUOUS, "0").replace("O", "0")
+
+    given = {plain("".join(spelled_codes.characters(call[w], False) for w in f.words))
+             for f in found if f.rule == "bank_account/iban"}
+    taken = {w for f in found for w in f.words}
+    out: list[Found] = []
+    for tokens, cuts in streams:
+        for i, item in enumerate(tokens):
+            if not _country_alone(item.text) or item.word in taken:
+                continue
+            steps = spelled_codes.read(tokens, cuts, i, False, _fits)
+            out += [Found("bank_account", tuple(tokens[k].word for k in positions),
+                          "bank_account/iban_read_back")
+                    for positions, said in steps[-1:] if plain(said) in given]
+    return out
+
+
+def _country_alone(text: str) -> bool:
+    """A country's two letters read apart from the rest ("IE 64, B-O-F-I, 90 00 17"): such a
+    start counts only when the whole IBAN's check digits hold ("HR 4402 1187 65" of a rewards
+    card, "SA 5067" of a postcode do not). Not one that is an everyday word ("at", "is")."""
+    return len(text) == 2 and text.isalpha() and text.upper() in shapes() \
+        and zipf(text) < COUNTRY_WORD_ZIPF
 
 
 def _named_an_account(cues: list[str]) -> bool:
@@ -106,7 +141,8 @@ def _read(tokens: list[Token], cuts: list[int], start: int) -> tuple[list[int], 
     across a short cut-in of the other party ("mm hmm", "go on")."""
     first = tokens[start].text
     spelled = len(first) == 1 and first.isalpha()
-    if not spelled and not (_WRITTEN_START.match(first) and first[:2].upper() in shapes()):
+    if not spelled and not (_WRITTEN_START.match(first) and first[:2].upper() in shapes()) \
+            and not _country_alone(first):
         return [], ""
     steps = spelled_codes.read(tokens, cuts, start, spelled, _fits)
     taken, said = steps[-1] if steps else ([], "")

@@ -34,11 +34,15 @@ from audio.redact.spoken import (
 
 TLDS = frozenset([
     "com", "net", "org", "edu", "gov", "uk", "co", "io", "us", "ca", "info", "biz", "me", "au",
-    "ie", "de", "fr", "nz", "mail"
+    "ie", "de", "fr", "nz", "mail",
 ])
+# said ("dot online"), never taken from a written domain: "reach us at westmarch.gov.example"
+SPOKEN_TLDS = frozenset(["online", "store", "shop", "site", "app", "dev", "tech", "email", "live",
+                         "cloud", "example"])
 # words that end the local part of a spoken e-mail address when read backwards
 EMAIL_STOPS = frozenset([
-    "is", "it's", "its", "email", "e-mail", "address", "my", "that's", "thats", "me", "yes",
+    "is", "it's", "its", "email", "e-mail", "email's", "e-mail's", "address", "my", "that's",
+    "thats", "me", "yes",
     "yeah", "so", "sure", "the", "at", "it", "to", "from", "for", "of", "with", "as", "was",
     "be", "use", "using", "new", "old", "change", "changing", "update", "updating", "under",
     "one's", "that", "this", "send", "sent", "try", "write", "put", "or", "instead",
@@ -206,14 +210,28 @@ def emails(tokens: list[Token]) -> list[Found]:
         while start - 1 >= 0 and (i - (start - 1) <= LOCAL_WORDS or (
                 i - (start - 1) <= LOCAL_SPELLED and _spelled(tokens[start - 1]))):
             before = tokens[start - 1]
-            if (_ends_local_part(tokens, start - 1) or not (before.text or before.digits)
+            if (not (before.text or before.digits)
                     or before.word != tokens[start].word - 1):  # the other party spoke between
+                break
+            if _ends_local_part(tokens, start - 1):
+                if _opens_local_part(tokens, start - 1):
+                    start -= 1
                 break
             start -= 1
         if start == i:
             continue
         out.append(Found("email", tuple(t.word for t in tokens[start:end + 1]), "email/spoken"))
     return out
+
+
+def _opens_local_part(tokens: list[Token], k: int) -> bool:
+    """An everyday word ``k`` is still the address's first word when a separator follows it and
+    it opens the speaker's turn or follows "is", "it's", "email's" ("his email's will dot oc at
+    ...", "will dot o c at example dot com, got it")."""
+    if tokens[k].text in EMAIL_STOPS or tokens[k + 1].text not in SEPARATORS:
+        return False
+    return k == 0 or tokens[k - 1].word != tokens[k].word - 1 \
+        or tokens[k - 1].text in EMAIL_STOPS
 
 
 def _ends_local_part(tokens: list[Token], k: int) -> bool:
@@ -352,7 +370,7 @@ def _tld_length(tokens: list[Token], k: int) -> int:
     """Tokens from ``k`` that say a top-level domain: a known one ("com", "co"), any country's
     two letters ("no", "jp", "E-U"), or either spelled ("c a", "e d u"); 0 if none."""
     text = tokens[k].text.replace("-", "")
-    if text in TLDS or (len(text) == 2 and text.isalpha()):
+    if text in TLDS or text in SPOKEN_TLDS or (len(text) == 2 and text.isalpha()):
         return 1
     letters = ""
     for j in range(k, min(k + 3, len(tokens))):

@@ -32,10 +32,13 @@ def characters(item: Token, spelled: bool) -> str:
         return HOMOPHONES[text]
     if _WRITTEN.match(text) and not spelled:
         return text.upper()
-    if "-" in text:  # spelled with dashes in one word: "7-2-7-2-6-9-5-v", "qq-12-34-56-c"
+    if "-" in text:  # spelled with dashes in one word: "7-2-7-2-6-9-5-v", "qq-12-34-56-c",
+        # "b-o-f-i" (letters alone only one by one: "t-shirt" is a word)
+        split = text.split("-")
         parts = [AMBIGUOUS if part in ("o", "oh") else str(UNITS[part]) if part in UNITS
-                 else part.upper() if part.isalnum() else "" for part in text.split("-")]
-        if len(parts) > 1 and all(parts) and any(c.isdigit() for c in "".join(parts)):
+                 else part.upper() if part.isalnum() else "" for part in split]
+        if len(parts) > 1 and all(parts) and (any(c.isdigit() for c in "".join(parts))
+                                              or all(len(part) == 1 for part in split)):
             return "".join(parts)
     return ""
 
