@@ -1362,6 +1362,12 @@ def test_kinds_to_redact_are_checked_before_anything_runs():
     # written 2026-12-07 after v53 was read, before v54 is, by another new author (AQ); unread,
     # for the change after the one v56 measures
     ("pii_test_v57.json", "7eb1c8a8c8c604754e99cef3b28d83fcf6456800af446d23a07779e9c08fba96"),
+    # written 2026-12-07 after v53 was read, before v54 is, by another new author (AR); unread,
+    # for the change after the one v57 measures
+    ("pii_test_v58.json", "c4c43e432e6e62b46944b5eecc41472c2ffea958c8fea2b70d4035e1b72b39cd"),
+    # written 2026-12-07 after v54 was read, before v55 is, by another new author (AS); unread,
+    # for the change after the one v58 measures
+    ("pii_test_v59.json", "9380a7d6776c610d453f7b51ed7e0496d187df72cb4c2e59a3901a531726cca9"),
 ])
 def test_frozen_pii_test_sets_are_unchanged(name, digest):
     """Written by authors who saw no code, before the detector they measure; never edit."""
