@@ -26,7 +26,9 @@ once (``bench/results/flags.md`` of that day). v20 was read once by the rules 20
 candidate (the adapter retrained with v18 and v19 act-labelled too), which was not shipped
 (``bench/results/flags_v20_candidate.md``). v21 was read once for rules 2026.12-19 (a flat refusal
 gives way) and v22 once for rules 2026.12-20 (the heads refitted with telegraphic development
-dialogs), both shipped (``bench/results/flags.md`` of their day). A flag counts as found when its
+dialogs), both shipped (``bench/results/flags.md`` of their day); v23 once by the rules
+2026.12-21 candidate (the paraphrase groups split by a hash of their names, the heads refitted),
+which was not shipped (``bench/results/flags_v23_candidate.md``). A flag counts as found when its
 type is labelled on the turn it falls in. Earlier scorers run side by side from git work trees
 (``--baseline``): the phrase rules before issue 9, the first act heads, the adapted heads
 before the ``focus_*`` development dialogs, the same heads with the thresholds of the
@@ -76,6 +78,7 @@ FROZEN_V19 = HERE / "frozen_test_v19.json"
 FROZEN_V20 = HERE / "frozen_test_v20.json"
 FROZEN_V21 = HERE / "frozen_test_v21.json"
 FROZEN_V22 = HERE / "frozen_test_v22.json"
+FROZEN_V23 = HERE / "frozen_test_v23.json"
 HELDOUT = HERE / "heldout_calls.json"
 TEXT_FLAGS = config.NEGATIVE + config.POSITIVE
 # earlier scorers run side by side: name, git revision
@@ -96,6 +99,7 @@ BASELINES = (
     ("rules 2026.12-13", "fdcf513"),  # shipped until 2026.12-17
     ("rules 2026.12-17", "89a4455"),  # the adapter retrained with v14-v17; the baseline of later changes
     ("rules 2026.12-19", "88e8f59"),  # a flat refusal gives way to system blame and deflection
+    ("rules 2026.12-20", "95659c4"),  # the heads refitted with telegraphic development dialogs
 )
 RETIRED = " (training data since rules 2026.12-4)"
 RETIRED_5 = " (training data since rules 2026.12-5)"
@@ -113,7 +117,9 @@ READ_19 = " (read for rules 2026.12-17)"
 READ_20 = " (read for the 2026.12-18 candidate, not shipped)"
 READ_21 = " (read for rules 2026.12-19)"
 READ_22 = " (read for rules 2026.12-20)"
-TEST_SETS = (("Frozen test set v22" + READ_22, FROZEN_V22),
+READ_23 = " (read for the 2026.12-21 candidate, not shipped)"
+TEST_SETS = (("Frozen test set v23" + READ_23, FROZEN_V23),
+             ("Frozen test set v22" + READ_22, FROZEN_V22),
              ("Frozen test set v21" + READ_21, FROZEN_V21), ("Benchmark corpus", corpus.DIALOGS),
              ("Frozen test set v20" + READ_20, FROZEN_V20),
              ("Frozen test set v19" + READ_19, FROZEN_V19),
@@ -326,6 +332,7 @@ AUDIO_SETS = {"v1": ("frozen test set v1", FROZEN), "v2": ("frozen test set v2",
               "v19": ("frozen test set v19", FROZEN_V19), "v20": ("frozen test set v20", FROZEN_V20),
               "v21": ("frozen test set v21", FROZEN_V21),
               "v22": ("frozen test set v22", FROZEN_V22),
+              "v23": ("frozen test set v23", FROZEN_V23),
               "corpus": ("benchmark corpus", corpus.DIALOGS)}
 
 
@@ -388,7 +395,7 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m bench.flags")
     parser.add_argument("--audio", action="store_true", help="end to end from audio only")
     parser.add_argument("--sets", default="v20,corpus",
-                        help="with --audio: which sets, of v1 to v22 (the frozen test sets) "
+                        help="with --audio: which sets, of v1 to v23 (the frozen test sets) "
                              "and corpus")
     parser.add_argument("--every", type=int, default=1,
                         help="with --audio: every n-th frozen dialog (a whole set takes hours)")

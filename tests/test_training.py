@@ -60,13 +60,14 @@ ROOT = Path(__file__).resolve().parents[1]
 # was read) measured a flat refusal giving way to system blame and deflection (rules 2026.12-19,
 # shipped); the twenty-second (2026-12-06, two more authors, written before v20 was read)
 # measured the heads refitted with telegraphic development dialogs (rules 2026.12-20, shipped);
-# the twenty-third (2026-12-06, two more authors, written before v21 was read) is reserved,
-# unread, for the next change, the twenty-fourth (2026-12-07, two more authors, FA and FB,
-# written after v21 was read) for the change after it, the twenty-fifth (2026-12-07, two more
-# authors, GA and GB, written before v22 was read) for the third, and the twenty-sixth
+# the twenty-third (2026-12-06, two more authors, written before v21 was read) measured the
+# paraphrase groups split by a hash of their names (rules 2026.12-21 candidate, not shipped: it
+# read v23 lower); the twenty-fourth (2026-12-07, two more authors, FA and FB, written after v21
+# was read) is reserved, unread, for the next change, the twenty-fifth (2026-12-07, two more
+# authors, GA and GB, written before v22 was read) for the change after it, the twenty-sixth
 # (2026-12-07, two more authors, HB and HC, written after v22 was read and before v23 is) for
-# the fourth, and the twenty-seventh (2026-12-07, two more authors, IA and IB, written before
-# v23 is read) for the fifth. Never train or tune on v7 or v18 to v27. Never edit any.
+# the third, and the twenty-seventh (2026-12-07, two more authors, IA and IB, written before
+# v23 was read) for the fourth. Never train or tune on v7 or v18 to v27. Never edit any.
 FROZEN_SETS = {
     ROOT / "bench" / "frozen_test_dialogs.json":
         "a3363abd4df7100fd46705e1795c7595ecf4e778f68e27a273b045aa6e1551b5",
