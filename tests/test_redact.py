@@ -2141,3 +2141,16 @@ def test_an_iban_read_back_with_its_country_apart_and_what_only_looks_like_one()
               if s.kind == "bank_account" for w in s.words}
     assert {"IE", "64", "B-O-F-I", "90", "00", "17", "31", "55", "20", "47"} <= masked
     assert "HR" not in masked
+
+
+def test_a_website_said_after_online_is_no_email_and_an_iban_spelled_with_dashes():
+    call = transcript(
+        ("agent", "You can also apply online at tri county gas dot com for a payment plan."),
+        ("agent", "Will you pay from the same account?"),
+        ("customer", "No, new one. IBAN I-E-one-two, A-I-B-K, 9333 8812 3456 78."),
+        ("agent", "Thanks. Your reference is HR-20261205-044, and MD-20931 is the invoice."),
+    )
+    spans = found(call)
+    assert not [text for kind, text in spans if kind == "email"]
+    assert ("bank_account", "I-E-one-two, A-I-B-K, 9333 8812 3456 78.") in spans
+    assert not [text for _, text in spans if "HR-" in text or "MD-" in text]

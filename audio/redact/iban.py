@@ -15,7 +15,7 @@ from audio.redact import spelled_codes
 from audio.redact.numbers import Found, nearest_cue
 from audio.redact.people import zipf
 from audio.redact.spelled_codes import AMBIGUOUS
-from audio.redact.spoken import Token
+from audio.redact.spoken import UNITS, Token
 
 MIN_PIECES_CHARS = 12  # an IBAN left short by a slip still counts once this much is said
 COUNTRY_WORD_ZIPF = 5.5  # "de" (5.2) may start an IBAN, "me" (6.5) may not
@@ -106,6 +106,16 @@ def read_backs(found: list[Found], streams: list[tuple[list[Token], list[int]]],
     return out
 
 
+def _country_dashed(item: Token) -> bool:
+    """A country and check digits spelled out one by one with dashes in one word
+    ("I-E-one-two"), not a reference with a letter prefix ("HR-20261205-044", "MD-20931")."""
+    parts = item.text.split("-")
+    if len(parts) < 4 or not all(len(part) == 1 or part in UNITS for part in parts):
+        return False
+    said = spelled_codes.characters(item, False)
+    return bool(_WRITTEN_START.match(said.lower())) and said[:2] in shapes()
+
+
 def _country_alone(text: str) -> bool:
     """A country's two letters read apart from the rest ("IE 64, B-O-F-I, 90 00 17"): such a
     start counts only when the whole IBAN's check digits hold ("HR 4402 1187 65" of a rewards
@@ -142,7 +152,7 @@ def _read(tokens: list[Token], cuts: list[int], start: int) -> tuple[list[int], 
     first = tokens[start].text
     spelled = len(first) == 1 and first.isalpha()
     if not spelled and not (_WRITTEN_START.match(first) and first[:2].upper() in shapes()) \
-            and not _country_alone(first):
+            and not _country_alone(first) and not _country_dashed(tokens[start]):
         return [], ""
     steps = spelled_codes.read(tokens, cuts, start, spelled, _fits)
     taken, said = steps[-1] if steps else ([], "")

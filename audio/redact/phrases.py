@@ -46,6 +46,8 @@ EMAIL_STOPS = frozenset([
     "yeah", "so", "sure", "the", "at", "it", "to", "from", "for", "of", "with", "as", "was",
     "be", "use", "using", "new", "old", "change", "changing", "update", "updating", "under",
     "one's", "that", "this", "send", "sent", "try", "write", "put", "or", "instead",
+    # a website said after them ("apply online at tri county gas dot com")
+    "online", "website", "site", "web", "visit",
 ]) | FILLERS
 STREET = frozenset([
     "street", "st", "avenue", "ave", "road", "rd", "lane", "ln", "drive", "dr", "boulevard",
