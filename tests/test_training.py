@@ -66,8 +66,10 @@ ROOT = Path(__file__).resolve().parents[1]
 # was read) is reserved, unread, for the next change, the twenty-fifth (2026-12-07, two more
 # authors, GA and GB, written before v22 was read) for the change after it, the twenty-sixth
 # (2026-12-07, two more authors, HB and HC, written after v22 was read and before v23 is) for
-# the third, and the twenty-seventh (2026-12-07, two more authors, IA and IB, written before
-# v23 was read) for the fourth. Never train or tune on v7 or v18 to v27. Never edit any.
+# the third, the twenty-seventh (2026-12-07, two more authors, IA and IB, written before v23
+# was read) for the fourth, and the twenty-eighth (2026-12-07, two more authors, JA and JB,
+# written after v23 was read and before v24 is) for the fifth. Never train or tune on v7 or v18
+# to v28. Never edit any.
 FROZEN_SETS = {
     ROOT / "bench" / "frozen_test_dialogs.json":
         "a3363abd4df7100fd46705e1795c7595ecf4e778f68e27a273b045aa6e1551b5",
@@ -123,6 +125,8 @@ FROZEN_SETS = {
         "6442f9ae9d342e38fc86d6869eef4e415e0e5a57233c5d29a8fbd5728497962b",
     ROOT / "bench" / "frozen_test_v27.json":
         "f358aab06b8e7adf0b9dbda254ec75bae87f497ab7f69cfaebd244bf3acd5589",
+    ROOT / "bench" / "frozen_test_v28.json":
+        "43143bd335c414c224b9a56e17143c5496f19804dd06a2f904e8bc81f4adfb00",
 }
 COINCIDENCES = {"yeah it is so what are you gonna do about it",
                 "it'll be back on your card in a few days",
@@ -137,7 +141,7 @@ COINCIDENCES = {"yeah it is so what are you gonna do about it",
                 "no problem at all anything else i can help with today",
                 "is there anything else i can help you with today"}
 HELD_OUT = [ROOT / "bench" / f"frozen_test_v{n}.json"
-            for n in (7, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27)]
+            for n in (7, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28)]
 
 
 @pytest.mark.parametrize("path", FROZEN_SETS, ids=lambda path: path.stem)
