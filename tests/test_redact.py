@@ -1368,6 +1368,9 @@ def test_kinds_to_redact_are_checked_before_anything_runs():
     # written 2026-12-07 after v54 was read, before v55 is, by another new author (AS); unread,
     # for the change after the one v58 measures
     ("pii_test_v59.json", "9380a7d6776c610d453f7b51ed7e0496d187df72cb4c2e59a3901a531726cca9"),
+    # written 2026-12-07 after v55 was read, before v56 is, by another new author (AT); unread,
+    # for the change after the one v59 measures
+    ("pii_test_v60.json", "ac8e435b060d0b9b2abc68e837210a9e9f6df54b8266b756f5ecf551d4501caf"),
 ])
 def test_frozen_pii_test_sets_are_unchanged(name, digest):
     """Written by authors who saw no code, before the detector they measure; never edit."""
