@@ -2157,3 +2157,25 @@ def test_a_website_said_after_online_is_no_email_and_an_iban_spelled_with_dashes
     assert not [text for kind, text in spans if kind == "email"]
     assert ("bank_account", "I-E-one-two, A-I-B-K, 9333 8812 3456 78.") in spans
     assert not [text for _, text in spans if "HR-" in text or "MD-" in text]
+
+
+def test_what_the_review_of_the_eleventh_and_twelfth_changes_found_masked_wrongly():
+    """A helper's own snippets (2026-12-07): opening hours "on the dot" and businesses' websites
+    on everyday top-level words read as e-mails, a reference spelled with dashes read as an
+    IBAN, a case number after a PPS read as another PPS; and "web" as a stop word lost an
+    address."""
+    call = transcript(
+        ("agent", "Doors open at seven on the dot, live music from eight."),
+        ("agent", "You can book at citycabs dot app or call us back."),
+        ("customer", "it's sarah dot web at gmail dot com"),
+        ("agent", "Your booking reference is D-E-4-4-1-9-2-7-7-3-1-0."),
+        ("agent", "Your PPS 3344556H is verified. Your case number is 2233445H."),
+    )
+    words = call_words(call)
+    spans = [(s.kind, " ".join(words[w].text.strip() for w in s.words))
+             for s in detect(words).spans]
+    assert ("email", "sarah dot web at gmail dot com") in spans
+    assert not [text for kind, text in spans
+                if kind == "email" and ("Doors" in text or "citycabs" in text)]
+    assert not [text for _, text in spans if "D-E-4-4" in text or "2233445H" in text]
+    assert ("ssn", "3344556H") in spans

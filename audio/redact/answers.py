@@ -251,6 +251,14 @@ def _read_back(asked: Question, between: list[str], answer: list[Token]) -> bool
     return len(between) <= MAX_READ_BACK_WORDS and repeated in given
 
 
+def said_as_another(said: Said, read: list[Token]) -> bool:
+    """The run is said as an amount or as another sort of number ("the balance is ...", "...
+    hundred dollars"), so it is not a number given earlier said back."""
+    before = {t.text for t in read[max(0, said.words[0] - 3):said.words[0]]}
+    said_with = {t.text for t in read[said.words[0]:said.words[-1] + 2]}
+    return bool(NOT_AN_ECHO & before or AMOUNT_WORDS & said_with)
+
+
 def echoes(found: list[Found], said_runs: list[Said], read: list[Token],
            words: Sequence[Word]) -> list[Found]:
     """Numbers one party says back that the other gave as a card, social security or bank
@@ -265,10 +273,8 @@ def echoes(found: list[Found], said_runs: list[Said], read: list[Token],
     out: list[Found] = []
     for said in said_runs:
         digits = said.digits
-        before = {t.text for t in read[max(0, said.words[0] - 3):said.words[0]]}
-        said_with = {t.text for t in read[said.words[0]:said.words[-1] + 2]}
         if len(digits) < MIN_ECHO_DIGITS or taken.intersection(said.words) \
-                or NOT_AN_ECHO & before or AMOUNT_WORDS & said_with:
+                or said_as_another(said, read):
             continue
         for kind, theirs, speaker, start_s, echoed in given:
             # the whole of it said again, by anyone, any time later ("was that the Visa ending

@@ -157,10 +157,12 @@ def _learned(words: Sequence[Word], read: list[Token],
 
 def _said_again(found: list[numbers.Found], said: list[answers.Said], read: list[Token],
                 words: Sequence[Word]) -> list[numbers.Found]:
-    """A card, social or account number that only the tagger found (word by word), said again
-    whole later in the call, as the rules' are (``answers.echoes``): "... so it's 138 504 227"
-    "so replacing it with 138-504-227". Its first or last digits alone are not enough here
-    ("500 Oxford Street" after a card's "5321 1500")."""
+    """A card, social or account number found by any step (the tagger finds some word by
+    word, after the rules' read-backs ran), said again whole later in the call, as the rules'
+    own are (``answers.echoes``): "... so it's 138 504 227" "so replacing it with
+    138-504-227". Its first or last digits alone are not enough here ("500 Oxford Street"
+    after a card's "5321 1500"), nor digits said as an amount or another number ("the
+    reference is ...")."""
     first_said: dict[str, tuple[str, float]] = {}
     for span in _resolve([f for f in found if f.kind in answers.WHOLE], words):
         digits = numbers.digits_of([read[w] for w in span.words])
@@ -170,7 +172,7 @@ def _said_again(found: list[numbers.Found], said: list[answers.Said], read: list
     return [numbers.Found(first_said[run.digits][0], run.words,
                           f"{first_said[run.digits][0]}/said_again")
             for run in said if run.digits in first_said and not taken.intersection(run.words)
-            and run.start_s > first_said[run.digits][1]]
+            and run.start_s > first_said[run.digits][1] and not answers.said_as_another(run, read)]
 
 
 # digits of a number said again whole that make it the same number, not a coincidence

@@ -68,7 +68,9 @@ def ibans(tokens: list[Token], cuts: list[int], banking: bool, context_of) -> li
     i = 0
     while i < len(tokens):
         taken, said = _read(tokens, cuts, i)
-        spelled = len(tokens[i].text) == 1
+        # spelled out, or spelled with dashes ("I-E-one-two"): the check digits hold or the
+        # call's banking names an account nearest ("your booking reference is D-E-4-4-...")
+        spelled = len(tokens[i].text) == 1 or _country_dashed(tokens[i])
         if taken and spelled and not _check_digits_hold(said) and not (
                 banking and _named_an_account(nearest_cue(context_of(tokens[i].word)))):
             taken = []
@@ -108,7 +110,8 @@ def read_backs(found: list[Found], streams: list[tuple[list[Token], list[int]]],
 
 def _country_dashed(item: Token) -> bool:
     """A country and check digits spelled out one by one with dashes in one word
-    ("I-E-one-two"), not a reference with a letter prefix ("HR-20261205-044", "MD-20931")."""
+    ("I-E-one-two"), not a reference with a letter prefix ("HR-20261205-044", "MD-20931"); it
+    is checked as a spelled start is (``ibans``)."""
     parts = item.text.split("-")
     if len(parts) < 4 or not all(len(part) == 1 or part in UNITS for part in parts):
         return False

@@ -51,10 +51,11 @@ def national_ids(tokens: list[Token], cuts: list[int], context_of) -> list[Found
     i = 0
     while i < len(tokens):
         taken = _read(tokens, cuts, i)
-        # one found just before names the next ("... six nine w, and yours is six six oh ...")
+        # one found just before names the next ("... six nine w, and yours is six six oh ..."),
+        # unless another sort of number is named nearer ("your case number is 2233445 H")
         after_one = bool(out) and tokens[i].word - out[-1].words[-1] <= CUE_REACH
-        if taken and (after_one or nearest_cue(context_of(tokens[i].word, CUE_REACH), CUES,
-                                               within=CUE_REACH)[:1] == ["ssn"]):
+        named = nearest_cue(context_of(tokens[i].word, CUE_REACH), CUES, within=CUE_REACH)[:1]
+        if taken and (named == ["ssn"] or (after_one and named != ["none"])):
             out.append(Found("ssn", tuple(tokens[k].word for k in taken), "ssn/national_id"))
             i = taken[-1] + 1
         else:

@@ -36,9 +36,10 @@ TLDS = frozenset([
     "com", "net", "org", "edu", "gov", "uk", "co", "io", "us", "ca", "info", "biz", "me", "au",
     "ie", "de", "fr", "nz", "mail",
 ])
-# said ("dot online"), never taken from a written domain: "reach us at westmarch.gov.example"
-SPOKEN_TLDS = frozenset(["online", "store", "shop", "site", "app", "dev", "tech", "email", "live",
-                         "cloud", "example"])
+# said ("dot example"), never taken from a written domain: "reach us at westmarch.gov.example";
+# not everyday words ("online", "live", "app", "shop"): "doors open at seven on the dot, live
+# music from eight" and "book at citycabs dot app" are no e-mails
+SPOKEN_TLDS = frozenset(["example"])
 # words that end the local part of a spoken e-mail address when read backwards
 EMAIL_STOPS = frozenset([
     "is", "it's", "its", "email", "e-mail", "email's", "e-mail's", "address", "my", "that's",
@@ -46,8 +47,9 @@ EMAIL_STOPS = frozenset([
     "yeah", "so", "sure", "the", "at", "it", "to", "from", "for", "of", "with", "as", "was",
     "be", "use", "using", "new", "old", "change", "changing", "update", "updating", "under",
     "one's", "that", "this", "send", "sent", "try", "write", "put", "or", "instead",
-    # a website said after them ("apply online at tri county gas dot com")
-    "online", "website", "site", "web", "visit",
+    # a website said after them ("apply online at tri county gas dot com"); not "web" or
+    # "site", which begin local parts ("sarah dot web at ...", "site dot admin at ...")
+    "online", "website", "visit",
 ]) | FILLERS
 STREET = frozenset([
     "street", "st", "avenue", "ave", "road", "rd", "lane", "ln", "drive", "dr", "boulevard",
