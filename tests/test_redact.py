@@ -2179,3 +2179,21 @@ def test_what_the_review_of_the_eleventh_and_twelfth_changes_found_masked_wrongl
                 if kind == "email" and ("Doors" in text or "citycabs" in text)]
     assert not [text for _, text in spans if "D-E-4-4" in text or "2233445H" in text]
     assert ("ssn", "3344556H") in spans
+
+
+def test_a_name_given_as_initials_and_a_surname_and_an_extension_written_on_the_number():
+    call = transcript(
+        ("agent", "And the cardholder name?"),
+        ("customer", "J K Campbell."),
+        ("agent", "and the name on the account"),
+        ("customer", "c j fraser"),
+        ("agent", "and your name please"),
+        ("customer", "a friend gave me this number"),
+        ("agent", "Best number to reach you?"),
+        ("customer", "My work line, 208-555-0172 x391."),
+    )
+    spans = found(call)
+    assert ("person_name", "J K Campbell.") in spans
+    assert ("person_name", "c j fraser") in spans
+    assert not [text for _, text in spans if "friend" in text]
+    assert ("phone_number", "208-555-0172 x391.") in spans

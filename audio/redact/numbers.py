@@ -947,6 +947,9 @@ def _amount_or_year(tokens: list[Token], positions: list[int]) -> bool:
 EXTENSION_WORDS = frozenset(["extension", "ext", "x"])
 
 
+_ATTACHED_EXTENSION = re.compile(r"^(x|ext\.?)\d{1,6}$")
+
+
 def with_extensions(found: list[Found], tokens: list[Token]) -> list[Found]:
     """Phone numbers take in a "plus" said before them and an extension said after them
     ("plus one, three one two, ...", "... extension 3306", "ext. 240", "x 12")."""
@@ -958,7 +961,11 @@ def with_extensions(found: list[Found], tokens: list[Token]) -> list[Found]:
                 and tokens[first - 1].word == item.words[0] - 1:
             item = Found(item.kind, (item.words[0] - 1, *item.words), item.rule)
         k = at.get(item.words[-1])
-        if item.kind == "phone_number" and k is not None and k + 2 < len(tokens) \
+        if item.kind == "phone_number" and k is not None and k + 1 < len(tokens) \
+                and _ATTACHED_EXTENSION.match(tokens[k + 1].text) \
+                and tokens[k + 1].word == item.words[-1] + 1:  # "208-555-0172 x391"
+            item = Found(item.kind, (*item.words, tokens[k + 1].word), item.rule)
+        elif item.kind == "phone_number" and k is not None and k + 2 < len(tokens) \
                 and tokens[k + 1].text in EXTENSION_WORDS and is_number(tokens[k + 2]):
             end = k + 2
             while end + 1 < len(tokens) and is_number(tokens[end + 1]) and end - k < 6:

@@ -378,6 +378,12 @@ def _answer_to_name_question(tokens, cased, start, asked: list[str]) -> list[Fou
         j += 1
     if j >= len(tokens) or not _same_turn(tokens, start, j):
         return []
+    initials = _initials(tokens, j)
+    if initials:  # "K Mensah.", "c j fraser": a surname follows the initials
+        k = j + len(initials)
+        if not _surname_after_initials(tokens, cased, k):
+            return []
+        return [_found(tokens, initials + _take(tokens, cased, k, "strong"), "person_name/answer")]
     # a surname asked for, or said as the whole answer ("its harper", "Smith.")
     surname = any(word in ("surname", "last", "family") for word in asked) or (
         j + 1 >= len(tokens) or not _same_turn(tokens, j, j + 1))
@@ -386,6 +392,31 @@ def _answer_to_name_question(tokens, cased, start, asked: list[str]) -> list[Fou
         return []
     taken = _take(tokens, cased, j, "strong")
     return [_found(tokens, taken, "person_name/answer")] if taken else []
+
+
+MAX_INITIALS = 2
+SURNAME_AFTER_INITIALS_ZIPF = 4.5  # "campbell" (4.2) after "j k"; "friend" (5.3) after "a" no
+
+
+def _surname_after_initials(tokens: list[Token], cased: list[str], k: int) -> bool:
+    """Token ``k``, after initials, is a surname: name-like, and capitalised, rare, or a census
+    surname that is no everyday word ("a friend gave me ..." is no "A. Friend")."""
+    text = tokens[k].text.removesuffix("'s")
+    return _nameish(tokens[k]) and (_capitalised(cased[k]) or zipf(text) < COMMON_ZIPF or (
+        text in census()[1] and zipf(text) < SURNAME_AFTER_INITIALS_ZIPF))
+
+
+def _initials(tokens: list[Token], j: int) -> list[int]:
+    """One or two single letters from ``j`` that another word of the same turn follows: a
+    name's initials when they answer a name question ("J K Campbell.")."""
+    out: list[int] = []
+    while j + len(out) + 1 < len(tokens) and len(out) < MAX_INITIALS:
+        k = j + len(out)
+        if len(tokens[k].text) != 1 or not tokens[k].text.isalpha() \
+                or not _same_turn(tokens, j, k + 1):
+            break
+        out.append(k)
+    return out if out and len(tokens[j + len(out)].text) > 1 else []
 
 
 def _answer_name_word(tokens: list[Token], cased: list[str], j: int, opens: bool,
