@@ -1371,6 +1371,9 @@ def test_kinds_to_redact_are_checked_before_anything_runs():
     # written 2026-12-07 after v55 was read, before v56 is, by another new author (AT); unread,
     # for the change after the one v59 measures
     ("pii_test_v60.json", "ac8e435b060d0b9b2abc68e837210a9e9f6df54b8266b756f5ecf551d4501caf"),
+    # written 2026-12-07 after v56 was read, before v57 is, by another new author (AU); unread,
+    # for the change after the one v60 measures
+    ("pii_test_v61.json", "98f694b04eada4bf74ddf212394b76d62ed49684c56db8453afff5868420ba74"),
 ])
 def test_frozen_pii_test_sets_are_unchanged(name, digest):
     """Written by authors who saw no code, before the detector they measure; never edit."""

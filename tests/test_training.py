@@ -68,8 +68,9 @@ ROOT = Path(__file__).resolve().parents[1]
 # (2026-12-07, two more authors, HB and HC, written after v22 was read and before v23 is) for
 # the third, the twenty-seventh (2026-12-07, two more authors, IA and IB, written before v23
 # was read) for the fourth, and the twenty-eighth (2026-12-07, two more authors, JA and JB,
-# written after v23 was read and before v24 is) for the fifth. Never train or tune on v7 or v18
-# to v28. Never edit any.
+# written after v23 was read and before v24 is) for the fifth, and the twenty-ninth (2026-12-07,
+# two more authors, KA and KB, written after v23 was read) for the sixth. Never train or tune on
+# v7 or v18 to v29. Never edit any.
 FROZEN_SETS = {
     ROOT / "bench" / "frozen_test_dialogs.json":
         "a3363abd4df7100fd46705e1795c7595ecf4e778f68e27a273b045aa6e1551b5",
@@ -127,6 +128,8 @@ FROZEN_SETS = {
         "f358aab06b8e7adf0b9dbda254ec75bae87f497ab7f69cfaebd244bf3acd5589",
     ROOT / "bench" / "frozen_test_v28.json":
         "43143bd335c414c224b9a56e17143c5496f19804dd06a2f904e8bc81f4adfb00",
+    ROOT / "bench" / "frozen_test_v29.json":
+        "74e6ddaa4308b28766abfe73cf0cf158671aef5f4b64a8764f86267a4e20fbbe",
 }
 COINCIDENCES = {"yeah it is so what are you gonna do about it",
                 "it'll be back on your card in a few days",
@@ -141,7 +144,7 @@ COINCIDENCES = {"yeah it is so what are you gonna do about it",
                 "no problem at all anything else i can help with today",
                 "is there anything else i can help you with today"}
 HELD_OUT = [ROOT / "bench" / f"frozen_test_v{n}.json"
-            for n in (7, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28)]
+            for n in (7, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29)]
 
 
 @pytest.mark.parametrize("path", FROZEN_SETS, ids=lambda path: path.stem)
