@@ -155,6 +155,11 @@ def _learned(words: Sequence[Word], read: list[Token],
                          tagger.tag(cased, speakers, rule_kinds))
 
 
+# digits a number found word by word must have for its saying again whole to be that number
+# (the rules' own read-backs take four: ``answers.SAID_AGAIN_DIGITS``, a card's last four)
+WHOLE_AGAIN_DIGITS = 7
+
+
 def _said_again(found: list[numbers.Found], said: list[answers.Said], read: list[Token],
                 words: Sequence[Word]) -> list[numbers.Found]:
     """A card, social or account number found by any step (the tagger finds some word by
@@ -166,7 +171,7 @@ def _said_again(found: list[numbers.Found], said: list[answers.Said], read: list
     first_said: dict[str, tuple[str, float]] = {}
     for span in _resolve([f for f in found if f.kind in answers.WHOLE], words):
         digits = numbers.digits_of([read[w] for w in span.words])
-        if len(digits) >= SAID_AGAIN_DIGITS:
+        if len(digits) >= WHOLE_AGAIN_DIGITS:
             first_said.setdefault(digits, (span.kind, words[span.words[0]].start))
     taken = {w for f in found for w in f.words}
     return [numbers.Found(first_said[run.digits][0], run.words,
@@ -174,9 +179,6 @@ def _said_again(found: list[numbers.Found], said: list[answers.Said], read: list
             for run in said if run.digits in first_said and not taken.intersection(run.words)
             and run.start_s > first_said[run.digits][1] and not answers.said_as_another(run, read)]
 
-
-# digits of a number said again whole that make it the same number, not a coincidence
-SAID_AGAIN_DIGITS = 7
 
 
 def _spelling_aids(words: Sequence[Word], read: list[Token]) -> dict[int, tuple[int, ...]]:
