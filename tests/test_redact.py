@@ -12,6 +12,7 @@ import json
 import numpy as np
 import pytest
 
+from audio.redact import everyday
 from audio.redact.detect import call_words, detect
 from audio.redact.mask import mask_file, mask_quote, masked_spans_of_turns, redact_transcript
 from audio.redact.spoken import digit_string, luhn_valid, tokens
@@ -540,6 +541,95 @@ def test_a_business_own_address_and_phone_given_as_such_stay_and_a_callers_are_m
         ("we'll call them at 555 212 3456", ("phone_number", "555 212 3456")),
     ]:
         assert item in found(transcript(("agent", said)))
+
+
+def test_a_business_own_bank_details_toll_free_lines_and_senders_stay():
+    """Fresh sets v53 to v56: agents' "pay by transfer to our account, sort code ...", "into
+    our trust account, 03-1702-...", "call us at one eight hundred ..." (read as a card's
+    digits) were masked as the caller's."""
+    for said in [
+        "You can pay by bank transfer to our account, sort code 08-32-10, account number "
+        "12001020, using your payment reference.",
+        "You'd pay it into our trust account, 03-1702-0192837-000, with reference T55820.",
+        "just cut it up or call us at one eight hundred five five five oh one nine nine",
+        "Please pay to our client account: Ashworth & Pike Client Account, sort code 30-94-57, "
+        "account number 62038815.",
+    ]:
+        assert not found(transcript(("agent", said))), said
+    # the caller's own, and the agent reading back the caller's, stay masked
+    for speaker, said, item in [
+        ("customer", "pay it into our account, sort code 30-94-57, account number 62038815",
+         ("bank_account", "62038815")),
+        ("agent", "so that's to your account, sort code 30-94-57, account number 62038815",
+         ("bank_account", "62038815")),
+        ("agent", "I've updated our records with your new account number 62038815",
+         ("bank_account", "62038815")),
+        ("customer", "the texts come from 514-555-0100", ("phone_number", "514-555-0100")),
+        # a review's (helper, 152 snippets): the agent with "our" about the caller's details
+        ("agent", "I've updated our direct debit details: sort code 20-45-77, account 44556677.",
+         ("bank_account", "44556677.")),
+        ("agent", "Let me just add that to our records, account number 71234567, sort code "
+                  "40-47-84.", ("bank_account", "71234567,")),
+        ("agent", "So outgoing calls from 0412 345 678 are working but incoming aren't?",
+         ("phone_number", "0412 345 678")),
+        ("agent", "Our contact number on file is 0412 345 678, is that still right?",
+         ("phone_number", "0412 345 678,")),
+        ("agent", "Okay, so the closest one is 14 Elm Street.",
+         ("street_address", "14 Elm Street.")),
+        # a second review's: another account word, or other words, between
+        ("agent", "I'll pass this to our accounts team and they'll refund it to 41122334, sort "
+                  "code 20-45-77.", ("bank_account", "41122334,")),
+        ("agent", "The refund bounced back to our account, so I'll resend it to sort code "
+                  "40-11-22, account number 31926819.", ("bank_account", "31926819.")),
+        ("agent", "I can see you called our line from 0412 345 678",
+         ("phone_number", "0412 345 678")),
+        ("agent", "The security alerts were sent from 0412 345 678, the old number",
+         ("phone_number", "0412 345 678,")),
+    ]:
+        masked = found(transcript(("customer", "it's for my bank account"), (speaker, said)))
+        assert item[1] in [text for _, text in masked], said
+
+
+def test_everyday_words_and_amounts_are_not_names_or_numbers():
+    """Fresh sets v53 to v56: "I hope you're all getting some sleep", "rent in June", "kia
+    ora", a booking number's letters, "four hundred and ninety nine dollars" and a claim number
+    "CLM-2025-004417" were masked as names, card numbers and phones."""
+    call = transcript(
+        ("agent", "kia ora youre through to tui mobile my name is hemi"),
+        ("customer", "hi hemi, can the reference say rent due in june please"),
+        ("agent", "sure, and I hope you're all getting some sleep. The confirmation number is "
+                  "p a y six six one two"),
+        ("agent", "I see a charge at an online store for four hundred and ninety nine dollars"),
+        ("agent", "Your claim number is CLM-2025-004417. Ka kite!"),
+    )
+    spans = found(call)
+    assert spans == [("person_name", "hemi"), ("person_name", "hemi,")], spans
+    # names that are also words stay names where they are said as names
+    for said, item in [("my name is June Carter", ("person_name", "June Carter")),
+                       ("it's under my husband, Mark", ("person_name", "Mark")),
+                       ("this is Grace from accounts", ("person_name", "Grace")),
+                       ("this is kim you said you want to open an account",
+                        ("person_name", "kim")),
+                       # a review's: first names after a modal, "please" or "our"
+                       ("Could Michael sign for it instead?", ("person_name", "Michael")),
+                       ("It's for our Sarah, she's moving out", ("person_name", "Sarah,")),
+                       ("My mum is Rose Kelly. Would Rose need to call herself?",
+                        ("person_name", "Rose")),
+                       ("It's the joint one, my husband and I, Frank",
+                        ("person_name", "Frank"))]:
+        assert item in found(transcript(("customer", said))), said
+    # a spelled name's letters are no reference's, a doubled letter included
+    for spelled in (["the", "reference", "is", "f", "e", "double", "n", "thanks"],
+                    ["account", "name", "is", "m", "u", "r", "p", "h", "y", "087"],
+                    ["my", "name's", "siobhan", "s", "i", "o", "b", "h", "a", "n", "087"],
+                    ["it's", "for", "p", "a", "y", "six", "six"]):
+        assert not everyday.not_a_name(spelled, spelled, ["customer"] * len(spelled), (3,))
+    reference = ["the", "booking", "number", "is", "p", "a", "y", "six", "six"]
+    assert everyday.not_a_name(reference, reference, ["customer"] * 9, (5,))
+    # what the other party says next is not read with the name
+    assert ("person_name", "kevin") in found(transcript(("agent", "this is kevin how can i help"),
+                                                        ("customer", "thank you kevin"),
+                                                        ("agent", "you're welcome")))[1:]
 
 
 def test_where_the_business_is_said_by_the_agent_in_other_words_stays():
@@ -1403,7 +1493,7 @@ def test_names_are_found_without_loading_torch():
     import subprocess
     import sys
 
-    code = ("import sys; from audio.redact import engine; "
+    code = ("import sys; from audio.redact import everyday, engine; "
             "hits = engine.analyse('I spoke to Margaret Thompson yesterday', "
             "frozenset({'person_name'})); print('found', [h.kind for h in hits]); "
             "print('torch loaded:', 'torch' in sys.modules); import torch; print('later ok')")

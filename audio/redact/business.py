@@ -27,7 +27,8 @@ THE_PLACES = frozenset(["hotel", "clinic", "surgery", "practice", "hospital", "s
 # "were at" (speech recognition's "we're", but as often "you were at") nor "located at" alone
 # ("the property located at"); "our address is" is the business's in the agent's words
 WHERE_WE_ARE = (("we're", "at"), ("we", "are", "at"), ("we're", "on"), ("we", "are", "on"),
-                ("we're", "located"), ("we", "are", "located"), ("our", "address", "is"))
+                ("we're", "located"), ("we", "are", "located"), ("our", "address", "is"),
+                ("nearest", "is", "at"), ("closest", "is", "at"))
 # "so we're at 42 Elm Street on Tuesday": the agent booking a visit to the caller's home
 VISIT_WORDS = frozenset(["monday", "tuesday", "wednesday", "thursday", "friday", "saturday",
                          "sunday", "tomorrow", "today", "between"])
@@ -71,4 +72,45 @@ def given_as_a_business(lower: Sequence[str], speakers: Sequence[str], first: in
             cue_at = i - said[0] + 1
             return before[cue_at - 1:cue_at] != ["so"] and not PERSONAL.intersection(before) \
                 and not VISIT_WORDS.intersection(lower[first:first + VISIT_REACH])
+    return False
+
+
+# a business's bank details, given by the agent for the caller to pay into: "by transfer to our
+# account, IBAN ...", "pay it into our trust account, 03-1702-...", "to our client account:
+# Ashworth & Pike Client Account, sort code 30-94-57, account number 62038815". Only bank
+# labels, numbers and a business's name come between: not "to our account, so I'll resend it to
+# sort code ...", "our accounts team", "our records", "our direct debit details", nor "our
+# clients account" (speech recognition's "our client's account").
+ACCOUNT_KINDS = frozenset(["bank_account", "routing_number"])
+PAID_INTO = frozenset(["to", "into"])
+ACCOUNT_MODIFIERS = frozenset(["trust", "client", "company", "business", "bank",
+                               "main", "collection", "collections", "donations", "escrow",
+                               "operating", "payments", "receiving"])
+BANK_LABELS = frozenset(["sort", "code", "bsb", "iban", "account", "number", "no", "is", "are",
+                         "details", "routing", "transit", "institution", "bic", "swift", "the",
+                         "and", "name"])
+ACCOUNT_LABEL_AFTER = frozenset(["number", "no", "name"])  # "account number": a label
+ACCOUNT_REACH = 16  # the agent's words back to "to our ... account"
+
+
+def a_business_account(lower: Sequence[str], cased: Sequence[str], speakers: Sequence[str],
+                       first: int) -> bool:
+    """Whether the bank number starting at word ``first`` is one the agent gives for the caller
+    to pay into: "to/into our [trust, client, ...] account" comes before it in the agent's own
+    words, with only bank labels, numbers or a business's capitalised name between."""
+    if speakers[first] != AGENT:
+        return False
+    for i in range(first - 1, max(first - ACCOUNT_REACH, 0) - 1, -1):
+        word = lower[i]
+        if speakers[i] != AGENT:
+            return False
+        named = cased[i].strip()[:1].isupper() and LINE_OWNER not in lower[i - 2:i]
+        if word == "account" and i >= 2 and lower[i + 1] not in ACCOUNT_LABEL_AFTER \
+                and not named:  # "Ashworth & Pike Client Account": the business's name
+            owner = i - 1 if lower[i - 1] == LINE_OWNER else i - 2
+            return lower[owner] == LINE_OWNER and owner >= 1 and lower[owner - 1] in PAID_INTO \
+                and (owner == i - 1 or lower[i - 1] in ACCOUNT_MODIFIERS)
+        if not (not word or word in BANK_LABELS or any(c.isdigit() for c in word)
+                or cased[i].strip()[:1].isupper()):
+            return False
     return False

@@ -17,6 +17,7 @@ from audio.redact import (
     answers,
     business,
     engine,
+    everyday,
     iban,
     learned,
     national_ids,
@@ -34,6 +35,12 @@ ENDS = numbers.MAX_CUT_IN_WORDS + 1  # a cut-in that ends a number
 
 # kinds a business has too: its own, given as such, are not masked (``business``)
 BUSINESS_KINDS = frozenset(["phone_number", "street_address"])
+# a business's line taken for a card's digits ("or call us at one eight hundred five five five
+# oh one nine nine"): a card has 13 to 19
+LONGEST_LINE_DIGITS = 11
+# kinds said as digits: none is an amount of money nor a lettered reference (``everyday``)
+NUMBER_KINDS = frozenset(["card_number", "security_code", "ssn", "bank_account",
+                          "routing_number", "phone_number"])
 # when two findings claim a word, the first kind here keeps it
 PRIORITY = ("card_number", "ssn", "security_code", "expiry_date", "routing_number",
             "bank_account", "phone_number", "date_of_birth", "email", "street_address",
@@ -127,11 +134,19 @@ def detect(words: Sequence[Word], kinds: Sequence[str] = KINDS,
     cased, speakers = [w.text for w in words], [w.speaker for w in words]
 
     def personal(found: list[numbers.Found]) -> list[numbers.Found]:
-        """Without a business's own phone, address or name."""
+        """Without a business's own phone, address, bank details or name, nor everyday words
+        taken for a name."""
         return [f for f in found if not (
             (f.kind in BUSINESS_KINDS and business.given_as_a_business(lower, speakers,
                                                                         min(f.words)))
-            or (f.kind == "person_name" and people.names_a_business(lower, cased, f.words)))]
+            or (f.kind in business.ACCOUNT_KINDS
+                and business.a_business_account(lower, cased, speakers, min(f.words)))
+            or (f.kind == "card_number" and _a_business_line(f, read, lower, speakers))
+            or (f.kind in NUMBER_KINDS and everyday.not_a_number(lower, cased,
+                                                                 tuple(sorted(f.words))))
+            or (f.kind == "person_name" and (people.names_a_business(lower, cased, f.words)
+                                             or everyday.not_a_name(lower, cased, speakers,
+                                                                    tuple(sorted(f.words))))))]
 
     found = personal(found)
     found = personal(found + people.everywhere(lower, found))
@@ -153,6 +168,15 @@ def _learned(words: Sequence[Word], read: list[Token],
     cased, speakers = [w.text for w in words], [w.speaker for w in words]
     return learned.added(read, cased, speakers, rule_kinds,
                          tagger.tag(cased, speakers, rule_kinds))
+
+
+def _a_business_line(found: numbers.Found, read: list[Token], lower: list[str],
+                     speakers: list[str]) -> bool:
+    """A business's phone number given as such (``business.given_as_a_business``) that was
+    found as a card's digits: it has no more digits than a phone number."""
+    digits = numbers.digits_of([read[w] for w in sorted(found.words)])
+    return len(digits) <= LONGEST_LINE_DIGITS and \
+        business.given_as_a_business(lower, speakers, min(found.words))
 
 
 # digits a number found word by word must have for its saying again whole to be that number
