@@ -632,6 +632,23 @@ def test_everyday_words_and_amounts_are_not_names_or_numbers():
                                                         ("agent", "you're welcome")))[1:]
 
 
+def test_an_initial_before_a_name_and_a_surname_after_one_are_the_name():
+    """v57 (read): "in the name of G Rossi?", "mrs i mcleish", "T Ferreira." had the surname
+    masked and the initial left clear."""
+    call = transcript(("customer", "It's Giuseppe Rossi, and my wife is Maria Rossi."),
+                      ("agent", "So BSB 015 221, account 441820773, in the name of G Rossi?"),
+                      ("customer", "yes and the other one is for iona mcleish"),
+                      ("agent", "thanks is that mrs i mcleish"))
+    spans = found(call)
+    assert ("person_name", "G") in spans and ("person_name", "i") in spans, spans
+    # the article and the pronoun stay words; a noun after a possessive is no surname
+    call = transcript(("customer", "It's Giuseppe Rossi. I rang a Rossi cousin, and Mochi's "
+                                   "physio said so"),
+                      ("customer", "my dog is called Mochi and Giuseppe Rossi's locker key"))
+    words = [text for _, text in found(call)]
+    assert not {"I", "a", "physio", "locker"} & set(words), words
+
+
 def test_where_the_business_is_said_by_the_agent_in_other_words_stays():
     """Read sets (dev to v48): agents giving their own address as "we're at", "our depot's at",
     "the hotel is at" or "our address is" had it masked as a caller's. Speech recognition's

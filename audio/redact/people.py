@@ -531,3 +531,54 @@ def names_a_business(lower: list[str], cased: list[str], positions: tuple[int, .
 def _business_word(lower: list[str], cased: list[str], i: int) -> bool:
     return lower[i] in BUSINESS_WORDS or (lower[i] in CAPITALISED_BUSINESS_WORDS
                                           and _capitalised(cased[i]))
+
+
+# the letters "a" and "i" are words too: an initial only after a title ("mrs i mcleish") or
+# written as a capital before a capitalised name ("A Nwachukwu & E Okafor")
+ARTICLE_LETTERS = frozenset(["a", "i"])
+
+
+def neighbours(lower: list[str], cased: list[str], speakers: list[str],
+               found: list[Found]) -> list[Found]:
+    """The initial just before a name found ("in the name of G Rossi", "mrs i mcleish") and a
+    surname just after one (``_surname_beside``), said by the same speaker with no pause
+    between (``lower``/``cased``: every word of the call; ``speakers``: each word's)."""
+    taken = {w for f in found for w in f.words}
+    named = sorted({w for f in found if f.kind == "person_name" for w in f.words})
+    out = []
+    for w in named:
+        left, right = w - 1, w + 1
+        if left >= 0 and left not in taken and speakers[left] == speakers[w] \
+                and not _paused(cased[left]) and _initial(lower, cased, left, w):
+            out.append(Found("person_name", (left,), "person_name/initial"))
+        if right < len(lower) and right not in taken and speakers[right] == speakers[w] \
+                and not _paused(cased[w]) and not lower[w].endswith(("'s", "s'")) \
+                and lower[w] not in MONTHS and _surname_beside(lower[right], cased[right]):
+            # not "Mochi's physio", "the charge for june autopay"
+            out.append(Found("person_name", (right,), "person_name/surname_beside"))
+    return out
+
+
+def _paused(cased: str) -> bool:
+    return cased.rstrip().endswith((",", ".", "?", "!", ";", ":", "—", "-"))
+
+
+def _initial(lower: list[str], cased: list[str], i: int, name: int) -> bool:
+    letter = lower[i]
+    if len(letter) != 1 or not letter.isalpha():
+        return False
+    if letter not in ARTICLE_LETTERS:
+        return True
+    titled = i > 0 and lower[i - 1] in HONORIFICS
+    written = cased[i].strip(" \"'(").isupper() and _capitalised(cased[name])
+    return titled or written
+
+
+def _surname_beside(word: str, cased: str) -> bool:
+    """A census surname that is no everyday word, or, written with a capital, no English word
+    at all ("Nwachukwu"; not speech recognition's "autopay")."""
+    if not _WORDLIKE.match(word) or word in COMMON or word in FILLERS or word in HONORIFICS \
+            or word in BUSINESS_WORDS or word in ROLES:
+        return False
+    return (word in census()[1] and zipf(word) < COMMON_ZIPF) or \
+        (_capitalised(cased) and zipf(word) < RARE_ZIPF)
