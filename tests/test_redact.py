@@ -1481,6 +1481,9 @@ def test_kinds_to_redact_are_checked_before_anything_runs():
     # written 2026-12-07 after v56 was read, before v57 is, by another new author (AU); unread,
     # for the change after the one v60 measures
     ("pii_test_v61.json", "98f694b04eada4bf74ddf212394b76d62ed49684c56db8453afff5868420ba74"),
+    # written 2026-12-07 after v58 was read, before v59 is, by another new author (AV); unread,
+    # for the change after the one v61 measures
+    ("pii_test_v62.json", "4827e5b697ac2656e141e9647ed3649e73b296753870929863307e4221aba28f"),
 ])
 def test_frozen_pii_test_sets_are_unchanged(name, digest):
     """Written by authors who saw no code, before the detector they measure; never edit."""
