@@ -1,11 +1,11 @@
-"""Everyday words and numbers taken for personal data. For a name: a month or season ("rent for
+"""Everyday words and numbers taken for personal data. For a name: a month or season ("rent in
 June", "the winter term"), a Māori greeting ("kia ora", "ka kite"), a common word used as a verb
 or a noun ("I hope you're well", "can I take your name", "my super fund"), the letters that
 open a reference ("your confirmation number is p a y six six one two"). For a number: an amount
 of money ("four hundred and ninety nine dollars"), a reference written with its letters
 ("CLM-2025-004417").
 
-    not_a_name(lower, cased, positions) -> bool
+    not_a_name(lower, cased, speakers, positions) -> bool
     not_a_number(lower, cased, positions) -> bool
 
 Read on every finding, by any step (rules, Presidio, the tagger), before it is masked."""
