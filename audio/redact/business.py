@@ -110,7 +110,7 @@ def a_business_account(lower: Sequence[str], cased: Sequence[str], speakers: Seq
             owner = i - 1 if lower[i - 1] == LINE_OWNER else i - 2
             return lower[owner] == LINE_OWNER and owner >= 1 and lower[owner - 1] in PAID_INTO \
                 and (owner == i - 1 or lower[i - 1] in ACCOUNT_MODIFIERS)
-        if not (not word or word in BANK_LABELS or any(c.isdigit() for c in word)
-                or cased[i].strip()[:1].isupper()):
+        if word and not (word in BANK_LABELS or any(c.isdigit() for c in word)
+                         or cased[i].strip()[:1].isupper()):
             return False
     return False

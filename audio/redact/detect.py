@@ -142,8 +142,7 @@ def detect(words: Sequence[Word], kinds: Sequence[str] = KINDS,
             or (f.kind in business.ACCOUNT_KINDS
                 and business.a_business_account(lower, cased, speakers, min(f.words)))
             or (f.kind == "card_number" and _a_business_line(f, read, lower, speakers))
-            or (f.kind in NUMBER_KINDS and everyday.not_a_number(lower, cased,
-                                                                 tuple(sorted(f.words))))
+            or (f.kind in NUMBER_KINDS and everyday.not_a_number(read, tuple(sorted(f.words))))
             or (f.kind == "person_name" and (people.names_a_business(lower, cased, f.words)
                                              or everyday.not_a_name(lower, cased, speakers,
                                                                     tuple(sorted(f.words))))))]
@@ -203,7 +202,6 @@ def _said_again(found: list[numbers.Found], said: list[answers.Said], read: list
                           f"{first_said[run.digits][0]}/said_again")
             for run in said if run.digits in first_said and not taken.intersection(run.words)
             and run.start_s > first_said[run.digits][1] and not answers.said_as_another(run, read)]
-
 
 
 def _spelling_aids(words: Sequence[Word], read: list[Token]) -> dict[int, tuple[int, ...]]:

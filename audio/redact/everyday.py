@@ -6,7 +6,7 @@ of money ("four hundred and ninety nine dollars"), a reference written with its 
 ("CLM-2025-004417").
 
     not_a_name(lower, cased, speakers, positions) -> bool
-    not_a_number(lower, cased, positions) -> bool
+    not_a_number(read, positions) -> bool
 
 Read on every finding, by any step (rules, Presidio, the tagger), before it is masked."""
 
@@ -15,8 +15,8 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from audio.redact.people import census, zipf
-from audio.redact.spoken import MONTHS, clean, token
+from audio.redact.people import census, paused, zipf
+from audio.redact.spoken import MONTHS, Token, token
 
 SEASONS = frozenset(["summer", "winter", "spring", "autumn"])
 # words before a month or season that make it one: "in June", "next summer", "the winter
@@ -73,11 +73,11 @@ def not_a_name(lower: Sequence[str], cased: Sequence[str], speakers: Sequence[st
     """Whether the name found at ``positions`` (word positions, ascending; ``lower``/``cased``:
     every word of the call, lower case / as written; ``speakers``: each word's) is everyday
     words, not a name. Only its speaker's words next to it are read."""
-    words = [_bare(lower[p]) for p in positions]
+    words = [lower[p] for p in positions]
     first, last = positions[0], positions[-1]
 
     def said(i: int) -> str:
-        return _bare(lower[i]) if 0 <= i < len(lower) and speakers[i] == speakers[first] else ""
+        return lower[i] if 0 <= i < len(lower) and speakers[i] == speakers[first] else ""
 
     before, after = said(first - 1), said(last + 1)
     if all(_greeting(lower, p) for p in positions):
@@ -90,19 +90,14 @@ def not_a_name(lower: Sequence[str], cased: Sequence[str], speakers: Sequence[st
     if word in MONTHS or word in SEASONS:
         return before in TIME_WORDS_BEFORE or _numberish(before) or (
             before == "of" and (_numberish(said(first - 2)) or said(first - 2) in MONTH_PARTS))
-    if _paused(cased, first - 1):
+    if first and paused(cased[first - 1]):
         before = ""  # "my husband and I, Frank"
     if word in NAMES_THAT_ARE_WORDS:
         return before in SUBJECTS
     first_names, surnames = census()
     if zipf(word) < EVERYDAY_ZIPF or word in first_names or word in surnames:
         return False  # "the Price family account", "the Brown account"
-    return before in VERB_OR_NOUN_BEFORE or (after in VERB_AFTER and not _paused(cased, last))
-
-
-def _paused(cased: Sequence[str], i: int) -> bool:
-    """Word ``i`` ends with a pause (a comma, a full stop, ...)."""
-    return i >= 0 and cased[i].rstrip().endswith((",", ".", "?", "!", ";", ":"))
+    return before in VERB_OR_NOUN_BEFORE or (after in VERB_AFTER and not paused(cased[last]))
 
 
 def _reference_letters(said, first: int, last: int) -> bool:
@@ -125,17 +120,12 @@ def _reference_letters(said, first: int, last: int) -> bool:
 
 
 def _greeting(lower: Sequence[str], p: int) -> bool:
-    here = _bare(lower[p])
-    return (p + 1 < len(lower) and (here, _bare(lower[p + 1])) in GREETINGS) or \
-        (p > 0 and (_bare(lower[p - 1]), here) in GREETINGS)
+    return (p + 1 < len(lower) and (lower[p], lower[p + 1]) in GREETINGS) or \
+        (p > 0 and (lower[p - 1], lower[p]) in GREETINGS)
 
 
 def _letter(word: str) -> bool:
     return len(word) == 1 and word.isalpha()
-
-
-def _bare(word: str) -> str:
-    return clean(word)
 
 
 def _numberish(word: str) -> bool:
@@ -153,16 +143,15 @@ MONEY_AFTER = frozenset(["dollars", "dollar", "pounds", "pound", "euros", "euro"
 AMOUNT_DIGITS = 7  # "four hundred and ninety nine"; not "oh eight seven one two three ... euro"
 # a token that holds a reference with its letters: two or more letters joined to digits by a
 # dash ("CLM-2025-004417", "CL-2025-771093"); "x391" and "ext." are a phone's extension
-_LETTERED_REFERENCE = re.compile(r"[A-Za-z]{2,}-\d[\d-]*\d")
+_LETTERED_REFERENCE = re.compile(r"[a-z]{2,}-\d[\d-]*\d")
 
 
-def not_a_number(lower: Sequence[str], cased: Sequence[str], positions: tuple[int, ...]) -> bool:
-    """Whether the number found at ``positions`` is an amount of money (a money word follows
-    it, and it has no more digits than an amount) or holds a reference written with its
-    letters."""
+def not_a_number(read: Sequence[Token], positions: tuple[int, ...]) -> bool:
+    """Whether the number found at ``positions`` (in ``read``: every word of the call, read)
+    is an amount of money (a money word follows it, and it has no more digits than an amount)
+    or holds a reference written with its letters."""
     last = positions[-1]
-    after = _bare(lower[last + 1]) if last + 1 < len(lower) else ""
-    digits = sum(len(token(0, cased[p]).digits) for p in positions)
-    if after in MONEY_AFTER and digits <= AMOUNT_DIGITS:
+    after = read[last + 1].text if last + 1 < len(read) else ""
+    if after in MONEY_AFTER and sum(len(read[p].digits) for p in positions) <= AMOUNT_DIGITS:
         return True
-    return any(_LETTERED_REFERENCE.search(cased[p]) for p in positions)
+    return any(_LETTERED_REFERENCE.search(read[p].text) for p in positions)

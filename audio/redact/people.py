@@ -295,7 +295,7 @@ def _month_before_its_day(tokens: list[Token], cased: list[str], j: int) -> bool
     """"July 15th and August 15th", "set for January 22nd", "May 3": a month; not "june six"
     (an age) or "June, 2 quick questions"."""
     if tokens[j].text not in MONTHS or j + 1 >= len(tokens) or not _same_turn(tokens, j, j + 1) \
-            or cased[j].rstrip().endswith((",", ".", "?", "!", ";", ":")):
+            or paused(cased[j]):
         return False
     day = tokens[j + 1]
     return 0 < ordinal(day) <= 31 or (day.typed and day.digits != "" and 0 < int(day.digits) <= 31)
@@ -516,7 +516,7 @@ def names_a_business(lower: list[str], cased: list[str], positions: tuple[int, .
                                           surnames | SURNAMES_TOO) for p in positions if p != first):
         return True
     after = last + 1
-    if after >= len(lower) or cased[last].rstrip().endswith((",", ".", "?", "!", ";", ":")):
+    if after >= len(lower) or paused(cased[last]):
         return False
     if lower[after] in BUSINESS_JOINERS and after + 1 < len(lower):
         return lower[after + 1] in BUSINESS_FAMILY
@@ -549,18 +549,19 @@ def neighbours(lower: list[str], cased: list[str], speakers: list[str],
     for w in named:
         left, right = w - 1, w + 1
         if left >= 0 and left not in taken and speakers[left] == speakers[w] \
-                and not _paused(cased[left]) and _initial(lower, cased, left, w):
+                and not paused(cased[left]) and _initial(lower, cased, left, w):
             out.append(Found("person_name", (left,), "person_name/initial"))
         if right < len(lower) and right not in taken and speakers[right] == speakers[w] \
-                and not _paused(cased[w]) and not lower[w].endswith(("'s", "s'")) \
+                and not paused(cased[w]) and not lower[w].endswith(("'s", "s'")) \
                 and lower[w] not in MONTHS and _surname_beside(lower[right], cased[right]):
             # not "Mochi's physio", "the charge for june autopay"
             out.append(Found("person_name", (right,), "person_name/surname_beside"))
     return out
 
 
-def _paused(cased: str) -> bool:
-    return cased.rstrip().endswith((",", ".", "?", "!", ";", ":", "—", "-"))
+def paused(cased: str) -> bool:
+    """A word as written ends with a pause: a comma, a full stop, a question mark, ..."""
+    return cased.rstrip().endswith((",", ".", "?", "!", ";", ":"))
 
 
 def _initial(lower: list[str], cased: list[str], i: int, name: int) -> bool:
