@@ -12,9 +12,10 @@ import json
 import numpy as np
 import pytest
 
-from audio.redact import everyday
+from audio.redact import everyday, people
 from audio.redact.detect import call_words, detect
 from audio.redact.mask import mask_file, mask_quote, masked_spans_of_turns, redact_transcript
+from audio.redact.numbers import Found
 from audio.redact.spoken import digit_string, luhn_valid, tokens
 from audio.schema import Transcript, Turn, Word
 
@@ -647,6 +648,41 @@ def test_an_initial_before_a_name_and_a_surname_after_one_are_the_name():
                       ("customer", "my dog is called Mochi and Giuseppe Rossi's locker key"))
     words = [text for _, text in found(call)]
     assert not {"I", "a", "physio", "locker"} & set(words), words
+
+
+def test_a_first_name_before_a_surname_and_a_name_said_again_after_the_tagger():
+    """Read sets (dev to v58): "reza [karimi]", "anand [venkataraman]", "darragh o'sullivan"
+    had one half of the name clear beside the other masked, and a name the learned tagger
+    found ("care of [agnieszka]") was clear where it was said again."""
+    for said, name in [("rajesh kumar and the second one is darragh o'sullivan",
+                        {"rajesh", "kumar", "darragh", "o'sullivan"}),
+                       ("my sister funmi adeyemi-okafor", {"funmi", "adeyemi-okafor"}),
+                       ("donal o'mahony", {"donal", "o'mahony"}),
+                       ("it's maria lopez-garcia", {"maria", "lopez-garcia"})]:
+        call = transcript(("agent", "and the name of the account holder"), ("customer", said))
+        assert name <= {w for _, text in found(call) for w in text.split()}, said
+    # a name found only once by the tagger or beside a name is masked where it is said again
+    call = transcript(("agent", "which bank is the refund going to"),
+                      ("customer", "its the westpac one kofi set it up for me kofi mensah my "
+                                   "partner"))
+    assert [text for _, text in found(call)] == ["kofi", "kofi mensah"]
+    # ... if it is no English word, no acronym, and not a saint's name in a place's
+    cased = ["IRD", "rang", "agnieszka", "frost", ",", "St", "Bede's", ";", "IRD", "agnieszka",
+             "frost", "St", "Bede's"]
+    lower = [w.lower() for w in cased]
+    first = [Found("person_name", (p,), "test") for p in (0, 2, 3, 6)]
+    again = people.rare_said_again(lower, cased, first)
+    assert [f.words[0] for f in again] == [2, 9], again
+    # a review's: family words, greetings and contractions before a name stay words, and a
+    # name that is an everyday word is not masked where it is that word
+    call = transcript(("agent", "morena my name's tevita how can i help"),
+                      ("customer", "hi it's for my nana kiri walker she's with us"),
+                      ("agent", "righto and your name"),
+                      ("customer", "tom gale the gale on sunday took the roof off at six "
+                                   "o'clock"))
+    words = [text for _, text in found(call)]
+    assert not {"morena", "name's", "nana", "righto", "o'clock"} & set(words), words
+    assert words.count("gale") == 1, words
 
 
 def test_where_the_business_is_said_by_the_agent_in_other_words_stays():

@@ -153,6 +153,7 @@ def detect(words: Sequence[Word], kinds: Sequence[str] = KINDS,
         found = _with_spelling_aids(aids, found + personal(_learned(words, read, found)))
         found += _said_again(found, said, read, words)
     found += personal(people.neighbours(lower, cased, speakers, found))
+    found += personal(people.rare_said_again(lower, cased, found))
     spans = _resolve([f for f in found if f.kind in wanted], words)
     version = engine.version() + (f", {tagger.version()}" if with_tagger else "")
     return Detection(spans, tuple(k for k in KINDS if k in wanted), version)

@@ -50,6 +50,8 @@ COMMON = frozenset([
     "see", "man", "guys", "buddy", "pal", "spelled", "spelt", "ordered", "fax", "letter",
     "medicare", "medicaid", "hers", "theirs", "ours", "yours", "mine", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday",
     "sunday",
+    # greetings and acknowledgements said before a name ("morena tevita", "righto aroha")
+    "righto", "alrighty", "gday", "g'day", "morena", "cheerio", "howdy", "hiya", "ta", "cheers",
 ])
 # words that open an answer to "and the name?" before the name itself ("my daughter, Isabel
 # Delgado", "it's under my husband, Tom", "joint, with my wife Ana")
@@ -137,6 +139,17 @@ SPELLING_CUES = frozenset([
 _WORDLIKE = re.compile(r"^[^\W\d_](?:[^\W\d_]|['\-])*$")  # letters of any script: "fernández"
 _SPELLED_TOKEN = re.compile(r"^(?:[a-z]-){2,}[a-z]$")
 MAX_NAME_WORDS = 3
+# "o'mahony", "d'souza"; not "o'clock" (its rest an everyday word)
+_PREFIXED_SURNAME = re.compile(r"^[od]['’]([^\W\d_]{3,})$")
+# family words said before a name or as one ("my nana kiri walker", "kuya ben"): some are
+# census first names ("nana", "lola")
+FAMILY_WORDS = frozenset([
+    "nana", "nan", "nanna", "nanny", "gran", "granny", "grandma", "grandpa", "grandad", "papa",
+    "mama", "mum", "mom", "dad", "lola", "lolo", "kuya", "amma", "appa", "abuela", "abuelo",
+    "bibi", "baba", "aunty", "auntie", "uncle", "tita", "tito", "nonna", "nonno", "oma", "opa",
+    "koro", "kuia", "tia", "tio", "flatmate", "housemate", "stepson", "stepdaughter",
+    "landlady", "landlord",
+])
 # words inside surnames: "de groot", "ni bhriain", "van der berg", "o sullivan"
 PARTICLES = frozenset(["de", "da", "di", "du", "del", "della", "van", "von", "der", "den", "ter",
                        "ni", "nic", "mac", "mc", "o", "ó", "al", "el", "bin", "ibn", "la", "le"])
@@ -496,6 +509,22 @@ def everywhere(words_lower: list[str], found: list[Found]) -> list[Found]:
             if _owner(w) in said or (w.endswith("s") and w[:-1] in said and zipf(w) < RARE_ZIPF)]
 
 
+def rare_said_again(lower: list[str], cased: list[str], found: list[Found]) -> list[Found]:
+    """``everywhere``, run again after the tagger and the neighbours, for the names they found
+    that are no English word ("agnieszka", not "frost"), never written in capitals (not "IRD",
+    "IBAN"), and not where a saint's name makes it a place ("St Bede's")."""
+    acronyms = {w for w, c in zip(lower, cased, strict=True) if _acronym(c)}
+    return [f for f in everywhere(lower, found)
+            if zipf(_owner(lower[f.words[0]])) < RARE_ZIPF
+            and _owner(lower[f.words[0]]) not in acronyms
+            and not (f.words[0] and lower[f.words[0] - 1] in SAINTS)]
+
+
+def _acronym(cased: str) -> bool:
+    letters = cased.strip(" .,?!;:'\"()")
+    return len(letters) >= 2 and letters.isalpha() and letters.isupper()
+
+
 def _owner(word: str) -> str:
     """``word`` without a possessive "'s" or "'" ("sione's" -> "sione", "james'" -> "james")."""
     return word.removesuffix("'s").removesuffix("’s").removesuffix("'")
@@ -540,17 +569,21 @@ ARTICLE_LETTERS = frozenset(["a", "i"])
 
 def neighbours(lower: list[str], cased: list[str], speakers: list[str],
                found: list[Found]) -> list[Found]:
-    """The initial just before a name found ("in the name of G Rossi", "mrs i mcleish") and a
-    surname just after one (``_surname_beside``), said by the same speaker with no pause
-    between (``lower``/``cased``: every word of the call; ``speakers``: each word's)."""
+    """The initial or first name just before a name found ("in the name of G Rossi", "mrs i
+    mcleish", "rajesh [kumar]": ``_first_name_before``) and a surname just after one
+    (``_surname_beside``), said by the same speaker with no pause between (``lower``/``cased``:
+    every word of the call; ``speakers``: each word's)."""
     taken = {w for f in found for w in f.words}
     named = sorted({w for f in found if f.kind == "person_name" for w in f.words})
     out = []
     for w in named:
         left, right = w - 1, w + 1
         if left >= 0 and left not in taken and speakers[left] == speakers[w] \
-                and not paused(cased[left]) and _initial(lower, cased, left, w):
-            out.append(Found("person_name", (left,), "person_name/initial"))
+                and not paused(cased[left]):
+            if _initial(lower, cased, left, w):
+                out.append(Found("person_name", (left,), "person_name/initial"))
+            elif _first_name_before(lower, cased, left):
+                out.append(Found("person_name", (left,), "person_name/first_name_before"))
         if right < len(lower) and right not in taken and speakers[right] == speakers[w] \
                 and not paused(cased[w]) and not lower[w].endswith(("'s", "s'")) \
                 and lower[w] not in MONTHS and _surname_beside(lower[right], cased[right]):
@@ -575,11 +608,42 @@ def _initial(lower: list[str], cased: list[str], i: int, name: int) -> bool:
     return titled or written
 
 
+def _first_name_before(lower: list[str], cased: list[str], i: int) -> bool:
+    """A first name of the lists that is no everyday word, or, written with a capital, a word
+    that is none at all in English nor in a language callers switch into ("Anand"); not a
+    family word ("my nana kiri"), not after a title, where the word is the surname ("mrs
+    [kumar]" is taken already)."""
+    word = lower[i]
+    if not _nameish_word(word) or "'" in word or word in FAMILY_WORDS \
+            or (i and lower[i - 1] in HONORIFICS):
+        return False
+    if word in census()[0] and zipf(word) < COMMON_ZIPF:
+        return True
+    from wordfreq import zipf_frequency
+
+    return _capitalised(cased[i]) and zipf(word) < RARE_ZIPF and all(
+        zipf_frequency(word, language) < OWN_LANGUAGE_ZIPF for language in CALLERS_LANGUAGES)
+
+
 def _surname_beside(word: str, cased: str) -> bool:
     """A census surname that is no everyday word, or, written with a capital, no English word
-    at all ("Nwachukwu"; not speech recognition's "autopay")."""
-    if not _WORDLIKE.match(word) or word in COMMON or word in FILLERS or word in HONORIFICS \
-            or word in BUSINESS_WORDS or word in ROLES:
+    at all ("Nwachukwu"; not speech recognition's "autopay"); an Irish or French one as speech
+    recognition writes it ("o'mahony", "d'souza"), a double-barrelled one whose every part is
+    a census surname or no English word, one at least no everyday word ("fitzgerald-reyes",
+    "adeyemi-okafor"; not "long-term")."""
+    if not _nameish_word(word):
         return False
+    prefixed = _PREFIXED_SURNAME.match(word)
+    if prefixed:
+        return zipf(prefixed.group(1)) < COMMON_ZIPF
+    parts = [part for part in word.split("-") if part]
+    if len(parts) > 1:
+        return all(part in census()[1] or zipf(part) < RARE_ZIPF for part in parts) \
+            and any(zipf(part) < COMMON_ZIPF for part in parts)
     return (word in census()[1] and zipf(word) < COMMON_ZIPF) or \
         (_capitalised(cased) and zipf(word) < RARE_ZIPF)
+
+
+def _nameish_word(word: str) -> bool:
+    return bool(_WORDLIKE.match(word)) and word not in COMMON and word not in FILLERS \
+        and word not in HONORIFICS and word not in BUSINESS_WORDS and word not in ROLES
