@@ -685,6 +685,24 @@ def test_a_first_name_before_a_surname_and_a_name_said_again_after_the_tagger():
     assert words.count("gale") == 1, words
 
 
+def test_a_unit_number_said_with_a_slash_is_part_of_the_address():
+    """Read sets (dev to v59): "two slash seventy eight tory street", "flat three slash two
+    eighty one dumbarton road" had the unit's number or the slash left clear; a unit found on
+    its own ("flat three") cut the whole address in two."""
+    for said, address in [
+        ("so four slash thirty two wattle street north geelong",
+         "four slash thirty two wattle street north geelong"),
+        ("and is your address still flat three slash two eighty one dumbarton road",
+         "flat three slash two eighty one dumbarton road"),
+        ("no it's flat two stroke one twelve craigpark drive",
+         "flat two stroke one twelve craigpark drive"),
+    ]:
+        assert ("street_address", address) in found(
+            transcript(("agent", "and the address"), ("customer", said))), said
+    # a slash between numbers that are no address stays clear
+    assert not found(transcript(("customer", "it's about twenty four seven slash three support")))
+
+
 def test_where_the_business_is_said_by_the_agent_in_other_words_stays():
     """Read sets (dev to v48): agents giving their own address as "we're at", "our depot's at",
     "the hotel is at" or "our address is" had it masked as a caller's. Speech recognition's

@@ -276,9 +276,11 @@ def _presidio(words: Sequence[Word], read: list[Token], kinds: frozenset[str]):
 
 def _resolve(found: list[numbers.Found], words: Sequence[Word]) -> tuple[PiiSpan, ...]:
     """One kind per word (``PRIORITY``); a span is consecutive words of one kind, so a number
-    the other party cut into is two spans and their words stay."""
+    the other party cut into is two spans and their words stay. Of one kind, the longest
+    finding owns its words, so a piece found first ("flat three") does not cut the whole
+    ("flat three slash two eighty one dumbarton road") in two and drop the word between."""
     owner: dict[int, tuple[int, str]] = {}
-    for f in sorted(found, key=lambda f: PRIORITY.index(f.kind)):
+    for f in sorted(found, key=lambda f: (PRIORITY.index(f.kind), -len(f.words))):
         for w in f.words:
             owner.setdefault(w, (PRIORITY.index(f.kind), f.rule))
     spans: list[PiiSpan] = []

@@ -64,6 +64,8 @@ UNIT = frozenset(["apartment", "apt", "unit", "flat", "suite", "number", "#", "l
 # units said on their own ("and the unit?" "apartment three f"); "room two", "number four" and
 # "floor six" say other things too often
 UNIT_ALONE = frozenset(["apartment", "apt", "unit", "flat", "suite"])
+# said between a unit's number and the house number ("2/78 Tory Street" read aloud)
+UNIT_SEPARATORS = frozenset(["slash", "stroke"])
 # street words said before the name ("14 rue saint paul", "1122 calle del sol")
 STREET_FIRST = frozenset(["rue", "calle", "avenida", "chemin", "camino", "via"])
 HESITATIONS = frozenset(["um", "uh", "er", "erm", "ah", "eh", "hmm"])
@@ -1088,7 +1090,12 @@ def _dublin_district_end(tokens: list[Token], city: int) -> int:
 
 def _unit_before(tokens: list[Token], start: int) -> int:
     """``start`` moved back over a unit said before the house number ("flat 4, 27 ...",
-    "flat two forty one church road" where the unit word alone precedes)."""
+    "flat two forty one church road" where the unit word alone precedes), its number said with
+    a slash as Australians and New Zealanders write it ("four slash thirty two wattle street",
+    "flat two stroke one twelve craigpark drive")."""
+    if start >= 2 and tokens[start - 1].text in UNIT_SEPARATORS and is_number(tokens[start - 2]) \
+            and _next_word(tokens, start - 1) and _next_word(tokens, start):
+        start -= 2
     if start >= 1 and tokens[start - 1].text in UNIT and _next_word(tokens, start):
         return start - 1
     if start >= 2 and tokens[start - 2].text in UNIT and _next_word(tokens, start - 1) \
