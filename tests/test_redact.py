@@ -703,6 +703,29 @@ def test_a_unit_number_said_with_a_slash_is_part_of_the_address():
     assert not found(transcript(("customer", "it's about twenty four seven slash three support")))
 
 
+def test_a_pps_or_ni_number_said_with_homophones_or_announced_letters_is_whole():
+    """Read sets (dev to v60): a PPS number's letters were left clear after "ate seven three
+    ...", "... eight four double you", "... nine six and the letters w a", "... hang on one seven
+    two t a", and a read-back written digit by digit ("7 6 5 4 3 2 1 W A?") was clear."""
+    for asked, said, masked in [
+        ("can i have your pps number", "ate seven three four two one five w a",
+         ["ate seven three four two one five w a"]),
+        ("and your pps number", "six tree one oh two eight four double you",
+         ["six tree one oh two eight four double you"]),
+        ("can i get your pps number", "eight two two four one nine six and the letters w a",
+         ["eight two two four one nine six", "w a"]),
+        ("and the pps number", "it's six eight four three hang on one seven two t a",
+         ["six eight four three", "one seven two t a"]),
+        ("and your pps number", "it's 7 6 5 4 3 2 1 W A", ["7 6 5 4 3 2 1 W A"]),
+    ]:
+        spans = found(transcript(("agent", asked), ("customer", said)))
+        assert [text for _, text in spans] == masked and {k for k, _ in spans} == {"ssn"}, said
+    # "double" still doubles, and "you" after a code is a word
+    spans = found(transcript(("agent", "and your national insurance number"),
+                             ("customer", "q q double one two three four five c thank you")))
+    assert [text for _, text in spans] == ["q q double one two three four five c"], spans
+
+
 def test_where_the_business_is_said_by_the_agent_in_other_words_stays():
     """Read sets (dev to v48): agents giving their own address as "we're at", "our depot's at",
     "the hotel is at" or "our address is" had it masked as a caller's. Speech recognition's

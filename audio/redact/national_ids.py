@@ -9,7 +9,7 @@ only where a word for such a number was said shortly before ("national insurance
 from __future__ import annotations
 
 from audio.redact import kinds, spelled_codes
-from audio.redact.numbers import Found, nearest_cue
+from audio.redact.numbers import HOMOPHONES, Found, nearest_cue
 from audio.redact.spelled_codes import AMBIGUOUS
 from audio.redact.spoken import Token
 
@@ -66,7 +66,8 @@ def national_ids(tokens: list[Token], cuts: list[int], context_of) -> list[Found
 def _read(tokens: list[Token], cuts: list[int], start: int) -> list[int]:
     """The tokens of a whole number of one of the ``SHAPES`` that begins at ``start``."""
     first = tokens[start]
-    spelled = len(first.text) == 1 or (bool(first.digits) and not first.typed)
+    spelled = len(first.text) == 1 or (bool(first.digits) and not first.typed) \
+        or first.text in HOMOPHONES  # "ate seven three ..."
     best: list[int] = []
     for name, shape in SHAPES.items():
         steps = spelled_codes.read(tokens, cuts, start, spelled,

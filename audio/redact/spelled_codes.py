@@ -24,7 +24,7 @@ def characters(item: Token, spelled: bool) -> str:
     text = item.text
     if text in ("o", "oh"):
         return AMBIGUOUS
-    if len(text) == 1 and text.isalpha():
+    if len(text) == 1 and text.isalnum():  # "w", and "7" written alone ("7 6 5 4 3 2 1 W A")
         return text.upper()
     if text in UNITS or text in TEENS or text in TENS:
         return item.digits
@@ -43,22 +43,52 @@ def characters(item: Token, spelled: bool) -> str:
     return ""
 
 
+# said inside a code before what comes next: "... nine six and the letters w a", "six eight
+# four three hang on one seven two t a"
+ANNOUNCED = (("the", "letters"), ("the", "letter"), ("letters",), ("letter",), ("hang", "on"))
+
+
+def _announcement(tokens: list[Token], k: int) -> int:
+    """How many tokens from ``k`` announce the rest of a code, said in one breath; 0 if none."""
+    for words in ANNOUNCED:
+        end = k + len(words)
+        if end <= len(tokens) and tuple(t.text for t in tokens[k:end]) == words \
+                and all(tokens[j].word + 1 == tokens[j + 1].word for j in range(k, end - 1)):
+            return len(words)
+    return 0
+
+
 def read(tokens: list[Token], cuts: list[int], start: int, spelled: bool,
          fits: Callable[[str], bool]) -> list[tuple[list[int], str]]:
     """Each stretch of a code said from token ``start`` (one speaker's tokens; ``cuts[i]``: the
     other party's words before token ``i``) that ``fits`` its shape so far, shortest first:
     (positions in ``tokens``, upper-case characters with ``AMBIGUOUS`` for o). "double" and
-    "triple" repeat the next character; fillers inside are skipped."""
+    "triple" repeat the next character ("double you" is a W); fillers and an announcement of
+    what comes next (``ANNOUNCED``) inside are skipped."""
     steps: list[tuple[list[int], str]] = []
     taken: list[int] = []
     said, repeat = "", 1
-    aid_until = -1
+    aid_until = skip_until = -1
     for k in range(start, len(tokens)):
         if k <= aid_until:
             taken.append(k)
             continue
+        if k <= skip_until:
+            continue
         if k > start and cuts[k] > MAX_CUT_IN_WORDS:
             break
+        if tokens[k].text == "you" and taken and taken[-1] == k - 1 and repeat == 2 \
+                and tokens[k - 1].text == "double" and tokens[k - 1].word + 1 == tokens[k].word:
+            if not fits(said + "W"):  # "double you": the letter W, not a doubled character
+                break
+            said, repeat = said + "W", 1
+            taken.append(k)
+            steps.append((list(taken), said))
+            continue
+        skip = _announcement(tokens, k) if taken else 0
+        if skip:  # skipped like a filler: the words stay clear
+            skip_until = k + skip - 1
+            continue
         if tokens[k].text in REPEAT and taken:
             repeat = REPEAT[tokens[k].text]
             taken.append(k)
