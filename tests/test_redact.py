@@ -1561,6 +1561,9 @@ def test_kinds_to_redact_are_checked_before_anything_runs():
     # written 2026-12-07 after v58 was read, before v59 is, by another new author (AV); unread,
     # for the change after the one v61 measures
     ("pii_test_v62.json", "4827e5b697ac2656e141e9647ed3649e73b296753870929863307e4221aba28f"),
+    # written 2026-12-07 after v61 was read, before v62 is, by another new author (AW); unread,
+    # for the change after the one v62 measures
+    ("pii_test_v63.json", "37e882272173ef2a8aba04cbf4726aabd7f739c66c3a6503e078dbe1bc0abf96"),
 ])
 def test_frozen_pii_test_sets_are_unchanged(name, digest):
     """Written by authors who saw no code, before the detector they measure; never edit."""
