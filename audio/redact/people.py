@@ -240,6 +240,13 @@ def loose_first_name(word: str) -> bool:
         return True
     if word not in _international_first_names() or zipf(word) >= RARE_ZIPF:
         return False
+    return _no_callers_word(word)
+
+
+@functools.cache
+def _no_callers_word(word: str) -> bool:
+    """``word`` is no everyday word (Zipf ``OWN_LANGUAGE_ZIPF`` or more) of
+    ``CALLERS_LANGUAGES``."""
     from wordfreq import zipf_frequency
 
     return all(zipf_frequency(word, language) < OWN_LANGUAGE_ZIPF
@@ -247,8 +254,13 @@ def loose_first_name(word: str) -> bool:
 
 
 def _nameish(token: Token) -> bool:
-    return bool(_WORDLIKE.match(token.text)) and token.text not in COMMON \
-        and token.text not in FILLERS and token.text not in HONORIFICS
+    return _name_word(token.text)
+
+
+def _name_word(word: str) -> bool:
+    """Written like a name, and no word that is never one (``COMMON``, fillers, titles)."""
+    return bool(_WORDLIKE.match(word)) and word not in COMMON and word not in FILLERS \
+        and word not in HONORIFICS
 
 
 def _capitalised(cased: str) -> bool:
@@ -514,10 +526,13 @@ def rare_said_again(lower: list[str], cased: list[str], found: list[Found]) -> l
     that are no English word ("agnieszka", not "frost"), never written in capitals (not "IRD",
     "IBAN"), and not where a saint's name makes it a place ("St Bede's")."""
     acronyms = {w for w, c in zip(lower, cased, strict=True) if _acronym(c)}
-    return [f for f in everywhere(lower, found)
-            if zipf(_owner(lower[f.words[0]])) < RARE_ZIPF
-            and _owner(lower[f.words[0]]) not in acronyms
-            and not (f.words[0] and lower[f.words[0] - 1] in SAINTS)]
+    out = []
+    for f in everywhere(lower, found):
+        at = f.words[0]
+        name = _owner(lower[at])
+        if zipf(name) < RARE_ZIPF and name not in acronyms and not (at and lower[at - 1] in SAINTS):
+            out.append(f)
+    return out
 
 
 def _acronym(cased: str) -> bool:
@@ -619,10 +634,7 @@ def _first_name_before(lower: list[str], cased: list[str], i: int) -> bool:
         return False
     if word in census()[0] and zipf(word) < COMMON_ZIPF:
         return True
-    from wordfreq import zipf_frequency
-
-    return _capitalised(cased[i]) and zipf(word) < RARE_ZIPF and all(
-        zipf_frequency(word, language) < OWN_LANGUAGE_ZIPF for language in CALLERS_LANGUAGES)
+    return _capitalised(cased[i]) and zipf(word) < RARE_ZIPF and _no_callers_word(word)
 
 
 def _surname_beside(word: str, cased: str) -> bool:
@@ -645,5 +657,5 @@ def _surname_beside(word: str, cased: str) -> bool:
 
 
 def _nameish_word(word: str) -> bool:
-    return bool(_WORDLIKE.match(word)) and word not in COMMON and word not in FILLERS \
-        and word not in HONORIFICS and word not in BUSINESS_WORDS and word not in ROLES
+    """``_name_word``, and no business word or role beside a name ("[sarah] pharmacy")."""
+    return _name_word(word) and word not in BUSINESS_WORDS and word not in ROLES
