@@ -3,6 +3,8 @@ openai-whisper's checkpoint layout, checked against CTranslate2 itself and end t
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pytest
 
@@ -10,6 +12,8 @@ from audio import models, whisper_convert
 from audio.pipeline import AnalysisOptions, analyze
 from audio.transcribe import TranscriptionOptions
 from tests.test_pipeline import _wer
+
+EXCERPT_S = 25.0  # seconds of the demo call the openai backend transcribes end to end
 
 
 @pytest.fixture(scope="module")
@@ -54,18 +58,28 @@ def test_encoder_matches_ctranslate2(demo_call, openai_model):
     assert error < 1e-4  # measured 6.5e-6: float32 on both sides
 
 
-def test_openai_backend_transcribes_the_demo_call(demo_call, checkpoint, stereo_analysis):
+def test_openai_backend_transcribes_the_demo_call(demo_call, checkpoint, stereo_analysis,
+                                                  tmp_path):
+    """The call's first half-minute, end to end through openai-whisper (the whole call took a
+    minute of the suite: torch decoding on two cores)."""
+    import soundfile as sf
+
+    samples, rate = sf.read(demo_call.stereo_path, dtype="float32")
+    said = [turn for turn in demo_call.turns if turn.end <= EXCERPT_S]
+    cut_s = said[-1].end + 0.3
+    excerpt = tmp_path / "excerpt.wav"
+    sf.write(excerpt, samples[:int(cut_s * rate)], rate, subtype="PCM_16")
     options = AnalysisOptions(
         transcription=TranscriptionOptions(backend="openai-whisper", model=str(checkpoint))
     )
-    analysis = analyze(demo_call.stereo_path, options)
-    assert _wer(demo_call, analysis) < 0.20
+    analysis = analyze(excerpt, options)
+    assert len(said) >= 4 and _wer(replace(demo_call, turns=tuple(said)), analysis) < 0.20
     # the same weights as the default backend: word timings agree with faster-whisper's
     ours = {w.text.strip().lower(): w.start for t in analysis.transcript.turns for w in t.words}
     theirs = {w.text.strip().lower(): w.start
-              for t in stereo_analysis.transcript.turns for w in t.words}
-    shared = [word for word in ours if word in theirs and len(word) > 5]
-    assert len(shared) > 10
+              for t in stereo_analysis.transcript.turns for w in t.words if w.end < cut_s}
+    shared = [word for word in ours if word in theirs and len(word) > 4]
+    assert len(shared) > 8
     assert np.median([abs(ours[w] - theirs[w]) for w in shared]) < 0.1
     (transcription,) = [m for m in analysis.transcript.models if m.stage == "transcription"]
     assert transcription.version.startswith("openai-whisper")
