@@ -12,7 +12,7 @@ from audio.redact.train import BENCH, TRAINING_SETS, calls, fit
 
 DEV = BENCH / "pii_dev.json"
 # frozen sets not read yet: they measure the next change and must never be learned from
-UNREAD = ("pii_test_v62.json", "pii_test_v63.json")
+UNREAD = ("pii_test_v63.json", "pii_test_v64.json")
 
 
 def test_the_shipped_tagger_learns_only_from_sets_already_read():
