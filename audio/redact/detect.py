@@ -26,6 +26,7 @@ from audio.redact import (
     phrases,
     spelled_codes,
     tagger,
+    word_names,
 )
 from audio.redact.kinds import ANOTHER_ITEM, BANK_WORDS, KINDS
 from audio.redact.spoken import FILLERS, Token, clean, tokens
@@ -153,6 +154,7 @@ def detect(words: Sequence[Word], kinds: Sequence[str] = KINDS,
         found = _with_spelling_aids(aids, found + personal(_learned(words, read, found)))
         found += _said_again(found, said, read, words)
     found += personal(people.neighbours(lower, cased, speakers, found))
+    found += personal(word_names.word_names(lower, cased, speakers, found))
     found += personal(people.rare_said_again(lower, cased, found))
     spans = _resolve([f for f in found if f.kind in wanted], words)
     version = engine.version() + (f", {tagger.version()}" if with_tagger else "")
