@@ -84,11 +84,6 @@ GOES_ON = frozenset(["yeah", "yes", "um", "uh", "so", "it's", "its", "my", "just
                      "i'd", "id", "i've", "ive", "we're", "this", "how", "thanks"])
 
 
-def candidate(word: str) -> bool:
-    """An everyday word that is also a first name (``LISTED``)."""
-    return word in LISTED
-
-
 def word_names(lower: Sequence[str], cased: Sequence[str], speakers: Sequence[str],
                found: list[Found]) -> list[Found]:
     """Positions of everyday-word first names in the call (``lower``/``cased``: every word of the
@@ -113,7 +108,7 @@ def _cue(lower, cased, speakers, i: int, before_a_name: bool) -> str:
     name found in the call ("tama walker and mere walker")."""
     word = lower[i]
     owner = _owner(word)
-    if not candidate(owner):
+    if owner not in LISTED:
         return ""
     before = lower[i - 1] if i > 0 and speakers[i - 1] == speakers[i] else ""
     after = lower[i + 1] if i + 1 < len(lower) and speakers[i + 1] == speakers[i] else ""
@@ -156,7 +151,7 @@ def _said_again(lower, cased, speakers, i: int) -> bool:
     if before in SUBJECTS or before in DETERMINERS or _numberish(after):
         return False
     if lower[i] != _owner(lower[i]) or lower[i] not in COMMON:
-        return True  # "mere's", "mere" again once "this is mere": no modal verb
+        return True  # as ``people.everywhere`` spreads a name that is no modal ("mere" again)
     return _ends(lower, cased, speakers, i) or (after in FINITE_AFTER and not paused(cased[i])) \
         or before in NAME_BEFORE or (before in HELLOS and _opens_turn(speakers, i - 1))
 
@@ -192,5 +187,7 @@ def _opens_call(speakers, i: int) -> bool:
 
 
 def _numberish(word: str) -> bool:
+    """Said as a digit, not as ``everyday._numberish`` with its homophones: "too" after a name
+    is no number ("send it to will too")."""
     read = token(0, word)
     return bool(word) and bool(read.digits or read.repeat)
